@@ -1,0 +1,310 @@
+//! The `pouch` command line (docs/cli.md). Argument parsing and output live here; every
+//! decision about labels lives in the library crates.
+#![forbid(unsafe_code)]
+
+use std::io::{IsTerminal, Read, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand, ValueEnum};
+use pouch_label::{Label, Limits, Role};
+
+mod demo;
+
+/// Success: the input was well-formed and, for `check`, broke no rule.
+pub const EXIT_OK: u8 = 0;
+/// The input was read and decoded, and the verdict is negative (e.g. a label breaks an
+/// advisory rule).
+pub const EXIT_VERDICT: u8 = 1;
+/// The command line is wrong (clap's own code).
+pub const EXIT_USAGE: u8 = 2;
+/// The input is malformed: it is not a label in the form given.
+pub const EXIT_MALFORMED: u8 = 3;
+/// The input or output could not be read or written.
+pub const EXIT_IO: u8 = 4;
+
+const EXIT_CODES_HELP: &str = "\
+Exit codes:
+  0  success
+  1  negative verdict (the input is well-formed but breaks a rule)
+  2  usage error
+  3  malformed input (the reason is printed on one line to stderr)
+  4  I/O error";
+
+#[derive(Parser, Debug)]
+#[command(name = "pouch", version, about = "Pouch: labelled, signed envelopes for moving records between allies", after_help = EXIT_CODES_HELP)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run the embedded demonstration on built-in defaults.
+    Demo,
+    /// Work with confidentiality labels (ADatP-4774 as CBOR, JSON or XML).
+    #[command(subcommand)]
+    Label(LabelCommand),
+}
+
+#[derive(Subcommand, Debug)]
+enum LabelCommand {
+    /// Decode a label strictly and report the profile's advisory rules as status codes.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Check {
+        /// Input form; guessed from the first byte when absent ('<' XML, '{' JSON, else CBOR).
+        #[arg(long)]
+        from: Option<Form>,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+        /// Label file, or '-' for standard input.
+        #[arg(default_value = "-")]
+        input: PathBuf,
+    },
+    /// Convert a label between its three forms, to standard output.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Convert {
+        /// Input form; guessed from the first byte when absent.
+        #[arg(long)]
+        from: Option<Form>,
+        /// Output form.
+        #[arg(long)]
+        to: Form,
+        /// XML element (role) to write; XML input keeps its own role unless this is given.
+        #[arg(long)]
+        role: Option<RoleArg>,
+        /// Label file, or '-' for standard input.
+        #[arg(default_value = "-")]
+        input: PathBuf,
+    },
+    /// Print the plain marking of a label, e.g. `SECRET Releasable To FIN, SWE`.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Render {
+        /// Input form; guessed from the first byte when absent.
+        #[arg(long)]
+        from: Option<Form>,
+        /// Label file, or '-' for standard input.
+        #[arg(default_value = "-")]
+        input: PathBuf,
+    },
+    /// Print the JSON Schema of the label's JSON form.
+    Schema,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Form {
+    Xml,
+    Json,
+    Cbor,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum RoleArg {
+    Originator,
+    Alternative,
+    Metadata,
+    Legacy,
+}
+
+impl From<RoleArg> for Role {
+    fn from(r: RoleArg) -> Role {
+        match r {
+            RoleArg::Originator => Role::Originator,
+            RoleArg::Alternative => Role::Alternative,
+            RoleArg::Metadata => Role::Metadata,
+            RoleArg::Legacy => Role::Legacy,
+        }
+    }
+}
+
+/// Parses the process's arguments and runs the command.
+pub fn run() -> anyhow::Result<ExitCode> {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
+            e.print().context("writing usage")?;
+            return Ok(ExitCode::from(code));
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    match cli.command {
+        Command::Demo => demo::run(&mut out),
+        Command::Label(cmd) => label(cmd, &mut out),
+    }
+}
+
+fn label(cmd: LabelCommand, out: &mut impl Write) -> anyhow::Result<ExitCode> {
+    let limits = Limits::default();
+    match cmd {
+        LabelCommand::Check { from, json, input } => {
+            let bytes = read_input(&input, limits.max_bytes)?;
+            let (_, label) = match decode(&bytes, from, &limits) {
+                Ok(l) => l,
+                Err(e) => return malformed(&input, &e, json, out),
+            };
+            let findings = pouch_label::check(&label);
+            if json {
+                let report = serde_json::json!({
+                    "input": input.display().to_string(),
+                    "codes": std::iter::once(serde_json::json!({
+                        "code": pouch_status::LABEL_WELL_FORMED.id(),
+                        "path": "/",
+                    }))
+                    .chain(findings.iter().map(|f| serde_json::json!({
+                        "code": f.code.id(),
+                        "path": f.path,
+                        "detail": f.detail,
+                    })))
+                    .collect::<Vec<_>>(),
+                });
+                writeln!(out, "{}", serde_json::to_string_pretty(&report)?)?;
+            } else {
+                writeln!(
+                    out,
+                    "{}: {}",
+                    input.display(),
+                    pouch_status::LABEL_WELL_FORMED
+                )?;
+                for f in &findings {
+                    writeln!(
+                        out,
+                        "{}: {} at {}: {}",
+                        input.display(),
+                        f.code,
+                        f.path,
+                        f.detail
+                    )?;
+                }
+            }
+            Ok(ExitCode::from(if findings.is_empty() {
+                EXIT_OK
+            } else {
+                EXIT_VERDICT
+            }))
+        }
+        LabelCommand::Convert {
+            from,
+            to,
+            role,
+            input,
+        } => {
+            let bytes = read_input(&input, limits.max_bytes)?;
+            let (read_role, label) = match decode(&bytes, from, &limits) {
+                Ok(l) => l,
+                Err(e) => return malformed(&input, &e, false, out),
+            };
+            match to {
+                Form::Xml => {
+                    let role = role.map(Role::from).or(read_role).unwrap_or_default();
+                    out.write_all(label.to_xml(role).as_bytes())?;
+                }
+                Form::Json => writeln!(out, "{}", label.to_json())?,
+                Form::Cbor => {
+                    if std::io::stdout().is_terminal() {
+                        anyhow::bail!(
+                            "refusing to write binary CBOR to a terminal; redirect standard output"
+                        );
+                    }
+                    out.write_all(&label.to_cbor())?;
+                }
+            }
+            out.flush()?;
+            Ok(ExitCode::from(EXIT_OK))
+        }
+        LabelCommand::Render { from, input } => {
+            let bytes = read_input(&input, limits.max_bytes)?;
+            match decode(&bytes, from, &limits) {
+                Ok((_, label)) => {
+                    writeln!(out, "{}", label.marking())?;
+                    Ok(ExitCode::from(EXIT_OK))
+                }
+                Err(e) => malformed(&input, &e, false, out),
+            }
+        }
+        LabelCommand::Schema => {
+            writeln!(
+                out,
+                "{}",
+                serde_json::to_string_pretty(&pouch_label::json_schema())?
+            )?;
+            Ok(ExitCode::from(EXIT_OK))
+        }
+    }
+}
+
+/// Reports a malformed input on one line of stderr (and as a report with `--json`).
+fn malformed(
+    input: &std::path::Path,
+    e: &pouch_label::Error,
+    json: bool,
+    out: &mut impl Write,
+) -> anyhow::Result<ExitCode> {
+    if json {
+        let report = serde_json::json!({
+            "input": input.display().to_string(),
+            "codes": [{
+                "code": pouch_status::LABEL_MALFORMED.id(),
+                "path": e.path(),
+                "offset": e.offset(),
+                "error": e.kind().name(),
+                "detail": e.to_string(),
+            }],
+        });
+        writeln!(out, "{}", serde_json::to_string_pretty(&report)?)?;
+    }
+    eprintln!(
+        "pouch: {}: {}: {e}",
+        input.display(),
+        pouch_status::LABEL_MALFORMED
+    );
+    Ok(ExitCode::from(EXIT_MALFORMED))
+}
+
+fn decode(
+    bytes: &[u8],
+    from: Option<Form>,
+    limits: &Limits,
+) -> Result<(Option<Role>, Label), pouch_label::Error> {
+    match from.unwrap_or_else(|| guess(bytes)) {
+        Form::Xml => Label::from_xml(bytes, limits).map(|(r, l)| (Some(r), l)),
+        Form::Json => Label::from_json(bytes, limits).map(|l| (None, l)),
+        Form::Cbor => Label::from_cbor(bytes, limits).map(|l| (None, l)),
+    }
+}
+
+fn guess(bytes: &[u8]) -> Form {
+    let first = bytes
+        .strip_prefix(b"\xef\xbb\xbf")
+        .unwrap_or(bytes)
+        .iter()
+        .find(|b| !b.is_ascii_whitespace());
+    match first {
+        Some(b'<') => Form::Xml,
+        Some(b'{') => Form::Json,
+        _ => Form::Cbor,
+    }
+}
+
+/// Reads a file or standard input, refusing more than `limit + 1` bytes so that an oversize
+/// input is reported by the decoder's limit rather than read whole.
+fn read_input(path: &std::path::Path, limit: usize) -> anyhow::Result<Vec<u8>> {
+    let mut buf = Vec::new();
+    let cap = (limit as u64).saturating_add(1);
+    if path.as_os_str() == "-" {
+        std::io::stdin()
+            .lock()
+            .take(cap)
+            .read_to_end(&mut buf)
+            .context("reading standard input")?;
+    } else {
+        std::fs::File::open(path)
+            .with_context(|| format!("opening {}", path.display()))?
+            .take(cap)
+            .read_to_end(&mut buf)
+            .with_context(|| format!("reading {}", path.display()))?;
+    }
+    Ok(buf)
+}
