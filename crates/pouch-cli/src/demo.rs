@@ -1,13 +1,19 @@
-//! `pouch demo`: the embedded default. Until envelopes exist it shows one label in its three
-//! forms, proves they convert losslessly, checks it, and shows a faulty label refused.
+//! `pouch demo`: the embedded default. It shows one label in its three forms, then a
+//! throwaway three-nation PKI, a record sealed by Norway with an ES384 and an ML-DSA-65 seal
+//! (hybrid by two seals), endorsed by Denmark, and verified under several seal policies.
 
 use std::io::Write;
 use std::process::ExitCode;
 
+use std::path::{Path, PathBuf};
+
 use anyhow::{Context, bail};
-use pouch_label::{Label, Limits};
+use pouch_crypto::Algorithm;
+use pouch_envelope::{ContentType, Payload, ReleaseApproval, Role, SealPolicy, Verifier};
+use pouch_label::{DateTime, Label, Limits};
 
 use crate::EXIT_OK;
+use crate::envelope::{SignerArgs, print_report};
 
 /// An originator label as a NATO system would write it: with a time-zone offset, which Pouch
 /// turns into UTC.
@@ -37,33 +43,32 @@ const FAULTY_LABEL_XML: &str = r#"<originatorConfidentialityLabel xmlns="urn:nat
 </originatorConfidentialityLabel>"#;
 
 pub(crate) fn run(out: &mut impl Write) -> anyhow::Result<ExitCode> {
+    let label = label_forms(out)?;
+    envelopes(out, &label)?;
+    Ok(ExitCode::from(EXIT_OK))
+}
+
+/// Part 1: the label in its three forms, checked, and a published example refused.
+fn label_forms(out: &mut impl Write) -> anyhow::Result<Label> {
     let limits = Limits::default();
     writeln!(
         out,
-        "Pouch demo: one confidentiality label, three equal forms\n"
+        "Pouch demo\n\n== Part 1: one confidentiality label, three equal forms\n"
     )?;
-    writeln!(out, "1. ADatP-4774 XML as received:\n{DEMO_LABEL_XML}")?;
+    writeln!(out, "ADatP-4774 XML as received:\n{DEMO_LABEL_XML}")?;
     let (role, label) =
         Label::from_xml(DEMO_LABEL_XML.as_bytes(), &limits).context("decoding the demo label")?;
-
     let cbor = label.to_cbor();
-    writeln!(
-        out,
-        "2. Normative deterministic CBOR ({} bytes):",
-        cbor.len()
-    )?;
+    writeln!(out, "Normative deterministic CBOR ({} bytes):", cbor.len())?;
     for chunk in cbor.chunks(32) {
         let hex: String = chunk.iter().map(|b| format!("{b:02x}")).collect();
         writeln!(out, "   {hex}")?;
     }
     let from_cbor = Label::from_cbor(&cbor, &limits).context("decoding the CBOR form")?;
-
     let json = from_cbor.to_json();
-    writeln!(out, "\n3. JSON (decoded from the CBOR):\n{json}")?;
+    writeln!(out, "\nJSON (decoded from the CBOR):\n{json}")?;
     let from_json = Label::from_json(json.as_bytes(), &limits).context("decoding the JSON form")?;
-
     let xml = from_json.to_xml(role);
-    writeln!(out, "\n4. ADatP-4774 XML again (from the JSON):\n{xml}")?;
     let (role_again, again) =
         Label::from_xml(xml.as_bytes(), &limits).context("decoding the re-written XML")?;
     if again != label || role_again != role || again.to_cbor() != cbor {
@@ -71,23 +76,206 @@ pub(crate) fn run(out: &mut impl Write) -> anyhow::Result<ExitCode> {
     }
     writeln!(
         out,
-        "Round trip XML -> CBOR -> JSON -> XML: same label, same CBOR bytes."
+        "\nRound trip XML -> CBOR -> JSON -> XML: same label, same CBOR bytes."
     )?;
-
-    writeln!(out, "\n5. Plain marking: {}", label.marking())?;
-    let findings = pouch_label::check(&label);
-    writeln!(out, "   Check: {}", pouch_status::LABEL_WELL_FORMED)?;
-    for f in &findings {
+    writeln!(out, "Plain marking: {}", label.marking())?;
+    writeln!(out, "Check: {}", pouch_status::LABEL_WELL_FORMED)?;
+    for f in pouch_label::check(&label) {
         writeln!(out, "   {} at {}: {}", f.code, f.path, f.detail)?;
     }
-    if findings.is_empty() {
-        writeln!(out, "   No advisory rule broken.")?;
-    }
-
-    writeln!(out, "\n6. ADatP-4774 Table 17 example 2, as published:")?;
+    writeln!(out, "\nADatP-4774 Table 17 example 2, as published:")?;
     match Label::from_xml(FAULTY_LABEL_XML.as_bytes(), &limits) {
         Ok(_) => bail!("the faulty demo label was accepted"),
         Err(e) => writeln!(out, "   refused: {}: {e}", pouch_status::LABEL_MALFORMED)?,
     }
-    Ok(ExitCode::from(EXIT_OK))
+    Ok(label)
+}
+
+/// A temporary folder removed when dropped.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new() -> anyhow::Result<Self> {
+        let mut rnd = [0u8; 8];
+        (pouch_crypto_awslc::provider().fill_random)(&mut rnd)
+            .map_err(|e| anyhow::anyhow!("randomness: {e}"))?;
+        let name: String = rnd.iter().map(|b| format!("{b:02x}")).collect();
+        let dir = std::env::temp_dir().join(format!("pouch-demo-{name}"));
+        std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+        Ok(Self(dir))
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn signer_args(dir: &Path, nation: &str, alg: Algorithm) -> SignerArgs {
+    SignerArgs::new(
+        dir.join(nation)
+            .join(format!("signer-{}.key.pem", alg.name())),
+        dir.join(nation).join(format!("signer-{}.pem", alg.name())),
+    )
+}
+
+/// Part 2: a throwaway three-nation PKI, a hybrid-sealed envelope endorsed by a second
+/// nation, and its verification under several seal policies.
+fn envelopes(out: &mut impl Write, label: &Label) -> anyhow::Result<()> {
+    writeln!(
+        out,
+        "\n== Part 2: a record sealed by two nations, hybrid classical + post-quantum\n"
+    )?;
+    let provider = pouch_crypto_awslc::provider();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .context("system clock before 1970")?
+        .as_secs() as i64;
+    let nations = pouch_pki::demo_nations()?;
+    let coalition = pouch_pki::CoalitionSpec::new(
+        Algorithm::Es384,
+        &[Algorithm::Es384, Algorithm::MlDsa65, Algorithm::EdDsa],
+        now,
+    )?
+    .build(provider, &nations)?;
+    let tmp = TempDir::new()?;
+    coalition.write_to_dir(&tmp.0)?;
+    writeln!(
+        out,
+        "Demo coalition written to {} (removed at exit):",
+        tmp.0.display()
+    )?;
+    for n in coalition.nations() {
+        let algs: Vec<&str> = n.signers.iter().map(|s| s.algorithm.name()).collect();
+        writeln!(
+            out,
+            "   {} ({}): root and intermediate CA (ES384), signers {}",
+            n.nation.code_alpha3(),
+            n.nation.name(),
+            algs.join(", ")
+        )?;
+    }
+
+    let record = b"SITREP 281015Z NOV 26: convoy ALPHA at grid 32V NM 123 456, no incidents.";
+    let (nor_es384, _) = signer_args(&tmp.0, "NOR", Algorithm::Es384).load()?;
+    let (nor_mldsa, _) = signer_args(&tmp.0, "NOR", Algorithm::MlDsa65).load()?;
+    let (dnk_eddsa, _) = signer_args(&tmp.0, "DNK", Algorithm::EdDsa).load()?;
+    let signing_time = now_time()?;
+    let sealed = pouch_envelope::seal(
+        provider,
+        label,
+        Payload::Embedded {
+            data: record,
+            content_type: Some(ContentType::Media("text/plain".into())),
+        },
+        &nor_es384.request(Role::Originator, signing_time),
+        None,
+        None,
+    )?;
+    writeln!(
+        out,
+        "\nNorway seals the record with ES384 ({} bytes),",
+        sealed.len()
+    )?;
+    let limits = pouch_envelope::Limits::default();
+    let hybrid = pouch_envelope::endorse(
+        &sealed,
+        &nor_mldsa.request(Role::Originator, signing_time),
+        &limits,
+    )?;
+    writeln!(out, "adds its ML-DSA-65 seal ({} bytes),", hybrid.len())?;
+    let mut dnk = dnk_eddsa.request(Role::Endorser, signing_time);
+    dnk.release = Some(ReleaseApproval {
+        recipients: vec!["NLD".into()],
+        note: Some("releasable to the Netherlands for exercise FROSTY PINE".into()),
+    });
+    let endorsed = pouch_envelope::endorse(&hybrid, &dnk, &limits)?;
+    writeln!(
+        out,
+        "and Denmark endorses it with EdDSA and a release approval ({} bytes).\n",
+        endorsed.len()
+    )?;
+
+    let cases: [(&str, SealPolicy); 3] = [
+        ("every seal valid", SealPolicy::AllValid),
+        (
+            "hybrid: one classical and one post-quantum seal",
+            SealPolicy::Hybrid,
+        ),
+        (
+            "two of three nations",
+            SealPolicy::Nations {
+                threshold: 2,
+                nations: vec!["NO".into(), "DK".into(), "NL".into()],
+            },
+        ),
+    ];
+    for (i, (what, policy)) in cases.into_iter().enumerate() {
+        let mut v = Verifier::new(provider);
+        v.policy = policy;
+        let report = v.verify(&endorsed, None);
+        if i == 0 {
+            writeln!(out, "Verifier requiring {what}:")?;
+            print_report(out, "   envelope", &report)?;
+        } else {
+            let policy: Vec<String> = report
+                .seal_policy
+                .iter()
+                .map(|e| e.code.to_string())
+                .collect();
+            writeln!(
+                out,
+                "Verifier requiring {what}: {} ({})",
+                if report.is_valid() {
+                    "VALID"
+                } else {
+                    "NOT VALID"
+                },
+                policy.join(", ")
+            )?;
+        }
+        if !report.is_valid() {
+            bail!("the demo envelope did not verify under '{what}'");
+        }
+    }
+    let mut v = Verifier::new(provider);
+    v.policy = SealPolicy::Hybrid;
+    let report = v.verify(&sealed, None);
+    writeln!(
+        out,
+        "The first, ES384-only envelope under the hybrid policy:"
+    )?;
+    print_report(out, "   envelope", &report)?;
+    if report.is_valid() {
+        bail!("a single classical seal satisfied the hybrid policy");
+    }
+
+    let mut tampered = endorsed.clone();
+    let at = tampered
+        .windows(6)
+        .position(|w| w == b"SECRET")
+        .context("label in envelope")?;
+    tampered[at..at + 6].copy_from_slice(b"PUBLIC");
+    writeln!(
+        out,
+        "The envelope with its label changed from SECRET to PUBLIC in transit:"
+    )?;
+    let report = Verifier::new(provider).verify(&tampered, None);
+    print_report(out, "   envelope", &report)?;
+    if report.is_valid() {
+        bail!("a tampered label went unnoticed");
+    }
+    writeln!(
+        out,
+        "\nTrust in each nation's signers, policies and release decisions come with the next chapters."
+    )?;
+    Ok(())
+}
+
+fn now_time() -> anyhow::Result<DateTime> {
+    let d = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .context("system clock before 1970")?;
+    DateTime::from_unix(d.as_secs() as i64, 0).context("system clock out of range")
 }

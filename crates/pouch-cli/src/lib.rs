@@ -11,6 +11,9 @@ use clap::{Parser, Subcommand, ValueEnum};
 use pouch_label::{Label, Limits, Role};
 
 mod demo;
+mod envelope;
+
+pub use envelope::{EXIT_PAYLOAD, EXIT_SEAL_POLICY, EXIT_SIGNATURE};
 
 /// Success: the input was well-formed and, for `check`, broke no rule.
 pub const EXIT_OK: u8 = 0;
@@ -26,11 +29,14 @@ pub const EXIT_IO: u8 = 4;
 
 const EXIT_CODES_HELP: &str = "\
 Exit codes:
-  0  success
-  1  negative verdict (the input is well-formed but breaks a rule)
-  2  usage error
-  3  malformed input (the reason is printed on one line to stderr)
-  4  I/O error";
+  0   success: every requested check passed
+  1   negative verdict (a label breaks an advisory rule)
+  2   usage error
+  3   malformed input (the reason is printed on one line to stderr)
+  4   I/O error
+  10  a seal's signature, algorithm or key failed
+  11  the detached record does not match its sealed digest
+  12  the valid seals do not satisfy the seal policy";
 
 #[derive(Parser, Debug)]
 #[command(name = "pouch", version, about = "Pouch: labelled, signed envelopes for moving records between allies", after_help = EXIT_CODES_HELP)]
@@ -46,6 +52,82 @@ enum Command {
     /// Work with confidentiality labels (ADatP-4774 as CBOR, JSON or XML).
     #[command(subcommand)]
     Label(LabelCommand),
+    /// Seal a record under a label: a new envelope with one seal.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Seal {
+        /// The originator label (XML, JSON or CBOR).
+        #[arg(long)]
+        label: PathBuf,
+        #[command(flatten)]
+        signer: envelope::SignerArgs,
+        /// Carry the record beside the envelope, sealed by its digest.
+        #[arg(long)]
+        detached: bool,
+        /// Digest of a detached record.
+        #[arg(long, value_enum, default_value = "sha256")]
+        digest: envelope::DigestArg,
+        /// The record's media type.
+        #[arg(long)]
+        content_type: Option<String>,
+        /// Where recipients may find a detached record (a hint; never fetched).
+        #[arg(long)]
+        location: Option<String>,
+        /// The sealing party's role.
+        #[arg(long, value_enum, default_value = "originator")]
+        role: envelope::RoleArg,
+        /// Output envelope, or '-' for standard output.
+        #[arg(short, long)]
+        output: PathBuf,
+        /// The record, or '-' for standard input.
+        payload: PathBuf,
+    },
+    /// Add a seal to an envelope, after verifying it, without touching the others.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Endorse {
+        #[command(flatten)]
+        signer: envelope::SignerArgs,
+        /// The sealing party's role.
+        #[arg(long, value_enum, default_value = "endorser")]
+        role: envelope::RoleArg,
+        /// An alternative label under another policy, asserted by this seal.
+        #[arg(long)]
+        alternative_label: Option<PathBuf>,
+        /// Approve release to these recipients (comma-separated nation codes).
+        #[arg(long)]
+        release_to: Option<String>,
+        /// Output envelope, or '-' for standard output.
+        #[arg(short, long)]
+        output: PathBuf,
+        /// The envelope, or '-' for standard input.
+        envelope: PathBuf,
+    },
+    /// Verify every seal of an envelope and print the report.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Verify {
+        /// The detached record, when the payload is detached.
+        #[arg(long)]
+        payload: Option<PathBuf>,
+        /// Seal policy: all, hybrid, or nations:T:NO,SE,FI.
+        #[arg(long, default_value = "all")]
+        policy: String,
+        /// Crypto backend.
+        #[arg(long, value_enum, default_value_t)]
+        provider: envelope::ProviderArg,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+        /// The envelope, or '-' for standard input.
+        envelope: PathBuf,
+    },
+    /// Show an envelope's header, label and seals, without verifying them.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Inspect {
+        /// Print as JSON.
+        #[arg(long)]
+        json: bool,
+        /// The envelope, or '-' for standard input.
+        envelope: PathBuf,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -133,6 +215,57 @@ pub fn run() -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Demo => demo::run(&mut out),
         Command::Label(cmd) => label(cmd, &mut out),
+        Command::Seal {
+            label,
+            signer,
+            detached,
+            digest,
+            content_type,
+            location,
+            role,
+            output,
+            payload,
+        } => envelope::seal(
+            &label,
+            &signer,
+            detached,
+            digest,
+            content_type,
+            location,
+            role,
+            &payload,
+            &output,
+        ),
+        Command::Endorse {
+            signer,
+            role,
+            alternative_label,
+            release_to,
+            output,
+            envelope,
+        } => envelope::endorse(
+            &envelope,
+            &signer,
+            role,
+            alternative_label.as_deref(),
+            release_to,
+            &output,
+        ),
+        Command::Verify {
+            payload,
+            policy,
+            provider,
+            json,
+            envelope,
+        } => envelope::verify(
+            &envelope,
+            payload.as_deref(),
+            &policy,
+            provider,
+            json,
+            &mut out,
+        ),
+        Command::Inspect { json, envelope } => envelope::inspect(&envelope, json, &mut out),
     }
 }
 

@@ -32,6 +32,14 @@ impl Severity {
 pub enum Stage {
     /// Label decoding and the label profile's syntactic rules.
     Label,
+    /// Envelope decoding: structure, determinism, limits, header.
+    Envelope,
+    /// The payload: the detached record against its sealed digest.
+    Payload,
+    /// One seal: header, algorithm, key, signature.
+    Seal,
+    /// The verifier's seal policy over the valid seals.
+    SealPolicy,
 }
 
 impl Stage {
@@ -39,6 +47,10 @@ impl Stage {
     pub const fn as_str(self) -> &'static str {
         match self {
             Stage::Label => "label",
+            Stage::Envelope => "envelope",
+            Stage::Payload => "payload",
+            Stage::Seal => "seal",
+            Stage::SealPolicy => "seal-policy",
         }
     }
 }
@@ -115,4 +127,52 @@ registry! {
     LABEL_CATEGORY_VALUE_DUPLICATE = ("label.category-value-duplicate", Label, Warning);
     /// A category carries no value.
     LABEL_CATEGORY_EMPTY = ("label.category-empty", Label, Warning);
+    /// The envelope decoded: tagged COSE_Sign, deterministic, within limits, with a well-formed header and originator label.
+    ENVELOPE_WELL_FORMED = ("envelope.well-formed", Envelope, Success);
+    /// The envelope does not have the structure of the CDDL rule pouch-envelope
+    ENVELOPE_MALFORMED = ("envelope.malformed", Envelope, Error);
+    /// The envelope is not deterministically encoded CBOR.
+    ENVELOPE_NOT_DETERMINISTIC = ("envelope.not-deterministic", Envelope, Error);
+    /// A map in the envelope repeats a key.
+    ENVELOPE_DUPLICATE_KEY = ("envelope.duplicate-key", Envelope, Error);
+    /// Bytes follow the envelope.
+    ENVELOPE_TRAILING_BYTES = ("envelope.trailing-bytes", Envelope, Error);
+    /// The envelope exceeds a decoding limit.
+    ENVELOPE_LIMIT_EXCEEDED = ("envelope.limit-exceeded", Envelope, Error);
+    /// An unprotected header carries parameters.
+    ENVELOPE_UNPROTECTED_HEADER_NOT_EMPTY = ("envelope.unprotected-header-not-empty", Envelope, Error);
+    /// The envelope's format version is not one this verifier implements.
+    ENVELOPE_VERSION_UNSUPPORTED = ("envelope.version-unsupported", Envelope, Error);
+    /// The body's crit lists a parameter this verifier does not understand.
+    ENVELOPE_UNKNOWN_CRITICAL_HEADER = ("envelope.unknown-critical-header", Envelope, Error);
+    /// The detached record's digest equals the sealed digest.
+    PAYLOAD_DIGEST_MATCH = ("payload.digest-match", Payload, Success);
+    /// The detached record's digest differs from the sealed digest.
+    PAYLOAD_DIGEST_MISMATCH = ("payload.digest-mismatch", Payload, Error);
+    /// The payload is detached and the record was not supplied, so it was not checked.
+    PAYLOAD_NOT_CHECKED = ("payload.not-checked", Payload, Warning);
+    /// The seal's signature verifies with its leaf certificate's key.
+    SEAL_SIGNATURE_VALID = ("seal.signature-valid", Seal, Success);
+    /// The seal's signature does not verify.
+    SEAL_SIGNATURE_INVALID = ("seal.signature-invalid", Seal, Error);
+    /// The seal's signature is empty.
+    SEAL_SIGNATURE_MISSING = ("seal.signature-missing", Seal, Error);
+    /// The seal's protected header lacks a required parameter or does not decode.
+    SEAL_HEADER_MALFORMED = ("seal.header-malformed", Seal, Error);
+    /// The seal's crit lists a parameter this verifier does not understand.
+    SEAL_UNKNOWN_CRITICAL_HEADER = ("seal.unknown-critical-header", Seal, Error);
+    /// The seal's alg is in its unprotected header only.
+    SEAL_ALG_UNPROTECTED = ("seal.alg-unprotected", Seal, Error);
+    /// The seal's alg is not in the algorithm registry.
+    SEAL_ALG_UNREGISTERED = ("seal.alg-unregistered", Seal, Error);
+    /// The seal's alg is registered but the verifier's crypto provider does not implement it.
+    SEAL_ALG_UNSUPPORTED = ("seal.alg-unsupported", Seal, Error);
+    /// The seal's alg is excluded by the verifier's policy.
+    SEAL_ALG_NOT_ALLOWED = ("seal.alg-not-allowed", Seal, Error);
+    /// The leaf certificate's public key does not decode or is not of the seal's algorithm.
+    SEAL_KEY_UNUSABLE = ("seal.key-unusable", Seal, Error);
+    /// The valid seals satisfy the verifier's seal policy.
+    SEAL_POLICY_SATISFIED = ("seal-policy.satisfied", SealPolicy, Success);
+    /// The valid seals do not satisfy the verifier's seal policy
+    SEAL_POLICY_UNSATISFIED = ("seal-policy.unsatisfied", SealPolicy, Error);
 }

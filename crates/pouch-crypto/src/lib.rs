@@ -1,0 +1,118 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+
+pub mod keys;
+mod registry;
+
+pub use registry::{Algorithm, DigestAlgorithm, Level};
+
+use core::fmt;
+
+/// Why a cryptographic operation failed. Verification failures carry no detail on purpose:
+/// a signature is valid or it is not.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The signature does not verify under the key.
+    #[error("signature invalid")]
+    BadSignature,
+    /// The public key is malformed or not of the algorithm's type (curve, parameter set).
+    #[error("public key unusable for {alg}: {reason}")]
+    BadPublicKey {
+        /// The algorithm the key was offered for.
+        alg: Algorithm,
+        /// Why it is unusable.
+        reason: &'static str,
+    },
+    /// The private key is malformed, encrypted, or not of the algorithm's type.
+    #[error("private key unusable for {alg}: {reason}")]
+    BadPrivateKey {
+        /// The algorithm the key was offered for.
+        alg: Algorithm,
+        /// Why it is unusable.
+        reason: &'static str,
+    },
+    /// This provider does not implement the algorithm.
+    #[error("{0} is not supported by this provider")]
+    Unsupported(Algorithm),
+    /// PEM armour or DER structure could not be read.
+    #[error("encoding: {0}")]
+    Encoding(&'static str),
+    /// The backend failed for a reason of its own (e.g. no randomness available).
+    #[error("backend failure: {0}")]
+    Backend(&'static str),
+}
+
+/// A signature algorithm as a provider implements it.
+pub trait SignatureScheme: Send + Sync + fmt::Debug {
+    /// The registry entry (and so the COSE `alg` value) this implements.
+    fn algorithm(&self) -> Algorithm;
+
+    /// Verifies `signature` (in its COSE form: raw `r || s` for ECDSA) over `message` with
+    /// the public key given as a DER SubjectPublicKeyInfo.
+    fn verify(&self, spki_der: &[u8], message: &[u8], signature: &[u8]) -> Result<(), Error>;
+
+    /// Loads a signing key from a DER PKCS#8 `PrivateKeyInfo` (or `OneAsymmetricKey`).
+    fn signing_key(&self, pkcs8_der: &[u8]) -> Result<Box<dyn SigningKey>, Error>;
+
+    /// Generates a fresh key pair, as DER PKCS#8 (for demos and test PKIs).
+    fn generate_pkcs8(&self) -> Result<Vec<u8>, Error>;
+}
+
+/// A private key ready to sign with one algorithm.
+pub trait SigningKey: Send + Sync + fmt::Debug {
+    /// The algorithm of the signatures this key makes.
+    fn algorithm(&self) -> Algorithm;
+
+    /// Signs `message`, giving the signature in its COSE form.
+    fn sign(&self, message: &[u8]) -> Result<Vec<u8>, Error>;
+
+    /// The matching public key as a DER SubjectPublicKeyInfo.
+    fn public_key_spki(&self) -> Vec<u8>;
+}
+
+/// A running digest, fed in pieces so that any size streams in constant memory.
+pub trait Digest: Send {
+    /// Absorbs more input.
+    fn update(&mut self, data: &[u8]);
+    /// Finishes and returns the digest.
+    fn finish(self: Box<Self>) -> Vec<u8>;
+}
+
+/// A digest algorithm as a provider implements it.
+pub trait DigestScheme: Send + Sync + fmt::Debug {
+    /// The registry entry.
+    fn algorithm(&self) -> DigestAlgorithm;
+    /// Starts a digest.
+    fn start(&self) -> Box<dyn Digest>;
+}
+
+/// Everything Pouch needs from a cryptographic backend: a table of `&'static` algorithm
+/// objects (as rustls's `CryptoProvider`). Backend crates export a ready-made value; the core
+/// crates never pick one.
+#[derive(Clone, Copy, Debug)]
+pub struct CryptoProvider {
+    /// A short name for reports and benchmarks, e.g. `aws-lc-rs`.
+    pub name: &'static str,
+    /// The signature algorithms, in registry order.
+    pub signatures: &'static [&'static dyn SignatureScheme],
+    /// The digest algorithms, in registry order.
+    pub digests: &'static [&'static dyn DigestScheme],
+    /// Fills a buffer with cryptographically secure random bytes (envelope identifiers).
+    pub fill_random: fn(&mut [u8]) -> Result<(), Error>,
+}
+
+impl CryptoProvider {
+    /// The implementation of `alg`, if this provider has one.
+    pub fn signature(&self, alg: Algorithm) -> Option<&'static dyn SignatureScheme> {
+        self.signatures
+            .iter()
+            .copied()
+            .find(|s| s.algorithm() == alg)
+    }
+
+    /// The implementation of a digest algorithm, if this provider has one.
+    pub fn digest(&self, alg: DigestAlgorithm) -> Option<&'static dyn DigestScheme> {
+        self.digests.iter().copied().find(|d| d.algorithm() == alg)
+    }
+}

@@ -1,0 +1,688 @@
+//! The envelope header (body protected header) and the seal header (spec/03-envelope.md
+//! §3.2, §3.4), their encoding, and their strict decoding.
+
+use pouch_cbor::{Encoder, Kind, Reader};
+use pouch_crypto::DigestAlgorithm;
+use pouch_label::{DateTime, Label};
+use pouch_status::StatusCode;
+
+use crate::Limits;
+
+/// The format version this implementation writes and reads.
+pub const FORMAT_VERSION: u64 = 1;
+
+/// The text label of Pouch's own header parameter, in the body and in every seal.
+pub const POUCH_PARAM: &str = "pouch";
+
+pub(crate) const H_ALG: u64 = 1;
+pub(crate) const H_CRIT: u64 = 2;
+pub(crate) const H_CONTENT_TYPE: u64 = 3;
+pub(crate) const H_X5CHAIN: u64 = 33;
+pub(crate) const H_PAYLOAD_HASH_ALG: u64 = 258;
+pub(crate) const H_PREIMAGE_CONTENT_TYPE: u64 = 259;
+pub(crate) const H_PAYLOAD_LOCATION: u64 = 260;
+
+/// A content type: a media type, or a CoAP content-format number (RFC 9052 §3.1).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ContentType {
+    /// A media type such as `application/pdf`.
+    Media(String),
+    /// A CoAP content-format number.
+    CoAp(u64),
+}
+
+impl core::fmt::Display for ContentType {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            ContentType::Media(m) => f.write_str(m),
+            ContentType::CoAp(n) => write!(f, "coap:{n}"),
+        }
+    }
+}
+
+/// How the record travels.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Content {
+    /// In the payload field.
+    Embedded {
+        /// Its content type, if stated.
+        content_type: Option<ContentType>,
+    },
+    /// Beside the envelope; the payload field holds its digest (RFC 9995).
+    Detached {
+        /// The digest algorithm (`payload_hash_alg`).
+        digest: DigestAlgorithm,
+        /// The record's content type (`preimage_content_type`).
+        content_type: Option<ContentType>,
+        /// Where the record may be found (`payload_location`), a hint never fetched.
+        location: Option<String>,
+    },
+}
+
+/// The envelope header, with the originator label.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EnvelopeHeader {
+    /// Format version (1).
+    pub version: u64,
+    /// The 16 random bytes that identify the envelope.
+    pub id: [u8; 16],
+    /// When the envelope was made.
+    pub created: DateTime,
+    /// The originator label, covered by every seal.
+    pub label: Label,
+    /// Embedded or detached, with the content type.
+    pub content: Content,
+}
+
+/// The role of a sealing party.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Role {
+    /// The originator of the record.
+    Originator,
+    /// A party vouching for the record, e.g. a second nation.
+    Endorser,
+    /// An authority approving release.
+    ReleasingAuthority,
+}
+
+impl Role {
+    /// Every role, in registry order.
+    pub const ALL: [Role; 3] = [Role::Originator, Role::Endorser, Role::ReleasingAuthority];
+
+    /// The CBOR code.
+    pub const fn code(self) -> u64 {
+        match self {
+            Role::Originator => 1,
+            Role::Endorser => 2,
+            Role::ReleasingAuthority => 3,
+        }
+    }
+
+    /// The role with this code.
+    pub fn from_code(c: u64) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.code() == c)
+    }
+
+    /// The spelling in reports and on the command line.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Role::Originator => "originator",
+            Role::Endorser => "endorser",
+            Role::ReleasingAuthority => "releasing-authority",
+        }
+    }
+
+    /// The role with this spelling.
+    pub fn from_name(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.name() == s)
+    }
+}
+
+/// A release approval assertion (spec/03-envelope.md §3.5).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReleaseApproval {
+    /// Approved recipients: ISO 3166-1 alpha-3 nation codes or organisation codes.
+    pub recipients: Vec<String>,
+    /// A free-text note.
+    pub note: Option<String>,
+}
+
+/// The seal header and the other protected parameters of one seal.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SealHeader {
+    /// The COSE `alg` value as written (it may be unregistered).
+    pub alg: i64,
+    /// The certificate chain, leaf first, DER.
+    pub chain: Vec<Vec<u8>>,
+    /// When the seal was made, as its signer states.
+    pub signing_time: DateTime,
+    /// The sealing party's role.
+    pub role: Role,
+    /// An alternative label under another policy, asserted by this seal only.
+    pub alternative_label: Option<Label>,
+    /// A release approval, asserted by this seal only.
+    pub release: Option<ReleaseApproval>,
+}
+
+/// A fault found while decoding: the status code and what exactly was wrong.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fault {
+    /// The registry code.
+    pub code: StatusCode,
+    /// One line for people: what, and where.
+    pub detail: String,
+}
+
+impl Fault {
+    pub(crate) fn new(code: StatusCode, detail: impl Into<String>) -> Self {
+        Self {
+            code,
+            detail: detail.into(),
+        }
+    }
+}
+
+/// Maps a strict-checker error to the envelope code that names it (POUCH-ENV-002).
+pub(crate) fn cbor_fault(e: &pouch_cbor::Error, what: &str) -> Fault {
+    use pouch_cbor::ErrorKind as K;
+    let code = match e.kind() {
+        K::NonShortestArgument | K::NonShortestFloat | K::IndefiniteLength | K::UnsortedMapKeys => {
+            pouch_status::ENVELOPE_NOT_DETERMINISTIC
+        }
+        K::DuplicateMapKey => pouch_status::ENVELOPE_DUPLICATE_KEY,
+        K::TrailingBytes { .. } => pouch_status::ENVELOPE_TRAILING_BYTES,
+        K::DepthExceeded { .. } | K::TooManyItems { .. } | K::TooLarge { .. } => {
+            pouch_status::ENVELOPE_LIMIT_EXCEEDED
+        }
+        _ => pouch_status::ENVELOPE_MALFORMED,
+    };
+    Fault::new(code, format!("{what}: {e}"))
+}
+
+fn malformed(detail: impl Into<String>) -> Fault {
+    Fault::new(pouch_status::ENVELOPE_MALFORMED, detail)
+}
+
+// ---------------------------------------------------------------- encode
+
+fn encode_time(e: &mut Encoder, t: &DateTime) {
+    e.tag(0).text(&t.to_string());
+}
+
+fn encode_content_type(e: &mut Encoder, c: &ContentType) {
+    match c {
+        ContentType::Media(m) => e.text(m),
+        ContentType::CoAp(n) => e.u64(*n),
+    };
+}
+
+/// The body protected header's bytes. Keys are written in deterministic order: the integer
+/// labels ascending, then the text label `"pouch"` (major type 3 sorts after 0 and 1).
+pub(crate) fn encode_body(h: &EnvelopeHeader) -> Vec<u8> {
+    let mut e = Encoder::new();
+    match &h.content {
+        Content::Embedded { content_type } => {
+            e.map(2 + u64::from(content_type.is_some()));
+            e.u64(H_CRIT).array(1).text(POUCH_PARAM);
+            if let Some(c) = content_type {
+                e.u64(H_CONTENT_TYPE);
+                encode_content_type(&mut e, c);
+            }
+        }
+        Content::Detached {
+            digest,
+            content_type,
+            location,
+        } => {
+            e.map(3 + u64::from(content_type.is_some()) + u64::from(location.is_some()));
+            e.u64(H_CRIT).array(1).text(POUCH_PARAM);
+            e.u64(H_PAYLOAD_HASH_ALG).i64(digest.cose_id());
+            if let Some(c) = content_type {
+                e.u64(H_PREIMAGE_CONTENT_TYPE);
+                encode_content_type(&mut e, c);
+            }
+            if let Some(l) = location {
+                e.u64(H_PAYLOAD_LOCATION).text(l);
+            }
+        }
+    }
+    e.text(POUCH_PARAM).map(4);
+    e.u64(1).u64(h.version);
+    e.u64(2).bytes(&h.id);
+    e.u64(3);
+    encode_time(&mut e, &h.created);
+    e.u64(4).raw(&h.label.to_cbor());
+    e.into_bytes()
+}
+
+/// A seal's protected header bytes.
+pub(crate) fn encode_seal(h: &SealHeader) -> Vec<u8> {
+    let mut e = Encoder::new();
+    e.map(4);
+    e.u64(H_ALG).i64(h.alg);
+    e.u64(H_CRIT).array(1).text(POUCH_PARAM);
+    e.u64(H_X5CHAIN);
+    match h.chain.as_slice() {
+        [one] => {
+            e.bytes(one);
+        }
+        many => {
+            e.array(many.len() as u64);
+            for c in many {
+                e.bytes(c);
+            }
+        }
+    }
+    e.text(POUCH_PARAM);
+    e.map(2 + u64::from(h.alternative_label.is_some()) + u64::from(h.release.is_some()));
+    e.u64(1);
+    encode_time(&mut e, &h.signing_time);
+    e.u64(2).u64(h.role.code());
+    if let Some(l) = &h.alternative_label {
+        e.u64(3).raw(&l.to_cbor());
+    }
+    if let Some(r) = &h.release {
+        e.u64(4).map(1 + u64::from(r.note.is_some()));
+        e.u64(1).array(r.recipients.len() as u64);
+        for rcp in &r.recipients {
+            e.text(rcp);
+        }
+        if let Some(n) = &r.note {
+            e.u64(2).text(n);
+        }
+    }
+    e.into_bytes()
+}
+
+// ---------------------------------------------------------------- decode
+
+/// A header-map key: an integer label or a text label.
+#[derive(Debug, PartialEq, Eq)]
+enum Key<'a> {
+    Int(i64),
+    Text(&'a str),
+}
+
+impl core::fmt::Display for Key<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Key::Int(i) => write!(f, "{i}"),
+            Key::Text(t) => write!(f, "{t:?}"),
+        }
+    }
+}
+
+fn key<'a>(r: &mut Reader<'a>, what: &str) -> Result<Key<'a>, Fault> {
+    match r.peek_kind() {
+        Some(Kind::Unsigned | Kind::Negative) => r
+            .i64()
+            .map(Key::Int)
+            .map_err(|e| malformed(format!("{what}: header label: {e}"))),
+        Some(Kind::Text) => r
+            .text()
+            .map(Key::Text)
+            .map_err(|e| malformed(format!("{what}: header label: {e}"))),
+        _ => Err(malformed(format!(
+            "{what}: a header label must be an integer or text"
+        ))),
+    }
+}
+
+fn time(r: &mut Reader<'_>, what: &str) -> Result<DateTime, String> {
+    if r.peek_kind() != Some(Kind::Tag) || r.tag().map_err(|e| e.to_string())? != 0 {
+        return Err(format!("{what}: expected a tag-0 time"));
+    }
+    let t = r.text().map_err(|e| format!("{what}: {e}"))?;
+    DateTime::parse_canonical(t).map_err(|e| format!("{what}: {e}"))
+}
+
+fn content_type(r: &mut Reader<'_>, what: &str) -> Result<ContentType, String> {
+    match r.peek_kind() {
+        Some(Kind::Text) => Ok(ContentType::Media(
+            r.text().map_err(|e| format!("{what}: {e}"))?.to_owned(),
+        )),
+        Some(Kind::Unsigned) => Ok(ContentType::CoAp(
+            r.u64().map_err(|e| format!("{what}: {e}"))?,
+        )),
+        _ => Err(format!("{what}: expected text or an unsigned integer")),
+    }
+}
+
+/// Reads `crit`: it must be exactly `["pouch"]` plus, in the body, hash-envelope labels.
+fn crit(r: &mut Reader<'_>, allowed_ints: &[i64], what: &str) -> Result<bool, Fault> {
+    if r.peek_kind() != Some(Kind::Array) {
+        return Err(malformed(format!("{what}: crit must be an array")));
+    }
+    let n = r
+        .array()
+        .map_err(|e| malformed(format!("{what}: crit: {e}")))?;
+    let mut has_pouch = false;
+    for _ in 0..n {
+        match key(r, what)? {
+            Key::Text(POUCH_PARAM) => has_pouch = true,
+            Key::Int(i) if allowed_ints.contains(&i) => {}
+            other => {
+                return Err(Fault::new(
+                    pouch_status::ENVELOPE_UNKNOWN_CRITICAL_HEADER,
+                    format!("{what}: crit lists {other}, which this verifier does not understand"),
+                ));
+            }
+        }
+    }
+    Ok(has_pouch)
+}
+
+fn map_len(r: &mut Reader<'_>, limits: &Limits, what: &str) -> Result<u64, Fault> {
+    if r.peek_kind() != Some(Kind::Map) {
+        return Err(malformed(format!("{what}: expected a map")));
+    }
+    let n = r.map().map_err(|e| malformed(format!("{what}: {e}")))?;
+    if n > limits.max_header_params as u64 {
+        return Err(Fault::new(
+            pouch_status::ENVELOPE_LIMIT_EXCEEDED,
+            format!("{what}: {n} parameters, limit {}", limits.max_header_params),
+        ));
+    }
+    Ok(n)
+}
+
+fn cbor_limits(limits: &Limits, max_bytes: usize) -> pouch_cbor::Limits {
+    pouch_cbor::Limits {
+        max_bytes,
+        max_depth: limits.max_depth,
+        max_items: max_bytes,
+    }
+}
+
+/// Decodes the body protected header (its bytes as carried in the envelope).
+pub(crate) fn decode_body(bytes: &[u8], limits: &Limits) -> Result<EnvelopeHeader, Fault> {
+    let what = "body protected header";
+    if bytes.len() > limits.max_body_header_bytes {
+        return Err(Fault::new(
+            pouch_status::ENVELOPE_LIMIT_EXCEEDED,
+            format!(
+                "{what}: {} bytes, limit {}",
+                bytes.len(),
+                limits.max_body_header_bytes
+            ),
+        ));
+    }
+    let mut r = Reader::new(bytes, &cbor_limits(limits, limits.max_body_header_bytes))
+        .map_err(|e| cbor_fault(&e, what))?;
+    let n = map_len(&mut r, limits, what)?;
+    let (mut crit_ok, mut ctype, mut hash_alg, mut pre_ctype, mut location, mut pouch) =
+        (false, None, None, None, None, None);
+    // `crit` is read first whatever else is present: an unknown critical parameter must be
+    // reported as such, not as an unknown parameter.
+    for _ in 0..n {
+        let k = key(&mut r, what)?;
+        let m = |s: String| malformed(s);
+        match k {
+            Key::Int(2) => {
+                crit_ok = crit(
+                    &mut r,
+                    &[
+                        H_PAYLOAD_HASH_ALG as i64,
+                        H_PREIMAGE_CONTENT_TYPE as i64,
+                        H_PAYLOAD_LOCATION as i64,
+                    ],
+                    what,
+                )?
+            }
+            Key::Int(3) => ctype = Some(content_type(&mut r, "content type").map_err(m)?),
+            Key::Int(258) => {
+                let id = r
+                    .i64()
+                    .map_err(|e| malformed(format!("payload_hash_alg: {e}")))?;
+                hash_alg = Some(DigestAlgorithm::from_cose_id(id).ok_or_else(|| {
+                    malformed(format!("payload_hash_alg {id} is not a registered digest"))
+                })?);
+            }
+            Key::Int(259) => {
+                pre_ctype = Some(content_type(&mut r, "preimage_content_type").map_err(m)?)
+            }
+            Key::Int(260) => {
+                location = Some(
+                    r.text()
+                        .map_err(|e| malformed(format!("payload_location: {e}")))?
+                        .to_owned(),
+                )
+            }
+            Key::Text(POUCH_PARAM) => pouch = Some(envelope_fields(&mut r, limits)?),
+            other => {
+                return Err(malformed(format!(
+                    "{what}: parameter {other} is not defined by Pouch"
+                )));
+            }
+        }
+    }
+    if !crit_ok {
+        return Err(malformed(format!("{what}: crit must list \"pouch\"")));
+    }
+    let (version, id, created, label) =
+        pouch.ok_or_else(|| malformed(format!("{what}: no \"pouch\" envelope header")))?;
+    let content = match (hash_alg, ctype) {
+        (None, ctype) if pre_ctype.is_none() && location.is_none() => Content::Embedded {
+            content_type: ctype,
+        },
+        (Some(digest), None) => Content::Detached {
+            digest,
+            content_type: pre_ctype,
+            location,
+        },
+        _ => {
+            return Err(malformed(format!(
+                "{what}: content type (3) and the hash-envelope parameters (258-260) exclude each other, and 259/260 need 258"
+            )));
+        }
+    };
+    Ok(EnvelopeHeader {
+        version,
+        id,
+        created,
+        label,
+        content,
+    })
+}
+
+fn envelope_fields(
+    r: &mut Reader<'_>,
+    limits: &Limits,
+) -> Result<(u64, [u8; 16], DateTime, Label), Fault> {
+    let what = "envelope header";
+    let n = map_len(r, limits, what)?;
+    let (mut version, mut id, mut created, mut label) = (None, None, None, None);
+    for _ in 0..n {
+        match key(r, what)? {
+            Key::Int(1) => {
+                let v = r
+                    .u64()
+                    .map_err(|e| malformed(format!("format version: {e}")))?;
+                if v != FORMAT_VERSION {
+                    return Err(Fault::new(
+                        pouch_status::ENVELOPE_VERSION_UNSUPPORTED,
+                        format!("format version {v}; this verifier implements {FORMAT_VERSION}"),
+                    ));
+                }
+                version = Some(v);
+            }
+            Key::Int(2) => {
+                let b = r
+                    .bytes()
+                    .map_err(|e| malformed(format!("envelope identifier: {e}")))?;
+                id = Some(<[u8; 16]>::try_from(b).map_err(|_| {
+                    malformed(format!("envelope identifier has {} bytes, not 16", b.len()))
+                })?);
+            }
+            Key::Int(3) => created = Some(time(r, "creation time").map_err(malformed)?),
+            Key::Int(4) => {
+                let raw = r
+                    .item_bytes()
+                    .map_err(|e| malformed(format!("originator label: {e}")))?;
+                label = Some(
+                    Label::from_cbor(raw, &limits.label)
+                        .map_err(|e| malformed(format!("originator label: {e}")))?,
+                );
+            }
+            other => return Err(malformed(format!("{what}: unknown field {other}"))),
+        }
+    }
+    Ok((
+        version.ok_or_else(|| malformed("envelope header: no format version"))?,
+        id.ok_or_else(|| malformed("envelope header: no envelope identifier"))?,
+        created.ok_or_else(|| malformed("envelope header: no creation time"))?,
+        label.ok_or_else(|| malformed("envelope header: no originator label"))?,
+    ))
+}
+
+/// Decodes a seal's protected header. Faults are the seal's, reported against it alone.
+pub(crate) fn decode_seal(bytes: &[u8], limits: &Limits) -> Result<SealHeader, Fault> {
+    let what = "seal protected header";
+    let bad = |d: String| Fault::new(pouch_status::SEAL_HEADER_MALFORMED, d);
+    if bytes.len() > limits.max_seal_header_bytes {
+        return Err(Fault::new(
+            pouch_status::ENVELOPE_LIMIT_EXCEEDED,
+            format!(
+                "{what}: {} bytes, limit {}",
+                bytes.len(),
+                limits.max_seal_header_bytes
+            ),
+        ));
+    }
+    let mut r = Reader::new(bytes, &cbor_limits(limits, limits.max_seal_header_bytes))
+        .map_err(|e| cbor_fault(&e, what))?;
+    let n = map_len(&mut r, limits, what).map_err(retag)?;
+    let (mut alg, mut crit_ok, mut chain, mut fields) = (None, false, None, None);
+    for _ in 0..n {
+        match key(&mut r, what).map_err(retag)? {
+            Key::Int(1) => alg = Some(r.i64().map_err(|e| bad(format!("alg: {e}")))?),
+            Key::Int(2) => {
+                crit_ok = crit(&mut r, &[], what).map_err(|f| {
+                    if f.code == pouch_status::ENVELOPE_UNKNOWN_CRITICAL_HEADER {
+                        Fault::new(pouch_status::SEAL_UNKNOWN_CRITICAL_HEADER, f.detail)
+                    } else {
+                        retag(f)
+                    }
+                })?
+            }
+            Key::Int(33) => chain = Some(x5chain(&mut r, limits).map_err(bad)?),
+            Key::Text(POUCH_PARAM) => fields = Some(seal_fields(&mut r, limits).map_err(bad)?),
+            other => {
+                return Err(bad(format!(
+                    "{what}: parameter {other} is not defined by Pouch"
+                )));
+            }
+        }
+    }
+    if !crit_ok {
+        return Err(bad(format!("{what}: crit must list \"pouch\"")));
+    }
+    let (signing_time, role, alternative_label, release) =
+        fields.ok_or_else(|| bad(format!("{what}: no \"pouch\" seal header")))?;
+    Ok(SealHeader {
+        alg: alg.ok_or_else(|| bad(format!("{what}: no alg")))?,
+        chain: chain.ok_or_else(|| bad(format!("{what}: no x5chain")))?,
+        signing_time,
+        role,
+        alternative_label,
+        release,
+    })
+}
+
+/// Seal-level faults other than limits and determinism are the seal's own.
+fn retag(f: Fault) -> Fault {
+    if f.code == pouch_status::ENVELOPE_MALFORMED {
+        Fault::new(pouch_status::SEAL_HEADER_MALFORMED, f.detail)
+    } else {
+        f
+    }
+}
+
+fn x5chain(r: &mut Reader<'_>, limits: &Limits) -> Result<Vec<Vec<u8>>, String> {
+    let cert = |r: &mut Reader<'_>| -> Result<Vec<u8>, String> {
+        let b = r.bytes().map_err(|e| format!("x5chain: {e}"))?;
+        if b.len() > limits.max_certificate_bytes {
+            return Err(format!(
+                "x5chain: a certificate of {} bytes exceeds the limit of {}",
+                b.len(),
+                limits.max_certificate_bytes
+            ));
+        }
+        Ok(b.to_vec())
+    };
+    match r.peek_kind() {
+        Some(Kind::Bytes) => Ok(vec![cert(r)?]),
+        Some(Kind::Array) => {
+            let n = r.array().map_err(|e| format!("x5chain: {e}"))?;
+            if n < 2 {
+                return Err(
+                    "x5chain: an array must hold at least two certificates (RFC 9360)".into(),
+                );
+            }
+            if n > limits.max_chain_len as u64 {
+                return Err(format!(
+                    "x5chain: {n} certificates, limit {}",
+                    limits.max_chain_len
+                ));
+            }
+            (0..n).map(|_| cert(r)).collect()
+        }
+        _ => Err("x5chain: expected a certificate or an array of certificates".into()),
+    }
+}
+
+type SealFields = (DateTime, Role, Option<Label>, Option<ReleaseApproval>);
+
+fn seal_fields(r: &mut Reader<'_>, limits: &Limits) -> Result<SealFields, String> {
+    if r.peek_kind() != Some(Kind::Map) {
+        return Err("seal header: expected a map".into());
+    }
+    let n = r.map().map_err(|e| format!("seal header: {e}"))?;
+    let (mut t, mut role, mut alt, mut rel) = (None, None, None, None);
+    for _ in 0..n {
+        let k = r
+            .u64()
+            .map_err(|_| "seal header: keys are unsigned integers".to_owned())?;
+        match k {
+            1 => t = Some(time(r, "signing time")?),
+            2 => {
+                let c = r.u64().map_err(|e| format!("role: {e}"))?;
+                role = Some(Role::from_code(c).ok_or_else(|| format!("role {c} is not defined"))?);
+            }
+            3 => {
+                let raw = r
+                    .item_bytes()
+                    .map_err(|e| format!("alternative label: {e}"))?;
+                alt = Some(
+                    Label::from_cbor(raw, &limits.label)
+                        .map_err(|e| format!("alternative label: {e}"))?,
+                );
+            }
+            4 => rel = Some(release(r)?),
+            other => return Err(format!("seal header: unknown field {other}")),
+        }
+    }
+    Ok((
+        t.ok_or("seal header: no signing time")?,
+        role.ok_or("seal header: no role")?,
+        alt,
+        rel,
+    ))
+}
+
+fn release(r: &mut Reader<'_>) -> Result<ReleaseApproval, String> {
+    let what = "release approval";
+    let n = r.map().map_err(|e| format!("{what}: {e}"))?;
+    let (mut recipients, mut note) = (None, None);
+    for _ in 0..n {
+        match r.u64().map_err(|e| format!("{what}: {e}"))? {
+            1 => {
+                let count = r.array().map_err(|e| format!("{what}: recipients: {e}"))?;
+                if count == 0 {
+                    return Err(format!("{what}: no recipient"));
+                }
+                let mut v = Vec::new();
+                for _ in 0..count {
+                    v.push(
+                        r.text()
+                            .map_err(|e| format!("{what}: recipient: {e}"))?
+                            .to_owned(),
+                    );
+                }
+                recipients = Some(v);
+            }
+            2 => {
+                note = Some(
+                    r.text()
+                        .map_err(|e| format!("{what}: note: {e}"))?
+                        .to_owned(),
+                )
+            }
+            other => return Err(format!("{what}: unknown field {other}")),
+        }
+    }
+    Ok(ReleaseApproval {
+        recipients: recipients.ok_or(format!("{what}: no recipients"))?,
+        note,
+    })
+}

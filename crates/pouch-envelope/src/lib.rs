@@ -1,0 +1,100 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+
+mod cert;
+mod envelope;
+mod header;
+mod report;
+mod verify;
+
+pub use cert::{LeafInfo, leaf_info};
+pub use envelope::{
+    COSE_SIGN_TAG, Envelope, Payload, Seal, SealRequest, digest_reader, endorse, seal,
+};
+pub use header::{
+    Content, ContentType, EnvelopeHeader, FORMAT_VERSION, Fault, POUCH_PARAM, ReleaseApproval,
+    Role, SealHeader,
+};
+pub use report::{Entry, Report, SealReport};
+pub use verify::{SealPolicy, Verifier};
+
+use pouch_cbor::Encoder;
+
+/// Decoder limits (spec/03-envelope.md §3.9); the defaults are the minimum every Pouch
+/// decoder MUST accept.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Whole envelope, embedded payload included.
+    pub max_envelope_bytes: usize,
+    /// Body protected header.
+    pub max_body_header_bytes: usize,
+    /// One seal's protected header.
+    pub max_seal_header_bytes: usize,
+    /// Seals in one envelope.
+    pub max_seals: usize,
+    /// Certificates in one `x5chain`.
+    pub max_chain_len: usize,
+    /// One certificate.
+    pub max_certificate_bytes: usize,
+    /// Parameters in one header map.
+    pub max_header_params: usize,
+    /// CBOR nesting depth.
+    pub max_depth: usize,
+    /// Limits of the labels inside (originator and alternative).
+    pub label: pouch_label::Limits,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_envelope_bytes: 64 << 20,
+            max_body_header_bytes: 64 << 10,
+            max_seal_header_bytes: 64 << 10,
+            max_seals: 16,
+            max_chain_len: 8,
+            max_certificate_bytes: 16 << 10,
+            max_header_params: 16,
+            max_depth: 24,
+            label: pouch_label::Limits::default(),
+        }
+    }
+}
+
+/// Why an envelope could not be made or extended.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The signing backend failed.
+    #[error("crypto: {0}")]
+    Crypto(pouch_crypto::Error),
+    /// A seal needs at least the signer's certificate.
+    #[error("a seal needs the signer's certificate chain")]
+    NoCertificate,
+    /// The envelope to endorse does not decode.
+    #[error("{}: {}", .0.code, .0.detail)]
+    Malformed(Fault),
+    /// The envelope already has as many seals as the limit allows.
+    #[error("the envelope already has {0} seals, the limit")]
+    TooManySeals(usize),
+    /// Reading a detached record failed.
+    #[error("reading the record: {0}")]
+    Io(String),
+}
+
+/// The RFC 9052 §4.4 `Sig_structure` for a `COSE_Signature`:
+/// `["Signature", body_protected, sign_protected, external_aad, payload]`.
+pub fn sig_structure(
+    body_protected: &[u8],
+    sign_protected: &[u8],
+    external_aad: &[u8],
+    payload: &[u8],
+) -> Vec<u8> {
+    let mut e = Encoder::new();
+    e.array(5)
+        .text("Signature")
+        .bytes(body_protected)
+        .bytes(sign_protected)
+        .bytes(external_aad)
+        .bytes(payload);
+    e.into_bytes()
+}

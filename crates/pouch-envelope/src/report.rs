@@ -1,0 +1,112 @@
+//! The verification report: status codes per stage and per seal (spec/03-envelope.md §3.7).
+
+use pouch_status::{Severity, StatusCode};
+use serde::Serialize;
+use serde::ser::Serializer;
+
+fn code_id<S: Serializer>(c: &StatusCode, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(c.id())
+}
+
+/// One status code with what exactly it refers to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Entry {
+    /// The registry code.
+    #[serde(serialize_with = "code_id")]
+    pub code: StatusCode,
+    /// One line for people, when the code alone does not say enough.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+impl Entry {
+    /// An entry without detail.
+    pub fn new(code: StatusCode) -> Self {
+        Self { code, detail: None }
+    }
+
+    /// An entry with detail.
+    pub fn with(code: StatusCode, detail: impl Into<String>) -> Self {
+        Self {
+            code,
+            detail: Some(detail.into()),
+        }
+    }
+}
+
+/// What verification found about one seal.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct SealReport {
+    /// Position in the envelope's seal array, from 0.
+    pub index: usize,
+    /// The algorithm's registry name, or the raw COSE value when unregistered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub algorithm: Option<String>,
+    /// The sealing party's role.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role: Option<&'static str>,
+    /// The signer's certificate subject.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signer: Option<String>,
+    /// The signer's nation as this stage knows it (the leaf's subject country).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// The signing time the seal states.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signing_time: Option<String>,
+    /// The codes.
+    pub codes: Vec<Entry>,
+}
+
+impl SealReport {
+    /// Whether this seal's signature verified.
+    pub fn signature_valid(&self) -> bool {
+        self.codes
+            .iter()
+            .any(|e| e.code == pouch_status::SEAL_SIGNATURE_VALID)
+    }
+}
+
+/// The outcome of verifying one envelope. The stages stay apart: a valid signature by a
+/// signer nobody trusts is reported as exactly that once the trust stage exists.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Report {
+    /// Decoding: structure, determinism, limits, header.
+    pub envelope: Vec<Entry>,
+    /// The originator label's advisory rules (warnings only at this stage).
+    pub label: Vec<Entry>,
+    /// The detached record against its digest.
+    pub payload: Vec<Entry>,
+    /// Each seal, in order.
+    pub seals: Vec<SealReport>,
+    /// The verifier's seal policy.
+    pub seal_policy: Vec<Entry>,
+}
+
+impl Report {
+    /// Every entry, stage by stage and seal by seal.
+    pub fn entries(&self) -> impl Iterator<Item = &Entry> {
+        self.envelope
+            .iter()
+            .chain(&self.label)
+            .chain(&self.payload)
+            .chain(self.seals.iter().flat_map(|s| &s.codes))
+            .chain(&self.seal_policy)
+    }
+
+    /// Whether any entry carries `code`.
+    pub fn has(&self, code: StatusCode) -> bool {
+        self.entries().any(|e| e.code == code)
+    }
+
+    /// Valid: no entry of severity `error` (well-formed, every signature valid, payload
+    /// intact, seal policy satisfied). Not a statement about trust.
+    pub fn is_valid(&self) -> bool {
+        !self.entries().any(|e| e.code.severity() == Severity::Error)
+    }
+
+    /// The report as JSON, with codes as their registry identifiers.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
+    }
+}

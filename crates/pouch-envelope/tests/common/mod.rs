@@ -1,0 +1,162 @@
+//! Shared fixtures: a small coalition PKI per provider, labels, and raw envelope assembly
+//! for malformed cases.
+#![allow(
+    dead_code,
+    unreachable_pub,
+    missing_docs,
+    clippy::unwrap_used,
+    clippy::expect_used
+)]
+
+use std::sync::OnceLock;
+
+use pouch_cbor::Encoder;
+use pouch_crypto::{Algorithm, CryptoProvider, SigningKey};
+use pouch_envelope::{Payload, Role, SealRequest};
+use pouch_label::{DateTime, Label, Limits as LabelLimits};
+use pouch_pki::{Coalition, CoalitionSpec, Nation};
+
+pub const NOW: i64 = 1_795_860_000; // 2026-11-28T10:00:00Z
+
+pub fn providers() -> [&'static CryptoProvider; 2] {
+    [
+        pouch_crypto_awslc::provider(),
+        pouch_crypto_rustcrypto::provider(),
+    ]
+}
+
+pub fn now() -> DateTime {
+    DateTime::from_unix(NOW, 0).unwrap()
+}
+
+pub fn label() -> Label {
+    let json =
+        br#"{"confidentialityInformation":{"policyIdentifier":"NATO","classification":"SECRET",
+      "categories":[{"tagName":"Releasable To","type":"PERMISSIVE","values":["FIN","SWE"]}]},
+      "creationDateTime":"2026-11-28T09:15:00Z","reviewDateTime":"2036-11-28T00:00:00Z"}"#;
+    Label::from_json(json, &LabelLimits::default()).unwrap()
+}
+
+/// Three nations, each with a signer of every registered algorithm, made once with aws-lc
+/// (fast key generation); keys load into either provider.
+pub fn coalition() -> &'static Coalition {
+    static C: OnceLock<Coalition> = OnceLock::new();
+    C.get_or_init(|| {
+        let nations = vec![
+            Nation::new("NOR", "NO", "Norway").unwrap(),
+            Nation::new("FIN", "FI", "Finland").unwrap(),
+            Nation::new("SWE", "SE", "Sweden").unwrap(),
+        ];
+        CoalitionSpec::new(Algorithm::Es384, &Algorithm::ALL, NOW)
+            .unwrap()
+            .build(pouch_crypto_awslc::provider(), &nations)
+            .unwrap()
+    })
+}
+
+pub struct Signer {
+    pub key: Box<dyn SigningKey>,
+    pub chain: Vec<Vec<u8>>,
+}
+
+pub fn signer(provider: &CryptoProvider, nation: &str, alg: Algorithm) -> Signer {
+    let n = coalition().nation(nation).unwrap();
+    let issued = n.signer(alg).unwrap();
+    let key = provider
+        .signature(alg)
+        .unwrap()
+        .signing_key(&issued.pkcs8)
+        .unwrap();
+    Signer {
+        key,
+        chain: vec![
+            issued.certificate.der().to_vec(),
+            n.intermediate.certificate.der().to_vec(),
+        ],
+    }
+}
+
+pub fn request<'a>(s: &'a Signer, role: Role) -> SealRequest<'a> {
+    SealRequest {
+        key: s.key.as_ref(),
+        chain: s.chain.clone(),
+        role,
+        signing_time: now(),
+        alternative_label: None,
+        release: None,
+    }
+}
+
+pub fn embedded(provider: &CryptoProvider, s: &Signer, data: &[u8]) -> Vec<u8> {
+    pouch_envelope::seal(
+        provider,
+        &label(),
+        Payload::Embedded {
+            data,
+            content_type: None,
+        },
+        &request(s, Role::Originator),
+        Some([7; 16]),
+        Some(now()),
+    )
+    .unwrap()
+}
+
+/// Assembles an envelope from raw parts: each seal is (protected, unprotected map bytes,
+/// signature).
+pub fn assemble(body: &[u8], payload: &[u8], seals: &[(Vec<u8>, Vec<u8>, Vec<u8>)]) -> Vec<u8> {
+    let mut e = Encoder::new();
+    e.tag(98)
+        .array(4)
+        .bytes(body)
+        .map(0)
+        .bytes(payload)
+        .array(seals.len() as u64);
+    for (p, u, s) in seals {
+        e.array(3).bytes(p).raw(u).bytes(s);
+    }
+    e.into_bytes()
+}
+
+/// A seal protected header written by hand, so tests can break one rule at a time.
+pub fn seal_header(
+    alg: Option<i64>,
+    crit: &[&str],
+    extra_crit: Option<i64>,
+    chain: &[u8],
+) -> Vec<u8> {
+    let mut e = Encoder::new();
+    e.map(2 + u64::from(alg.is_some()) + 1);
+    if let Some(a) = alg {
+        e.u64(1).i64(a);
+    }
+    e.u64(2)
+        .array(crit.len() as u64 + u64::from(extra_crit.is_some()));
+    if let Some(x) = extra_crit {
+        e.i64(x);
+    }
+    for c in crit {
+        e.text(c);
+    }
+    e.u64(33).bytes(chain);
+    e.text("pouch")
+        .map(2)
+        .u64(1)
+        .tag(0)
+        .text("2026-11-28T10:00:00Z")
+        .u64(2)
+        .u64(1);
+    e.into_bytes()
+}
+
+/// Signs `protected` over the body and payload as RFC 9052 says.
+pub fn sign(s: &Signer, body: &[u8], protected: &[u8], payload: &[u8]) -> Vec<u8> {
+    s.key
+        .sign(&pouch_envelope::sig_structure(
+            body,
+            protected,
+            &[],
+            payload,
+        ))
+        .unwrap()
+}
