@@ -120,8 +120,8 @@ fn signer_args(dir: &Path, nation: &str, alg: Algorithm) -> SignerArgs {
     )
 }
 
-/// Part 2: a throwaway three-nation PKI, a hybrid-sealed envelope endorsed by a second
-/// nation, and its verification under several seal policies.
+/// Part 2: the demo coalition PKI and trust bundle, a hybrid-sealed envelope endorsed by a
+/// second nation, verified with and without trust, and what untrusted seals look like.
 fn envelopes(out: &mut impl Write, label: &Label) -> anyhow::Result<()> {
     writeln!(
         out,
@@ -132,21 +132,15 @@ fn envelopes(out: &mut impl Write, label: &Label) -> anyhow::Result<()> {
         .duration_since(std::time::UNIX_EPOCH)
         .context("system clock before 1970")?
         .as_secs() as i64;
-    let nations = pouch_pki::demo_nations()?;
-    let coalition = pouch_pki::CoalitionSpec::new(
-        Algorithm::Es384,
-        &[Algorithm::Es384, Algorithm::MlDsa65, Algorithm::EdDsa],
-        now,
-    )?
-    .build(provider, &nations)?;
+    let pki = pouch_pki::demo_pki(provider, None, now)?;
     let tmp = TempDir::new()?;
-    coalition.write_to_dir(&tmp.0)?;
+    let bundle_path = pki.write(&tmp.0)?;
     writeln!(
         out,
-        "Demo coalition written to {} (removed at exit):",
+        "Demo coalition and trust bundle written to {} (removed at exit):",
         tmp.0.display()
     )?;
-    for n in coalition.nations() {
+    for n in pki.coalition.nations() {
         let algs: Vec<&str> = n.signers.iter().map(|s| s.algorithm.name()).collect();
         writeln!(
             out,
@@ -156,11 +150,24 @@ fn envelopes(out: &mut impl Write, label: &Label) -> anyhow::Result<()> {
             algs.join(", ")
         )?;
     }
+    writeln!(
+        out,
+        "   NOR also has a revoked, an expired and a non-digitalSignature signer; the bundle"
+    )?;
+    writeln!(
+        out,
+        "   authorises NOR and DNK up to NATO SECRET and NLD up to NATO CONFIDENTIAL."
+    )?;
 
     let record = b"SITREP 281015Z NOV 26: convoy ALPHA at grid 32V NM 123 456, no incidents.";
     let (nor_es384, _) = signer_args(&tmp.0, "NOR", Algorithm::Es384).load()?;
     let (nor_mldsa, _) = signer_args(&tmp.0, "NOR", Algorithm::MlDsa65).load()?;
     let (dnk_eddsa, _) = signer_args(&tmp.0, "DNK", Algorithm::EdDsa).load()?;
+    let (nor_revoked, _) = SignerArgs::new(
+        tmp.0.join("NOR/signer-bad-revoked.key.pem"),
+        tmp.0.join("NOR/signer-bad-revoked.pem"),
+    )
+    .load()?;
     let signing_time = now_time()?;
     let sealed = pouch_envelope::seal(
         provider,
@@ -197,8 +204,28 @@ fn envelopes(out: &mut impl Write, label: &Label) -> anyhow::Result<()> {
         endorsed.len()
     )?;
 
-    let cases: [(&str, SealPolicy); 3] = [
-        ("every seal valid", SealPolicy::AllValid),
+    let bundle = pouch_pki::trust::load_bundle(&bundle_path)?;
+    let validator = pouch_pki::trust::ChainValidator::new(provider, &bundle)
+        .map_err(|e| anyhow::anyhow!("demo bundle: {e}"))?;
+    let trusted = |policy: SealPolicy| {
+        let mut v = Verifier::new(provider);
+        v.policy = policy;
+        v.trust = Some(pouch_envelope::Trust {
+            bundle: &bundle,
+            validator: &validator,
+        });
+        v
+    };
+    let report = trusted(SealPolicy::AllValid).verify(&endorsed, None);
+    writeln!(
+        out,
+        "Verified against the coalition's trust bundle, every seal required:"
+    )?;
+    print_report(out, "   envelope", &report)?;
+    if !report.is_valid() {
+        bail!("the demo envelope did not verify with trust");
+    }
+    for (what, policy) in [
         (
             "hybrid: one classical and one post-quantum seal",
             SealPolicy::Hybrid,
@@ -207,44 +234,56 @@ fn envelopes(out: &mut impl Write, label: &Label) -> anyhow::Result<()> {
             "two of three nations",
             SealPolicy::Nations {
                 threshold: 2,
-                nations: vec!["NO".into(), "DK".into(), "NL".into()],
+                nations: vec!["NOR".into(), "DNK".into(), "NLD".into()],
             },
         ),
-    ];
-    for (i, (what, policy)) in cases.into_iter().enumerate() {
-        let mut v = Verifier::new(provider);
-        v.policy = policy;
-        let report = v.verify(&endorsed, None);
-        if i == 0 {
-            writeln!(out, "Verifier requiring {what}:")?;
-            print_report(out, "   envelope", &report)?;
-        } else {
-            let policy: Vec<String> = report
-                .seal_policy
-                .iter()
-                .map(|e| e.code.to_string())
-                .collect();
-            writeln!(
-                out,
-                "Verifier requiring {what}: {} ({})",
-                if report.is_valid() {
-                    "VALID"
-                } else {
-                    "NOT VALID"
-                },
-                policy.join(", ")
-            )?;
-        }
+    ] {
+        let report = trusted(policy).verify(&endorsed, None);
+        let policy: Vec<String> = report
+            .seal_policy
+            .iter()
+            .map(|e| e.code.to_string())
+            .collect();
+        writeln!(
+            out,
+            "Requiring {what}: {} ({})",
+            if report.is_valid() {
+                "VALID"
+            } else {
+                "NOT VALID"
+            },
+            policy.join(", ")
+        )?;
         if !report.is_valid() {
             bail!("the demo envelope did not verify under '{what}'");
         }
     }
+
+    let with_revoked = pouch_envelope::endorse(
+        &endorsed,
+        &nor_revoked.request(Role::Endorser, signing_time),
+        &limits,
+    )?;
+    writeln!(
+        out,
+        "\nThe same envelope with one more seal, by Norway's revoked signer:"
+    )?;
+    let report = trusted(SealPolicy::AllValid).verify(&with_revoked, None);
+    print_report(out, "   envelope", &report)?;
+    if report.is_valid() || !report.signatures_valid() {
+        bail!("the revoked signer's seal was not reported as valid but untrusted");
+    }
+    writeln!(
+        out,
+        "   (its signature is valid; its signer is not trusted: the report keeps the two apart)"
+    )?;
+
     let mut v = Verifier::new(provider);
     v.policy = SealPolicy::Hybrid;
     let report = v.verify(&sealed, None);
     writeln!(
         out,
-        "The first, ES384-only envelope under the hybrid policy:"
+        "\nThe first, ES384-only envelope under the hybrid policy:"
     )?;
     print_report(out, "   envelope", &report)?;
     if report.is_valid() {
@@ -259,16 +298,16 @@ fn envelopes(out: &mut impl Write, label: &Label) -> anyhow::Result<()> {
     tampered[at..at + 6].copy_from_slice(b"PUBLIC");
     writeln!(
         out,
-        "The envelope with its label changed from SECRET to PUBLIC in transit:"
+        "\nThe envelope with its label changed from SECRET to PUBLIC in transit:"
     )?;
-    let report = Verifier::new(provider).verify(&tampered, None);
+    let report = trusted(SealPolicy::AllValid).verify(&tampered, None);
     print_report(out, "   envelope", &report)?;
     if report.is_valid() {
         bail!("a tampered label went unnoticed");
     }
     writeln!(
         out,
-        "\nTrust in each nation's signers, policies and release decisions come with the next chapters."
+        "\nSecurity policies (SPIF) and release decisions come with the next chapter."
     )?;
     Ok(())
 }

@@ -21,6 +21,8 @@ pub const EXIT_SIGNATURE: u8 = 10;
 pub const EXIT_PAYLOAD: u8 = 11;
 /// Exit code: the valid seals do not satisfy the seal policy.
 pub const EXIT_SEAL_POLICY: u8 = 12;
+/// Exit code: a signer is not trusted or not authorised (trust stage).
+pub const EXIT_UNTRUSTED: u8 = 13;
 
 #[derive(Clone, Copy, Debug, Default, ValueEnum)]
 pub(crate) enum ProviderArg {
@@ -292,6 +294,8 @@ pub(crate) fn exit_code(report: &Report) -> u8 {
         EXIT_SIGNATURE
     } else if err(report.payload.iter()) {
         EXIT_PAYLOAD
+    } else if err(report.seals.iter().flat_map(|s| &s.trust)) {
+        EXIT_UNTRUSTED
     } else if err(report.seal_policy.iter()) {
         EXIT_SEAL_POLICY
     } else {
@@ -363,6 +367,9 @@ pub(crate) fn print_report(
         for e in &s.codes {
             line(out, "", e)?;
         }
+        for e in &s.trust {
+            line(out, "", e)?;
+        }
     }
     for e in &report.seal_policy {
         line(out, "seal policy", e)?;
@@ -371,17 +378,31 @@ pub(crate) fn print_report(
 }
 
 /// `pouch verify`.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn verify(
     envelope: &Path,
     payload: Option<&Path>,
     policy: &str,
     provider_arg: ProviderArg,
+    trust: Option<&Path>,
+    at: Option<&str>,
     json: bool,
     out: &mut impl Write,
 ) -> anyhow::Result<ExitCode> {
     let bytes = read_input(envelope, Limits::default().max_envelope_bytes)?;
-    let mut verifier = Verifier::new(provider(provider_arg));
+    let provider = provider(provider_arg);
+    let bundle = trust.map(pouch_pki::trust::load_bundle).transpose()?;
+    let validator = bundle
+        .as_ref()
+        .map(|b| pouch_pki::trust::ChainValidator::new(provider, b))
+        .transpose()
+        .map_err(|e| anyhow!("trust bundle: {e}"))?;
+    let mut verifier = Verifier::new(provider);
     verifier.policy = parse_policy(policy)?;
+    verifier.at = Some(crate::pki::parse_at(at)?);
+    if let (Some(bundle), Some(validator)) = (&bundle, &validator) {
+        verifier.trust = Some(pouch_envelope::Trust { bundle, validator });
+    }
     let report = match payload {
         Some(p) => {
             let mut f = std::io::BufReader::new(

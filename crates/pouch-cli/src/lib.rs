@@ -12,8 +12,9 @@ use pouch_label::{Label, Limits, Role};
 
 mod demo;
 mod envelope;
+mod pki;
 
-pub use envelope::{EXIT_PAYLOAD, EXIT_SEAL_POLICY, EXIT_SIGNATURE};
+pub use envelope::{EXIT_PAYLOAD, EXIT_SEAL_POLICY, EXIT_SIGNATURE, EXIT_UNTRUSTED};
 
 /// Success: the input was well-formed and, for `check`, broke no rule.
 pub const EXIT_OK: u8 = 0;
@@ -36,7 +37,8 @@ Exit codes:
   4   I/O error
   10  a seal's signature, algorithm or key failed
   11  the detached record does not match its sealed digest
-  12  the valid seals do not satisfy the seal policy";
+  12  the valid seals do not satisfy the seal policy
+  13  a signer is not trusted or not authorised (with --trust)";
 
 #[derive(Parser, Debug)]
 #[command(name = "pouch", version, about = "Pouch: labelled, signed envelopes for moving records between allies", after_help = EXIT_CODES_HELP)]
@@ -113,12 +115,21 @@ enum Command {
         /// Crypto backend.
         #[arg(long, value_enum, default_value_t)]
         provider: envelope::ProviderArg,
+        /// Trust bundle (TOML): adds the trust stage, per seal.
+        #[arg(long)]
+        trust: Option<PathBuf>,
+        /// Verification time, RFC 3339 (default: now).
+        #[arg(long)]
+        at: Option<String>,
         /// Print the report as JSON.
         #[arg(long)]
         json: bool,
         /// The envelope, or '-' for standard input.
         envelope: PathBuf,
     },
+    /// Demo and test PKIs, and chain checks against a trust bundle.
+    #[command(subcommand)]
+    Pki(PkiCommand),
     /// Show an envelope's header, label and seals, without verifying them.
     #[command(after_help = EXIT_CODES_HELP)]
     Inspect {
@@ -173,6 +184,39 @@ enum LabelCommand {
     },
     /// Print the JSON Schema of the label's JSON form.
     Schema,
+}
+
+#[derive(Subcommand, Debug)]
+enum PkiCommand {
+    /// Make the demo coalition (three nations, plus Norway's revoked, expired and
+    /// non-digitalSignature signers) and its trust bundle.
+    Demo {
+        /// Output folder.
+        #[arg(long)]
+        out: PathBuf,
+        /// Derive every key from this seed (and fix the clock): byte-identical output.
+        #[arg(long)]
+        seed: Option<u64>,
+        /// The PKI's "now", RFC 3339.
+        #[arg(long)]
+        at: Option<String>,
+    },
+    /// Check a certificate chain (PEM, leaf first) against a trust bundle.
+    #[command(after_help = EXIT_CODES_HELP)]
+    CheckChain {
+        /// Trust bundle (TOML).
+        #[arg(long)]
+        trust: PathBuf,
+        /// The chain, PEM, leaf first.
+        #[arg(long)]
+        cert: PathBuf,
+        /// Time of the check, RFC 3339 (default: now).
+        #[arg(long)]
+        at: Option<String>,
+        /// Print as JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -255,6 +299,8 @@ pub fn run() -> anyhow::Result<ExitCode> {
             payload,
             policy,
             provider,
+            trust,
+            at,
             json,
             envelope,
         } => envelope::verify(
@@ -262,9 +308,20 @@ pub fn run() -> anyhow::Result<ExitCode> {
             payload.as_deref(),
             &policy,
             provider,
+            trust.as_deref(),
+            at.as_deref(),
             json,
             &mut out,
         ),
+        Command::Pki(PkiCommand::Demo { out: dir, seed, at }) => {
+            pki::demo(&dir, seed, at.as_deref(), &mut out)
+        }
+        Command::Pki(PkiCommand::CheckChain {
+            trust,
+            cert,
+            at,
+            json,
+        }) => pki::check_chain(&trust, &cert, at.as_deref(), json, &mut out),
         Command::Inspect { json, envelope } => envelope::inspect(&envelope, json, &mut out),
     }
 }

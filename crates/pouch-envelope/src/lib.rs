@@ -16,7 +16,7 @@ pub use header::{
     Role, SealHeader,
 };
 pub use report::{Entry, Report, SealReport};
-pub use verify::{SealPolicy, Verifier};
+pub use verify::{SealPolicy, Trust, Verifier};
 
 use pouch_cbor::Encoder;
 

@@ -54,8 +54,15 @@ pub struct SealReport {
     /// The signing time the seal states.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub signing_time: Option<String>,
-    /// The codes.
+    /// The bundle party whose anchor ends the seal's chain (trust stage only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nation: Option<String>,
+    /// The seal's codes: header, algorithm, key, signature.
     pub codes: Vec<Entry>,
+    /// The trust stage's codes for this seal: chain, time, revocation, nation, authorisation.
+    /// Empty when no trust bundle was given.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub trust: Vec<Entry>,
 }
 
 impl SealReport {
@@ -64,6 +71,17 @@ impl SealReport {
         self.codes
             .iter()
             .any(|e| e.code == pouch_status::SEAL_SIGNATURE_VALID)
+    }
+
+    /// Whether the trust stage found this seal's signer trusted (and nothing wrong).
+    pub fn signer_trusted(&self) -> bool {
+        self.trust
+            .iter()
+            .any(|e| e.code == pouch_status::TRUST_SIGNER_TRUSTED)
+            && !self
+                .trust
+                .iter()
+                .any(|e| e.code.severity() == Severity::Error)
     }
 }
 
@@ -90,7 +108,11 @@ impl Report {
             .iter()
             .chain(&self.label)
             .chain(&self.payload)
-            .chain(self.seals.iter().flat_map(|s| &s.codes))
+            .chain(
+                self.seals
+                    .iter()
+                    .flat_map(|s| s.codes.iter().chain(&s.trust)),
+            )
             .chain(&self.seal_policy)
     }
 
@@ -99,10 +121,26 @@ impl Report {
         self.entries().any(|e| e.code == code)
     }
 
-    /// Valid: no entry of severity `error` (well-formed, every signature valid, payload
-    /// intact, seal policy satisfied). Not a statement about trust.
+    /// No entry of severity `error` in any stage that ran: well-formed, every signature
+    /// valid, payload intact, seal policy satisfied, and, when a trust bundle was given,
+    /// every signer trusted and authorised.
     pub fn is_valid(&self) -> bool {
         !self.entries().any(|e| e.code.severity() == Severity::Error)
+    }
+
+    /// Whether the signatures alone are valid, whatever trust says: well-formed, every
+    /// signature valid, payload intact. Kept apart from trust on purpose.
+    pub fn signatures_valid(&self) -> bool {
+        let err = |e: &Entry| e.code.severity() == Severity::Error;
+        !self.envelope.iter().any(err)
+            && !self.payload.iter().any(err)
+            && !self.seals.is_empty()
+            && self.seals.iter().all(|s| !s.codes.iter().any(err))
+    }
+
+    /// Whether a trust stage ran and found every seal's signer trusted.
+    pub fn signers_trusted(&self) -> bool {
+        !self.seals.is_empty() && self.seals.iter().all(SealReport::signer_trusted)
     }
 
     /// The report as JSON, with codes as their registry identifiers.

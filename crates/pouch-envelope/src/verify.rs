@@ -4,6 +4,8 @@ use std::collections::BTreeSet;
 use std::io::Read;
 
 use pouch_crypto::{Algorithm, CryptoProvider};
+use pouch_label::Label;
+use pouch_pki::trust::{ChainValidator, TrustBundle};
 use pouch_status as codes;
 
 use crate::envelope::{Envelope, digest_reader};
@@ -19,14 +21,23 @@ pub enum SealPolicy {
     AllValid,
     /// At least one valid classical seal and one valid post-quantum seal.
     Hybrid,
-    /// Valid seals from at least `threshold` distinct nations among `nations` (ISO 3166-1
-    /// alpha-2 codes of the leaf subjects until the trust stage names nations).
+    /// Valid seals from at least `threshold` distinct nations among `nations`. With a trust
+    /// bundle, a seal counts only when its signer is trusted, and its nation is the bundle
+    /// party's code (`NOR`); without one, it is the leaf subject's country (`NO`).
     Nations {
         /// How many distinct nations must have sealed.
         threshold: usize,
         /// The nations that count.
         nations: Vec<String>,
     },
+}
+
+impl core::fmt::Debug for Trust<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Trust")
+            .field("nations", &self.bundle.nations.len())
+            .finish_non_exhaustive()
+    }
 }
 
 /// Verifies envelopes with one crypto provider and one policy; reusable across envelopes.
@@ -40,6 +51,19 @@ pub struct Verifier<'p> {
     pub allowed: Option<Vec<Algorithm>>,
     /// Decoder limits.
     pub limits: Limits,
+    /// The trust stage: a bundle and its validator. `None` skips the stage.
+    pub trust: Option<Trust<'p>>,
+    /// The verification time, Unix seconds; `None` is the system clock at each call.
+    pub at: Option<i64>,
+}
+
+/// What the trust stage needs: the bundle and a validator built over it.
+#[derive(Clone, Copy)]
+pub struct Trust<'a> {
+    /// The bundle (for nation codes and authorisations).
+    pub bundle: &'a TrustBundle,
+    /// The chain validator over that bundle.
+    pub validator: &'a ChainValidator<'a>,
 }
 
 impl<'p> Verifier<'p> {
@@ -50,7 +74,17 @@ impl<'p> Verifier<'p> {
             policy: SealPolicy::AllValid,
             allowed: None,
             limits: Limits::default(),
+            trust: None,
+            at: None,
         }
+    }
+
+    fn verification_time(&self) -> i64 {
+        self.at.unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs() as i64)
+        })
     }
 
     /// Verifies `bytes`; `detached` is the record when the payload is detached.
@@ -99,10 +133,21 @@ impl<'p> Verifier<'p> {
             });
         }
         let mut valid: Vec<(Algorithm, Option<String>)> = Vec::new();
+        let now = self.verification_time();
         for (index, seal) in env.seals().iter().enumerate() {
-            let (sr, ok) = self.seal(env, index, seal.header(), seal.signature());
+            let (mut sr, ok) = self.seal(env, index, seal.header(), seal.signature());
+            if let (Some(trust), Ok(h)) = (&self.trust, seal.header()) {
+                self.trust_stage(trust, env.label(), h, ok.is_some(), now, &mut sr);
+            }
             if let Some(alg) = ok {
-                valid.push((alg, sr.country.clone()));
+                let nation = if self.trust.is_some() {
+                    sr.signer_trusted().then(|| sr.nation.clone()).flatten()
+                } else {
+                    sr.country.clone()
+                };
+                if self.trust.is_none() || nation.is_some() {
+                    valid.push((alg, nation));
+                }
             }
             report.seals.push(sr);
         }
@@ -191,12 +236,57 @@ impl<'p> Verifier<'p> {
         }
     }
 
+    /// The trust stage for one seal (spec/04-trust.md): chain, then authorisation.
+    fn trust_stage(
+        &self,
+        trust: &Trust<'_>,
+        label: &Label,
+        h: &SealHeader,
+        signature_valid: bool,
+        now: i64,
+        sr: &mut SealReport,
+    ) {
+        // A seal whose signature fails says nothing about its signer: no trust codes.
+        if !signature_valid {
+            return;
+        }
+        let verdict = trust
+            .validator
+            .validate(&h.chain, h.signing_time.unix_seconds(), now);
+        for (code, detail) in verdict.entries {
+            sr.trust.push(Entry { code, detail });
+        }
+        let Some(party) = verdict.nation.and_then(|i| trust.bundle.nations.get(i)) else {
+            return;
+        };
+        sr.nation = Some(party.code.clone());
+        let mut labels = vec![label];
+        labels.extend(h.alternative_label.as_ref());
+        for l in labels {
+            let policy = l.confidentiality.policy_identifier.as_str();
+            let class = l.confidentiality.classification.as_str();
+            match party.authorises(policy) {
+                None => sr.trust.push(Entry::with(
+                    codes::TRUST_UNAUTHORISED_POLICY,
+                    format!("{} may not seal under policy {policy}", party.code),
+                )),
+                Some(a) if !a.classifications.iter().any(|c| c == class) => {
+                    sr.trust.push(Entry::with(
+                        codes::TRUST_UNAUTHORISED_CLASSIFICATION,
+                        format!("{} may not seal {policy} {class}", party.code),
+                    ))
+                }
+                Some(_) => {}
+            }
+        }
+    }
+
     fn evaluate(&self, valid: &[(Algorithm, Option<String>)], all_valid: bool) -> Entry {
         let unsatisfied = |d: String| Entry::with(codes::SEAL_POLICY_UNSATISFIED, d);
         match &self.policy {
             SealPolicy::AllValid if valid.is_empty() => unsatisfied("no valid seal".into()),
             SealPolicy::AllValid if !all_valid => {
-                unsatisfied("every seal must be valid, and not every seal is".into())
+                unsatisfied("every seal must be valid (and, with a trust bundle, trusted), and not every seal is".into())
             }
             SealPolicy::AllValid => Entry::new(codes::SEAL_POLICY_SATISFIED),
             SealPolicy::Hybrid => {

@@ -63,6 +63,9 @@ pub enum Profile {
         /// Whether to assert nonRepudiation / contentCommitment too.
         non_repudiation: bool,
     },
+    /// An end entity whose keyUsage is nonRepudiation (contentCommitment) alone, without
+    /// digitalSignature: not a valid Pouch signer, for negative tests and demos.
+    ContentCommitmentOnly,
 }
 
 /// Builds one v3 certificate. Extensions, in order: basicConstraints (critical), keyUsage
@@ -240,6 +243,7 @@ impl CertificateBuilder {
                 der::sequence(&[]),
                 if non_repudiation { &[0, 1] } else { &[0] },
             ),
+            Profile::ContentCommitmentOnly => (der::sequence(&[]), &[1]),
         };
         let mut list = vec![
             extension(&Oid::EXT_BASIC_CONSTRAINTS, true, &basic),

@@ -199,7 +199,7 @@ impl Coalition {
     }
 }
 
-fn write_file(path: &Path, text: &str, private: bool) -> Result<(), Error> {
+pub(crate) fn write_file(path: &Path, text: &str, private: bool) -> Result<(), Error> {
     let io = |source| Error::Io {
         path: path.to_path_buf(),
         source,

@@ -4,12 +4,15 @@
 mod alg;
 mod cert;
 mod coalition;
+mod demo;
 pub mod der;
 mod error;
 mod name;
 mod oid;
 pub mod pem;
+mod seeded;
 mod time;
+pub mod trust;
 mod verify;
 
 pub use alg::{
@@ -21,7 +24,9 @@ pub use coalition::{
     Coalition, CoalitionSpec, Issued, KeySlot, Nation, NationPki, Role, build_coalition,
     demo_nations,
 };
+pub use demo::{BadSigner, DEMO_SIGNER_ALGORITHMS, DemoPki, REVOKED_SERIAL, demo_pki};
 pub use error::Error;
 pub use name::Name;
 pub use oid::Oid;
+pub use seeded::seeded_pkcs8;
 pub use verify::{CertificateParts, verify_signature};

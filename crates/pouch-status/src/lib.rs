@@ -40,6 +40,8 @@ pub enum Stage {
     Seal,
     /// The verifier's seal policy over the valid seals.
     SealPolicy,
+    /// Signer trust: the seal's chain against the trust bundle, and authorisation.
+    Trust,
 }
 
 impl Stage {
@@ -51,6 +53,7 @@ impl Stage {
             Stage::Payload => "payload",
             Stage::Seal => "seal",
             Stage::SealPolicy => "seal-policy",
+            Stage::Trust => "trust",
         }
     }
 }
@@ -175,4 +178,40 @@ registry! {
     SEAL_POLICY_SATISFIED = ("seal-policy.satisfied", SealPolicy, Success);
     /// The valid seals do not satisfy the verifier's seal policy
     SEAL_POLICY_UNSATISFIED = ("seal-policy.unsatisfied", SealPolicy, Error);
+    /// The seal's chain leads from its leaf to an anchor of a nation in the trust bundle, valid at the signing time, and the leaf fits the signer profile.
+    TRUST_SIGNER_TRUSTED = ("trust.signer-trusted", Trust, Success);
+    /// No chain leads from the leaf to any anchor of the trust bundle.
+    TRUST_NO_PATH = ("trust.no-path", Trust, Error);
+    /// The chain is longer than the limit.
+    TRUST_CHAIN_TOO_LONG = ("trust.chain-too-long", Trust, Error);
+    /// A certificate of the chain does not decode as DER X.509.
+    TRUST_CERTIFICATE_MALFORMED = ("trust.certificate-malformed", Trust, Error);
+    /// A certificate of the path carries a critical extension the verifier does not process.
+    TRUST_UNKNOWN_CRITICAL_EXTENSION = ("trust.unknown-critical-extension", Trust, Error);
+    /// The leaf certificate is a CA certificate.
+    TRUST_LEAF_IS_CA = ("trust.leaf-is-ca", Trust, Error);
+    /// The leaf certificate's keyUsage lacks digitalSignature.
+    TRUST_KEY_USAGE = ("trust.key-usage", Trust, Error);
+    /// The leaf certificate's extendedKeyUsage allows neither document signing nor any purpose Pouch accepts.
+    TRUST_EXTENDED_KEY_USAGE = ("trust.extended-key-usage", Trust, Error);
+    /// An issuer of the path breaks basic constraints, path length or name constraints.
+    TRUST_PATH_CONSTRAINTS = ("trust.path-constraints", Trust, Error);
+    /// A certificate's signature does not verify under its issuer's key.
+    TRUST_BAD_CERTIFICATE_SIGNATURE = ("trust.bad-certificate-signature", Trust, Error);
+    /// A certificate of the path was not valid at the seal's signing time.
+    TRUST_NOT_VALID_AT_SIGNING = ("trust.not-valid-at-signing", Trust, Error);
+    /// The seal's signing time is later than the verification time.
+    TRUST_SIGNING_TIME_IN_FUTURE = ("trust.signing-time-in-future", Trust, Error);
+    /// A certificate of the path is not valid at the verification time (it was at signing).
+    TRUST_NOT_VALID_AT_VERIFICATION = ("trust.not-valid-at-verification", Trust, Warning);
+    /// A certificate of the path is revoked by a CRL of the trust bundle.
+    TRUST_REVOKED = ("trust.revoked", Trust, Error);
+    /// The bundle holds no CRL for an issuer of the path, so revocation was not checked.
+    TRUST_REVOCATION_NOT_CHECKED = ("trust.revocation-not-checked", Trust, Warning);
+    /// The leaf's subject country disagrees with the nation whose anchor ends the chain.
+    TRUST_COUNTRY_MISMATCH = ("trust.country-mismatch", Trust, Error);
+    /// The nation's signers are not authorised to seal under the label's policy.
+    TRUST_UNAUTHORISED_POLICY = ("trust.unauthorised-policy", Trust, Error);
+    /// The nation's signers are not authorised to seal at the label's classification.
+    TRUST_UNAUTHORISED_CLASSIFICATION = ("trust.unauthorised-classification", Trust, Error);
 }

@@ -1,0 +1,273 @@
+//! `pouch pki demo`, `seal`, `endorse`, `verify`, `inspect`, `pki check-chain` end to end,
+//! with their exit codes.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn pouch(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_pouch"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+struct Dir(PathBuf);
+impl Drop for Dir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn workdir(name: &str) -> Dir {
+    let d = std::env::temp_dir().join(format!("pouch-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    Dir(d)
+}
+
+#[test]
+fn pki_demo_is_deterministic_with_a_seed() {
+    let a = workdir("seed-a");
+    let b = workdir("seed-b");
+    for d in [&a, &b] {
+        let out = pouch(&["pki", "demo", "--out", s(&d.0), "--seed", "7"]);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    for f in [
+        "bundle.toml",
+        "NOR/root.pem",
+        "NOR/signer-ES384.pem",
+        "NOR/signer-ML-DSA-65.key.pem",
+        "DNK/intermediate.crl",
+        "NOR/signer-bad-revoked.pem",
+    ] {
+        let x = std::fs::read(a.0.join(f)).unwrap();
+        let y = std::fs::read(b.0.join(f)).unwrap();
+        assert_eq!(x, y, "{f} differs between two runs with the same seed");
+    }
+}
+
+#[test]
+fn seal_endorse_verify_inspect_with_trust() {
+    let d = workdir("flow");
+    let dir = &d.0;
+    assert_eq!(
+        pouch(&["pki", "demo", "--out", s(dir)]).status.code(),
+        Some(0)
+    );
+    let label = dir.join("label.json");
+    std::fs::write(
+        &label,
+        r#"{"confidentialityInformation":{"policyIdentifier":"NATO","classification":"SECRET"},
+        "creationDateTime":"2026-11-28T09:00:00Z","reviewDateTime":"2036-11-28T00:00:00Z"}"#,
+    )
+    .unwrap();
+    let record = dir.join("record.txt");
+    std::fs::write(&record, b"the record").unwrap();
+    let env = dir.join("env.cbor");
+    let nor = |alg: &str, ext: &str| dir.join(format!("NOR/signer-{alg}{ext}"));
+    let out = pouch(&[
+        "seal",
+        "--label",
+        s(&label),
+        "--key",
+        s(&nor("ES384", ".key.pem")),
+        "--cert",
+        s(&nor("ES384", ".pem")),
+        "-o",
+        s(&env),
+        s(&record),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let two = dir.join("two.cbor");
+    let out = pouch(&[
+        "endorse",
+        "--key",
+        s(&nor("ML-DSA-65", ".key.pem")),
+        "--cert",
+        s(&nor("ML-DSA-65", ".pem")),
+        "--role",
+        "originator",
+        "-o",
+        s(&two),
+        s(&env),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let bundle = dir.join("bundle.toml");
+
+    let out = pouch(&[
+        "verify",
+        "--trust",
+        s(&bundle),
+        "--policy",
+        "hybrid",
+        "--json",
+        s(&two),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["seals"][1]["algorithm"], "ML-DSA-65");
+    assert_eq!(report["seals"][0]["nation"], "NOR");
+    assert_eq!(report["seal_policy"][0]["code"], "seal-policy.satisfied");
+
+    // The revoked signer: signatures valid, signer untrusted, exit 13.
+    let three = dir.join("three.cbor");
+    let out = pouch(&[
+        "endorse",
+        "--key",
+        s(&nor("bad-revoked", ".key.pem")),
+        "--cert",
+        s(&nor("bad-revoked", ".pem")),
+        "-o",
+        s(&three),
+        s(&two),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = pouch(&["verify", "--trust", s(&bundle), s(&three)]);
+    assert_eq!(
+        out.status.code(),
+        Some(13),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("trust.revoked"));
+    // Without trust, the same envelope is valid: signatures only.
+    assert_eq!(pouch(&["verify", s(&three)]).status.code(), Some(0));
+
+    let out = pouch(&["inspect", "--json", s(&two)]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["marking"], "SECRET");
+    assert_eq!(doc["seals"].as_array().unwrap().len(), 2);
+
+    // A flipped byte in the signature: exit 10.
+    let mut bytes = std::fs::read(&env).unwrap();
+    let n = bytes.len();
+    bytes[n - 3] ^= 0x40;
+    let bad = dir.join("bad.cbor");
+    std::fs::write(&bad, &bytes).unwrap();
+    assert_eq!(pouch(&["verify", s(&bad)]).status.code(), Some(10));
+    // Not CBOR at all: exit 3.
+    assert_eq!(pouch(&["verify", s(&label)]).status.code(), Some(3));
+    // Hybrid policy on a single classical seal: exit 12.
+    assert_eq!(
+        pouch(&["verify", "--policy", "hybrid", s(&env)])
+            .status
+            .code(),
+        Some(12)
+    );
+
+    // Detached: digest mismatch exits 11.
+    let det = dir.join("det.cbor");
+    let out = pouch(&[
+        "seal",
+        "--detached",
+        "--digest",
+        "sha384",
+        "--label",
+        s(&label),
+        "--key",
+        s(&nor("EdDSA", ".key.pem")),
+        "--cert",
+        s(&nor("EdDSA", ".pem")),
+        "-o",
+        s(&det),
+        s(&record),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        pouch(&["verify", "--payload", s(&record), s(&det)])
+            .status
+            .code(),
+        Some(0)
+    );
+    std::fs::write(&record, b"the record, changed").unwrap();
+    assert_eq!(
+        pouch(&["verify", "--payload", s(&record), s(&det)])
+            .status
+            .code(),
+        Some(11)
+    );
+
+    // check-chain: a good chain and the expired signer.
+    let out = pouch(&[
+        "pki",
+        "check-chain",
+        "--trust",
+        s(&bundle),
+        "--cert",
+        s(&nor("ES384", ".pem")),
+        "--json",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let out = pouch(&[
+        "pki",
+        "check-chain",
+        "--trust",
+        s(&bundle),
+        "--cert",
+        s(&nor("bad-expired", ".pem")),
+    ]);
+    assert_eq!(out.status.code(), Some(13));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("trust.not-valid-at-signing"));
+}
+
+#[test]
+fn a_bundle_naming_a_missing_file_names_file_and_entry() {
+    let d = workdir("badbundle");
+    let bundle = d.0.join("bundle.toml");
+    std::fs::write(&bundle, "format = 1\n[[nation]]\ncode = \"NOR\"\ncountry = \"NO\"\nanchors = [\"missing/root.pem\"]\n").unwrap();
+    let out = pouch(&[
+        "pki",
+        "check-chain",
+        "--trust",
+        s(&bundle),
+        "--cert",
+        s(&bundle),
+    ]);
+    assert_eq!(out.status.code(), Some(4));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("missing/root.pem") && err.contains("nation NOR, anchors[0]"),
+        "{err}"
+    );
+}

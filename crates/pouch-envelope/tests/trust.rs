@@ -1,0 +1,257 @@
+//! The trust stage: signature valid and signer trusted are reported apart, per seal.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+
+mod common;
+
+use std::sync::OnceLock;
+
+use common::{NOW, label, now};
+use pouch_crypto::{Algorithm, CryptoProvider, SigningKey};
+use pouch_envelope::{Limits, Payload, Report, Role, SealPolicy, SealRequest, Trust, Verifier};
+use pouch_label::{DateTime, Label};
+use pouch_pki::trust::{ChainValidator, TrustBundle, load_bundle};
+use pouch_pki::{DemoPki, Issued};
+use pouch_status as codes;
+
+fn provider() -> &'static CryptoProvider {
+    pouch_crypto_awslc::provider()
+}
+
+struct Fixture {
+    pki: DemoPki,
+    bundle: TrustBundle,
+}
+
+fn fixture() -> &'static Fixture {
+    static F: OnceLock<Fixture> = OnceLock::new();
+    F.get_or_init(|| {
+        let pki = pouch_pki::demo_pki(provider(), None, NOW).unwrap();
+        let dir = std::env::temp_dir().join(format!("pouch-envelope-trust-{}", std::process::id()));
+        let path = pki.write(&dir).unwrap();
+        let bundle = load_bundle(&path).unwrap();
+        let _ = std::fs::remove_dir_all(&dir);
+        Fixture { pki, bundle }
+    })
+}
+
+fn issued(nation: &str, alg: Algorithm) -> (&'static Issued, Vec<u8>) {
+    let n = fixture().pki.coalition.nation(nation).unwrap();
+    (
+        n.signer(alg).unwrap(),
+        n.intermediate.certificate.der().to_vec(),
+    )
+}
+
+fn bad(name: &str) -> (&'static Issued, Vec<u8>) {
+    let f = fixture();
+    let b = f.pki.bad_signers.iter().find(|b| b.name == name).unwrap();
+    (
+        &b.issued,
+        f.pki
+            .coalition
+            .nation("NOR")
+            .unwrap()
+            .intermediate
+            .certificate
+            .der()
+            .to_vec(),
+    )
+}
+
+fn key(i: &Issued) -> Box<dyn SigningKey> {
+    provider()
+        .signature(i.algorithm)
+        .unwrap()
+        .signing_key(&i.pkcs8)
+        .unwrap()
+}
+
+fn seal_with(
+    label: &Label,
+    (i, intermediate): (&Issued, Vec<u8>),
+    signing_time: DateTime,
+) -> Vec<u8> {
+    let k = key(i);
+    let req = SealRequest {
+        key: k.as_ref(),
+        chain: vec![i.certificate.der().to_vec(), intermediate],
+        role: Role::Originator,
+        signing_time,
+        alternative_label: None,
+        release: None,
+    };
+    pouch_envelope::seal(
+        provider(),
+        label,
+        Payload::Embedded {
+            data: b"record",
+            content_type: None,
+        },
+        &req,
+        None,
+        None,
+    )
+    .unwrap()
+}
+
+fn endorse_with(env: &[u8], (i, intermediate): (&Issued, Vec<u8>)) -> Vec<u8> {
+    let k = key(i);
+    let req = SealRequest {
+        key: k.as_ref(),
+        chain: vec![i.certificate.der().to_vec(), intermediate],
+        role: Role::Endorser,
+        signing_time: now(),
+        alternative_label: None,
+        release: None,
+    };
+    pouch_envelope::endorse(env, &req, &Limits::default()).unwrap()
+}
+
+fn verify_at(env: &[u8], policy: SealPolicy, at: i64) -> Report {
+    let f = fixture();
+    let validator = ChainValidator::new(provider(), &f.bundle).unwrap();
+    let mut v = Verifier::new(provider());
+    v.policy = policy;
+    v.at = Some(at);
+    v.trust = Some(Trust {
+        bundle: &f.bundle,
+        validator: &validator,
+    });
+    v.verify(env, None)
+}
+
+fn verify(env: &[u8]) -> Report {
+    verify_at(env, SealPolicy::AllValid, NOW + 60)
+}
+
+#[test]
+fn trusted_signers_of_every_demo_algorithm_are_trusted() {
+    for alg in pouch_pki::DEMO_SIGNER_ALGORITHMS {
+        let env = seal_with(&label(), issued("NOR", alg), now());
+        let r = verify(&env);
+        assert!(r.is_valid() && r.signers_trusted(), "{alg}: {r:#?}");
+        assert_eq!(r.seals[0].nation.as_deref(), Some("NOR"));
+        assert!(
+            !r.has(codes::TRUST_REVOCATION_NOT_CHECKED),
+            "the demo bundle has every CRL"
+        );
+    }
+}
+
+#[test]
+fn a_revoked_signer_is_valid_but_not_trusted() {
+    let env = seal_with(&label(), bad("revoked"), now());
+    let r = verify(&env);
+    assert!(r.signatures_valid(), "{r:#?}");
+    assert!(!r.is_valid() && !r.signers_trusted());
+    assert!(r.has(codes::TRUST_REVOKED));
+}
+
+#[test]
+fn an_expired_signer_and_one_without_digital_signature_are_named() {
+    let r = verify(&seal_with(&label(), bad("expired"), now()));
+    assert!(
+        r.signatures_valid() && r.has(codes::TRUST_NOT_VALID_AT_SIGNING),
+        "{r:#?}"
+    );
+    let r = verify(&seal_with(&label(), bad("no-digital-signature"), now()));
+    assert!(
+        r.signatures_valid() && r.has(codes::TRUST_KEY_USAGE),
+        "{r:#?}"
+    );
+}
+
+#[test]
+fn expiry_after_signing_is_a_warning_and_a_future_signing_time_an_error() {
+    let env = seal_with(&label(), issued("DNK", Algorithm::EdDsa), now());
+    // Three years on, every certificate of the path has expired; the seal was made in time.
+    let r = verify_at(&env, SealPolicy::AllValid, NOW + 3 * 365 * 86_400);
+    assert!(r.has(codes::TRUST_NOT_VALID_AT_VERIFICATION), "{r:#?}");
+    assert!(r.is_valid(), "a warning only: {r:#?}");
+    // A verifier whose clock is a day before the signing time.
+    let r = verify_at(&env, SealPolicy::AllValid, NOW - 86_400);
+    assert!(
+        r.has(codes::TRUST_SIGNING_TIME_IN_FUTURE) && !r.is_valid(),
+        "{r:#?}"
+    );
+}
+
+#[test]
+fn authorisation_covers_policy_and_classification() {
+    // The Netherlands may seal NATO only up to CONFIDENTIAL; the label is NATO SECRET.
+    let r = verify(&seal_with(&label(), issued("NLD", Algorithm::Es384), now()));
+    assert!(
+        r.signatures_valid() && r.has(codes::TRUST_UNAUTHORISED_CLASSIFICATION),
+        "{r:#?}"
+    );
+    let national = Label::from_json(
+        br#"{"confidentialityInformation":{"policyIdentifier":"NOR","classification":"HEMMELIG"},
+            "creationDateTime":"2026-11-28T09:00:00Z"}"#,
+        &pouch_label::Limits::default(),
+    )
+    .unwrap();
+    let r = verify(&seal_with(
+        &national,
+        issued("NOR", Algorithm::Es384),
+        now(),
+    ));
+    assert!(r.has(codes::TRUST_UNAUTHORISED_POLICY), "{r:#?}");
+}
+
+#[test]
+fn a_nation_missing_from_the_bundle_has_no_path_and_does_not_count() {
+    let f = fixture();
+    let mut partial = f.bundle.clone();
+    partial.nations.retain(|n| n.code != "DNK");
+    let env = endorse_with(
+        &seal_with(&label(), issued("NOR", Algorithm::Es384), now()),
+        issued("DNK", Algorithm::EdDsa),
+    );
+    let validator = ChainValidator::new(provider(), &partial).unwrap();
+    let mut v = Verifier::new(provider());
+    v.at = Some(NOW + 60);
+    v.policy = SealPolicy::Nations {
+        threshold: 2,
+        nations: vec!["NOR".into(), "DNK".into()],
+    };
+    v.trust = Some(Trust {
+        bundle: &partial,
+        validator: &validator,
+    });
+    let r = v.verify(&env, None);
+    assert!(
+        r.seals[1].signature_valid()
+            && r.seals[1]
+                .trust
+                .iter()
+                .any(|e| e.code == codes::TRUST_NO_PATH),
+        "{r:#?}"
+    );
+    assert!(
+        r.has(codes::SEAL_POLICY_UNSATISFIED),
+        "an untrusted seal is no nation's seal"
+    );
+    // With the whole bundle, two nations sealed.
+    let r = verify_at(
+        &env,
+        SealPolicy::Nations {
+            threshold: 2,
+            nations: vec!["NOR".into(), "DNK".into()],
+        },
+        NOW + 60,
+    );
+    assert!(
+        r.has(codes::SEAL_POLICY_SATISFIED) && r.is_valid(),
+        "{r:#?}"
+    );
+}
+
+#[test]
+fn an_invalid_signature_gets_no_trust_codes() {
+    let mut env = seal_with(&label(), issued("NOR", Algorithm::Es384), now());
+    let n = env.len();
+    env[n - 5] ^= 0x01;
+    let r = verify(&env);
+    assert!(r.has(codes::SEAL_SIGNATURE_INVALID));
+    assert!(r.seals[0].trust.is_empty());
+}

@@ -1,0 +1,209 @@
+//! The trust-bundle file (spec/04-trust.md §4.6): one TOML file naming each trusted nation
+//! or organisation with its anchors, intermediates, CRLs and authorisations. Certificates and
+//! CRLs are given inline as PEM, or as paths (PEM or DER) relative to the bundle file.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use super::{Authorisation, TrustBundle, TrustedNation};
+
+/// The bundle format this implementation reads.
+pub const BUNDLE_FORMAT: u32 = 1;
+
+/// Largest bundle file, and largest file it references.
+const MAX_FILE_BYTES: u64 = 16 << 20;
+
+/// Why a bundle did not load: which file, which entry, and what was wrong.
+#[derive(Debug, thiserror::Error)]
+#[error("{}: {entry}: {reason}", file.display())]
+pub struct BundleError {
+    /// The file at fault (the bundle, or a file it names).
+    pub file: PathBuf,
+    /// The entry at fault, e.g. `nation NOR, anchors[0]`, or `bundle` for the file itself.
+    pub entry: String,
+    /// What was wrong.
+    pub reason: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BundleFile {
+    format: u32,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default, rename = "nation")]
+    nations: Vec<NationFile>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NationFile {
+    code: String,
+    #[serde(default)]
+    country: Option<String>,
+    anchors: Vec<String>,
+    #[serde(default)]
+    intermediates: Vec<String>,
+    #[serde(default)]
+    crls: Vec<String>,
+    #[serde(default, rename = "authorisation")]
+    authorisations: Vec<AuthorisationFile>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AuthorisationFile {
+    policy: String,
+    classifications: Vec<String>,
+}
+
+/// Reads a bundle file and every file it names.
+pub fn load_bundle(path: &Path) -> Result<TrustBundle, BundleError> {
+    let text = read_limited(path).map_err(|reason| BundleError {
+        file: path.to_path_buf(),
+        entry: "bundle".into(),
+        reason,
+    })?;
+    let text = String::from_utf8(text).map_err(|_| BundleError {
+        file: path.to_path_buf(),
+        entry: "bundle".into(),
+        reason: "not UTF-8".into(),
+    })?;
+    let base = path.parent().unwrap_or(Path::new("."));
+    parse_bundle(&text, path, base)
+}
+
+fn read_limited(path: &Path) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let f = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let mut buf = Vec::new();
+    f.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut buf)
+        .map_err(|e| e.to_string())?;
+    if buf.len() as u64 > MAX_FILE_BYTES {
+        return Err(format!("larger than {MAX_FILE_BYTES} bytes"));
+    }
+    Ok(buf)
+}
+
+/// Parses bundle text; `file` names it in errors and `base` resolves relative paths.
+pub fn parse_bundle(text: &str, file: &Path, base: &Path) -> Result<TrustBundle, BundleError> {
+    let err = |entry: &str, reason: String| BundleError {
+        file: file.to_path_buf(),
+        entry: entry.to_owned(),
+        reason,
+    };
+    let parsed: BundleFile = toml::from_str(text).map_err(|e| err("bundle", e.to_string()))?;
+    if parsed.format != BUNDLE_FORMAT {
+        return Err(err(
+            "format",
+            format!(
+                "format {} is not {BUNDLE_FORMAT}, the one this reader knows",
+                parsed.format
+            ),
+        ));
+    }
+    let _ = parsed.description;
+    let mut bundle = TrustBundle::default();
+    for n in parsed.nations {
+        let entry = format!("nation {}", n.code);
+        let is_nation = n.code.len() == 3 && n.code.bytes().all(|b| b.is_ascii_uppercase());
+        let is_org = (2..=16).contains(&n.code.len())
+            && n.code
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-');
+        if !is_nation && !is_org {
+            return Err(err(
+                &entry,
+                "code must be ISO 3166-1 alpha-3 or an organisation code (A-Z, 0-9, -)".into(),
+            ));
+        }
+        if bundle.nation(&n.code).is_some() {
+            return Err(err(&entry, "appears twice".into()));
+        }
+        if let Some(c) = &n.country
+            && !(c.len() == 2 && c.bytes().all(|b| b.is_ascii_uppercase()))
+        {
+            return Err(err(
+                &entry,
+                format!("country {c:?} is not ISO 3166-1 alpha-2"),
+            ));
+        }
+        if n.anchors.is_empty() {
+            return Err(err(&entry, "no trust anchor".into()));
+        }
+        let load =
+            |what: &str, items: &[String], label: &str| -> Result<Vec<Vec<u8>>, BundleError> {
+                let mut out = Vec::new();
+                for (i, item) in items.iter().enumerate() {
+                    let e = format!("{entry}, {what}[{i}]");
+                    out.extend(load_item(item, label, base).map_err(|(f, reason)| {
+                        BundleError {
+                            file: f.unwrap_or_else(|| file.to_path_buf()),
+                            entry: e.clone(),
+                            reason,
+                        }
+                    })?);
+                }
+                Ok(out)
+            };
+        let anchors = load("anchors", &n.anchors, "CERTIFICATE")?;
+        let intermediates = load("intermediates", &n.intermediates, "CERTIFICATE")?;
+        let crls = load("crls", &n.crls, "X509 CRL")?;
+        let mut authorisations = Vec::new();
+        for (i, a) in n.authorisations.into_iter().enumerate() {
+            if a.policy.trim().is_empty() || a.classifications.is_empty() {
+                return Err(err(
+                    &format!("{entry}, authorisation[{i}]"),
+                    "needs a policy and at least one classification".into(),
+                ));
+            }
+            authorisations.push(Authorisation {
+                policy: a.policy,
+                classifications: a.classifications,
+            });
+        }
+        bundle.nations.push(TrustedNation {
+            code: n.code,
+            country: n.country,
+            anchors,
+            intermediates,
+            crls,
+            authorisations,
+        });
+    }
+    if bundle.nations.is_empty() {
+        return Err(err("bundle", "no [[nation]]".into()));
+    }
+    Ok(bundle)
+}
+
+/// One item: inline PEM (one or more blocks), or a path to PEM or DER. Errors carry the
+/// file at fault when it is not the bundle itself.
+fn load_item(
+    item: &str,
+    label: &str,
+    base: &Path,
+) -> Result<Vec<Vec<u8>>, (Option<PathBuf>, String)> {
+    if item.trim_start().starts_with("-----BEGIN") {
+        return pem(item.as_bytes(), label).map_err(|e| (None, e));
+    }
+    let path = base.join(item);
+    let bytes = read_limited(&path).map_err(|e| (Some(path.clone()), e))?;
+    if bytes.starts_with(b"-----BEGIN") {
+        pem(&bytes, label).map_err(|e| (Some(path), e))
+    } else if bytes.first() == Some(&0x30) {
+        Ok(vec![bytes])
+    } else {
+        Err((Some(path), format!("neither PEM ({label}) nor DER")))
+    }
+}
+
+fn pem(bytes: &[u8], label: &str) -> Result<Vec<Vec<u8>>, String> {
+    let blocks = pouch_crypto::keys::pem_blocks(bytes, label).map_err(|e| e.to_string())?;
+    if blocks.is_empty() {
+        return Err(format!("no PEM block labelled {label}"));
+    }
+    Ok(blocks)
+}
