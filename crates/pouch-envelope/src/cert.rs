@@ -3,7 +3,7 @@
 
 use x509_cert::Certificate;
 use x509_cert::der::oid::ObjectIdentifier;
-use x509_cert::der::{Decode, Encode};
+use x509_cert::der::{Decode, Encode, Tag, Tagged};
 
 /// id-at-countryName (RFC 4519).
 const COUNTRY_NAME: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.4.6");
@@ -38,7 +38,110 @@ pub fn leaf_info(der: &[u8]) -> Result<LeafInfo, String> {
         });
     Ok(LeafInfo {
         spki,
-        subject: tbs.subject().to_string(),
+        subject: rfc4514(tbs.subject()),
         country,
     })
+}
+
+/// Short names of the attributes signer subjects use (RFC 4514 §3, RFC 4519); others are
+/// written as dotted OIDs. A table this small is much cheaper than a full OID database
+/// lookup per attribute, and verification formats one subject per seal.
+const SHORT_NAMES: [(&str, &str); 9] = [
+    ("2.5.4.3", "CN"),
+    ("2.5.4.6", "C"),
+    ("2.5.4.7", "L"),
+    ("2.5.4.8", "ST"),
+    ("2.5.4.10", "O"),
+    ("2.5.4.11", "OU"),
+    ("2.5.4.5", "serialNumber"),
+    ("0.9.2342.19200300.100.1.25", "DC"),
+    ("0.9.2342.19200300.100.1.1", "UID"),
+];
+
+/// The RFC 4514 string of a name: RDNs last first, attribute values of the string types
+/// escaped, others as `#` and hex.
+fn rfc4514(name: &x509_cert::name::Name) -> String {
+    let mut rdns: Vec<String> = Vec::new();
+    for rdn in name.iter_rdn() {
+        let atvs: Vec<String> = rdn
+            .iter()
+            .map(|atv| {
+                let oid = atv.oid.to_string();
+                let key = SHORT_NAMES
+                    .iter()
+                    .find(|(o, _)| *o == oid)
+                    .map_or(oid.as_str(), |(_, n)| n)
+                    .to_owned();
+                let text = core::str::from_utf8(atv.value.value()).ok().filter(|_| {
+                    // UTF8String, PrintableString, IA5String, TeletexString.
+                    matches!(
+                        atv.value.tag(),
+                        Tag::Utf8String
+                            | Tag::PrintableString
+                            | Tag::Ia5String
+                            | Tag::TeletexString
+                    )
+                });
+                match text {
+                    Some(t) => format!("{key}={}", escape(t)),
+                    None => {
+                        let hex: String = atv
+                            .value
+                            .value()
+                            .iter()
+                            .map(|b| format!("{b:02x}"))
+                            .collect();
+                        format!("{key}=#{hex}")
+                    }
+                }
+            })
+            .collect();
+        rdns.push(atvs.join("+"));
+    }
+    rdns.reverse();
+    rdns.join(",")
+}
+
+fn escape(v: &str) -> String {
+    let mut out = String::with_capacity(v.len());
+    let last = v.chars().count().saturating_sub(1);
+    for (i, c) in v.chars().enumerate() {
+        let special = matches!(c, ',' | '+' | '"' | '\\' | '<' | '>' | ';')
+            || (i == 0 && (c == '#' || c == ' '))
+            || (i == last && c == ' ');
+        if special {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn subjects_format_as_rfc_4514_with_escapes() {
+        // Name: C=NO, O=A+B, CN= x  (built by hand: SET of one ATV each).
+        let atv = |oid: &[u8], tag: u8, v: &[u8]| {
+            let mut a = vec![0x06, oid.len() as u8];
+            a.extend_from_slice(oid);
+            a.extend_from_slice(&[tag, v.len() as u8]);
+            a.extend_from_slice(v);
+            let mut seq = vec![0x30, a.len() as u8];
+            seq.extend(a);
+            let mut set = vec![0x31, seq.len() as u8];
+            set.extend(seq);
+            set
+        };
+        let mut body = atv(&[0x55, 4, 6], 0x13, b"NO");
+        body.extend(atv(&[0x55, 4, 10], 0x0c, b"A+B"));
+        body.extend(atv(&[0x55, 4, 3], 0x0c, b" x"));
+        let mut der = vec![0x30, body.len() as u8];
+        der.extend(body);
+        let name = x509_cert::name::Name::from_der(&der).unwrap();
+        assert_eq!(rfc4514(&name), "CN=\\ x,O=A\\+B,C=NO");
+    }
 }

@@ -1,7 +1,8 @@
 //! The verification pipeline of spec/03-envelope.md §3.7.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::io::Read;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use pouch_crypto::{Algorithm, CryptoProvider};
 use pouch_label::Label;
@@ -11,7 +12,32 @@ use pouch_status as codes;
 use crate::envelope::{Envelope, digest_reader};
 use crate::header::{Content, SealHeader};
 use crate::report::{Entry, Report, SealReport};
-use crate::{Limits, leaf_info};
+use crate::{LeafInfo, Limits, leaf_info};
+
+/// Leaf certificates described so far, so that a gateway verifying many envelopes from the
+/// same signers parses each leaf once. Bounded; cleared when full.
+#[derive(Clone, Debug, Default)]
+struct LeafCache(Arc<Mutex<HashMap<Vec<u8>, Described>>>);
+
+/// A leaf certificate's description, or why it has none.
+type Described = Arc<Result<LeafInfo, String>>;
+
+const LEAF_CACHE_CAPACITY: usize = 1024;
+
+impl LeafCache {
+    fn get(&self, der: &[u8]) -> Described {
+        let mut map = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(hit) = map.get(der) {
+            return Arc::clone(hit);
+        }
+        let info = Arc::new(leaf_info(der));
+        if map.len() >= LEAF_CACHE_CAPACITY {
+            map.clear();
+        }
+        map.insert(der.to_vec(), Arc::clone(&info));
+        info
+    }
+}
 
 /// Which seals a verifier requires (spec/03-envelope.md §3.6).
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
@@ -55,6 +81,8 @@ pub struct Verifier<'p> {
     pub trust: Option<Trust<'p>>,
     /// The verification time, Unix seconds; `None` is the system clock at each call.
     pub at: Option<i64>,
+    /// Leaf certificates already parsed (shared by clones of this verifier).
+    leaves: LeafCache,
 }
 
 /// What the trust stage needs: the bundle and a validator built over it.
@@ -76,6 +104,7 @@ impl<'p> Verifier<'p> {
             limits: Limits::default(),
             trust: None,
             at: None,
+            leaves: LeafCache::default(),
         }
     }
 
@@ -176,8 +205,8 @@ impl<'p> Verifier<'p> {
         };
         sr.role = Some(h.role.name());
         sr.signing_time = Some(h.signing_time.to_string());
-        let leaf = h.chain.first().map(|c| leaf_info(c));
-        if let Some(Ok(l)) = &leaf {
+        let leaf = h.chain.first().map(|c| self.leaves.get(c));
+        if let Some(Ok(l)) = leaf.as_deref() {
             sr.signer = Some(l.subject.clone());
             sr.country = l.country.clone();
         }
@@ -201,10 +230,11 @@ impl<'p> Verifier<'p> {
             ));
             return (sr, None);
         };
-        let spki = match leaf {
-            Some(Ok(l)) => l.spki,
+        let spki = match leaf.as_deref() {
+            Some(Ok(l)) => l.spki.as_slice(),
             Some(Err(e)) => {
-                sr.codes.push(Entry::with(codes::SEAL_KEY_UNUSABLE, e));
+                sr.codes
+                    .push(Entry::with(codes::SEAL_KEY_UNUSABLE, e.clone()));
                 return (sr, None);
             }
             None => {
@@ -220,7 +250,7 @@ impl<'p> Verifier<'p> {
         let Some(tbs) = env.to_be_signed(index) else {
             return (sr, None);
         };
-        match scheme.verify(&spki, &tbs, signature) {
+        match scheme.verify(spki, &tbs, signature) {
             Ok(()) => {
                 sr.codes.push(Entry::new(codes::SEAL_SIGNATURE_VALID));
                 (sr, Some(alg))
