@@ -92,6 +92,11 @@ row() { # row LABEL NUM_GROUP DEN_GROUP [OP LIMIT]
     echo
 }
 
+for a in ES384 ML-DSA-65; do
+    for b in trust/signature-only trust/with-trust trust/cold-chain; do
+        estimate mean "$b/$a" >/dev/null
+    done
+done
 echo
 echo "== Ratios from this run: criterion MEAN point estimates (MEDIAN-based ratio in brackets) =="
 echo "   aws-lc-rs provider; 1 KiB embedded record; time ratios: 1.000 = no cost beyond the raw operation"
@@ -104,7 +109,6 @@ row "envelope seal / raw sign" seal/envelope seal/raw
 echo "-- parts of envelope verify, each / raw signature verify (time):"
 row "  decode (framing, headers, label)" verify-parts/decode verify/raw
 row "  leaf_info (parse leaf, format subject)" verify-parts/leaf-info verify/raw
-row "    of which: subject to RFC 4514 string" verify/raw
 row "  Sig_structure build (payload copy)" verify-parts/sig-structure verify/raw
 row "  label rules (pouch_label::check)" verify-parts/label-check verify/raw
 echo
@@ -117,6 +121,16 @@ for d in SHA-256 SHA-384; do
         "$(verdict "detached/raw-digest/$d" "detached/verify/$d" ">=" 0.9)"
 done
 
+echo
+echo "-- trust stage (demo coalition bundle, NOR signer, warm verifier and validator):"
+for a in ES384 ML-DSA-65; do
+    printf '%-60s %s  target <= 1.2: %s\n' "verify with trust / signature-only verify, $a" \
+        "$(ratio "trust/with-trust/$a" "trust/signature-only/$a")" \
+        "$(verdict "trust/with-trust/$a" "trust/signature-only/$a" "<=" 1.2)"
+    printf '%-60s %s  (%s us mean)\n' "cold chain validation / signature-only verify, $a" \
+        "$(ratio "trust/cold-chain/$a" "trust/signature-only/$a")" \
+        "$(awk -v n="$(estimate mean "trust/cold-chain/$a")" 'BEGIN { printf "%.0f", n / 1000 }')"
+done
 echo
 echo "== Streaming a ${rss_mib} MiB detached record (examples/detached_rss.rs, release, one process) =="
 "$target_dir/release/examples/detached_rss" "$rss_mib" "$rss_rounds"

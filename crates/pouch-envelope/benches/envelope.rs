@@ -283,6 +283,65 @@ fn detached(c: &mut Criterion) {
     group.finish();
 }
 
+/// Issue 4's benchmark: verifying envelopes from one signer with the trust stage (warm
+/// validator: its chain cache holds the path) against signature-only verification of the
+/// same envelope; and one cold chain validation (a fresh validator, full path building).
+fn trust(c: &mut Criterion) {
+    use pouch_envelope::Trust;
+    use pouch_pki::trust::{ChainValidator, load_bundle};
+    let pki = pouch_pki::demo_pki(provider(), None, NOW).unwrap();
+    let dir = std::env::temp_dir().join(format!("pouch-bench-trust-{}", std::process::id()));
+    let bundle = load_bundle(&pki.write(&dir).unwrap()).unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    let nor = pki.coalition.nation("NOR").unwrap();
+    let mut group = c.benchmark_group("trust");
+    for alg in [Algorithm::Es384, Algorithm::MlDsa65] {
+        let issued = nor.signer(alg).unwrap();
+        let key = provider()
+            .signature(alg)
+            .unwrap()
+            .signing_key(&issued.pkcs8)
+            .unwrap();
+        let chain = vec![
+            issued.certificate.der().to_vec(),
+            nor.intermediate.certificate.der().to_vec(),
+        ];
+        let req = SealRequest {
+            key: key.as_ref(),
+            chain: chain.clone(),
+            role: pouch_envelope::Role::Originator,
+            signing_time: now(),
+            alternative_label: None,
+            release: None,
+        };
+        let envelope = seal_embedded(&label(), &req, &record(RECORD_BYTES));
+        let validator = ChainValidator::new(provider(), &bundle).unwrap();
+        let mut plain = Verifier::new(provider());
+        plain.at = Some(NOW + 60);
+        let mut trusted = plain.clone();
+        trusted.trust = Some(Trust {
+            bundle: &bundle,
+            validator: &validator,
+        });
+        let r = trusted.verify(&envelope, None);
+        assert!(r.is_valid() && r.signers_trusted(), "{r:?}");
+        let name = alg.name();
+        group.bench_function(BenchmarkId::new("signature-only", name), |b| {
+            b.iter(|| plain.verify(black_box(&envelope), None));
+        });
+        group.bench_function(BenchmarkId::new("with-trust", name), |b| {
+            b.iter(|| trusted.verify(black_box(&envelope), None));
+        });
+        group.bench_function(BenchmarkId::new("cold-chain", name), |b| {
+            b.iter(|| {
+                let v = ChainValidator::new(provider(), &bundle).unwrap();
+                v.validate(black_box(&chain), NOW, NOW + 60)
+            });
+        });
+    }
+    group.finish();
+}
+
 criterion_group! {
     name = benches;
     // Bounded so that scripts/bench.sh stays within minutes on 2 cores; the command line
@@ -290,6 +349,6 @@ criterion_group! {
     config = Criterion::default()
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(3));
-    targets = embedded, detached
+    targets = embedded, detached, trust
 }
 criterion_main!(benches);
