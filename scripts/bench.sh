@@ -31,7 +31,7 @@ log="$run_dir/criterion.log"
 
 echo "bench: building (release: the bench profile and --release)"
 cargo bench -p pouch-envelope --bench envelope --no-run
-cargo build --release -p pouch-envelope --example detached_rss
+cargo build --release -p pouch-envelope --example detached_rss --example verify_ratio
 
 echo "bench: running criterion (warm-up ${warmup}s, measurement ${measure}s per benchmark, detached record ${detached_mib} MiB); full output in $log"
 POUCH_BENCH_DETACHED_MIB=$detached_mib \
@@ -131,6 +131,12 @@ for a in ES384 ML-DSA-65; do
         "$(ratio "trust/cold-chain/$a" "trust/signature-only/$a")" \
         "$(awk -v n="$(estimate mean "trust/cold-chain/$a")" 'BEGIN { printf "%.0f", n / 1000 }')"
 done
+echo
+echo "== Envelope verify / raw verify, interleaved (examples/verify_ratio.rs): the headline figure =="
+echo "   criterion times each side for seconds in turn, so machine drift shows up in its ratios;"
+echo "   this alternates ~1 ms batches of each and reports the median of the per-pair ratios."
+"$target_dir/release/examples/verify_ratio" "${BENCH_RATIO_ROUNDS:-301}"
+
 echo
 echo "== Streaming a ${rss_mib} MiB detached record (examples/detached_rss.rs, release, one process) =="
 "$target_dir/release/examples/detached_rss" "$rss_mib" "$rss_rounds"

@@ -25,6 +25,14 @@ impl Encoder {
         Self::default()
     }
 
+    /// An empty encoder with room for `bytes` of output, for callers that know the size
+    /// (a `Sig_structure` around a large payload) and want one allocation, not several.
+    pub fn with_capacity(bytes: usize) -> Self {
+        Self {
+            out: Vec::with_capacity(bytes),
+        }
+    }
+
     /// Writes an unsigned integer.
     pub fn u64(&mut self, v: u64) -> &mut Self {
         head::write_head(&mut self.out, MAJOR_UNSIGNED, v);

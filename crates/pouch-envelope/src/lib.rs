@@ -89,7 +89,10 @@ pub fn sig_structure(
     external_aad: &[u8],
     payload: &[u8],
 ) -> Vec<u8> {
-    let mut e = Encoder::new();
+    // Five heads of at most nine bytes, the context string, and the four byte strings.
+    let size =
+        64 + body_protected.len() + sign_protected.len() + external_aad.len() + payload.len();
+    let mut e = Encoder::with_capacity(size);
     e.array(5)
         .text("Signature")
         .bytes(body_protected)

@@ -1,0 +1,157 @@
+//! Envelope verify against the raw signature verify, interleaved: on a shared machine whose
+//! speed drifts from second to second, timing A for three seconds and then B for three seconds
+//! measures the drift as much as the difference. This alternates short batches of A and B,
+//! takes the ratio of each adjacent pair, and prints the median ratio and its spread.
+//!
+//! `cargo run --release -p pouch-envelope --example verify_ratio -- [ROUNDS]` (default 301).
+//! Used by scripts/bench.sh.
+#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::hint::black_box;
+use std::time::Instant;
+
+use pouch_crypto::{Algorithm, CryptoProvider};
+use pouch_envelope::{Envelope, Limits, Payload, Role, SealRequest, Verifier};
+use pouch_label::{DateTime, Label, Limits as LabelLimits};
+use pouch_pki::{CoalitionSpec, Nation};
+
+const NOW: i64 = 1_795_860_000;
+const MUST: [Algorithm; 4] = [
+    Algorithm::Es256,
+    Algorithm::Es384,
+    Algorithm::EdDsa,
+    Algorithm::MlDsa65,
+];
+
+fn provider() -> &'static CryptoProvider {
+    pouch_crypto_awslc::provider()
+}
+
+/// Runs `f` `n` times and returns the elapsed nanoseconds.
+fn batch(n: u32, mut f: impl FnMut()) -> f64 {
+    let t = Instant::now();
+    for _ in 0..n {
+        f();
+    }
+    t.elapsed().as_nanos() as f64
+}
+
+fn median(v: &mut [f64]) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    v[v.len() / 2]
+}
+
+fn main() {
+    let rounds: usize = std::env::args().nth(1).map_or(301, |a| a.parse().unwrap());
+    let label = Label::from_json(
+        br#"{"confidentialityInformation":{"policyIdentifier":"NATO","classification":"SECRET",
+          "categories":[{"tagName":"Releasable To","type":"PERMISSIVE","values":["FIN","SWE"]}]},
+          "creationDateTime":"2026-11-28T09:15:00Z","reviewDateTime":"2036-11-28T00:00:00Z"}"#,
+        &LabelLimits::default(),
+    )
+    .unwrap();
+    let nations = [Nation::new("NOR", "NO", "Norway").unwrap()];
+    let pki = CoalitionSpec::new(Algorithm::Es384, &MUST, NOW)
+        .unwrap()
+        .build(provider(), &nations)
+        .unwrap();
+    let nation = &pki.nations()[0];
+    let record: Vec<u8> = (0..1024u32).map(|i| (i * 31 % 251) as u8).collect();
+    println!(
+        "envelope verify / raw signature verify, interleaved batches, {rounds} rounds (1 KiB embedded record, aws-lc-rs)"
+    );
+    println!(
+        "{:<10} {:>8} {:>8} {:>8}   {:>10} {:>10}",
+        "algorithm", "median", "p25", "p75", "raw (us)", "envelope"
+    );
+    for alg in MUST {
+        let issued = nation.signer(alg).unwrap();
+        let key = provider()
+            .signature(alg)
+            .unwrap()
+            .signing_key(&issued.pkcs8)
+            .unwrap();
+        let req = SealRequest {
+            key: key.as_ref(),
+            chain: vec![
+                issued.certificate.der().to_vec(),
+                nation.intermediate.certificate.der().to_vec(),
+            ],
+            role: Role::Originator,
+            signing_time: DateTime::from_unix(NOW, 0).unwrap(),
+            alternative_label: None,
+            release: None,
+        };
+        let env = pouch_envelope::seal(
+            provider(),
+            &label,
+            Payload::Embedded {
+                data: &record,
+                content_type: None,
+            },
+            &req,
+            None,
+            None,
+        )
+        .unwrap();
+        let decoded = Envelope::decode(&env, &Limits::default()).unwrap();
+        let tbs = decoded.to_be_signed(0).unwrap();
+        let sig = decoded.seals()[0].signature().to_vec();
+        let spki = issued.certificate.subject_public_key_info().to_vec();
+        let scheme = provider().signature(alg).unwrap();
+        let verifier = Verifier::new(provider());
+        assert!(verifier.verify(&env, None).is_valid());
+        scheme.verify(&spki, &tbs, &sig).unwrap();
+        // Batches of about a millisecond each.
+        let per = batch(50, || {
+            scheme
+                .verify(black_box(&spki), black_box(&tbs), black_box(&sig))
+                .unwrap()
+        }) / 50.0;
+        let n = ((1_000_000.0 / per) as u32).max(4);
+        let mut ratios = Vec::with_capacity(rounds);
+        let (mut raw_total, mut env_total) = (0.0, 0.0);
+        for i in 0..rounds {
+            // Alternate which goes first, so a drift within a pair cancels over the rounds.
+            let (a, b) = if i % 2 == 0 {
+                let a = batch(n, || {
+                    scheme
+                        .verify(black_box(&spki), black_box(&tbs), black_box(&sig))
+                        .unwrap()
+                });
+                let b = batch(n, || {
+                    assert!(verifier.verify(black_box(&env), None).is_valid())
+                });
+                (a, b)
+            } else {
+                let b = batch(n, || {
+                    assert!(verifier.verify(black_box(&env), None).is_valid())
+                });
+                let a = batch(n, || {
+                    scheme
+                        .verify(black_box(&spki), black_box(&tbs), black_box(&sig))
+                        .unwrap()
+                });
+                (a, b)
+            };
+            ratios.push(b / a);
+            raw_total += a;
+            env_total += b;
+        }
+        let mut sorted = ratios.clone();
+        let med = median(&mut sorted);
+        let p25 = sorted[sorted.len() / 4];
+        let p75 = sorted[sorted.len() * 3 / 4];
+        let calls = f64::from(n) * rounds as f64;
+        println!(
+            "{:<10} {:>8.3} {:>8.3} {:>8.3}   {:>10.1} {:>10.1}",
+            alg.name(),
+            med,
+            p25,
+            p75,
+            raw_total / calls / 1000.0,
+            env_total / calls / 1000.0
+        );
+    }
+    println!("target: median <= 1.10 for every MUST algorithm (issue 3)");
+}
