@@ -219,6 +219,49 @@ fn bytes_to_bits(raw: &[u8]) -> Result<BitString, &'static str> {
 }
 
 // ---------------------------------------------------------------- decode
+/// Where the decoder stands, built lazily: a chain of borrowed segments on the stack, turned
+/// into the JSON-member path of an error (`/confidentialityInformation/categories/1`) only
+/// when there is an error, so decoding a good label allocates no path strings.
+#[derive(Clone, Copy)]
+enum Path<'a> {
+    Root,
+    Name(&'a Path<'a>, &'static str),
+    Index(&'a Path<'a>, u64),
+}
+
+impl<'a> Path<'a> {
+    const ROOT: Path<'static> = Path::Root;
+
+    fn join(&'a self, name: &'static str) -> Path<'a> {
+        Path::Name(self, name)
+    }
+
+    fn at(&'a self, i: u64) -> Path<'a> {
+        Path::Index(self, i)
+    }
+
+    fn push(&self, out: &mut String) {
+        match self {
+            Path::Root => {}
+            Path::Name(p, n) => {
+                p.push(out);
+                out.push('/');
+                out.push_str(n);
+            }
+            Path::Index(p, i) => {
+                p.push(out);
+                out.push('/');
+                out.push_str(&i.to_string());
+            }
+        }
+    }
+
+    fn render(&self) -> String {
+        let mut s = String::new();
+        self.push(&mut s);
+        if s.is_empty() { "/".to_owned() } else { s }
+    }
+}
 
 pub(crate) fn decode(bytes: &[u8], limits: &Limits) -> Result<Label, Error> {
     if bytes.len() > limits.max_bytes {
@@ -238,9 +281,9 @@ pub(crate) fn decode(bytes: &[u8], limits: &Limits) -> Result<Label, Error> {
         max_depth: 5 + 2 * limits.max_succession_depth,
         max_items: limits.max_bytes,
     };
-    let reader = Reader::new(bytes, &cbor_limits).map_err(|e| cbor_error(&e, "/"))?;
+    let reader = Reader::new(bytes, &cbor_limits).map_err(|e| cbor_error(&e, &Path::ROOT))?;
     let mut d = Decoder { r: reader, limits };
-    let base = d.base("", 0, true)?;
+    let base = d.base(&Path::ROOT, 0, true)?;
     Ok(Label {
         confidentiality: base.info,
         originator_id: base.originator,
@@ -251,10 +294,10 @@ pub(crate) fn decode(bytes: &[u8], limits: &Limits) -> Result<Label, Error> {
     })
 }
 
-fn cbor_error(e: &pouch_cbor::Error, path: &str) -> Error {
+fn cbor_error(e: &pouch_cbor::Error, path: &Path<'_>) -> Error {
     Error::new(
         ErrorKind::Cbor(e.kind().clone()),
-        if path.is_empty() { "/" } else { path },
+        path.render(),
         Some(e.position() as u64),
     )
 }
@@ -274,15 +317,11 @@ struct Decoder<'a, 'l> {
 }
 
 impl Decoder<'_, '_> {
-    fn err(&self, kind: ErrorKind, path: &str) -> Error {
-        Error::new(
-            kind,
-            if path.is_empty() { "/" } else { path },
-            Some(self.r.position() as u64),
-        )
+    fn err(&self, kind: ErrorKind, path: &Path<'_>) -> Error {
+        Error::new(kind, path.render(), Some(self.r.position() as u64))
     }
 
-    fn expect_kind(&self, want: Kind, what: &'static str, path: &str) -> Result<(), Error> {
+    fn expect_kind(&self, want: Kind, what: &'static str, path: &Path<'_>) -> Result<(), Error> {
         if self.r.peek_kind() == Some(want) {
             Ok(())
         } else {
@@ -290,12 +329,12 @@ impl Decoder<'_, '_> {
         }
     }
 
-    fn map(&mut self, path: &str) -> Result<u64, Error> {
+    fn map(&mut self, path: &Path<'_>) -> Result<u64, Error> {
         self.expect_kind(Kind::Map, "a map", path)?;
         self.r.map().map_err(|e| cbor_error(&e, path))
     }
 
-    fn array(&mut self, path: &str, what: &'static str, limit: usize) -> Result<u64, Error> {
+    fn array(&mut self, path: &Path<'_>, what: &'static str, limit: usize) -> Result<u64, Error> {
         self.expect_kind(Kind::Array, "an array", path)?;
         let n = self.r.array().map_err(|e| cbor_error(&e, path))?;
         if n == 0 {
@@ -307,17 +346,17 @@ impl Decoder<'_, '_> {
         Ok(n)
     }
 
-    fn key(&mut self, path: &str) -> Result<u64, Error> {
+    fn key(&mut self, path: &Path<'_>) -> Result<u64, Error> {
         self.expect_kind(Kind::Unsigned, "an unsigned integer map key", path)?;
         self.r.u64().map_err(|e| cbor_error(&e, path))
     }
 
-    fn uint(&mut self, path: &str) -> Result<u64, Error> {
+    fn uint(&mut self, path: &Path<'_>) -> Result<u64, Error> {
         self.expect_kind(Kind::Unsigned, "an unsigned integer", path)?;
         self.r.u64().map_err(|e| cbor_error(&e, path))
     }
 
-    fn text(&mut self, path: &str) -> Result<&str, Error> {
+    fn text(&mut self, path: &Path<'_>) -> Result<&str, Error> {
         self.expect_kind(Kind::Text, "a text string", path)?;
         let max = self.limits.max_string_bytes;
         let pos = self.r.position() as u64;
@@ -328,26 +367,26 @@ impl Decoder<'_, '_> {
                     what: "bytes in a string",
                     limit: max,
                 },
-                path,
+                path.render(),
                 Some(pos),
             ));
         }
         Ok(s)
     }
 
-    fn token(&mut self, path: &str) -> Result<Token, Error> {
+    fn token(&mut self, path: &Path<'_>) -> Result<Token, Error> {
         let pos = self.r.position() as u64;
         let s = self.text(path)?;
-        Token::new(s).map_err(|e| Error::new(ErrorKind::String(e), path, Some(pos)))
+        Token::new(s).map_err(|e| Error::new(ErrorKind::String(e), path.render(), Some(pos)))
     }
 
-    fn plain_text(&mut self, path: &str) -> Result<Text, Error> {
+    fn plain_text(&mut self, path: &Path<'_>) -> Result<Text, Error> {
         let pos = self.r.position() as u64;
         let s = self.text(path)?;
-        Text::new(s).map_err(|e| Error::new(ErrorKind::String(e), path, Some(pos)))
+        Text::new(s).map_err(|e| Error::new(ErrorKind::String(e), path.render(), Some(pos)))
     }
 
-    fn time(&mut self, path: &str) -> Result<DateTime, Error> {
+    fn time(&mut self, path: &Path<'_>) -> Result<DateTime, Error> {
         self.expect_kind(Kind::Tag, "a tag-0 date/time string", path)?;
         let tag = self.r.tag().map_err(|e| cbor_error(&e, path))?;
         if tag != TAG_DATE_TIME {
@@ -355,28 +394,27 @@ impl Decoder<'_, '_> {
         }
         let pos = self.r.position() as u64;
         let s = self.text(path)?;
-        DateTime::parse_canonical(s).map_err(|e| Error::new(ErrorKind::Time(e), path, Some(pos)))
+        DateTime::parse_canonical(s)
+            .map_err(|e| Error::new(ErrorKind::Time(e), path.render(), Some(pos)))
     }
 
-    fn unknown(&self, key: u64, path: &str) -> Error {
+    fn unknown(&self, key: u64, path: &Path<'_>) -> Error {
         self.err(ErrorKind::Unknown(format!("key {key}")), path)
     }
 
     /// A `label` (`top`) or a `successor-label` at succession depth `depth`.
-    fn base(&mut self, path: &str, depth: usize, top: bool) -> Result<Base, Error> {
+    fn base(&mut self, path: &Path<'_>, depth: usize, top: bool) -> Result<Base, Error> {
         let n = self.map(path)?;
         let (mut info, mut originator, mut created, mut succession, mut review, mut id) =
             (None, None, None, None, None, None);
         for _ in 0..n {
             let key = self.key(path)?;
             match key {
-                K_INFO => info = Some(self.info(&format!("{path}/confidentialityInformation"))?),
-                K_ORIGINATOR => {
-                    originator = Some(self.originator(&format!("{path}/originatorId"))?)
-                }
-                K_CREATED => created = Some(self.time(&format!("{path}/creationDateTime"))?),
+                K_INFO => info = Some(self.info(&path.join("confidentialityInformation"))?),
+                K_ORIGINATOR => originator = Some(self.originator(&path.join("originatorId"))?),
+                K_CREATED => created = Some(self.time(&path.join("creationDateTime"))?),
                 K_SUCCESSION => {
-                    let p = format!("{path}/successionHandling");
+                    let p = path.join("successionHandling");
                     if depth >= self.limits.max_succession_depth {
                         let limit = self.limits.max_succession_depth;
                         return Err(self.err(
@@ -389,14 +427,14 @@ impl Decoder<'_, '_> {
                     }
                     succession = Some(self.succession(&p, depth + 1)?);
                 }
-                K_REVIEW if top => review = Some(self.time(&format!("{path}/reviewDateTime"))?),
+                K_REVIEW if top => review = Some(self.time(&path.join("reviewDateTime"))?),
                 K_ID if top => {
-                    let p = format!("{path}/id");
+                    let p = path.join("id");
                     let pos = self.r.position() as u64;
                     let s = self.text(&p)?;
                     id =
                         Some(XmlId::new(s).map_err(|e| {
-                            Error::new(ErrorKind::String(e), p.as_str(), Some(pos))
+                            Error::new(ErrorKind::String(e), p.render(), Some(pos))
                         })?);
                 }
                 other => return Err(self.unknown(other, path)),
@@ -416,20 +454,20 @@ impl Decoder<'_, '_> {
         })
     }
 
-    fn originator(&mut self, path: &str) -> Result<OriginatorId, Error> {
+    fn originator(&mut self, path: &Path<'_>) -> Result<OriginatorId, Error> {
         let n = self.map(path)?;
         let (mut id_type, mut value) = (None, None);
         for _ in 0..n {
             match self.key(path)? {
                 K_ID_TYPE => {
-                    let p = format!("{path}/idType");
+                    let p = path.join("idType");
                     let code = self.uint(&p)?;
                     id_type = Some(
                         IdType::from_code(code)
                             .ok_or_else(|| self.err(ErrorKind::IdType(code.to_string()), &p))?,
                     );
                 }
-                K_ID_VALUE => value = Some(self.plain_text(&format!("{path}/value"))?),
+                K_ID_VALUE => value = Some(self.plain_text(&path.join("value"))?),
                 other => return Err(self.unknown(other, path)),
             }
         }
@@ -439,14 +477,14 @@ impl Decoder<'_, '_> {
         })
     }
 
-    fn succession(&mut self, path: &str, depth: usize) -> Result<SuccessionHandling, Error> {
+    fn succession(&mut self, path: &Path<'_>, depth: usize) -> Result<SuccessionHandling, Error> {
         let n = self.map(path)?;
         let (mut at, mut successor) = (None, None);
         for _ in 0..n {
             match self.key(path)? {
-                K_SUCCESSION_TIME => at = Some(self.time(&format!("{path}/successionDateTime"))?),
+                K_SUCCESSION_TIME => at = Some(self.time(&path.join("successionDateTime"))?),
                 K_SUCCESSOR => {
-                    let b = self.base(&format!("{path}/successor"), depth, false)?;
+                    let b = self.base(&path.join("successor"), depth, false)?;
                     successor = Some(SuccessorLabel {
                         confidentiality: b.info,
                         originator_id: b.originator,
@@ -466,25 +504,23 @@ impl Decoder<'_, '_> {
         })
     }
 
-    fn info(&mut self, path: &str) -> Result<ConfidentialityInformation, Error> {
+    fn info(&mut self, path: &Path<'_>) -> Result<ConfidentialityInformation, Error> {
         let n = self.map(path)?;
         let (mut policy, mut policy_uri, mut class, mut class_uri, mut privacy) =
             (None, None, None, None, None);
         let mut categories = Vec::new();
         for _ in 0..n {
             match self.key(path)? {
-                K_POLICY => policy = Some(self.token(&format!("{path}/policyIdentifier"))?),
-                K_POLICY_URI => {
-                    policy_uri = Some(self.token(&format!("{path}/policyIdentifierUri"))?)
-                }
-                K_CLASS => class = Some(self.token(&format!("{path}/classification"))?),
-                K_CLASS_URI => class_uri = Some(self.token(&format!("{path}/classificationUri"))?),
-                K_PRIVACY => privacy = Some(self.plain_text(&format!("{path}/privacyMark"))?),
+                K_POLICY => policy = Some(self.token(&path.join("policyIdentifier"))?),
+                K_POLICY_URI => policy_uri = Some(self.token(&path.join("policyIdentifierUri"))?),
+                K_CLASS => class = Some(self.token(&path.join("classification"))?),
+                K_CLASS_URI => class_uri = Some(self.token(&path.join("classificationUri"))?),
+                K_PRIVACY => privacy = Some(self.plain_text(&path.join("privacyMark"))?),
                 K_CATEGORIES => {
-                    let p = format!("{path}/categories");
+                    let p = path.join("categories");
                     let count = self.array(&p, "categories", self.limits.max_categories)?;
                     for i in 0..count {
-                        categories.push(self.category(&format!("{p}/{i}"))?);
+                        categories.push(self.category(&p.at(i))?);
                     }
                 }
                 other => return Err(self.unknown(other, path)),
@@ -501,27 +537,27 @@ impl Decoder<'_, '_> {
         Ok(info)
     }
 
-    fn category(&mut self, path: &str) -> Result<Category, Error> {
+    fn category(&mut self, path: &Path<'_>) -> Result<Category, Error> {
         let n = self.map(path)?;
         let (mut tag_name, mut category_type, mut uri) = (None, None, None);
         let mut values = Vec::new();
         for _ in 0..n {
             match self.key(path)? {
-                K_TAG_NAME => tag_name = Some(self.plain_text(&format!("{path}/tagName"))?),
+                K_TAG_NAME => tag_name = Some(self.plain_text(&path.join("tagName"))?),
                 K_TYPE => {
-                    let p = format!("{path}/type");
+                    let p = path.join("type");
                     let code = self.uint(&p)?;
                     category_type =
                         Some(CategoryType::from_code(code).ok_or_else(|| {
                             self.err(ErrorKind::CategoryType(code.to_string()), &p)
                         })?);
                 }
-                K_URI => uri = Some(self.token(&format!("{path}/uri"))?),
+                K_URI => uri = Some(self.token(&path.join("uri"))?),
                 K_VALUES => {
-                    let p = format!("{path}/values");
+                    let p = path.join("values");
                     let count = self.array(&p, "category values", self.limits.max_values)?;
                     for i in 0..count {
-                        values.push(self.value(&format!("{p}/{i}"))?);
+                        values.push(self.value(&p.at(i))?);
                     }
                 }
                 other => return Err(self.unknown(other, path)),
@@ -536,7 +572,7 @@ impl Decoder<'_, '_> {
         })
     }
 
-    fn value(&mut self, path: &str) -> Result<CategoryValue, Error> {
+    fn value(&mut self, path: &Path<'_>) -> Result<CategoryValue, Error> {
         match self.r.peek_kind() {
             Some(Kind::Text) => Ok(CategoryValue::Generic(self.plain_text(path)?)),
             Some(Kind::Unsigned) => Ok(CategoryValue::Integer(self.uint(path)?)),
@@ -555,7 +591,7 @@ impl Decoder<'_, '_> {
                 }
                 bytes_to_bits(raw)
                     .map(CategoryValue::BitString)
-                    .map_err(|why| Error::new(ErrorKind::WrongType(why), path, Some(pos)))
+                    .map_err(|why| Error::new(ErrorKind::WrongType(why), path.render(), Some(pos)))
             }
             _ => Err(self.err(
                 ErrorKind::WrongType("a text string, unsigned integer or bit-string byte string"),

@@ -78,12 +78,15 @@ impl DateTime {
     /// Parses the canonical form only (what CBOR and JSON carry).
     pub fn parse_canonical(text: &str) -> Result<Self, TimeError> {
         let t = Self::parse_xsd(text)?;
-        let canonical = t.to_string();
-        if canonical == text {
+        // Compare with the canonical spelling written on the stack: this runs for every time
+        // of every label of every envelope verified, and the common case allocates nothing.
+        let mut buf = StackText::default();
+        let fits = fmt::write(&mut buf, format_args!("{t}")).is_ok();
+        if fits && buf.as_bytes() == text.as_bytes() {
             Ok(t)
         } else {
             Err(TimeError::NotCanonical {
-                expected: canonical,
+                expected: t.to_string(),
             })
         }
     }
@@ -185,6 +188,29 @@ impl fmt::Display for DateTime {
             write!(f, ".{frac}")?;
         }
         f.write_str("Z")
+    }
+}
+
+/// A canonical time has at most 30 characters (`YYYY-MM-DDThh:mm:ss.fffffffffZ`).
+#[derive(Default)]
+struct StackText {
+    b: [u8; 32],
+    n: usize,
+}
+
+impl StackText {
+    fn as_bytes(&self) -> &[u8] {
+        self.b.get(..self.n).unwrap_or_default()
+    }
+}
+
+impl fmt::Write for StackText {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        let end = self.n + s.len();
+        let dst = self.b.get_mut(self.n..end).ok_or(fmt::Error)?;
+        dst.copy_from_slice(s.as_bytes());
+        self.n = end;
+        Ok(())
     }
 }
 
