@@ -310,15 +310,15 @@ pub(crate) fn parse_policy(s: &str) -> anyhow::Result<SealPolicy> {
         "hybrid" => Ok(SealPolicy::Hybrid),
         _ => {
             let rest = s.strip_prefix("nations:").ok_or_else(|| {
-                anyhow!("--policy {s}: expected all, hybrid or nations:T:NO,SE,...")
+                anyhow!("--seal-policy {s}: expected all, hybrid or nations:T:NO,SE,...")
             })?;
             let (t, list) = rest
                 .split_once(':')
-                .ok_or_else(|| anyhow!("--policy {s}: expected nations:T:NO,SE,..."))?;
+                .ok_or_else(|| anyhow!("--seal-policy {s}: expected nations:T:NO,SE,..."))?;
             Ok(SealPolicy::Nations {
                 threshold: t
                     .parse()
-                    .with_context(|| format!("--policy {s}: threshold"))?,
+                    .with_context(|| format!("--seal-policy {s}: threshold"))?,
                 nations: list.split(',').map(|n| n.trim().to_owned()).collect(),
             })
         }

@@ -111,7 +111,7 @@ enum Command {
         payload: Option<PathBuf>,
         /// Seal policy: all, hybrid, or nations:T:NO,SE,FI.
         #[arg(long, default_value = "all")]
-        policy: String,
+        seal_policy: String,
         /// Crypto backend.
         #[arg(long, value_enum, default_value_t)]
         provider: envelope::ProviderArg,
@@ -297,7 +297,7 @@ pub fn run() -> anyhow::Result<ExitCode> {
         ),
         Command::Verify {
             payload,
-            policy,
+            seal_policy,
             provider,
             trust,
             at,
@@ -306,7 +306,7 @@ pub fn run() -> anyhow::Result<ExitCode> {
         } => envelope::verify(
             &envelope,
             payload.as_deref(),
-            &policy,
+            &seal_policy,
             provider,
             trust.as_deref(),
             at.as_deref(),

@@ -119,7 +119,7 @@ fn seal_endorse_verify_inspect_with_trust() {
         "verify",
         "--trust",
         s(&bundle),
-        "--policy",
+        "--seal-policy",
         "hybrid",
         "--json",
         s(&two),
@@ -180,7 +180,7 @@ fn seal_endorse_verify_inspect_with_trust() {
     assert_eq!(pouch(&["verify", s(&label)]).status.code(), Some(3));
     // Hybrid policy on a single classical seal: exit 12.
     assert_eq!(
-        pouch(&["verify", "--policy", "hybrid", s(&env)])
+        pouch(&["verify", "--seal-policy", "hybrid", s(&env)])
             .status
             .code(),
         Some(12)
