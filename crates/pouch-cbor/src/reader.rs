@@ -99,6 +99,11 @@ impl<'a> Reader<'a> {
         Ok(Self { input, pos: 0 })
     }
 
+    /// Length in bytes of the input this reader walks.
+    pub fn input_len(&self) -> usize {
+        self.input.len()
+    }
+
     /// Byte offset of the next item head.
     pub fn position(&self) -> usize {
         self.pos
@@ -354,5 +359,19 @@ impl<'a> Reader<'a> {
                 start,
             )
         })
+    }
+
+    /// Returns a reader over exactly the next item and advances past it.
+    ///
+    /// The new reader does not check its input again: the item was checked as part of this
+    /// reader's input, under this reader's limits (bytes, depth, items). A decoder that needs
+    /// tighter limits for the item (say, a smaller size) applies them itself; a structural
+    /// decoder that never calls [`Reader::skip`] is bounded by its own structure.
+    ///
+    /// # Errors
+    /// As [`Reader::skip`].
+    pub fn item_reader(&mut self) -> Result<Reader<'a>, Error> {
+        let input = self.item_bytes()?;
+        Ok(Reader { input, pos: 0 })
     }
 }

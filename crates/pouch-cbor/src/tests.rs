@@ -482,3 +482,21 @@ fn error_display_names_the_position() {
         "argument not encoded in its shortest form at byte 2"
     );
 }
+
+#[test]
+fn item_reader_covers_exactly_the_next_item_and_advances_past_it() {
+    // [{"a": [1, 2]}, 7]
+    let input = hex("82 a1 61 61 82 01 02 07");
+    let mut r = crate::Reader::new(&input, &Limits::default()).unwrap();
+    assert_eq!(r.array().unwrap(), 2);
+    let mut inner = r.item_reader().unwrap();
+    assert_eq!(inner.input_len(), 6);
+    assert_eq!(inner.map().unwrap(), 1);
+    assert_eq!(inner.text().unwrap(), "a");
+    assert_eq!(inner.array().unwrap(), 2);
+    assert_eq!((inner.u64().unwrap(), inner.u64().unwrap()), (1, 2));
+    assert!(inner.is_at_end());
+    assert_eq!(r.u64().unwrap(), 7);
+    assert!(r.is_at_end());
+    assert!(r.item_reader().is_err(), "no item left to read");
+}

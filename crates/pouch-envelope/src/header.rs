@@ -496,11 +496,12 @@ fn envelope_fields(
             }
             Key::Int(3) => created = Some(time(r, "creation time").map_err(malformed)?),
             Key::Int(4) => {
-                let raw = r
-                    .item_bytes()
+                // The header was checked whole; the label is not checked a second time.
+                let item = r
+                    .item_reader()
                     .map_err(|e| malformed(format!("originator label: {e}")))?;
                 label = Some(
-                    Label::from_cbor(raw, &limits.label)
+                    Label::from_cbor_item(item, &limits.label)
                         .map_err(|e| malformed(format!("originator label: {e}")))?,
                 );
             }
@@ -630,11 +631,11 @@ fn seal_fields(r: &mut Reader<'_>, limits: &Limits) -> Result<SealFields, String
                 role = Some(Role::from_code(c).ok_or_else(|| format!("role {c} is not defined"))?);
             }
             3 => {
-                let raw = r
-                    .item_bytes()
+                let item = r
+                    .item_reader()
                     .map_err(|e| format!("alternative label: {e}"))?;
                 alt = Some(
-                    Label::from_cbor(raw, &limits.label)
+                    Label::from_cbor_item(item, &limits.label)
                         .map_err(|e| format!("alternative label: {e}"))?,
                 );
             }

@@ -282,6 +282,27 @@ pub(crate) fn decode(bytes: &[u8], limits: &Limits) -> Result<Label, Error> {
         max_items: limits.max_bytes,
     };
     let reader = Reader::new(bytes, &cbor_limits).map_err(|e| cbor_error(&e, &Path::ROOT))?;
+    decode_checked(reader, limits)
+}
+
+/// Decodes a label from a reader over input already checked as part of an enclosing item
+/// (an envelope header): the strict check is not run a second time, the size limit is.
+/// The decoder never skips, so its own structure bounds the depth it reaches.
+pub(crate) fn decode_item(reader: Reader<'_>, limits: &Limits) -> Result<Label, Error> {
+    if reader.input_len() > limits.max_bytes {
+        return Err(Error::new(
+            ErrorKind::TooLarge {
+                limit: limits.max_bytes,
+                actual: reader.input_len(),
+            },
+            "/",
+            None,
+        ));
+    }
+    decode_checked(reader, limits)
+}
+
+fn decode_checked(reader: Reader<'_>, limits: &Limits) -> Result<Label, Error> {
     let mut d = Decoder { r: reader, limits };
     let base = d.base(&Path::ROOT, 0, true)?;
     Ok(Label {

@@ -56,6 +56,14 @@ impl Label {
         cbor::decode(bytes, limits)
     }
 
+    /// Decodes the CBOR form from a reader over one item that was already checked as part of
+    /// an enclosing deterministic item (see [`pouch_cbor::Reader::item_reader`]), as an
+    /// envelope header carries the label: every rule of [`Label::from_cbor`] applies except
+    /// that the strict encoding check is not repeated. Error positions count from the label.
+    pub fn from_cbor_item(reader: pouch_cbor::Reader<'_>, limits: &Limits) -> Result<Label, Error> {
+        cbor::decode_item(reader, limits)
+    }
+
     /// Encodes the normative, deterministic CBOR form.
     pub fn to_cbor(&self) -> Vec<u8> {
         cbor::encode(self)

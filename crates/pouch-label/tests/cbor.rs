@@ -291,3 +291,60 @@ proptest! {
         let _ = Label::from_cbor(&bytes, &Limits::default());
     }
 }
+
+/// Reads `label` back as the second element of a checked array, as an envelope header does.
+fn from_item(label_cbor: &[u8], limits: &Limits) -> Result<Label, pouch_label::Error> {
+    let mut outer = vec![0x82, 0x00];
+    outer.extend_from_slice(label_cbor);
+    let cbor_limits = pouch_cbor::Limits {
+        max_bytes: 1 << 20,
+        max_depth: 32,
+        max_items: 1 << 20,
+    };
+    let mut r = pouch_cbor::Reader::new(&outer, &cbor_limits).unwrap();
+    assert_eq!(r.array().unwrap(), 2);
+    r.u64().unwrap();
+    Label::from_cbor_item(r.item_reader().unwrap(), limits)
+}
+
+#[test]
+fn a_label_read_inside_a_checked_item_decodes_as_it_does_alone() {
+    for (id, label) in valid_vector_labels() {
+        let cbor = label.to_cbor();
+        assert_eq!(from_item(&cbor, &Limits::default()).unwrap(), label, "{id}");
+        // The size limit still applies although the strict check is not repeated.
+        let small = Limits {
+            max_bytes: cbor.len() - 1,
+            ..Limits::default()
+        };
+        let (alone, inside) = (
+            Label::from_cbor(&cbor, &small).unwrap_err(),
+            from_item(&cbor, &small).unwrap_err(),
+        );
+        assert_eq!(alone.kind(), inside.kind(), "{id}");
+    }
+    // Semantic faults are reported identically, place included.
+    let mut e = pouch_cbor::Encoder::new();
+    e.map(2)
+        .u64(1)
+        .map(2)
+        .u64(1)
+        .text("NATO")
+        .u64(9)
+        .text("SECRET")
+        .u64(3)
+        .tag(0)
+        .text("2026-11-28T09:15:00Z");
+    let bytes = e.into_bytes();
+    let alone = Label::from_cbor(&bytes, &Limits::default()).unwrap_err();
+    let inside = from_item(&bytes, &Limits::default()).unwrap_err();
+    assert_eq!(alone.to_string(), inside.to_string());
+}
+
+proptest! {
+    #[test]
+    fn any_label_read_inside_a_checked_item_round_trips(label in strategy::label()) {
+        let cbor = label.to_cbor();
+        prop_assert_eq!(from_item(&cbor, &Limits::default()).unwrap(), label);
+    }
+}
