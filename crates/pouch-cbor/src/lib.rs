@@ -5,6 +5,7 @@ mod encoder;
 mod error;
 mod head;
 mod reader;
+mod seq;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 
@@ -13,12 +14,15 @@ mod float_tests;
 #[cfg(test)]
 mod prop_tests;
 #[cfg(test)]
+mod seq_tests;
+#[cfg(test)]
 mod tests;
 
 pub use check::{check, check_prefix};
 pub use encoder::{Encoder, MapBuilder};
 pub use error::{Error, ErrorKind};
 pub use reader::{Kind, Reader};
+pub use seq::{Frame, SequenceError, SequenceItem, SequenceReader, frame};
 
 /// Resource limits applied by [`check`], [`check_prefix`] and [`Reader::new`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

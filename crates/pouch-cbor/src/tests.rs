@@ -4,7 +4,7 @@
 use crate::{Error, ErrorKind, Limits, check, check_prefix};
 
 /// Decodes hex, ignoring spaces.
-fn hex(s: &str) -> Vec<u8> {
+pub(crate) fn hex(s: &str) -> Vec<u8> {
     let digits: Vec<u8> = s.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
     assert!(digits.len().is_multiple_of(2), "odd hex: {s}");
     digits
@@ -29,7 +29,7 @@ fn rejects_with(s: &str, limits: &Limits, kind: ErrorKind, position: usize) {
 }
 
 /// Every deterministic example of RFC 8949 Appendix A, one item per line.
-const APPENDIX_A_DETERMINISTIC: &[&str] = &[
+pub(crate) const APPENDIX_A_DETERMINISTIC: &[&str] = &[
     "00",                                                         // 0
     "01",                                                         // 1
     "0a",                                                         // 10
