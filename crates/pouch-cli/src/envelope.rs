@@ -325,11 +325,7 @@ pub(crate) fn parse_policy(s: &str) -> anyhow::Result<SealPolicy> {
     }
 }
 
-pub(crate) fn print_report(
-    out: &mut impl Write,
-    name: &str,
-    report: &Report,
-) -> anyhow::Result<()> {
+pub(crate) fn print_report(out: &mut dyn Write, name: &str, report: &Report) -> anyhow::Result<()> {
     writeln!(
         out,
         "{name}: {}",
@@ -377,32 +373,44 @@ pub(crate) fn print_report(
     Ok(())
 }
 
-/// `pouch verify`.
-#[allow(clippy::too_many_arguments)]
+/// The settings of `pouch verify` other than its inputs.
+pub(crate) struct VerifyOptions<'a> {
+    pub(crate) seal_policy: &'a str,
+    pub(crate) provider: ProviderArg,
+    pub(crate) trust: Option<&'a Path>,
+    pub(crate) at: Option<&'a str>,
+    pub(crate) bulk: crate::bulk::Options,
+}
+
+/// `pouch verify`: one envelope gets the full report; many get one line each and a summary.
 pub(crate) fn verify(
-    envelope: &Path,
+    inputs: &[PathBuf],
     payload: Option<&Path>,
-    policy: &str,
-    provider_arg: ProviderArg,
-    trust: Option<&Path>,
-    at: Option<&str>,
-    json: bool,
-    out: &mut impl Write,
+    opts: &VerifyOptions<'_>,
+    out: &mut dyn Write,
 ) -> anyhow::Result<ExitCode> {
-    let bytes = read_input(envelope, Limits::default().max_envelope_bytes)?;
-    let provider = provider(provider_arg);
-    let bundle = trust.map(pouch_pki::trust::load_bundle).transpose()?;
+    let single = crate::bulk::is_single(inputs, opts.bulk.seq);
+    if payload.is_some() && !single {
+        bail!("--payload needs exactly one envelope (a file or '-', without --seq)");
+    }
+    let provider = provider(opts.provider);
+    let bundle = opts.trust.map(pouch_pki::trust::load_bundle).transpose()?;
     let validator = bundle
         .as_ref()
         .map(|b| pouch_pki::trust::ChainValidator::new(provider, b))
         .transpose()
         .map_err(|e| anyhow!("trust bundle: {e}"))?;
     let mut verifier = Verifier::new(provider);
-    verifier.policy = parse_policy(policy)?;
-    verifier.at = Some(crate::pki::parse_at(at)?);
+    verifier.policy = parse_policy(opts.seal_policy)?;
+    verifier.at = Some(crate::pki::parse_at(opts.at)?);
     if let (Some(bundle), Some(validator)) = (&bundle, &validator) {
         verifier.trust = Some(pouch_envelope::Trust { bundle, validator });
     }
+    let ([envelope], true) = (inputs, single) else {
+        let worst = crate::bulk::run(inputs, &verifier, &opts.bulk, out)?;
+        return Ok(ExitCode::from(worst));
+    };
+    let bytes = read_input(envelope, Limits::default().max_envelope_bytes)?;
     let report = match payload {
         Some(p) => {
             let mut f = std::io::BufReader::new(
@@ -412,7 +420,7 @@ pub(crate) fn verify(
         }
         None => verifier.verify(&bytes, None),
     };
-    if json {
+    if opts.bulk.json {
         writeln!(out, "{}", serde_json::to_string_pretty(&report.to_json())?)?;
     } else {
         print_report(out, &envelope.display().to_string(), &report)?;

@@ -10,6 +10,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
 use pouch_label::{Label, Limits, Role};
 
+mod bulk;
 mod demo;
 mod envelope;
 mod pki;
@@ -121,11 +122,23 @@ enum Command {
         /// Verification time, RFC 3339 (default: now).
         #[arg(long)]
         at: Option<String>,
-        /// Print the report as JSON.
+        /// Print the report as JSON (many envelopes: one JSON line each, in input order).
         #[arg(long)]
         json: bool,
-        /// The envelope, or '-' for standard input.
-        envelope: PathBuf,
+        /// Read every input as a CBOR sequence (RFC 8742) of envelopes; implied for files
+        /// named *.cborseq.
+        #[arg(long)]
+        seq: bool,
+        /// Worker threads for many envelopes (default: one per core).
+        #[arg(long)]
+        jobs: Option<usize>,
+        /// Never show the progress line (shown on standard error only when it is a
+        /// terminal).
+        #[arg(long)]
+        no_progress: bool,
+        /// Envelopes: files, directories (walked recursively), or '-' for standard input.
+        #[arg(required = true, value_name = "ENVELOPE")]
+        inputs: Vec<PathBuf>,
     },
     /// Demo and test PKIs, and chain checks against a trust bundle.
     #[command(subcommand)]
@@ -302,15 +315,27 @@ pub fn run() -> anyhow::Result<ExitCode> {
             trust,
             at,
             json,
-            envelope,
+            seq,
+            jobs,
+            no_progress,
+            inputs,
         } => envelope::verify(
-            &envelope,
+            &inputs,
             payload.as_deref(),
-            &seal_policy,
-            provider,
-            trust.as_deref(),
-            at.as_deref(),
-            json,
+            &envelope::VerifyOptions {
+                seal_policy: &seal_policy,
+                provider,
+                trust: trust.as_deref(),
+                at: at.as_deref(),
+                bulk: bulk::Options {
+                    seq,
+                    jobs: jobs.unwrap_or_else(|| {
+                        std::thread::available_parallelism().map_or(1, |n| n.get())
+                    }),
+                    json,
+                    progress: !no_progress,
+                },
+            },
             &mut out,
         ),
         Command::Pki(PkiCommand::Demo { out: dir, seed, at }) => {

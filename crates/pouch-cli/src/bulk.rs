@@ -1,0 +1,500 @@
+//! `pouch verify` over many envelopes: files, directories, CBOR sequences and standard input,
+//! verified in parallel with one shared verifier, reported in input order.
+//!
+//! Memory is bounded whatever the input: a reader thread frames items one at a time, a
+//! bounded queue feeds the workers, and a window caps how far results may run ahead of the
+//! one printed next, so at most `window + queue + workers` envelopes (each within the
+//! envelope size limit) and reports are held at once.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::{Condvar, Mutex};
+use std::time::{Duration, Instant};
+
+use pouch_cbor::{SequenceError, SequenceReader};
+use pouch_envelope::{Entry, Report, Verifier};
+
+use crate::envelope::{EXIT_PAYLOAD, EXIT_SEAL_POLICY, EXIT_SIGNATURE, EXIT_UNTRUSTED, exit_code};
+use crate::{EXIT_IO, EXIT_MALFORMED, EXIT_OK};
+
+/// How the inputs are read and the results shown.
+pub(crate) struct Options {
+    /// Read every input as a CBOR sequence of envelopes (also implied by `.cborseq`).
+    pub(crate) seq: bool,
+    /// Worker threads.
+    pub(crate) jobs: usize,
+    /// JSON lines instead of a table.
+    pub(crate) json: bool,
+    /// Show progress on standard error when it is a terminal.
+    pub(crate) progress: bool,
+}
+
+/// Whether these inputs are one envelope (the single-report form) or a bulk run.
+pub(crate) fn is_single(inputs: &[PathBuf], seq: bool) -> bool {
+    match inputs {
+        [one] => !seq && !is_sequence_file(one) && !one.is_dir(),
+        _ => false,
+    }
+}
+
+fn is_sequence_file(p: &Path) -> bool {
+    p.extension().is_some_and(|e| e == "cborseq")
+}
+
+/// Ranks exit codes so that a bulk run exits with its worst verdict: an input that could not
+/// be read, then malformed, seal, payload, trust, seal policy, success.
+pub(crate) fn severity(code: u8) -> u8 {
+    match code {
+        EXIT_IO => 6,
+        EXIT_MALFORMED => 5,
+        EXIT_SIGNATURE => 4,
+        EXIT_PAYLOAD => 3,
+        EXIT_UNTRUSTED => 2,
+        EXIT_SEAL_POLICY => 1,
+        _ => 0,
+    }
+}
+
+/// One envelope to verify, or why it could not be had.
+struct Job {
+    index: u64,
+    name: String,
+    offset: Option<u64>,
+    item: Result<Vec<u8>, Unreadable>,
+}
+
+enum Unreadable {
+    /// The input could not be read at all (exit 4).
+    Io(String),
+    /// A sequence could not be framed further: a report with this code and detail.
+    Framing(pouch_status::StatusCode, String),
+}
+
+struct Outcome {
+    index: u64,
+    name: String,
+    offset: Option<u64>,
+    result: Result<Report, String>,
+}
+
+impl Outcome {
+    fn exit(&self) -> u8 {
+        match &self.result {
+            Ok(r) => exit_code(r),
+            Err(_) => EXIT_IO,
+        }
+    }
+}
+
+/// A counting semaphore: how many items may be read ahead of the next one printed. Closing
+/// it (when output fails) releases the reader for good.
+struct Window {
+    /// Free places, and whether the window is closed.
+    state: Mutex<(usize, bool)>,
+    cv: Condvar,
+}
+
+impl Window {
+    fn new(size: usize) -> Self {
+        Self {
+            state: Mutex::new((size, false)),
+            cv: Condvar::new(),
+        }
+    }
+
+    /// Waits for a free place; `false` once the window is closed.
+    fn acquire(&self) -> bool {
+        let mut st = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        while st.0 == 0 && !st.1 {
+            st = self.cv.wait(st).unwrap_or_else(|p| p.into_inner());
+        }
+        if st.1 {
+            return false;
+        }
+        st.0 -= 1;
+        true
+    }
+
+    fn release(&self) {
+        let mut st = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        st.0 += 1;
+        self.cv.notify_one();
+    }
+
+    fn close(&self) {
+        let mut st = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        st.1 = true;
+        self.cv.notify_all();
+    }
+}
+
+/// Verifies every envelope of `inputs` and prints one line (or one JSON line) per envelope
+/// in input order, then a summary. Returns the worst exit code.
+pub(crate) fn run(
+    inputs: &[PathBuf],
+    verifier: &Verifier<'_>,
+    opts: &Options,
+    out: &mut dyn Write,
+) -> anyhow::Result<u8> {
+    let jobs = opts.jobs.max(1);
+    let window = Window::new(256 + 8 * jobs);
+    let max_bytes = verifier.limits.max_envelope_bytes;
+    let max_depth = verifier.limits.max_depth;
+    let started = Instant::now();
+    let mut tally = Tally::default();
+    let mut progress = Progress::new(opts.progress && std::io::stderr().is_terminal());
+    let (job_tx, job_rx) = sync_channel::<Job>(2 * jobs);
+    let job_rx = Mutex::new(job_rx);
+    std::thread::scope(|s| -> anyhow::Result<()> {
+        let (out_tx, out_rx) = sync_channel::<Outcome>(2 * jobs);
+        let window = &window;
+        s.spawn(move || produce(inputs, opts.seq, max_bytes, max_depth, window, job_tx));
+        for _ in 0..jobs {
+            let (rx, tx) = (&job_rx, out_tx.clone());
+            s.spawn(move || work(rx, verifier, tx));
+        }
+        drop(out_tx);
+        let mut pending: BTreeMap<u64, Outcome> = BTreeMap::new();
+        let mut next = 0u64;
+        let mut failed = None;
+        for o in out_rx {
+            if failed.is_some() {
+                // Output failed: drain what the workers still finish, so every thread ends.
+                continue;
+            }
+            pending.insert(o.index, o);
+            while let Some(o) = pending.remove(&next) {
+                progress.clear();
+                if let Err(e) = emit(out, &o, opts.json) {
+                    failed = Some(e);
+                    window.close();
+                    break;
+                }
+                tally.add(o.exit());
+                window.release();
+                next += 1;
+                progress.show(&tally, started);
+            }
+        }
+        failed.map_or(Ok(()), Err)
+    })?;
+    progress.clear();
+    if !opts.json {
+        tally.print(out, started.elapsed(), jobs)?;
+    }
+    Ok(tally.worst)
+}
+
+/// The reader thread: walks the inputs in order and frames their envelopes.
+fn produce(
+    inputs: &[PathBuf],
+    seq: bool,
+    max_bytes: usize,
+    max_depth: usize,
+    window: &Window,
+    tx: SyncSender<Job>,
+) {
+    let mut index = 0u64;
+    let mut send = |name: String, offset: Option<u64>, item| -> bool {
+        if !window.acquire() {
+            return false;
+        }
+        let job = Job {
+            index,
+            name,
+            offset,
+            item,
+        };
+        index += 1;
+        tx.send(job).is_ok()
+    };
+    for input in inputs {
+        for path in Walk::new(input) {
+            let path = match path {
+                Ok(p) => p,
+                Err((p, e)) => {
+                    if !send(p.display().to_string(), None, Err(Unreadable::Io(e))) {
+                        return;
+                    }
+                    continue;
+                }
+            };
+            let name = if path.as_os_str() == "-" {
+                "<stdin>".to_owned()
+            } else {
+                path.display().to_string()
+            };
+            if seq || is_sequence_file(&path) {
+                let reader: Box<dyn Read> = if path.as_os_str() == "-" {
+                    Box::new(std::io::stdin().lock())
+                } else {
+                    match fs::File::open(&path) {
+                        Ok(f) => Box::new(std::io::BufReader::new(f)),
+                        Err(e) => {
+                            if !send(name, None, Err(Unreadable::Io(e.to_string()))) {
+                                return;
+                            }
+                            continue;
+                        }
+                    }
+                };
+                for (k, item) in SequenceReader::new(reader, max_bytes, max_depth).enumerate() {
+                    let (offset, item) = match item {
+                        Ok(i) => (i.offset, Ok(i.bytes)),
+                        Err(e) => framing_error(e),
+                    };
+                    if !send(format!("{name}#{k}"), Some(offset), item) {
+                        return;
+                    }
+                }
+            } else {
+                let item = crate::read_input(&path, max_bytes)
+                    .map_err(|e| Unreadable::Io(format!("{e:#}")));
+                if !send(name, None, item) {
+                    return;
+                }
+            }
+        }
+    }
+}
+
+fn framing_error(e: SequenceError) -> (u64, Result<Vec<u8>, Unreadable>) {
+    let (offset, code) = match &e {
+        SequenceError::TooLarge { offset, .. } => (*offset, pouch_status::ENVELOPE_LIMIT_EXCEEDED),
+        SequenceError::Malformed { offset, .. } | SequenceError::Truncated { offset, .. } => {
+            (*offset, pouch_status::ENVELOPE_MALFORMED)
+        }
+        SequenceError::Io { offset, source } => {
+            return (*offset, Err(Unreadable::Io(source.to_string())));
+        }
+        _ => (0, pouch_status::ENVELOPE_MALFORMED),
+    };
+    let detail = format!("{e}; the rest of the sequence cannot be framed and is not read");
+    (offset, Err(Unreadable::Framing(code, detail)))
+}
+
+/// A worker: verifies jobs until the queue closes.
+fn work(rx: &Mutex<Receiver<Job>>, verifier: &Verifier<'_>, tx: SyncSender<Outcome>) {
+    loop {
+        let job = {
+            let rx = rx.lock().unwrap_or_else(|p| p.into_inner());
+            match rx.recv() {
+                Ok(j) => j,
+                Err(_) => return,
+            }
+        };
+        let result = match job.item {
+            Ok(bytes) => Ok(verifier.verify(&bytes, None)),
+            Err(Unreadable::Framing(code, detail)) => {
+                let mut r = Report::default();
+                r.envelope.push(Entry::with(code, detail));
+                Ok(r)
+            }
+            Err(Unreadable::Io(e)) => Err(e),
+        };
+        let outcome = Outcome {
+            index: job.index,
+            name: job.name,
+            offset: job.offset,
+            result,
+        };
+        if tx.send(outcome).is_err() {
+            return;
+        }
+    }
+}
+
+fn emit(out: &mut dyn Write, o: &Outcome, json: bool) -> anyhow::Result<()> {
+    let exit = o.exit();
+    if json {
+        let mut line = serde_json::json!({ "input": o.name, "exit": exit });
+        if let Some(off) = o.offset {
+            line["offset"] = off.into();
+        }
+        match &o.result {
+            Ok(r) => {
+                line["valid"] = r.is_valid().into();
+                line["report"] = r.to_json();
+            }
+            Err(e) => line["error"] = e.clone().into(),
+        }
+        writeln!(out, "{line}")?;
+    } else {
+        match &o.result {
+            Ok(_) if exit == EXIT_OK => writeln!(out, "VALID      {}", o.name)?,
+            Ok(r) => {
+                let codes: Vec<&str> = r
+                    .entries()
+                    .filter(|e| e.code.severity() == pouch_status::Severity::Error)
+                    .map(|e| e.code.id())
+                    .collect();
+                writeln!(
+                    out,
+                    "NOT VALID  {}  [exit {exit}] {}",
+                    o.name,
+                    codes.join(", ")
+                )?;
+            }
+            Err(e) => writeln!(out, "UNREAD     {}  [exit {exit}] {e}", o.name)?,
+        }
+    }
+    Ok(())
+}
+
+/// Counts per exit code and the worst one.
+#[derive(Default)]
+struct Tally {
+    total: u64,
+    by_exit: BTreeMap<u8, u64>,
+    worst: u8,
+}
+
+impl Tally {
+    fn add(&mut self, exit: u8) {
+        self.total += 1;
+        *self.by_exit.entry(exit).or_default() += 1;
+        if severity(exit) > severity(self.worst) {
+            self.worst = exit;
+        }
+    }
+
+    fn not_valid(&self) -> u64 {
+        self.total - self.by_exit.get(&EXIT_OK).copied().unwrap_or(0)
+    }
+
+    fn print(&self, out: &mut dyn Write, elapsed: Duration, jobs: usize) -> anyhow::Result<()> {
+        let secs = elapsed.as_secs_f64();
+        let rate = if secs > 0.0 {
+            self.total as f64 / secs
+        } else {
+            0.0
+        };
+        writeln!(
+            out,
+            "\n{} envelopes in {secs:.2} s ({rate:.0}/s, {jobs} threads)",
+            self.total
+        )?;
+        for (exit, n) in &self.by_exit {
+            let what = match *exit {
+                EXIT_OK => "valid",
+                EXIT_MALFORMED => "malformed",
+                EXIT_SIGNATURE => "seal failed",
+                EXIT_PAYLOAD => "payload mismatch",
+                EXIT_SEAL_POLICY => "seal policy unmet",
+                EXIT_UNTRUSTED => "signer untrusted",
+                EXIT_IO => "unreadable",
+                _ => "other",
+            };
+            writeln!(out, "  {what:<20} {n:>10}  (exit {exit})")?;
+        }
+        Ok(())
+    }
+}
+
+/// A one-line progress display on standard error, redrawn at most ten times a second.
+struct Progress {
+    on: bool,
+    last: Option<Instant>,
+    drawn: bool,
+}
+
+impl Progress {
+    fn new(on: bool) -> Self {
+        Self {
+            on,
+            last: None,
+            drawn: false,
+        }
+    }
+
+    fn show(&mut self, t: &Tally, started: Instant) {
+        if !self.on
+            || self
+                .last
+                .is_some_and(|l| l.elapsed() < Duration::from_millis(100))
+        {
+            return;
+        }
+        self.last = Some(Instant::now());
+        let secs = started.elapsed().as_secs_f64().max(1e-9);
+        let mut err = std::io::stderr().lock();
+        let _ = write!(
+            err,
+            "\r\x1b[K{} verified, {} not valid, {:.0}/s",
+            t.total,
+            t.not_valid(),
+            t.total as f64 / secs
+        );
+        let _ = err.flush();
+        self.drawn = true;
+    }
+
+    fn clear(&mut self) {
+        if self.drawn {
+            let mut err = std::io::stderr().lock();
+            let _ = write!(err, "\r\x1b[K");
+            let _ = err.flush();
+            self.drawn = false;
+        }
+    }
+}
+
+/// The files an input names, in a stable order: a file itself, or every file under a
+/// directory, recursively, sorted by name at each level. Below the named input, symbolic
+/// links to directories are skipped, so a link cycle cannot make the walk endless.
+struct Walk {
+    /// Paths still to visit, and whether each was named on the command line.
+    stack: Vec<(PathBuf, bool)>,
+}
+
+impl Walk {
+    fn new(root: &Path) -> Self {
+        Self {
+            stack: vec![(root.to_path_buf(), true)],
+        }
+    }
+}
+
+impl Iterator for Walk {
+    type Item = Result<PathBuf, (PathBuf, String)>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        while let Some((p, named)) = self.stack.pop() {
+            if p.as_os_str() == "-" {
+                return Some(Ok(p));
+            }
+            let meta = if named {
+                fs::metadata(&p)
+            } else {
+                fs::symlink_metadata(&p)
+            };
+            let meta = match meta {
+                Ok(m) => m,
+                Err(e) => return Some(Err((p, e.to_string()))),
+            };
+            if meta.is_symlink() {
+                match fs::metadata(&p) {
+                    Ok(m) if m.is_dir() => continue,
+                    _ => return Some(Ok(p)),
+                }
+            }
+            if !meta.is_dir() {
+                return Some(Ok(p));
+            }
+            let entries = fs::read_dir(&p).and_then(|rd| rd.collect::<Result<Vec<_>, _>>());
+            match entries {
+                Ok(entries) => {
+                    let mut paths: Vec<PathBuf> = entries.iter().map(|e| e.path()).collect();
+                    // Reversed, so that popping yields them in name order.
+                    paths.sort_by(|a, b| b.cmp(a));
+                    self.stack.extend(paths.into_iter().map(|p| (p, false)));
+                }
+                Err(e) => return Some(Err((p, e.to_string()))),
+            }
+        }
+        None
+    }
+}
