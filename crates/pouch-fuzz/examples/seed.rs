@@ -1,0 +1,126 @@
+//! Writes the seed corpora under `fuzz/corpus/<target>/` from the test vectors and a
+//! deterministic demo PKI, so the fuzzer starts from valid inputs of every kind and the
+//! stable replay test has something real to run. Files are named by a hash of their bytes;
+//! rerunning adds nothing new. `cargo run -p pouch-fuzz --example seed`.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+
+use std::path::{Path, PathBuf};
+
+use pouch_crypto_rustcrypto::provider;
+use pouch_envelope::{Payload, Role, SealRequest};
+use pouch_label::{DateTime, Label, Limits};
+
+const NOW: i64 = 1_795_860_000;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// FNV-1a, 64 bits: a stable name for a seed.
+fn name(bytes: &[u8]) -> String {
+    let h = bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    format!("seed-{h:016x}")
+}
+
+fn put(target: &str, bytes: &[u8]) {
+    let dir = root().join("fuzz/corpus").join(target);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join(name(bytes)), bytes).unwrap();
+}
+
+fn files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(files(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out.sort();
+    out
+}
+
+fn main() {
+    let vectors = root().join("test-vectors/labels");
+    let mut labels = Vec::new();
+    for f in files(&vectors.join("json")) {
+        let bytes = std::fs::read(&f).unwrap();
+        put("label_json", &bytes);
+        if let Ok(l) = Label::from_json(&bytes, &Limits::default()) {
+            labels.push(l);
+        }
+    }
+    for f in files(&vectors.join("xml")) {
+        put("label_xml", &std::fs::read(&f).unwrap());
+    }
+    for l in &labels {
+        let cbor = l.to_cbor();
+        put("label_cbor", &cbor);
+        put("cbor_check", &cbor);
+    }
+
+    // Envelopes from a seeded PKI: one per signer algorithm, embedded and detached, and one
+    // with two seals; and the sequence of them all.
+    let pki = pouch_pki::demo_pki(provider(), Some(1), NOW).unwrap();
+    let nation = &pki.coalition.nations()[0];
+    let mut envelopes = Vec::new();
+    for (i, issued) in nation.signers.iter().enumerate() {
+        let key = provider()
+            .signature(issued.algorithm)
+            .unwrap()
+            .signing_key(&issued.pkcs8)
+            .unwrap();
+        let req = SealRequest {
+            key: key.as_ref(),
+            chain: vec![
+                issued.certificate.der().to_vec(),
+                nation.intermediate.certificate.der().to_vec(),
+            ],
+            role: Role::Originator,
+            signing_time: DateTime::from_unix(NOW, 0).unwrap(),
+            alternative_label: None,
+            release: None,
+        };
+        let record = format!("record {i}");
+        let payload = if i % 2 == 0 {
+            Payload::Embedded {
+                data: record.as_bytes(),
+                content_type: Some(pouch_envelope::ContentType::Media("text/plain".into())),
+            }
+        } else {
+            Payload::Detached {
+                data: &mut record.as_bytes(),
+                digest: pouch_crypto::DigestAlgorithm::Sha256,
+                content_type: None,
+                location: None,
+            }
+        };
+        let label = labels.first().expect("a valid label vector");
+        let env = pouch_envelope::seal(
+            provider(),
+            label,
+            payload,
+            &req,
+            Some([i as u8; 16]),
+            Some(DateTime::from_unix(NOW, 0).unwrap()),
+        )
+        .unwrap();
+        envelopes.push(env);
+    }
+    for env in &envelopes {
+        put("envelope_decode", env);
+        put("envelope_providers_agree", env);
+        put("cbor_check", env);
+    }
+    put("cbor_sequence", &envelopes.concat());
+    put("trust_bundle", pki_bundle(&pki).as_bytes());
+    println!("seeds written under {}", root().join("fuzz/corpus").display());
+}
+
+fn pki_bundle(pki: &pouch_pki::DemoPki) -> String {
+    pki.bundle_toml()
+}

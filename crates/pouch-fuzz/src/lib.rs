@@ -1,0 +1,135 @@
+#![doc = include_str!("../README.md")]
+// A fuzz target reports a broken invariant by panicking: that is its whole purpose.
+#![allow(clippy::panic)]
+
+use pouch_label::{Label, Limits as LabelLimits};
+
+/// Every target by name, as `fuzz/fuzz_targets/<name>.rs` and the corpus folders name them.
+pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+    ("cbor_check", cbor_check),
+    ("cbor_sequence", cbor_sequence),
+    ("label_cbor", label_cbor),
+    ("label_json", label_json),
+    ("label_xml", label_xml),
+    ("envelope_decode", envelope_decode),
+    ("envelope_providers_agree", envelope_providers_agree),
+    ("trust_bundle", trust_bundle),
+];
+
+/// Runs the target called `name` on `data`; an unknown name is a harness bug.
+pub fn run(name: &str, data: &[u8]) {
+    match TARGETS.iter().find(|(n, _)| *n == name) {
+        Some((_, f)) => f(data),
+        None => panic!("no fuzz target named {name}"),
+    }
+}
+
+/// The strict checker: `check` accepts exactly what `check_prefix` frames to the whole
+/// input, and an accepted input is also framed whole by the well-formedness framer.
+pub fn cbor_check(data: &[u8]) {
+    let limits = pouch_cbor::Limits::default();
+    let whole = pouch_cbor::check(data, &limits);
+    let prefix = pouch_cbor::check_prefix(data, &limits);
+    if whole.is_ok() {
+        assert_eq!(prefix.ok(), Some(data.len()), "check and check_prefix disagree");
+        assert_eq!(
+            pouch_cbor::frame(data, limits.max_depth).ok(),
+            Some(pouch_cbor::Frame::Complete(data.len())),
+            "a deterministic item is not framed whole"
+        );
+    }
+}
+
+/// The sequence reader: whatever it yields are items that sit back to back in the input,
+/// each framed whole, and it ends.
+pub fn cbor_sequence(data: &[u8]) {
+    let mut at = 0usize;
+    for item in pouch_cbor::SequenceReader::new(data, 4096, 16) {
+        let Ok(item) = item else { break };
+        assert_eq!(item.offset, at as u64, "items are not contiguous");
+        let end = at + item.bytes.len();
+        assert_eq!(data.get(at..end), Some(item.bytes.as_slice()), "item bytes differ");
+        assert_eq!(
+            pouch_cbor::frame(&item.bytes, 16).ok(),
+            Some(pouch_cbor::Frame::Complete(item.bytes.len()))
+        );
+        at = end;
+    }
+}
+
+/// Checks that a decoded label survives every form: CBOR, JSON and XML.
+fn round_trips(label: &Label) {
+    let limits = LabelLimits::default();
+    let cbor = label.to_cbor();
+    assert_eq!(Label::from_cbor(&cbor, &limits).ok().as_ref(), Some(label), "CBOR round trip");
+    let json = label.to_json();
+    assert_eq!(
+        Label::from_json(json.as_bytes(), &limits).ok().as_ref(),
+        Some(label),
+        "JSON round trip: {json}"
+    );
+    let xml = label.to_xml(pouch_label::Role::Originator);
+    assert_eq!(
+        Label::from_xml(xml.as_bytes(), &limits).ok().map(|(_, l)| l).as_ref(),
+        Some(label),
+        "XML round trip: {xml}"
+    );
+}
+
+/// The label's CBOR decoder, and the three codecs' round trips from anything it accepts;
+/// strict CBOR means the encoding of what decoded is the input itself.
+pub fn label_cbor(data: &[u8]) {
+    if let Ok(label) = Label::from_cbor(data, &LabelLimits::default()) {
+        assert_eq!(label.to_cbor(), data, "decoded CBOR does not re-encode to itself");
+        round_trips(&label);
+    }
+}
+
+/// The label's JSON decoder and the round trips.
+pub fn label_json(data: &[u8]) {
+    if let Ok(label) = Label::from_json(data, &LabelLimits::default()) {
+        round_trips(&label);
+    }
+}
+
+/// The label's ADatP-4774 XML decoder and the round trips.
+pub fn label_xml(data: &[u8]) {
+    if let Ok((_, label)) = Label::from_xml(data, &LabelLimits::default()) {
+        round_trips(&label);
+    }
+    let _ = pouch_label::xml::labels_in_document(data, &LabelLimits::default());
+}
+
+/// Envelope decoding: an envelope that decodes re-encodes to its own bytes.
+pub fn envelope_decode(data: &[u8]) {
+    if let Ok(env) = pouch_envelope::Envelope::decode(data, &pouch_envelope::Limits::default()) {
+        assert_eq!(env.to_bytes(), data, "decoded envelope does not re-encode to itself");
+        for i in 0..env.seals().len() {
+            assert!(env.to_be_signed(i).is_some());
+        }
+    }
+}
+
+/// The two crypto providers reach the same verdict, code for code, on any input.
+pub fn envelope_providers_agree(data: &[u8]) {
+    let verdict = |p| {
+        let mut v = pouch_envelope::Verifier::new(p);
+        v.at = Some(1_795_860_000);
+        let r = v.verify(data, None);
+        r.entries().map(|e| e.code.id()).collect::<Vec<_>>()
+    };
+    assert_eq!(
+        verdict(pouch_crypto_awslc::provider()),
+        verdict(pouch_crypto_rustcrypto::provider()),
+        "aws-lc-rs and RustCrypto disagree"
+    );
+}
+
+/// The trust bundle's TOML loader (file references resolve under a folder that does not
+/// exist, so only the bundle text itself is exercised).
+pub fn trust_bundle(data: &[u8]) {
+    if let Ok(text) = std::str::from_utf8(data) {
+        let base = std::path::Path::new("/nonexistent/pouch-fuzz");
+        let _ = pouch_pki::trust::parse_bundle(text, &base.join("bundle.toml"), base);
+    }
+}
