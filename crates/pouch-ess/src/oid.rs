@@ -13,7 +13,7 @@ pub const MAX_OID_BYTES: usize = 255;
 /// their shortest form, each at most `u128::MAX`, and at most [`MAX_OID_BYTES`] octets.
 ///
 /// The order (`Ord`) is that of the DER content octets, not the numeric order of the arcs.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Oid(Cow<'static, [u8]>);
 
 impl Oid {
@@ -142,6 +142,12 @@ impl fmt::Display for Oid {
             write!(f, "{arc}")?;
         }
         Ok(())
+    }
+}
+
+impl fmt::Debug for Oid {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Oid({self})")
     }
 }
 
