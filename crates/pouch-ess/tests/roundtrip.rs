@@ -161,7 +161,7 @@ fn label() -> impl Strategy<Value = EssLabel> {
 /// The label with every SET OF put in one order, for comparing as sets: encoding and
 /// decoding may reorder them, and nothing else.
 fn sets_sorted(mut l: EssLabel) -> EssLabel {
-    fn sort_tags(sets: &mut Vec<NamedTagSet>) {
+    fn sort_tags(sets: &mut [NamedTagSet]) {
         for s in sets.iter_mut() {
             for t in &mut s.tags {
                 match t {
