@@ -5,9 +5,10 @@ use crate::{BitString, Error, ErrorKind, Oid};
 
 /// An ESSSecurityLabel (RFC 2634 §5.4.15; X.841 `ConfidentialityLabel`).
 ///
-/// Every component is optional, as in X.841; RFC 2634 requires the policy identifier, and so
-/// does an export Pouch makes (POUCH-ESS-020). `categories` empty means the component is
-/// absent. Collections keep the order of the input; the encoder sorts them as DER requires.
+/// Every component is optional, as in X.841, so that any received label round-trips. RFC 2634
+/// requires the policy identifier, and an exporter must set it (POUCH-ESS-002); this codec
+/// does not insist. `categories` empty means the component is absent. Collections keep the
+/// order of the input; the encoder sorts them as DER requires.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct EssLabel {
     /// `security-policy-identifier`.
