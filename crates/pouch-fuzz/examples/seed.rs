@@ -118,9 +118,39 @@ fn main() {
     }
     put("cbor_sequence", &envelopes.concat());
     put("trust_bundle", pki_bundle(&pki).as_bytes());
-    println!("seeds written under {}", root().join("fuzz/corpus").display());
+    // ESS labels: the spiffing BER/DER files stay in shared/reference (read, not copied);
+    // the seeds are labels this codec writes itself.
+    for label in ess_seeds() {
+        put("ess_label", &label);
+    }
+    println!(
+        "seeds written under {}",
+        root().join("fuzz/corpus").display()
+    );
 }
 
 fn pki_bundle(pki: &pouch_pki::DemoPki) -> String {
     pki.bundle_toml()
+}
+
+fn ess_seeds() -> Vec<Vec<u8>> {
+    use pouch_ess::{EssLabel, Oid, PrivacyMark, SecurityCategory, TagType};
+    let policy: Oid = "1.3.26.1.3.1".parse().unwrap();
+    let tag_set: Oid = "1.3.26.1.3.1.1".parse().unwrap();
+    let mut out = Vec::new();
+    for (i, tag_type) in [TagType::Restrictive, TagType::Permissive]
+        .into_iter()
+        .enumerate()
+    {
+        let label = EssLabel {
+            policy: Some(policy.clone()),
+            classification: Some(3 + i as u32),
+            privacy_mark: Some(PrivacyMark::from_text("SEED")),
+            categories: vec![
+                SecurityCategory::from_lacvs(tag_type, tag_set.clone(), &[1, 5, 9]).unwrap(),
+            ],
+        };
+        out.push(label.to_der().unwrap());
+    }
+    out
 }

@@ -14,6 +14,7 @@ pub const TARGETS: &[(&str, fn(&[u8]))] = &[
     ("envelope_decode", envelope_decode),
     ("envelope_providers_agree", envelope_providers_agree),
     ("trust_bundle", trust_bundle),
+    ("ess_label", ess_label),
 ];
 
 /// Runs the target called `name` on `data`; an unknown name is a harness bug.
@@ -31,7 +32,11 @@ pub fn cbor_check(data: &[u8]) {
     let whole = pouch_cbor::check(data, &limits);
     let prefix = pouch_cbor::check_prefix(data, &limits);
     if whole.is_ok() {
-        assert_eq!(prefix.ok(), Some(data.len()), "check and check_prefix disagree");
+        assert_eq!(
+            prefix.ok(),
+            Some(data.len()),
+            "check and check_prefix disagree"
+        );
         assert_eq!(
             pouch_cbor::frame(data, limits.max_depth).ok(),
             Some(pouch_cbor::Frame::Complete(data.len())),
@@ -48,7 +53,11 @@ pub fn cbor_sequence(data: &[u8]) {
         let Ok(item) = item else { break };
         assert_eq!(item.offset, at as u64, "items are not contiguous");
         let end = at + item.bytes.len();
-        assert_eq!(data.get(at..end), Some(item.bytes.as_slice()), "item bytes differ");
+        assert_eq!(
+            data.get(at..end),
+            Some(item.bytes.as_slice()),
+            "item bytes differ"
+        );
         assert_eq!(
             pouch_cbor::frame(&item.bytes, 16).ok(),
             Some(pouch_cbor::Frame::Complete(item.bytes.len()))
@@ -61,7 +70,11 @@ pub fn cbor_sequence(data: &[u8]) {
 fn round_trips(label: &Label) {
     let limits = LabelLimits::default();
     let cbor = label.to_cbor();
-    assert_eq!(Label::from_cbor(&cbor, &limits).ok().as_ref(), Some(label), "CBOR round trip");
+    assert_eq!(
+        Label::from_cbor(&cbor, &limits).ok().as_ref(),
+        Some(label),
+        "CBOR round trip"
+    );
     let json = label.to_json();
     assert_eq!(
         Label::from_json(json.as_bytes(), &limits).ok().as_ref(),
@@ -70,7 +83,10 @@ fn round_trips(label: &Label) {
     );
     let xml = label.to_xml(pouch_label::Role::Originator);
     assert_eq!(
-        Label::from_xml(xml.as_bytes(), &limits).ok().map(|(_, l)| l).as_ref(),
+        Label::from_xml(xml.as_bytes(), &limits)
+            .ok()
+            .map(|(_, l)| l)
+            .as_ref(),
         Some(label),
         "XML round trip: {xml}"
     );
@@ -80,7 +96,11 @@ fn round_trips(label: &Label) {
 /// strict CBOR means the encoding of what decoded is the input itself.
 pub fn label_cbor(data: &[u8]) {
     if let Ok(label) = Label::from_cbor(data, &LabelLimits::default()) {
-        assert_eq!(label.to_cbor(), data, "decoded CBOR does not re-encode to itself");
+        assert_eq!(
+            label.to_cbor(),
+            data,
+            "decoded CBOR does not re-encode to itself"
+        );
         round_trips(&label);
     }
 }
@@ -103,7 +123,11 @@ pub fn label_xml(data: &[u8]) {
 /// Envelope decoding: an envelope that decodes re-encodes to its own bytes.
 pub fn envelope_decode(data: &[u8]) {
     if let Ok(env) = pouch_envelope::Envelope::decode(data, &pouch_envelope::Limits::default()) {
-        assert_eq!(env.to_bytes(), data, "decoded envelope does not re-encode to itself");
+        assert_eq!(
+            env.to_bytes(),
+            data,
+            "decoded envelope does not re-encode to itself"
+        );
         for i in 0..env.seals().len() {
             assert!(env.to_be_signed(i).is_some());
         }
@@ -132,4 +156,27 @@ pub fn trust_bundle(data: &[u8]) {
         let base = std::path::Path::new("/nonexistent/pouch-fuzz");
         let _ = pouch_pki::trust::parse_bundle(text, &base.join("bundle.toml"), base);
     }
+}
+
+/// The ESS label codec: DER input re-encodes to itself; BER input re-encodes to DER that
+/// decodes, as DER, to the same label.
+pub fn ess_label(data: &[u8]) {
+    let limits = pouch_ess::Limits::default();
+    let Ok(decoded) = pouch_ess::EssLabel::decode(data, &limits) else {
+        return;
+    };
+    // The codec may refuse to export what it imported (e.g. an out-of-range value kept
+    // for inspection); what it does export must read back unchanged.
+    let Ok(der) = decoded.label.to_der() else {
+        return;
+    };
+    if decoded.encoding == pouch_ess::Encoding::Der {
+        assert_eq!(der, data, "a DER label does not re-encode to itself");
+    }
+    let again = pouch_ess::EssLabel::from_der(&der, &limits);
+    assert_eq!(
+        again.ok().as_ref(),
+        Some(&decoded.label),
+        "DER output does not read back"
+    );
 }

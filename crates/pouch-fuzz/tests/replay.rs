@@ -13,7 +13,10 @@ fn inputs(dir: &Path) -> Vec<PathBuf> {
     let Ok(rd) = std::fs::read_dir(dir) else {
         return Vec::new();
     };
-    let mut v: Vec<PathBuf> = rd.map(|e| e.unwrap().path()).filter(|p| p.is_file()).collect();
+    let mut v: Vec<PathBuf> = rd
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_file())
+        .collect();
     v.sort();
     v
 }
@@ -42,8 +45,7 @@ fn every_target_replays_its_corpus_and_regressions() {
 fn every_target_has_a_cargo_fuzz_harness() {
     for (name, _) in pouch_fuzz::TARGETS {
         let f = fuzz_dir().join("fuzz_targets").join(format!("{name}.rs"));
-        let text = std::fs::read_to_string(&f)
-            .unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+        let text = std::fs::read_to_string(&f).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
         assert!(
             text.contains(&format!("pouch_fuzz::{name}(")),
             "{} does not call pouch_fuzz::{name}",
