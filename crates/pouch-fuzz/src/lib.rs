@@ -4,8 +4,11 @@
 
 use pouch_label::{Label, Limits as LabelLimits};
 
+/// A target body: takes any bytes, panics only on a broken invariant.
+pub type Target = fn(&[u8]);
+
 /// Every target by name, as `fuzz/fuzz_targets/<name>.rs` and the corpus folders name them.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Target)] = &[
     ("cbor_check", cbor_check),
     ("cbor_sequence", cbor_sequence),
     ("label_cbor", label_cbor),
