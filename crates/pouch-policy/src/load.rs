@@ -362,22 +362,17 @@ impl Loader {
                 "markingData" | "markingQualifier" => self.marking(child, &mut t.marking)?,
                 "tagCategory" => {
                     let c = self.tag_category(child, classes)?;
-                    if t.categories.iter().any(|o| o.lacv == c.lacv) {
-                        return Err(err(
-                            ErrorKind::Duplicate {
-                                what: "lacv in tag",
-                                value: c.lacv.to_string(),
-                            },
-                            child,
-                        ));
-                    }
-                    if t.categories.iter().any(|o| o.name == c.name) {
-                        return Err(err(
-                            ErrorKind::Duplicate {
-                                what: "category name in tag",
-                                value: c.name,
-                            },
-                            child,
+                    // NATO SPIF v88 repeats NATO (lacv 1001, also OCCAR's) in Releasable To:
+                    // a repeated lacv or name in one tag is a warning, the first one wins
+                    // (POUCH-POL-007).
+                    if let Some(o) = t
+                        .categories
+                        .iter()
+                        .find(|o| o.lacv == c.lacv || o.name == c.name)
+                    {
+                        self.warnings.push(format!(
+                            "line {}: tag {:?} repeats {} (lacv {}) of {} (lacv {}); the first is used",
+                            child.line, t.name, c.name, c.lacv, o.name, o.lacv
                         ));
                     }
                     t.categories.push(c);
