@@ -22,9 +22,7 @@ const ALL: [&str; 8] = [
 /// Counts elements of a local name in the raw text, as an independent check of the loader.
 fn count(rel: &str, open_tag: &str) -> usize {
     let text = std::fs::read_to_string(common::reference(rel)).unwrap();
-    text.matches(open_tag)
-        .filter(|_| true)
-        .count()
+    text.matches(open_tag).filter(|_| true).count()
 }
 
 #[test]
@@ -40,7 +38,8 @@ fn every_reference_spif_loads() {
             .sum();
         // Every tagCategory of the file is a value of the policy (no prefix in these counts
         // is ambiguous: "tagCategory " starts only that element).
-        let raw = count(rel, "tagCategory ") + count(rel, "tagCategory\n") + count(rel, "tagCategory\r");
+        let raw =
+            count(rel, "tagCategory ") + count(rel, "tagCategory\n") + count(rel, "tagCategory\r");
         assert_eq!(values, raw, "{rel}");
     }
 }
@@ -48,9 +47,21 @@ fn every_reference_spif_loads() {
 #[test]
 fn nato_v88_facts() {
     let p = common::spif("liturner-nmbs/NATO-Security-Policy-v88.spif.xml");
-    assert_eq!((p.name.as_str(), p.id.as_str(), p.version.as_str()), ("NATO", "1.3.26.1.3.1", "88"));
+    assert_eq!(
+        (p.name.as_str(), p.id.as_str(), p.version.as_str()),
+        ("NATO", "1.3.26.1.3.1", "88")
+    );
     let names: Vec<&str> = p.classifications.iter().map(|c| c.name.as_str()).collect();
-    assert_eq!(names, ["UNCLASSIFIED", "RESTRICTED", "CONFIDENTIAL", "SECRET", "TOP SECRET"]);
+    assert_eq!(
+        names,
+        [
+            "UNCLASSIFIED",
+            "RESTRICTED",
+            "CONFIDENTIAL",
+            "SECRET",
+            "TOP SECRET"
+        ]
+    );
     assert_eq!(p.memberships.len(), 14);
     let kfor = p.members_of("KFOR").unwrap();
     assert!(kfor.iter().any(|m| m == "FIN") && kfor.iter().any(|m| m == "SWE"));
@@ -62,8 +73,21 @@ fn nato_v88_facts() {
     assert!(unclass.marking.languages().any(|l| l == "fr"));
     // v88 repeats values in one tag (NATO twice in Releasable To, with OCCAR's lacv 1001):
     // warnings, the first value kept (POUCH-POL-007).
-    assert!(p.warnings.iter().any(|w| w.starts_with("line 1388: tag \"Releasable To\" repeats NATO")), "{:?}", p.warnings);
-    assert_eq!(rel.tags[0].categories.iter().filter(|c| c.lacv == 1001).count(), 3);
+    assert!(
+        p.warnings
+            .iter()
+            .any(|w| w.starts_with("line 1388: tag \"Releasable To\" repeats NATO")),
+        "{:?}",
+        p.warnings
+    );
+    assert_eq!(
+        rel.tags[0]
+            .categories
+            .iter()
+            .filter(|c| c.lacv == 1001)
+            .count(),
+        3
+    );
 }
 
 #[test]
@@ -91,9 +115,15 @@ fn acme_unqualified_equivalence_is_read_with_a_warning() {
 
 #[test]
 fn food_policy_borked_is_refused() {
-    let bytes = std::fs::read(common::reference("surevine-spiffing/test-data/food-policy-borked.xml")).unwrap();
+    let bytes = std::fs::read(common::reference(
+        "surevine-spiffing/test-data/food-policy-borked.xml",
+    ))
+    .unwrap();
     let e = Policy::load(&bytes, &Limits::default()).unwrap_err();
-    assert!(matches!(e.kind(), ErrorKind::Duplicate { what: "excluded classification in category", value } if value == "Ambrosia"), "{e}");
+    assert!(
+        matches!(e.kind(), ErrorKind::Duplicate { what: "excluded classification in category", value } if value == "Ambrosia"),
+        "{e}"
+    );
     assert_eq!(e.element(), "excludedClass");
     assert_eq!(e.line(), 38);
 }
@@ -101,7 +131,10 @@ fn food_policy_borked_is_refused() {
 /// bsi-commercial.xml ends without `</SPIF>`: truncated, not well-formed.
 #[test]
 fn bsi_commercial_truncated_is_refused() {
-    let bytes = std::fs::read(common::reference("surevine-spiffing/test-data/bsi-commercial.xml")).unwrap();
+    let bytes = std::fs::read(common::reference(
+        "surevine-spiffing/test-data/bsi-commercial.xml",
+    ))
+    .unwrap();
     let e = Policy::load(&bytes, &Limits::default()).unwrap_err();
     assert!(e.to_string().contains("unexpected end of document"), "{e}");
     assert_eq!(e.element(), "SPIF");
@@ -110,13 +143,25 @@ fn bsi_commercial_truncated_is_refused() {
 #[test]
 fn food_policy_end_tag_mismatch_is_refused() {
     for (file, line) in [("food-policy.xml", 81), ("food-policy-missi.xml", 85)] {
-        let bytes = std::fs::read(common::reference(&format!("surevine-spiffing/test-data/{file}"))).unwrap();
+        let bytes = std::fs::read(common::reference(&format!(
+            "surevine-spiffing/test-data/{file}"
+        )))
+        .unwrap();
         let e = Policy::load(&bytes, &Limits::default()).unwrap_err();
         assert!(e.to_string().contains("securityCategiryTagSet"), "{e}");
-        assert_eq!((e.element(), e.line()), ("securityCategoryTagSet", line), "{file}");
+        assert_eq!(
+            (e.element(), e.line()),
+            ("securityCategoryTagSet", line),
+            "{file}"
+        );
         // With the one end tag corrected, the policy loads.
-        let fixed = String::from_utf8(bytes).unwrap().replace("securityCategiryTagSet", "securityCategoryTagSet");
-        assert!(Policy::load(fixed.as_bytes(), &Limits::default()).is_ok(), "{file}");
+        let fixed = String::from_utf8(bytes)
+            .unwrap()
+            .replace("securityCategiryTagSet", "securityCategoryTagSet");
+        assert!(
+            Policy::load(fixed.as_bytes(), &Limits::default()).is_ok(),
+            "{file}"
+        );
     }
 }
 
@@ -143,22 +188,52 @@ fn doctype_and_entities_are_refused() {
 fn limits_are_enforced() {
     let deep = format!("{}{}", "<a>".repeat(40), "</a>".repeat(40));
     let e = Policy::load(deep.as_bytes(), &Limits::default()).unwrap_err();
-    assert!(matches!(e.kind(), ErrorKind::LimitExceeded { what: "nesting depth", .. }), "{e}");
+    assert!(
+        matches!(
+            e.kind(),
+            ErrorKind::LimitExceeded {
+                what: "nesting depth",
+                ..
+            }
+        ),
+        "{e}"
+    );
     let huge = MINI.replace("name=\"A\"", &format!("name=\"{}\"", "A".repeat(5000)));
     let e = load(&huge).unwrap_err();
     assert!(matches!(e.kind(), ErrorKind::LimitExceeded { .. }), "{e}");
-    let tight = Limits { max_elements: 3, ..Limits::default() };
+    let tight = Limits {
+        max_elements: 3,
+        ..Limits::default()
+    };
     let e = Policy::load(MINI.as_bytes(), &tight).unwrap_err();
-    assert!(matches!(e.kind(), ErrorKind::LimitExceeded { what: "elements", .. }), "{e}");
-    let small = Limits { max_bytes: 10, ..Limits::default() };
-    assert!(matches!(Policy::load(MINI.as_bytes(), &small).unwrap_err().kind(), ErrorKind::TooLarge { .. }));
+    assert!(
+        matches!(
+            e.kind(),
+            ErrorKind::LimitExceeded {
+                what: "elements",
+                ..
+            }
+        ),
+        "{e}"
+    );
+    let small = Limits {
+        max_bytes: 10,
+        ..Limits::default()
+    };
+    assert!(matches!(
+        Policy::load(MINI.as_bytes(), &small).unwrap_err().kind(),
+        ErrorKind::TooLarge { .. }
+    ));
 }
 
 #[test]
 fn wrong_namespaces_are_refused() {
     let e = load(&MINI.replace("http://www.xmlspif.org/spif", "urn:other")).unwrap_err();
     assert!(matches!(e.kind(), ErrorKind::Namespace { .. }), "{e}");
-    let inner = MINI.replace("<securityPolicyId", "<o:securityPolicyId xmlns:o=\"urn:other\"");
+    let inner = MINI.replace(
+        "<securityPolicyId",
+        "<o:securityPolicyId xmlns:o=\"urn:other\"",
+    );
     let e = load(&inner).unwrap_err();
     assert!(matches!(e.kind(), ErrorKind::Namespace { .. }), "{e}");
     assert_eq!(e.element(), "securityPolicyId");
@@ -173,7 +248,13 @@ fn broken_rules_are_refused_naming_the_element() {
     let e = load(&dup).unwrap_err();
     assert_eq!(e.element(), "securityClassification");
     let no_id = MINI.replace("<securityPolicyId name=\"X\" id=\"1.2\"/>", "");
-    assert!(matches!(load(&no_id).unwrap_err().kind(), ErrorKind::Missing("securityPolicyId")));
+    assert!(matches!(
+        load(&no_id).unwrap_err().kind(),
+        ErrorKind::Missing("securityPolicyId")
+    ));
     let bad_lacv = MINI.replace("lacv=\"1\"", "lacv=\"x\"");
-    assert!(matches!(load(&bad_lacv).unwrap_err().kind(), ErrorKind::Invalid { what: "lacv", .. }));
+    assert!(matches!(
+        load(&bad_lacv).unwrap_err().kind(),
+        ErrorKind::Invalid { what: "lacv", .. }
+    ));
 }
