@@ -42,6 +42,10 @@ pub enum Stage {
     SealPolicy,
     /// Signer trust: the seal's chain against the trust bundle, and authorisation.
     Trust,
+    /// The label under its security policy (SPIF): known values, required and excluded rules.
+    Policy,
+    /// The release decision for one recipient.
+    Release,
 }
 
 impl Stage {
@@ -54,6 +58,8 @@ impl Stage {
             Stage::Seal => "seal",
             Stage::SealPolicy => "seal-policy",
             Stage::Trust => "trust",
+            Stage::Policy => "policy",
+            Stage::Release => "release",
         }
     }
 }
@@ -214,4 +220,46 @@ registry! {
     TRUST_UNAUTHORISED_POLICY = ("trust.unauthorised-policy", Trust, Error);
     /// The nation's signers are not authorised to seal at the label's classification.
     TRUST_UNAUTHORISED_CLASSIFICATION = ("trust.unauthorised-classification", Trust, Error);
+    /// The label is valid under the policy.
+    POLICY_LABEL_VALID = ("policy.label-valid", Policy, Success);
+    /// The label names another policy.
+    POLICY_MISMATCH = ("policy.mismatch", Policy, Error);
+    /// A name matches the policy only ignoring ASCII case.
+    POLICY_NAME_CASE = ("policy.name-case", Policy, Warning);
+    /// The classification is not in the policy.
+    POLICY_CLASSIFICATION_UNKNOWN = ("policy.classification-unknown", Policy, Error);
+    /// A category's TagName names no tag set.
+    POLICY_CATEGORY_UNKNOWN = ("policy.category-unknown", Policy, Error);
+    /// A category's Type matches no tag of its tag set.
+    POLICY_CATEGORY_TYPE_MISMATCH = ("policy.category-type-mismatch", Policy, Error);
+    /// A category value is not in its tag set.
+    POLICY_CATEGORY_VALUE_UNKNOWN = ("policy.category-value-unknown", Policy, Error);
+    /// A category value excludes the classification.
+    POLICY_CLASSIFICATION_EXCLUDED = ("policy.classification-excluded", Policy, Error);
+    /// A category value excludes another value of the label.
+    POLICY_CATEGORY_EXCLUDED = ("policy.category-excluded", Policy, Error);
+    /// A required category is missing.
+    POLICY_CATEGORY_REQUIRED = ("policy.category-required", Policy, Error);
+    /// A tag's selection limits are broken.
+    POLICY_SELECTION_LIMIT = ("policy.selection-limit", Policy, Error);
+    /// An obsolete classification or value is used.
+    POLICY_OBSOLETE = ("policy.obsolete", Policy, Warning);
+    /// A policy element is outside its validity period.
+    POLICY_NOT_IN_FORCE = ("policy.not-in-force", Policy, Error);
+    /// The recipient may receive the data.
+    RELEASE_PERMITTED = ("release.permitted", Release, Success);
+    /// The recipient may not receive the data.
+    RELEASE_DENIED = ("release.denied", Release, Error);
+    /// The label is not valid under the policy.
+    RELEASE_LABEL_INVALID = ("release.label-invalid", Release, Error);
+    /// The recipient is not among those the label releases to.
+    RELEASE_NOT_RELEASABLE_TO = ("release.not-releasable-to", Release, Error);
+    /// A clearance is needed and none was given.
+    RELEASE_CLEARANCE_REQUIRED = ("release.clearance-required", Release, Error);
+    /// The clearance is under another policy.
+    RELEASE_CLEARANCE_POLICY_MISMATCH = ("release.clearance-policy-mismatch", Release, Error);
+    /// The clearance does not reach the classification.
+    RELEASE_CLEARANCE_CLASSIFICATION = ("release.clearance-classification", Release, Error);
+    /// The clearance lacks a restrictive value.
+    RELEASE_CLEARANCE_CATEGORY = ("release.clearance-category", Release, Error);
 }

@@ -1,0 +1,236 @@
+//! Validation, release, equivalence and dominance on the reference SPIFs, with expected
+//! outcomes read off the SPIF text (spec/05-policy.md §5.3-5.7).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+
+mod common;
+
+use pouch_label::{
+    Category, CategoryType, CategoryValue, ConfidentialityInformation, DateTime, Label, Text, Token,
+};
+use pouch_policy::{Clearance, LabelError, Recipient};
+
+fn label(policy: &str, class: &str, cats: &[(&str, CategoryType, &[&str])]) -> Label {
+    let mut ci =
+        ConfidentialityInformation::new(Token::new(policy).unwrap(), Token::new(class).unwrap());
+    ci.categories = cats
+        .iter()
+        .map(|(t, ty, vs)| Category {
+            tag_name: Text::new(*t).unwrap(),
+            category_type: *ty,
+            uri: None,
+            values: vs
+                .iter()
+                .map(|v| CategoryValue::Generic(Text::new(*v).unwrap()))
+                .collect(),
+        })
+        .collect();
+    Label::new(ci, DateTime::from_unix(1_700_000_000, 0).unwrap())
+}
+
+fn codes(s: &[pouch_policy::Status]) -> Vec<&'static str> {
+    s.iter().map(|s| s.code.id()).collect()
+}
+
+const V88: &str = "liturner-nmbs/NATO-Security-Policy-v88.spif.xml";
+use CategoryType::{Permissive as P, Restrictive as R};
+
+#[test]
+fn v88_valid_label_and_marking() {
+    let p = common::spif(V88);
+    let l = label("NATO", "SECRET", &[("Releasable To", P, &["FIN", "SWE"])]);
+    assert_eq!(codes(&p.validate(&l)), ["policy.label-valid"]);
+}
+
+#[test]
+fn every_failure_is_reported() {
+    let p = common::spif(V88);
+    let l = label(
+        "NATO",
+        "SECRETISH",
+        &[
+            ("Releasable To", R, &["FIN"]),
+            ("Nowhere", P, &["X"]),
+            ("Releasable To", P, &["ATLANTIS"]),
+        ],
+    );
+    assert_eq!(
+        codes(&p.validate(&l)),
+        [
+            "policy.classification-unknown",
+            "policy.category-type-mismatch",
+            "policy.category-unknown",
+            "policy.category-value-unknown"
+        ]
+    );
+    let other = label("PUBLIC", "SECRET", &[]);
+    assert_eq!(codes(&p.validate(&other)), ["policy.mismatch"]);
+}
+
+#[test]
+fn excluded_class_and_case() {
+    // v79: ATOMAL excludes UNCLASSIFIED and RESTRICTED; SIOP ESI is obsolete.
+    let p = common::spif("surevine-spiffing/test-data/nato-4774-policy.xml");
+    let l = label(
+        "nato",
+        "RESTRICTED",
+        &[("Additional Sensitivity", R, &["ATOMAL", "SIOP ESI"])],
+    );
+    assert_eq!(
+        codes(&p.validate(&l)),
+        // Per value in SPIF order: ATOMAL (excludes RESTRICTED), then SIOP ESI (obsolete).
+        [
+            "policy.name-case",
+            "policy.classification-excluded",
+            "policy.obsolete"
+        ]
+    );
+}
+
+#[test]
+fn release_through_memberships() {
+    let p = common::spif(V88);
+    // KFOR's membership (nspif) lists FIN; Releasable To KFOR reaches it.
+    let l = label("NATO", "SECRET", &[("Releasable To", P, &["KFOR"])]);
+    assert!(p.release(&l, &Recipient::new("FIN")).permitted);
+    let d = p.release(&l, &Recipient::new("JPN"));
+    assert!(!d.permitted);
+    assert_eq!(
+        codes(&d.statuses),
+        ["release.not-releasable-to", "release.denied"]
+    );
+    // EAPC is named by its phrase in the memberships.
+    let eapc = label("NATO", "SECRET", &[("Releasable To", P, &["EAPC"])]);
+    assert!(p.release(&eapc, &Recipient::new("AUT")).permitted);
+}
+
+#[test]
+fn release_needs_clearance_for_restrictive() {
+    let p = common::spif("surevine-spiffing/test-data/nato-4774-policy.xml");
+    let l = label(
+        "NATO",
+        "SECRET",
+        &[("Additional Sensitivity", R, &["ATOMAL"])],
+    );
+    let d = p.release(&l, &Recipient::new("DEU"));
+    assert_eq!(
+        codes(&d.statuses),
+        ["release.clearance-required", "release.denied"]
+    );
+    let low = Clearance {
+        policy: "urn:oid:1.3.26.1.3.1".into(),
+        classifications: vec!["CONFIDENTIAL".into()],
+        categories: vec![],
+    };
+    let d = p.release(&l, &Recipient::new("DEU").with_clearance(low));
+    assert_eq!(
+        codes(&d.statuses),
+        [
+            "release.clearance-category",
+            "release.clearance-classification",
+            "release.denied"
+        ]
+    );
+    let ok = Clearance {
+        policy: "1.3.26.1.3.1".into(),
+        classifications: vec!["TOP SECRET".into()],
+        categories: vec![Category {
+            tag_name: Text::new("Additional Sensitivity").unwrap(),
+            category_type: R,
+            uri: None,
+            values: vec![CategoryValue::Generic(Text::new("ATOMAL").unwrap())],
+        }],
+    };
+    assert!(
+        p.release(&l, &Recipient::new("DEU").with_clearance(ok))
+            .permitted
+    );
+    let invalid = label(
+        "NATO",
+        "UNCLASSIFIED",
+        &[("Additional Sensitivity", R, &["ATOMAL"])],
+    );
+    let d = p.release(&invalid, &Recipient::new("DEU"));
+    assert_eq!(
+        codes(&d.statuses),
+        [
+            "policy.classification-excluded",
+            "release.label-invalid",
+            "release.denied"
+        ]
+    );
+}
+
+#[test]
+fn equivalence_keeps_the_originator_and_names_what_is_missing() {
+    let tlpx = common::spif("surevine-spiffing/test-data/tlp-plus.xml");
+    let tlp = common::spif("surevine-spiffing/test-data/tlp.xml");
+    let l = label("TLPX", "AMBER", &[("Dissemination", P, &["EU"])]);
+    let before = l.clone();
+    let eq = tlpx.equivalent(&l, &tlp).unwrap();
+    assert_eq!(l, before);
+    assert_eq!(eq.confidentiality.policy_identifier.as_str(), "TLP");
+    assert_eq!(eq.confidentiality.classification.as_str(), "AMBER");
+    // TLP declares no equivalence for the value Storage of TLPX... and TLP -> PUBLIC none.
+    let public = common::spif("liturner-nmbs/PUBLIC-Security-Policy-v1.spif.xml");
+    assert!(matches!(
+        tlpx.equivalent(&l, &public),
+        Err(LabelError::NoEquivalentPolicy { .. })
+    ));
+    let handling = label(
+        "TLPX",
+        "AMBER",
+        &[
+            ("Dissemination", P, &["EU"]),
+            ("Mandatory Data Handling", R, &["Anonymize"]),
+        ],
+    );
+    match tlpx.equivalent(&handling, &tlp) {
+        Err(LabelError::NoEquivalentCategory { value, .. }) => assert_eq!(value, "Anonymize"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn dominance() {
+    let p = common::spif("surevine-spiffing/test-data/nato-4774-policy.xml");
+    let a = label(
+        "NATO",
+        "CONFIDENTIAL",
+        &[
+            ("Releasable To", P, &["FIN", "SWE"]),
+            ("Additional Sensitivity", R, &["SIOP"]),
+        ],
+    );
+    let b = label(
+        "NATO",
+        "SECRET",
+        &[
+            ("Releasable To", P, &["SWE", "NOR"]),
+            ("Additional Sensitivity", R, &["BOHEMIA"]),
+        ],
+    );
+    let (d, statuses) = p.dominant(&[a.clone(), b]).unwrap();
+    assert_eq!(d.confidentiality.classification.as_str(), "SECRET");
+    let find = |t: &str| {
+        d.confidentiality
+            .categories
+            .iter()
+            .find(|c| c.tag_name.as_str() == t)
+            .map(|c| c.values.iter().map(ToString::to_string).collect::<Vec<_>>())
+    };
+    assert_eq!(find("Releasable To").unwrap(), ["SWE"]);
+    let mut r = find("Additional Sensitivity").unwrap();
+    r.sort();
+    assert_eq!(r, ["BOHEMIA", "SIOP"]);
+    assert_eq!(codes(&statuses), ["policy.label-valid"]);
+    // A permissive tag absent from one label is dropped.
+    let c = label("NATO", "SECRET", &[]);
+    let (d, _) = p.dominant(&[a, c]).unwrap();
+    assert!(
+        d.confidentiality
+            .categories
+            .iter()
+            .all(|c| c.tag_name.as_str() != "Releasable To")
+    );
+    assert!(matches!(p.dominant(&[]), Err(LabelError::NoLabels)));
+}
