@@ -63,6 +63,39 @@ fn line_of(text: &[u8], pos: u64) -> usize {
         + 1
 }
 
+/// Line numbers for offsets that only grow: counts the newlines since the previous offset,
+/// so numbering every event of a document costs one pass over it, not one pass per event.
+struct Lines<'t> {
+    text: &'t [u8],
+    pos: usize,
+    line: usize,
+}
+
+impl<'t> Lines<'t> {
+    fn new(text: &'t [u8]) -> Self {
+        Self {
+            text,
+            pos: 0,
+            line: 1,
+        }
+    }
+
+    fn at(&mut self, pos: u64) -> usize {
+        let end = usize::try_from(pos)
+            .unwrap_or(usize::MAX)
+            .min(self.text.len());
+        if end < self.pos {
+            return line_of(self.text, pos);
+        }
+        self.line += self
+            .text
+            .get(self.pos..end)
+            .map_or(0, |t| t.iter().filter(|&&b| b == b'\n').count());
+        self.pos = end;
+        self.line
+    }
+}
+
 fn xml_err(message: impl Into<String>, element: &str, line: usize) -> Error {
     Error::new(ErrorKind::Xml(message.into()), element, line)
 }
@@ -96,6 +129,7 @@ pub(crate) fn parse(text: &[u8], limits: &Limits) -> Result<Node, Error> {
     let mut stack: Vec<Node> = Vec::new();
     let mut root: Option<Node> = None;
     let mut count = 0usize;
+    let mut lines = Lines::new(body);
     loop {
         let pos = reader.buffer_position();
         let current = stack.last().map_or("", |n| n.local.as_str()).to_owned();
@@ -106,7 +140,7 @@ pub(crate) fn parse(text: &[u8], limits: &Limits) -> Result<Node, Error> {
                 line_of(body, reader.error_position()),
             )
         })?;
-        let line = line_of(body, pos);
+        let line = lines.at(pos);
         match event {
             Event::DocType(_) => {
                 return Err(xml_err(
