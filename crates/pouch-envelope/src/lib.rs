@@ -15,7 +15,7 @@ pub use header::{
     Content, ContentType, EnvelopeHeader, FORMAT_VERSION, Fault, POUCH_PARAM, ReleaseApproval,
     Role, SealHeader,
 };
-pub use report::{Entry, Report, SealReport};
+pub use report::{Entry, LabelReport, ReleaseReport, Report, SealReport};
 pub use verify::{SealPolicy, Trust, Verifier};
 
 use pouch_cbor::Encoder;

@@ -99,10 +99,67 @@ pub struct Report {
     pub seals: Vec<SealReport>,
     /// The verifier's seal policy.
     pub seal_policy: Vec<Entry>,
+    /// Each label of the envelope under its security policy, when the verifier was given
+    /// policies (spec/05-policy.md §5.9): the originator label first, then each seal's
+    /// alternative label.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub policy: Vec<LabelReport>,
+    /// The release decision, when the verifier was given a recipient.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub release: Option<ReleaseReport>,
+}
+
+/// One label of the envelope checked under a security policy.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LabelReport {
+    /// Which label: `originator`, or `seal N` for seal N's alternative label.
+    pub label: String,
+    /// The policy it was checked under, when the verifier holds the one it names.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub policy: Option<String>,
+    /// The policy stage's codes.
+    pub codes: Vec<Entry>,
+}
+
+impl LabelReport {
+    /// Whether the label was checked under its policy and broke no rule.
+    pub fn valid(&self) -> bool {
+        self.policy.is_some()
+            && !self
+                .codes
+                .iter()
+                .any(|e| e.code.severity() == Severity::Error)
+    }
+}
+
+/// The release decision for one recipient.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ReleaseReport {
+    /// The recipient's nation or organisation code.
+    pub recipient: String,
+    /// The label the decision was made under (`originator` or `seal N`), if any applied.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// The release stage's codes, ending with `release.permitted` or `release.denied`.
+    pub codes: Vec<Entry>,
+}
+
+impl ReleaseReport {
+    /// Whether the recipient may receive the record.
+    pub fn permitted(&self) -> bool {
+        self.codes
+            .iter()
+            .any(|e| e.code == pouch_status::RELEASE_PERMITTED)
+            && !self
+                .codes
+                .iter()
+                .any(|e| e.code.severity() == Severity::Error)
+    }
 }
 
 impl Report {
-    /// Every entry, stage by stage and seal by seal.
+    /// Every entry of the envelope stages (decoding, label rules, payload, seals, trust,
+    /// seal policy), stage by stage and seal by seal.
     pub fn entries(&self) -> impl Iterator<Item = &Entry> {
         self.envelope
             .iter()
@@ -116,14 +173,37 @@ impl Report {
             .chain(&self.seal_policy)
     }
 
-    /// Whether any entry carries `code`.
-    pub fn has(&self, code: StatusCode) -> bool {
-        self.entries().any(|e| e.code == code)
+    /// Every entry, the policy and release stages included.
+    pub fn all_entries(&self) -> impl Iterator<Item = &Entry> {
+        self.entries()
+            .chain(self.policy.iter().flat_map(|l| &l.codes))
+            .chain(self.release.iter().flat_map(|r| &r.codes))
     }
 
-    /// No entry of severity `error` in any stage that ran: well-formed, every signature
-    /// valid, payload intact, seal policy satisfied, and, when a trust bundle was given,
-    /// every signer trusted and authorised.
+    /// Whether the originator label was checked under its policy and is valid there;
+    /// `None` when no policy the verifier holds is the label's.
+    pub fn label_valid(&self) -> Option<bool> {
+        self.policy
+            .first()
+            .filter(|l| l.label == "originator" && l.policy.is_some())
+            .map(LabelReport::valid)
+    }
+
+    /// Whether the recipient may receive the record; `None` when no recipient was given.
+    /// Independent of [`Report::is_valid`]: a caller releases only when both hold.
+    pub fn releasable(&self) -> Option<bool> {
+        self.release.as_ref().map(ReleaseReport::permitted)
+    }
+
+    /// Whether any entry, in any stage, carries `code`.
+    pub fn has(&self, code: StatusCode) -> bool {
+        self.all_entries().any(|e| e.code == code)
+    }
+
+    /// No entry of severity `error` in any envelope stage that ran: well-formed, every
+    /// signature valid, payload intact, seal policy satisfied, and, when a trust bundle was
+    /// given, every signer trusted and authorised. The label under its policy and the release
+    /// decision are kept apart: see [`Report::label_valid`] and [`Report::releasable`].
     pub fn is_valid(&self) -> bool {
         !self.entries().any(|e| e.code.severity() == Severity::Error)
     }

@@ -8,11 +8,12 @@ use std::sync::{Arc, Mutex, PoisonError};
 use pouch_crypto::{Algorithm, CryptoProvider};
 use pouch_label::Label;
 use pouch_pki::trust::{ChainValidator, TrustBundle};
+use pouch_policy::{Policy, Recipient};
 use pouch_status as codes;
 
 use crate::envelope::{Envelope, digest_reader};
 use crate::header::{Content, SealHeader};
-use crate::report::{Entry, Report, SealReport};
+use crate::report::{Entry, LabelReport, ReleaseReport, Report, SealReport};
 use crate::{LeafInfo, Limits, leaf_info};
 
 /// Leaf certificates described so far, so that a gateway verifying many envelopes from the
@@ -109,6 +110,11 @@ pub struct Verifier<'p> {
     pub trust: Option<Trust<'p>>,
     /// The verification time, Unix seconds; `None` is the system clock at each call.
     pub at: Option<i64>,
+    /// Security policies: adds the policy stage for every label of the envelope
+    /// (spec/05-policy.md §5.8). Empty skips it.
+    pub policies: Vec<&'p Policy>,
+    /// The recipient of a release decision: adds the release stage. `None` skips it.
+    pub recipient: Option<Recipient>,
     /// Leaf certificates already parsed (shared by clones of this verifier).
     leaves: LeafCache,
 }
@@ -132,6 +138,8 @@ impl<'p> Verifier<'p> {
             limits: Limits::default(),
             trust: None,
             at: None,
+            policies: Vec::new(),
+            recipient: None,
             leaves: LeafCache::default(),
         }
     }
@@ -210,7 +218,94 @@ impl<'p> Verifier<'p> {
         }
         let all_valid = valid.len() == env.seals().len();
         report.seal_policy.push(self.evaluate(&valid, all_valid));
+        if !self.policies.is_empty() || self.recipient.is_some() {
+            self.policy_stages(env, now, &mut report);
+        }
         report
+    }
+
+    /// The policy that `label` names, among those this verifier holds.
+    fn policy_for(&self, label: &Label) -> Option<&'p Policy> {
+        self.policies
+            .iter()
+            .copied()
+            .find(|p| p.names_this_policy(label))
+    }
+
+    /// The policy and release stages (spec/05-policy.md §5.8), after every other stage.
+    fn policy_stages(&self, env: &Envelope, now: i64, report: &mut Report) {
+        let at = pouch_label::DateTime::from_unix(now, 0).unwrap_or(env.label().creation_date_time);
+        let entry = |s: pouch_policy::Status| match s.path.as_str() {
+            "/" | "" => Entry::with(s.code, s.detail),
+            path => Entry::with(s.code, format!("{path}: {}", s.detail)),
+        };
+        // Each label, and whether it may decide a release: the originator label always; an
+        // alternative label only from a seal whose signature is valid and whose signer the
+        // trust stage found trusted and authorised (POUCH-POL-082).
+        let mut labels: Vec<(String, &Label, bool)> =
+            vec![("originator".to_owned(), env.label(), true)];
+        for (i, seal) in env.seals().iter().enumerate() {
+            if let Ok(h) = seal.header()
+                && let Some(alt) = &h.alternative_label
+            {
+                let relied = self.trust.is_some()
+                    && report
+                        .seals
+                        .get(i)
+                        .is_some_and(|sr| sr.signature_valid() && sr.signer_trusted());
+                labels.push((format!("seal {i}"), alt, relied));
+            }
+        }
+        for (name, label, _) in &labels {
+            let policy = self.policy_for(label);
+            let codes = match policy {
+                Some(p) => p.validate_at(label, at).into_iter().map(entry).collect(),
+                None => vec![Entry::with(
+                    codes::POLICY_UNAVAILABLE,
+                    format!(
+                        "no policy given is {}",
+                        label.confidentiality.policy_identifier.as_str()
+                    ),
+                )],
+            };
+            report.policy.push(LabelReport {
+                label: name.clone(),
+                policy: policy.map(|p| p.name.clone()),
+                codes,
+            });
+        }
+        let Some(recipient) = &self.recipient else {
+            return;
+        };
+        let chosen = labels.iter().find_map(|(name, l, relied)| {
+            Some((name, *l, self.policy_for(l).filter(|_| *relied)?))
+        });
+        report.release = Some(match chosen {
+            Some((name, label, policy)) => ReleaseReport {
+                recipient: recipient.code.clone(),
+                label: Some(name.clone()),
+                codes: policy
+                    .release_at(label, recipient, at)
+                    .statuses
+                    .into_iter()
+                    .map(entry)
+                    .collect(),
+            },
+            None => ReleaseReport {
+                recipient: recipient.code.clone(),
+                label: None,
+                codes: vec![
+                    Entry::with(
+                        codes::RELEASE_NO_LABEL,
+                        "no label is under a policy given and asserted by a party relied on",
+                    ),
+                    Entry::with(
+                        codes::RELEASE_DENIED,
+                        format!("not releasable to {}", recipient.code),
+                    ),
+                ],
+            },
+        });
     }
 
     fn seal(

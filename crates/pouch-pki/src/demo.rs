@@ -202,7 +202,8 @@ impl DemoPki {
     }
 
     /// The trust bundle text: paths relative to the folder [`DemoPki::write`] fills. Norway
-    /// and Denmark may seal NATO labels up to SECRET, the Netherlands up to CONFIDENTIAL.
+    /// and Denmark may seal NATO and POUCH-DEMO labels up to SECRET, the Netherlands up to
+    /// CONFIDENTIAL; Norway alone may also seal under its national NOR-DEMO policy.
     pub fn bundle_toml(&self) -> String {
         let mut s = String::from(
             "# Pouch trust bundle (spec/04-trust.md §4.7) for the demo coalition.\nformat = 1\ndescription = \"Pouch demo coalition: Norway, Denmark, the Netherlands\"\n",
@@ -216,9 +217,15 @@ impl DemoPki {
             };
             let _ = write!(
                 s,
-                "\n[[nation]]\ncode = \"{code}\"\ncountry = \"{}\"\nanchors = [\"{code}/root.pem\"]\nintermediates = [\"{code}/intermediate.pem\"]\ncrls = [\"{code}/root.crl\", \"{code}/intermediate.crl\"]\n\n[[nation.authorisation]]\npolicy = \"NATO\"\nclassifications = [{classes}]\n",
+                "\n[[nation]]\ncode = \"{code}\"\ncountry = \"{}\"\nanchors = [\"{code}/root.pem\"]\nintermediates = [\"{code}/intermediate.pem\"]\ncrls = [\"{code}/root.crl\", \"{code}/intermediate.crl\"]\n\n[[nation.authorisation]]\npolicy = \"NATO\"\nclassifications = [{classes}]\n\n[[nation.authorisation]]\npolicy = \"POUCH-DEMO\"\nclassifications = [{classes}]\n",
                 n.nation.country_alpha2()
             );
+            // Norway alone may also seal under its national demo policy.
+            if code == "NOR" {
+                s.push_str(
+                    "\n[[nation.authorisation]]\npolicy = \"NOR-DEMO\"\nclassifications = [\"UGRADERT\", \"BEGRENSET\", \"KONFIDENSIELT\", \"HEMMELIG\"]\n",
+                );
+            }
         }
         s
     }

@@ -246,6 +246,8 @@ registry! {
     POLICY_OBSOLETE = ("policy.obsolete", Policy, Warning);
     /// A policy element is outside its validity period.
     POLICY_NOT_IN_FORCE = ("policy.not-in-force", Policy, Error);
+    /// No policy the verifier holds is the one this label names: not checked under one.
+    POLICY_UNAVAILABLE = ("policy.unavailable", Policy, Warning);
     /// The recipient may receive the data.
     RELEASE_PERMITTED = ("release.permitted", Release, Success);
     /// The recipient may not receive the data.
@@ -262,4 +264,7 @@ registry! {
     RELEASE_CLEARANCE_CLASSIFICATION = ("release.clearance-classification", Release, Error);
     /// The clearance lacks a restrictive value.
     RELEASE_CLEARANCE_CATEGORY = ("release.clearance-category", Release, Error);
+    /// No label of the envelope can decide: none is under a policy the verifier holds and
+    /// asserted by a party it may rely on.
+    RELEASE_NO_LABEL = ("release.no-label", Release, Error);
 }

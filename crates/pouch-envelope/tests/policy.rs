@@ -1,0 +1,290 @@
+//! The policy and release stages (spec/05-policy.md §5.8): every label checked under the
+//! policy it names, the release decided under the originator label or an alternative label
+//! from a trusted, authorised seal, and neither stage touching the envelope verdict.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+
+mod common;
+
+use std::sync::OnceLock;
+
+use common::{NOW, now};
+use pouch_crypto::{Algorithm, CryptoProvider};
+use pouch_envelope::{Limits, Payload, Report, Role, SealRequest, Trust, Verifier};
+use pouch_label::Label;
+use pouch_pki::DemoPki;
+use pouch_pki::trust::{ChainValidator, TrustBundle, load_bundle};
+use pouch_policy::demo::{COALITION_SPIF, NATIONAL_SPIF};
+use pouch_policy::{Policy, Recipient};
+use pouch_status as codes;
+
+fn provider() -> &'static CryptoProvider {
+    pouch_crypto_awslc::provider()
+}
+
+struct Fixture {
+    pki: DemoPki,
+    bundle: TrustBundle,
+    coalition: Policy,
+    national: Policy,
+}
+
+fn fixture() -> &'static Fixture {
+    static F: OnceLock<Fixture> = OnceLock::new();
+    F.get_or_init(|| {
+        let pki = pouch_pki::demo_pki(provider(), None, NOW).unwrap();
+        let dir =
+            std::env::temp_dir().join(format!("pouch-envelope-policy-{}", std::process::id()));
+        let path = pki.write(&dir).unwrap();
+        let bundle = load_bundle(&path).unwrap();
+        let _ = std::fs::remove_dir_all(&dir);
+        let l = pouch_policy::Limits::default();
+        Fixture {
+            pki,
+            bundle,
+            coalition: Policy::load(COALITION_SPIF, &l).unwrap(),
+            national: Policy::load(NATIONAL_SPIF, &l).unwrap(),
+        }
+    })
+}
+
+fn originator_label() -> Label {
+    Label::from_json(
+        br#"{"confidentialityInformation":{"policyIdentifier":"POUCH-DEMO","classification":"SECRET",
+          "categories":[{"tagName":"Releasable To","type":"PERMISSIVE","values":["COALITION","FIN"]}]},
+          "creationDateTime":"2026-11-28T09:00:00Z"}"#,
+        &pouch_label::Limits::default(),
+    )
+    .unwrap()
+}
+
+fn request<'a>(
+    nation: &str,
+    alg: Algorithm,
+    key: &'a dyn pouch_crypto::SigningKey,
+    alternative: Option<Label>,
+) -> SealRequest<'a> {
+    let n = fixture().pki.coalition.nation(nation).unwrap();
+    let i = n.signer(alg).unwrap();
+    SealRequest {
+        key,
+        chain: vec![
+            i.certificate.der().to_vec(),
+            n.intermediate.certificate.der().to_vec(),
+        ],
+        role: if alternative.is_some() {
+            Role::Endorser
+        } else {
+            Role::Originator
+        },
+        signing_time: now(),
+        alternative_label: alternative,
+        release: None,
+    }
+}
+
+fn key(nation: &str, alg: Algorithm) -> Box<dyn pouch_crypto::SigningKey> {
+    let n = fixture().pki.coalition.nation(nation).unwrap();
+    provider()
+        .signature(alg)
+        .unwrap()
+        .signing_key(&n.signer(alg).unwrap().pkcs8)
+        .unwrap()
+}
+
+/// Norway seals the coalition label (ES384), then endorses with ML-DSA-65 and the Norwegian
+/// alternative label derived through the demo policies' equivalences; `extra` adds one more
+/// endorsement by `(nation, alternative label)`.
+fn envelope(extra: Option<(&str, Label)>) -> Vec<u8> {
+    let f = fixture();
+    let label = originator_label();
+    let alt = f.coalition.equivalent(&label, &f.national).unwrap();
+    let k = key("NOR", Algorithm::Es384);
+    let mut env = pouch_envelope::seal(
+        provider(),
+        &label,
+        Payload::Embedded {
+            data: b"record",
+            content_type: None,
+        },
+        &request("NOR", Algorithm::Es384, k.as_ref(), None),
+        None,
+        None,
+    )
+    .unwrap();
+    let k = key("NOR", Algorithm::MlDsa65);
+    env = pouch_envelope::endorse(
+        &env,
+        &request("NOR", Algorithm::MlDsa65, k.as_ref(), Some(alt)),
+        &Limits::default(),
+    )
+    .unwrap();
+    if let Some((nation, alt)) = extra {
+        let k = key(nation, Algorithm::EdDsa);
+        env = pouch_envelope::endorse(
+            &env,
+            &request(nation, Algorithm::EdDsa, k.as_ref(), Some(alt)),
+            &Limits::default(),
+        )
+        .unwrap();
+    }
+    env
+}
+
+fn verify(
+    env: &[u8],
+    policies: &[&'static Policy],
+    recipient: Option<&str>,
+    trust: bool,
+) -> Report {
+    static V: OnceLock<ChainValidator<'static>> = OnceLock::new();
+    let f = fixture();
+    let validator = V.get_or_init(|| ChainValidator::new(provider(), &f.bundle).unwrap());
+    let mut v = Verifier::new(provider());
+    v.at = Some(NOW);
+    v.policies = policies.to_vec();
+    v.recipient = recipient.map(Recipient::new);
+    if trust {
+        v.trust = Some(Trust {
+            bundle: &f.bundle,
+            validator,
+        });
+    }
+    v.verify(env, None)
+}
+
+fn release_codes(r: &Report) -> Vec<&'static str> {
+    r.release
+        .as_ref()
+        .unwrap()
+        .codes
+        .iter()
+        .map(|e| e.code.id())
+        .collect()
+}
+
+#[test]
+fn each_label_is_checked_under_the_policy_it_names() {
+    let f = fixture();
+    let env = envelope(None);
+    let r = verify(&env, &[&f.coalition], None, true);
+    assert!(r.is_valid(), "{r:#?}");
+    assert_eq!(r.policy.len(), 2);
+    assert_eq!(r.policy[0].label, "originator");
+    assert_eq!(r.policy[0].policy.as_deref(), Some("POUCH-DEMO"));
+    assert_eq!(r.policy[0].codes[0].code, codes::POLICY_LABEL_VALID);
+    assert_eq!(r.label_valid(), Some(true));
+    assert_eq!(r.policy[1].label, "seal 1");
+    assert_eq!(r.policy[1].policy, None);
+    assert_eq!(r.policy[1].codes[0].code, codes::POLICY_UNAVAILABLE);
+    assert!(r.release.is_none(), "no recipient, no release stage");
+
+    let r = verify(&env, &[&f.coalition, &f.national], None, true);
+    assert_eq!(r.policy[1].policy.as_deref(), Some("NOR-DEMO"));
+    assert_eq!(r.policy[1].codes[0].code, codes::POLICY_LABEL_VALID);
+
+    let r = verify(&env, &[&f.national], None, true);
+    assert_eq!(r.label_valid(), None, "the originator's policy is not held");
+}
+
+#[test]
+fn the_originator_label_decides_when_its_policy_is_held() {
+    let f = fixture();
+    let env = envelope(None);
+    for (who, permitted) in [("DNK", true), ("FIN", true), ("SWE", false)] {
+        let r = verify(&env, &[&f.coalition], Some(who), true);
+        let rel = r.release.as_ref().unwrap();
+        assert_eq!(rel.label.as_deref(), Some("originator"));
+        assert_eq!(r.releasable(), Some(permitted), "{who}: {rel:?}");
+        // The envelope verdict does not depend on the release (POUCH-POL-083).
+        assert!(r.is_valid());
+    }
+    let r = verify(&env, &[&f.coalition], Some("SWE"), true);
+    assert!(release_codes(&r).contains(&"release.not-releasable-to"));
+    assert_eq!(release_codes(&r).last(), Some(&"release.denied"));
+}
+
+#[test]
+fn a_trusted_authorised_seals_alternative_label_decides_for_a_national_gateway() {
+    let f = fixture();
+    let env = envelope(None);
+    // A Norwegian gateway holds only its national policy: seal 1's label decides.
+    let r = verify(&env, &[&f.national], Some("FIN"), true);
+    let rel = r.release.as_ref().unwrap();
+    assert_eq!(rel.label.as_deref(), Some("seal 1"), "{rel:?}");
+    assert_eq!(r.releasable(), Some(true));
+    let r = verify(&env, &[&f.national], Some("SWE"), true);
+    assert_eq!(r.releasable(), Some(false));
+
+    // Without a trust stage no alternative label is relied on.
+    let r = verify(&env, &[&f.national], Some("FIN"), false);
+    assert_eq!(r.releasable(), Some(false));
+    assert_eq!(release_codes(&r), ["release.no-label", "release.denied"]);
+}
+
+#[test]
+fn an_alternative_label_from_an_unauthorised_nation_is_not_relied_on() {
+    let f = fixture();
+    // Denmark, not authorised for NOR-DEMO, asserts a Norwegian label releasable to Sweden.
+    let danish = Label::from_json(
+        br#"{"confidentialityInformation":{"policyIdentifier":"NOR-DEMO","classification":"HEMMELIG",
+          "categories":[{"tagName":"Kan frigis til","type":"PERMISSIVE","values":["SWE"]}]},
+          "creationDateTime":"2026-11-28T09:00:00Z"}"#,
+        &pouch_label::Limits::default(),
+    )
+    .unwrap();
+    // Seal order: Norway's two seals, then Denmark's. Verify with a national gateway that
+    // skips seal 1 by taking a fresh envelope whose only alternative label is Denmark's.
+    let label = originator_label();
+    let k = key("NOR", Algorithm::Es384);
+    let env = pouch_envelope::seal(
+        provider(),
+        &label,
+        Payload::Embedded {
+            data: b"record",
+            content_type: None,
+        },
+        &request("NOR", Algorithm::Es384, k.as_ref(), None),
+        None,
+        None,
+    )
+    .unwrap();
+    let k = key("DNK", Algorithm::EdDsa);
+    let env = pouch_envelope::endorse(
+        &env,
+        &request("DNK", Algorithm::EdDsa, k.as_ref(), Some(danish.clone())),
+        &Limits::default(),
+    )
+    .unwrap();
+    let r = verify(&env, &[&f.national], Some("SWE"), true);
+    assert!(r.seals[1].signature_valid());
+    assert!(
+        r.seals[1]
+            .trust
+            .iter()
+            .any(|e| e.code == codes::TRUST_UNAUTHORISED_POLICY),
+        "{:?}",
+        r.seals[1].trust
+    );
+    assert_eq!(release_codes(&r), ["release.no-label", "release.denied"]);
+
+    // With Norway's seal 1 present, its label decides, not Denmark's later one.
+    let env = envelope(Some(("DNK", danish)));
+    let r = verify(&env, &[&f.national], Some("SWE"), true);
+    assert_eq!(r.release.as_ref().unwrap().label.as_deref(), Some("seal 1"));
+    assert_eq!(r.releasable(), Some(false));
+}
+
+#[test]
+fn the_json_report_carries_the_new_stages_only_when_they_ran() {
+    let f = fixture();
+    let env = envelope(None);
+    let plain = verify(&env, &[], None, true).to_json();
+    assert!(plain.get("policy").is_none() && plain.get("release").is_none());
+    let j = verify(&env, &[&f.coalition], Some("DNK"), true).to_json();
+    assert_eq!(j["policy"][0]["label"], "originator");
+    assert_eq!(j["release"]["recipient"], "DNK");
+    assert_eq!(
+        j["release"]["codes"].as_array().unwrap().last().unwrap()["code"],
+        "release.permitted"
+    );
+}
