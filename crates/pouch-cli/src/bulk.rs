@@ -45,15 +45,18 @@ fn is_sequence_file(p: &Path) -> bool {
 }
 
 /// Ranks exit codes so that a bulk run exits with its worst verdict: an input that could not
-/// be read, then malformed, seal, payload, trust, seal policy, success.
+/// be read, then malformed, seal, payload, trust, seal policy, label invalid under a policy,
+/// release denied, success.
 pub(crate) fn severity(code: u8) -> u8 {
     match code {
-        EXIT_IO => 6,
-        EXIT_MALFORMED => 5,
-        EXIT_SIGNATURE => 4,
-        EXIT_PAYLOAD => 3,
-        EXIT_UNTRUSTED => 2,
-        EXIT_SEAL_POLICY => 1,
+        EXIT_IO => 8,
+        EXIT_MALFORMED => 7,
+        EXIT_SIGNATURE => 6,
+        EXIT_PAYLOAD => 5,
+        EXIT_UNTRUSTED => 4,
+        EXIT_SEAL_POLICY => 3,
+        crate::EXIT_LABEL_INVALID => 2,
+        crate::EXIT_RELEASE_DENIED => 1,
         _ => 0,
     }
 }
@@ -386,6 +389,8 @@ impl Tally {
                 EXIT_SEAL_POLICY => "seal policy unmet",
                 EXIT_UNTRUSTED => "signer untrusted",
                 EXIT_IO => "unreadable",
+                crate::EXIT_LABEL_INVALID => "label invalid",
+                crate::EXIT_RELEASE_DENIED => "release denied",
                 _ => "other",
             };
             writeln!(out, "  {what:<20} {n:>10}  (exit {exit})")?;

@@ -298,6 +298,10 @@ pub(crate) fn exit_code(report: &Report) -> u8 {
         EXIT_UNTRUSTED
     } else if err(report.seal_policy.iter()) {
         EXIT_SEAL_POLICY
+    } else if err(report.policy.iter().flat_map(|l| &l.codes)) {
+        crate::EXIT_LABEL_INVALID
+    } else if report.releasable() == Some(false) {
+        crate::EXIT_RELEASE_DENIED
     } else {
         EXIT_OK
     }
@@ -370,6 +374,27 @@ pub(crate) fn print_report(out: &mut dyn Write, name: &str, report: &Report) -> 
     for e in &report.seal_policy {
         line(out, "seal policy", e)?;
     }
+    for l in &report.policy {
+        let under = l.policy.as_deref().unwrap_or("no policy held");
+        writeln!(out, "  label ({}, under {under})", l.label)?;
+        for e in &l.codes {
+            line(out, "", e)?;
+        }
+    }
+    if let Some(r) = &report.release {
+        writeln!(
+            out,
+            "  release to {} ({}): {}",
+            r.recipient,
+            r.label
+                .as_deref()
+                .map_or("no label".to_owned(), |l| format!("under the {l} label")),
+            if r.permitted() { "PERMITTED" } else { "DENIED" }
+        )?;
+        for e in &r.codes {
+            line(out, "", e)?;
+        }
+    }
     Ok(())
 }
 
@@ -379,6 +404,8 @@ pub(crate) struct VerifyOptions<'a> {
     pub(crate) provider: ProviderArg,
     pub(crate) trust: Option<&'a Path>,
     pub(crate) at: Option<&'a str>,
+    pub(crate) policies: &'a [PathBuf],
+    pub(crate) recipient: Option<&'a str>,
     pub(crate) bulk: crate::bulk::Options,
 }
 
@@ -406,6 +433,18 @@ pub(crate) fn verify(
     if let (Some(bundle), Some(validator)) = (&bundle, &validator) {
         verifier.trust = Some(pouch_envelope::Trust { bundle, validator });
     }
+    let mut policies = Vec::new();
+    for path in opts.policies {
+        match crate::load_policy(path)? {
+            Ok(p) => policies.push(p),
+            Err(e) => {
+                eprintln!("pouch: {}: {e}", path.display());
+                return Ok(ExitCode::from(EXIT_MALFORMED));
+            }
+        }
+    }
+    verifier.policies = policies.iter().collect();
+    verifier.recipient = opts.recipient.map(pouch_policy::Recipient::new);
     let ([envelope], true) = (inputs, single) else {
         let worst = crate::bulk::run(inputs, &verifier, &opts.bulk, out)?;
         return Ok(ExitCode::from(worst));

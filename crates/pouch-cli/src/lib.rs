@@ -28,6 +28,10 @@ pub const EXIT_USAGE: u8 = 2;
 pub const EXIT_MALFORMED: u8 = 3;
 /// The input or output could not be read or written.
 pub const EXIT_IO: u8 = 4;
+/// A label is not valid under the security policy given.
+pub const EXIT_LABEL_INVALID: u8 = 5;
+/// The release to the recipient is denied.
+pub const EXIT_RELEASE_DENIED: u8 = 6;
 
 const EXIT_CODES_HELP: &str = "\
 Exit codes:
@@ -36,6 +40,8 @@ Exit codes:
   2   usage error
   3   malformed input (the reason is printed on one line to stderr)
   4   I/O error
+  5   a label is not valid under the security policy given (--policy)
+  6   the release to the recipient is denied (--recipient)
   10  a seal's signature, algorithm or key failed
   11  the detached record does not match its sealed digest
   12  the valid seals do not satisfy the seal policy
@@ -122,6 +128,13 @@ enum Command {
         /// Verification time, RFC 3339 (default: now).
         #[arg(long)]
         at: Option<String>,
+        /// Security policy (Open XML SPIF), repeatable: adds the policy stage for every
+        /// label of the envelope.
+        #[arg(long = "policy", value_name = "SPIF")]
+        policies: Vec<PathBuf>,
+        /// Recipient (nation or organisation code): adds the release decision.
+        #[arg(long)]
+        recipient: Option<String>,
         /// Print the report as JSON (many envelopes: one JSON line each, in input order).
         #[arg(long)]
         json: bool,
@@ -318,6 +331,8 @@ pub fn run() -> anyhow::Result<ExitCode> {
             seq,
             jobs,
             no_progress,
+            policies,
+            recipient,
             inputs,
         } => envelope::verify(
             &inputs,
@@ -327,6 +342,8 @@ pub fn run() -> anyhow::Result<ExitCode> {
                 provider,
                 trust: trust.as_deref(),
                 at: at.as_deref(),
+                policies: &policies,
+                recipient: recipient.as_deref(),
                 bulk: bulk::Options {
                     seq,
                     jobs: jobs.unwrap_or_else(|| {
@@ -505,6 +522,16 @@ fn guess(bytes: &[u8]) -> Form {
 
 /// Reads a file or standard input, refusing more than `limit + 1` bytes so that an oversize
 /// input is reported by the decoder's limit rather than read whole.
+/// Reads and loads a SPIF: an I/O failure is the outer error, a SPIF that does not load
+/// (naming element and line) the inner one.
+fn load_policy(
+    path: &std::path::Path,
+) -> anyhow::Result<Result<pouch_policy::Policy, pouch_policy::Error>> {
+    let limits = pouch_policy::Limits::default();
+    let bytes = read_input(path, limits.max_bytes)?;
+    Ok(pouch_policy::Policy::load(&bytes, &limits))
+}
+
 fn read_input(path: &std::path::Path, limit: usize) -> anyhow::Result<Vec<u8>> {
     let mut buf = Vec::new();
     let cap = (limit as u64).saturating_add(1);

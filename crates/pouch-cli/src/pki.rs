@@ -63,6 +63,18 @@ pub(crate) fn demo(
         )?;
     }
     writeln!(out, "trust bundle: {}", bundle.display())?;
+    // The demo security policies the bundle's authorisations name, beside it.
+    let policies = out_dir.join("policies");
+    std::fs::create_dir_all(&policies)
+        .with_context(|| format!("creating {}", policies.display()))?;
+    for (name, spif) in [
+        ("pouch-demo.spif.xml", pouch_policy::demo::COALITION_SPIF),
+        ("nor-demo.spif.xml", pouch_policy::demo::NATIONAL_SPIF),
+    ] {
+        let path = policies.join(name);
+        std::fs::write(&path, spif).with_context(|| format!("writing {}", path.display()))?;
+        writeln!(out, "demo policy: {}", path.display())?;
+    }
     Ok(ExitCode::from(EXIT_OK))
 }
 

@@ -271,3 +271,119 @@ fn a_bundle_naming_a_missing_file_names_file_and_entry() {
         "{err}"
     );
 }
+
+#[test]
+fn verify_with_policies_and_a_recipient_adds_the_label_and_release_stages() {
+    let d = workdir("policy");
+    let dir = &d.0;
+    assert_eq!(
+        // Certificates valid from now: `seal` signs at the present time.
+        pouch(&["pki", "demo", "--out", s(dir)]).status.code(),
+        Some(0)
+    );
+    let coalition = dir.join("policies/pouch-demo.spif.xml");
+    let national = dir.join("policies/nor-demo.spif.xml");
+    let label = dir.join("label.json");
+    std::fs::write(
+        &label,
+        r#"{"confidentialityInformation":{"policyIdentifier":"POUCH-DEMO","classification":"SECRET",
+        "categories":[{"tagName":"Releasable To","type":"PERMISSIVE","values":["COALITION","FIN"]}]},
+        "creationDateTime":"2026-11-28T09:00:00Z","reviewDateTime":"2036-11-28T00:00:00Z"}"#,
+    )
+    .unwrap();
+    let record = dir.join("record.txt");
+    std::fs::write(&record, b"the record").unwrap();
+    let env = dir.join("env.cbor");
+    let nor = |alg: &str, ext: &str| dir.join(format!("NOR/signer-{alg}{ext}"));
+    let out = pouch(&[
+        "seal",
+        "--label",
+        s(&label),
+        "--key",
+        s(&nor("ES384", ".key.pem")),
+        "--cert",
+        s(&nor("ES384", ".pem")),
+        "-o",
+        s(&env),
+        s(&record),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let bundle = dir.join("bundle.toml");
+    let verify = |extra: &[&str]| {
+        let mut args = vec!["verify", "--trust", s(&bundle), "--json"];
+        args.extend_from_slice(extra);
+        args.push(s(&env));
+        pouch(&args)
+    };
+    let out = verify(&["--policy", s(&coalition), "--recipient", "DNK"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["policy"][0]["codes"][0]["code"], "policy.label-valid");
+    assert_eq!(r["release"]["label"], "originator");
+    // Sweden is not on the list: the envelope is valid, the release denied: exit 6.
+    let out = verify(&["--policy", s(&coalition), "--recipient", "SWE"]);
+    assert_eq!(out.status.code(), Some(6));
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let codes: Vec<&str> = r["release"]["codes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["release.not-releasable-to", "release.denied"]);
+    // Only the national policy, and no alternative label in the envelope: no label decides.
+    let out = verify(&["--policy", s(&national), "--recipient", "FIN"]);
+    assert_eq!(out.status.code(), Some(6));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("release.no-label"));
+    // A label invalid under the policy: exit 5 (the NATO-identified label names no policy
+    // given, so it is the unknown classification under a policy that names it).
+    let bad = dir.join("bad.json");
+    std::fs::write(
+        &bad,
+        r#"{"confidentialityInformation":{"policyIdentifier":"POUCH-DEMO","classification":"COSMIC"},
+        "creationDateTime":"2026-11-28T09:00:00Z","reviewDateTime":"2036-11-28T00:00:00Z"}"#,
+    )
+    .unwrap();
+    let env2 = dir.join("env2.cbor");
+    let out = pouch(&[
+        "seal",
+        "--label",
+        s(&bad),
+        "--key",
+        s(&nor("ES384", ".key.pem")),
+        "--cert",
+        s(&nor("ES384", ".pem")),
+        "-o",
+        s(&env2),
+        s(&record),
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let out = pouch(&["verify", "--policy", s(&coalition), "--json", s(&env2)]);
+    assert_eq!(
+        out.status.code(),
+        Some(5),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("policy.classification-unknown"));
+    // A SPIF that does not load: exit 3, naming it.
+    let broken = dir.join("broken.spif.xml");
+    std::fs::write(
+        &broken,
+        b"<spif:SPIF xmlns:spif=\"http://www.xmlspif.org/spif\">",
+    )
+    .unwrap();
+    let out = verify(&["--policy", s(&broken)]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("broken.spif.xml"));
+}
