@@ -1,6 +1,8 @@
 //! `pouch demo`: the embedded default. It shows one label in its three forms, then a
 //! throwaway three-nation PKI, a record sealed by Norway with an ES384 and an ML-DSA-65 seal
-//! (hybrid by two seals), endorsed by Denmark, and verified under several seal policies.
+//! (hybrid by two seals), endorsed by Denmark, and verified under several seal policies;
+//! then the demo security policies: a label marked and validated, its national equivalent
+//! sealed as an alternative label, and releases permitted and denied with their reasons.
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -305,10 +307,129 @@ fn envelopes(out: &mut impl Write, label: &Label) -> anyhow::Result<()> {
     if report.is_valid() {
         bail!("a tampered label went unnoticed");
     }
+    policies(out, &tmp.0, &bundle, &validator, record)
+}
+
+/// Part 3: the demo security policies, a label valid under one and its equivalent under the
+/// other, and release decisions for several recipients, permitted and denied with reasons.
+fn policies(
+    out: &mut impl Write,
+    dir: &Path,
+    bundle: &pouch_pki::trust::TrustBundle,
+    validator: &pouch_pki::trust::ChainValidator<'_>,
+    record: &[u8],
+) -> anyhow::Result<()> {
+    use pouch_policy::{Policy, Recipient};
     writeln!(
         out,
-        "\nSecurity policies (SPIF) and release decisions come with the next chapter."
+        "\n== Part 3: security policies, an equivalent label, and release decisions\n"
     )?;
+    let limits = pouch_policy::Limits::default();
+    let coalition = Policy::load(pouch_policy::demo::COALITION_SPIF, &limits)?;
+    let national = Policy::load(pouch_policy::demo::NATIONAL_SPIF, &limits)?;
+    writeln!(
+        out,
+        "Two demo policies (Open XML SPIF 2.1, embedded): {} ({}), the coalition's, and {} ({}),\nNorway's national policy, with equivalences both ways. The group COALITION lists {}.",
+        coalition.name,
+        coalition.id,
+        national.name,
+        national.id,
+        coalition
+            .members_of("COALITION")
+            .map(|m| m.join(", "))
+            .unwrap_or_default()
+    )?;
+    let label = Label::from_json(
+        br#"{"confidentialityInformation":{"policyIdentifier":"POUCH-DEMO","classification":"SECRET",
+          "categories":[{"tagName":"Releasable To","type":"PERMISSIVE","values":["COALITION","FIN"]}]},
+          "originatorId":{"idType":"rfc822Name","value":"registry@mod.example.no"},
+          "creationDateTime":"2026-11-28T09:15:00Z","reviewDateTime":"2036-11-28T00:00:00Z"}"#,
+        &Limits::default(),
+    )
+    .context("the demo policy label")?;
+    writeln!(out, "\nThe originator label, marked from the SPIF:")?;
+    writeln!(out, "   en: {}", coalition.marking(&label, None)?)?;
+    writeln!(out, "   nb: {}", coalition.marking(&label, Some("nb"))?)?;
+    for s in coalition.validate(&label) {
+        writeln!(out, "   {}", s.code)?;
+    }
+    let alternative = coalition.equivalent(&label, &national)?;
+    writeln!(
+        out,
+        "Norway derives its national alternative label (the originator's is not changed):\n   {} (en: {})",
+        national.marking(&alternative, Some("nb"))?,
+        national.marking(&alternative, None)?
+    )?;
+
+    let provider = pouch_crypto_awslc::provider();
+    let (nor_es384, _) = signer_args(dir, "NOR", Algorithm::Es384).load()?;
+    let (nor_mldsa, _) = signer_args(dir, "NOR", Algorithm::MlDsa65).load()?;
+    let signing_time = now_time()?;
+    let sealed = pouch_envelope::seal(
+        provider,
+        &label,
+        Payload::Embedded {
+            data: record,
+            content_type: Some(ContentType::Media("text/plain".into())),
+        },
+        &nor_es384.request(Role::Originator, signing_time),
+        None,
+        None,
+    )?;
+    let mut endorsement = nor_mldsa.request(Role::Endorser, signing_time);
+    endorsement.alternative_label = Some(alternative);
+    let envelope =
+        pouch_envelope::endorse(&sealed, &endorsement, &pouch_envelope::Limits::default())?;
+    writeln!(
+        out,
+        "Norway seals the record under the coalition label (ES384) and adds an ML-DSA-65 seal\nasserting the national label ({} bytes).",
+        envelope.len()
+    )?;
+    let mut v = Verifier::new(provider);
+    v.trust = Some(pouch_envelope::Trust { bundle, validator });
+    let cases: [(&str, Vec<&Policy>, &str, bool); 4] = [
+        ("a coalition gateway", vec![&coalition], "DNK", true),
+        ("a coalition gateway", vec![&coalition], "FIN", true),
+        ("a coalition gateway", vec![&coalition], "SWE", false),
+        (
+            "a Norwegian gateway (national policy only)",
+            vec![&national],
+            "FIN",
+            true,
+        ),
+    ];
+    for (who, policies, recipient, expected) in cases {
+        v.policies = policies;
+        v.recipient = Some(Recipient::new(recipient));
+        let report = v.verify(&envelope, None);
+        let Some(release) = &report.release else {
+            bail!("no release stage in the demo report");
+        };
+        writeln!(
+            out,
+            "\n{who}, releasing to {recipient}: {} (envelope {}, decided under the {} label)",
+            if release.permitted() {
+                "PERMITTED"
+            } else {
+                "DENIED"
+            },
+            if report.is_valid() {
+                "valid and trusted"
+            } else {
+                "NOT VALID"
+            },
+            release.label.as_deref().unwrap_or("no")
+        )?;
+        for e in &release.codes {
+            match &e.detail {
+                Some(d) => writeln!(out, "   {}: {d}", e.code)?,
+                None => writeln!(out, "   {}", e.code)?,
+            }
+        }
+        if release.permitted() != expected || !report.is_valid() {
+            bail!("the demo release to {recipient} by {who} went the wrong way");
+        }
+    }
     Ok(())
 }
 
