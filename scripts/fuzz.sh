@@ -41,11 +41,13 @@ for t in "${targets[@]}"; do
         -max_total_time="$secs" -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1) \
         >"$log" 2>&1 || status=$?
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
-    if [ $status -ne 0 ]; then
+    if [ $status -ne 0 ] && grep -q 'Test unit written to' "$log"; then
         summary+=("$t: CRASH after ${execs:-?} executions (exit $status); see $log and fuzz/artifacts/$t/")
+    elif [ $status -ne 0 ]; then
+        summary+=("$t: FAILED to build or run (exit $status); see $log")
     else
         summary+=("$t: ${execs:-?} executions in ${secs}s, no crash")
     fi
 done
 printf '%s\n' "${summary[@]}"
-printf '%s\n' "${summary[@]}" | grep -q CRASH && exit 1 || exit 0
+printf '%s\n' "${summary[@]}" | grep -qE 'CRASH|FAILED' && exit 1 || exit 0
