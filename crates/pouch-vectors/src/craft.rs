@@ -18,6 +18,8 @@ pub struct SealOpts<'a> {
     pub signing_time: DateTime,
     /// An alternative label assertion.
     pub alternative: Option<Label>,
+    /// A release approval assertion.
+    pub release: Option<ReleaseApproval>,
 }
 
 impl<'a> SealOpts<'a> {
@@ -28,6 +30,7 @@ impl<'a> SealOpts<'a> {
             role: Role::Originator,
             signing_time: t,
             alternative: None,
+            release: None,
         }
     }
 
@@ -38,6 +41,7 @@ impl<'a> SealOpts<'a> {
             role: Role::Endorser,
             signing_time: t,
             alternative: None,
+            release: None,
         }
     }
 
@@ -48,7 +52,7 @@ impl<'a> SealOpts<'a> {
             role: self.role,
             signing_time: self.signing_time,
             alternative_label: self.alternative.clone(),
-            release: None::<ReleaseApproval>,
+            release: self.release.clone(),
         }
     }
 }

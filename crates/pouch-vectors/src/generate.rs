@@ -27,6 +27,17 @@ pub fn generate(root: &Path) -> Result<Manifest, Error> {
     fx.pki
         .write(&pki_dir)
         .map_err(|e| Error::Generate(format!("writing the PKI: {e}")))?;
+    let no_crls: String = fx
+        .pki
+        .bundle_toml()
+        .lines()
+        .filter(|l| !l.starts_with("crls = "))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    write(
+        &dir.join(crate::catalogue::BUNDLE_NO_CRLS),
+        format!("# The demo bundle without CRLs: revocation cannot be checked (POUCH-TRUST-031).\n{no_crls}").as_bytes(),
+    )?;
     let outs = crate::catalogue::all(&fx)?;
     let mut vectors = Vec::with_capacity(outs.len());
     let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();

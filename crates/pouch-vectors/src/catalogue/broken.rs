@@ -132,7 +132,7 @@ fn tampered(fx: &Fixture) -> Result<Vec<Case>, Error> {
 
 fn encodings(fx: &Fixture) -> Result<Vec<Case>, Error> {
     let mut out = Vec::new();
-    let reqs: &'static [&'static str] = &["POUCH-ENV-002", "POUCH-CBOR-001"];
+    let reqs: &'static [&'static str] = &["POUCH-ENV-002", "POUCH-CBOR-001", "POUCH-GEN-001"];
     let mk = |id: &'static str,
               title: &'static str,
               description: &'static str,
@@ -178,7 +178,7 @@ fn encodings(fx: &Fixture) -> Result<Vec<Case>, Error> {
         e.array(3).bytes(protected).map(0).bytes(sig);
     }
     e.raw(&[0xff]);
-    out.push(mk("env-nondeterministic-indefinite", "Indefinite-length seal array", "The seal array is written with an indefinite length (9f ... ff), which deterministic CBOR forbids.", reqs, e.into_bytes(), s::ENVELOPE_NOT_DETERMINISTIC));
+    out.push(mk("env-nondeterministic-indefinite", "Indefinite-length seal array", "The seal array is written with an indefinite length (9f ... ff), which deterministic CBOR forbids. The fault lies after the body: the whole item is checked before any part is acted on, so no seal is reported.", &["POUCH-ENV-002", "POUCH-CBOR-001", "POUCH-CBOR-002", "POUCH-GEN-001"], e.into_bytes(), s::ENVELOPE_NOT_DETERMINISTIC));
 
     let (_, p, _) = honest(fx, "env-duplicate-key", "SECRET")?;
     let mut e = pouch_cbor::Encoder::new();
@@ -206,7 +206,7 @@ fn encodings(fx: &Fixture) -> Result<Vec<Case>, Error> {
         "env-trailing-bytes",
         "Bytes after the envelope",
         "One zero byte follows an otherwise valid envelope.",
-        &["POUCH-ENV-002"],
+        &["POUCH-ENV-002", "POUCH-CBOR-002"],
         env,
         s::ENVELOPE_TRAILING_BYTES,
     ));
@@ -390,6 +390,63 @@ fn headers(fx: &Fixture) -> Result<Vec<Case>, Error> {
         );
         out.push(c);
     }
+    // alg ES256 over a leaf whose key is ES384's.
+    let es384 = fx.signer("NOR", Algorithm::Es384)?;
+    let protected = SealHeaderSpec {
+        alg: Some(-7),
+        chain: Some(es384.chain.as_slice()),
+        unknown_critical: false,
+        signing_time: &t,
+    }
+    .encode();
+    let signature = craft::sign(&es256, &p.body, &protected, &p.payload)?;
+    let mut c = Case::new(
+        "env-seal-key-mismatch",
+        "Seal algorithm and leaf key disagree",
+        "A seal states alg ES256 and carries Norway's ES384 signer chain; the signature is made with an ES256 key. The leaf's key is not of the seal's algorithm.",
+        &["POUCH-ENV-033"],
+    );
+    c.algorithms = vec![Algorithm::Es384, Algorithm::Es256];
+    let (hp, hs) = p
+        .seals
+        .first()
+        .cloned()
+        .ok_or(Error::Generate("no seal".into()))?;
+    c.envelope = craft::assemble(
+        &p.body,
+        &p.payload,
+        &[RawSeal::new(hp, hs), RawSeal::new(protected, signature)],
+    );
+    c.expect = report(
+        vec![trusted(), seal_fault(s::SEAL_KEY_UNUSABLE)],
+        s::SEAL_POLICY_UNSATISFIED,
+    );
+    out.push(c);
+
+    // A label that does not decode, inside an envelope re-signed over it.
+    let (_, p2, sg) = honest(fx, "env-label-malformed", "SECRET")?;
+    let body = craft::replace_once(
+        &p2.body,
+        &text_head("2026-11-28T09:15:00Z"),
+        &text_head("2026-11-28T09:15:00+01:00"),
+    )?;
+    let (protected, _) = p2
+        .seals
+        .first()
+        .cloned()
+        .ok_or(Error::Generate("no seal".into()))?;
+    let sig = craft::sign(&sg, &body, &protected, &p2.payload)?;
+    let mut c = Case::new(
+        "env-label-malformed",
+        "Originator label that does not decode",
+        "The originator label's creation time is rewritten with a UTC offset (+01:00), which the label profile forbids (canonical UTC only); the envelope is re-signed over it. A malformed label makes the envelope malformed.",
+        &["POUCH-LBL-040", "POUCH-LBL-012", "POUCH-ENV-001"],
+    );
+    c.algorithms = vec![Algorithm::Es384];
+    c.envelope = craft::assemble(&body, &p2.payload, &[RawSeal::new(protected, sig)]);
+    c.expect = refused(s::ENVELOPE_MALFORMED);
+    out.push(c);
+
     // The hand-written header itself is right: the same construction with nothing broken.
     let protected = SealHeaderSpec {
         alg: Some(-7),
@@ -496,8 +553,8 @@ fn structure(fx: &Fixture) -> Result<Vec<Case>, Error> {
     out.push(mk(
         "env-truncated",
         "Truncated envelope",
-        "The first half of a valid envelope.",
-        &["POUCH-ENV-001", "POUCH-ENV-080"],
+        "The first half of a valid envelope: a byte string claims more bytes than remain, which is incomplete input.",
+        &["POUCH-ENV-001", "POUCH-CBOR-011"],
         env.get(..env.len() / 2).unwrap_or_default().to_vec(),
         s::ENVELOPE_MALFORMED,
     ));
@@ -518,7 +575,7 @@ fn structure(fx: &Fixture) -> Result<Vec<Case>, Error> {
         "env-oversize-seals",
         "Seventeen seals",
         "The same valid seal seventeen times: one more than the default limit of 16 seals.",
-        &["POUCH-ENV-080"],
+        &["POUCH-ENV-080", "POUCH-CBOR-010"],
         craft::assemble(&p.body, &p.payload, &many),
         s::ENVELOPE_LIMIT_EXCEEDED,
     ));

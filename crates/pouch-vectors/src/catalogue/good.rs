@@ -98,6 +98,7 @@ pub(crate) fn cases(fx: &Fixture) -> Result<Vec<Case>, Error> {
                 "POUCH-ENV-020",
                 "POUCH-ENV-031",
                 "POUCH-ENV-070",
+                "POUCH-LBL-010",
                 "POUCH-TRUST-001",
                 "POUCH-TRUST-010",
                 "POUCH-TRUST-011",
@@ -176,6 +177,42 @@ pub(crate) fn cases(fx: &Fixture) -> Result<Vec<Case>, Error> {
     )?;
     c.expect = ok();
     c.expect.label = super::ids(&[s::LABEL_REVIEW_TIME_MISSING]);
+    out.push(c);
+
+    // A release approval assertion, and a bundle without CRLs.
+    let sg = fx.signer("DNK", Algorithm::Es384)?;
+    let mut opts = SealOpts::originator(&sg, time(NOW)?);
+    opts.release = Some(pouch_envelope::ReleaseApproval {
+        recipients: vec!["FIN".into(), "SWE".into()],
+        note: Some("Releasable for exercise FROSTY PINE".into()),
+    });
+    let mut c = Case::new(
+        "env-release-approval",
+        "Seal with a release approval",
+        "Denmark seals with a release approval for FIN and SWE (ISO 3166-1 alpha-3 codes), covered only by its seal; the envelope verifies (how approvals count in a release decision is the release chapter's).",
+        &["POUCH-ENV-041", "POUCH-ENV-030"],
+    );
+    c.algorithms = vec![Algorithm::Es384];
+    c.envelope = craft::embedded(c.id, &label("NATO", "SECRET")?, RECORD, &opts)?;
+    c.expect = ok();
+    out.push(c);
+
+    let mut c = Case::new(
+        "env-revocation-not-checked",
+        "Trust bundle without CRLs",
+        "Norway's ES384 seal verified with the demo bundle stripped of its CRLs: the signer is trusted, with the warning that revocation was not checked.",
+        &["POUCH-TRUST-031"],
+    );
+    c.algorithms = vec![Algorithm::Es384];
+    c.bundle = super::BUNDLE_NO_CRLS;
+    c.envelope = one_seal(fx, c.id, ("NOR", Algorithm::Es384), None)?;
+    c.expect = report(
+        vec![valid_with_trust(&[
+            s::TRUST_SIGNER_TRUSTED,
+            s::TRUST_REVOCATION_NOT_CHECKED,
+        ])],
+        s::SEAL_POLICY_SATISFIED,
+    );
     out.push(c);
 
     out.extend(detached(fx)?);

@@ -15,8 +15,19 @@ use crate::Error;
 use crate::fixture::{Fixture, VERIFY_AT, rfc3339};
 use crate::manifest::{Expected, Inputs, SealExpect, Vector};
 
+/// The adapter-protocol requirements every vector run checks (spec/07-conformance.md):
+/// options understood, report shape, exit class.
+const ADAPTER_REQUIREMENTS: &[&str] = &[
+    "POUCH-CNF-010",
+    "POUCH-CNF-011",
+    "POUCH-CNF-012",
+    "POUCH-GEN-002",
+];
+
 /// The shared trust bundle, relative to the manifest.
 pub(crate) const BUNDLE: &str = "pki/bundle.toml";
+/// The same bundle without its CRLs.
+pub(crate) const BUNDLE_NO_CRLS: &str = "pki/bundle-no-crls.toml";
 
 /// One generated vector: its manifest entry and its files (paths relative to the manifest).
 pub(crate) struct Out {
@@ -38,6 +49,8 @@ pub(crate) struct Case {
     /// Whether the envelope's payload is detached (the adapter must support it).
     pub(crate) detached: bool,
     pub(crate) trust: bool,
+    /// The bundle when `trust` is set.
+    pub(crate) bundle: &'static str,
     pub(crate) seal_policy: String,
     pub(crate) at: i64,
     pub(crate) expect: Expected,
@@ -61,6 +74,7 @@ impl Case {
             record: None,
             detached: false,
             trust: true,
+            bundle: BUNDLE,
             seal_policy: "all".into(),
             at: VERIFY_AT,
             expect: Expected::default(),
@@ -101,12 +115,17 @@ impl Case {
                 id: self.id.into(),
                 title: self.title.into(),
                 description: self.description.into(),
-                requirements: self.requirements.iter().map(|r| (*r).to_owned()).collect(),
+                requirements: self
+                    .requirements
+                    .iter()
+                    .chain(ADAPTER_REQUIREMENTS)
+                    .map(|r| (*r).to_owned())
+                    .collect(),
                 features,
                 inputs: Inputs {
                     envelope,
                     payload,
-                    trust: self.trust.then(|| BUNDLE.to_owned()),
+                    trust: self.trust.then(|| self.bundle.to_owned()),
                     seal_policy: self.seal_policy,
                     at: rfc3339(self.at)?,
                     policies: Vec::new(),
