@@ -56,6 +56,11 @@ pub struct Vector {
     pub inputs: Inputs,
     /// What the implementation must report.
     pub expect: Expected,
+    /// The verdict of `spec/pouch.cddl` (rule `pouch-envelope`) on the envelope bytes:
+    /// `valid` or `invalid`; absent when the CDDL cannot tell (it sees the data model, not
+    /// the encoding, and one data item).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cddl: Option<String>,
 }
 
 /// The inputs of one vector; paths are relative to the manifest's folder.

@@ -54,6 +54,9 @@ pub(crate) struct Case {
     pub(crate) seal_policy: String,
     pub(crate) at: i64,
     pub(crate) expect: Expected,
+    /// The CDDL's verdict when it is not the default (`valid` for an envelope that decodes,
+    /// `invalid` for one refused at decoding); `None` when the CDDL cannot tell.
+    pub(crate) cddl: Option<Option<&'static str>>,
 }
 
 impl Case {
@@ -78,6 +81,7 @@ impl Case {
             seal_policy: "all".into(),
             at: VERIFY_AT,
             expect: Expected::default(),
+            cddl: None,
         }
     }
 
@@ -110,6 +114,11 @@ impl Case {
         };
         let mut expect = self.expect;
         expect.exit = expect.implied_exit();
+        let cddl = match self.cddl {
+            Some(v) => v.map(str::to_owned),
+            None if expect.exit == crate::ExitClass::Malformed => Some("invalid".to_owned()),
+            None => Some("valid".to_owned()),
+        };
         Ok(Out {
             vector: Vector {
                 id: self.id.into(),
@@ -133,6 +142,7 @@ impl Case {
                     clearance: None,
                 },
                 expect,
+                cddl,
             },
             files,
         })
