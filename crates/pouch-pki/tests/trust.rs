@@ -121,6 +121,15 @@ fn not_yet_valid_at_signing() {
     let pki = &coalition.nations()[0];
     let verdict = validator.validate(&chain(pki, &pki.signers[0].certificate), NOW, NOW);
     assert_untrusted(&verdict, status::TRUST_NOT_VALID_AT_SIGNING);
+    // Regression (found by vector env-signer-not-yet-valid): a path never valid at signing
+    // is not also "valid at signing, expired since", the warning's meaning.
+    assert!(
+        !verdict
+            .entries
+            .iter()
+            .any(|(c, _)| *c == status::TRUST_NOT_VALID_AT_VERIFICATION),
+        "{verdict:#?}"
+    );
     let later = validator.validate(
         &chain(pki, &pki.signers[0].certificate),
         NOW + 2 * DAY,

@@ -411,13 +411,14 @@ fn verdict(a: &Assessment, signing_time: i64, verification_time: i64) -> ChainVe
     entries.extend(a.path_error.clone());
     if let Some((from, to)) = a.window {
         let span = format!("the path is valid from {from} to {to}");
+        // The warning says the path was valid at signing and no longer is (POUCH-TRUST-021);
+        // a path never valid at signing is that error alone.
         if !covers(a.window, signing_time) {
             entries.push((
                 status::TRUST_NOT_VALID_AT_SIGNING,
                 Some(format!("signing time {signing_time}; {span}")),
             ));
-        }
-        if !covers(a.window, verification_time) {
+        } else if !covers(a.window, verification_time) {
             entries.push((
                 status::TRUST_NOT_VALID_AT_VERIFICATION,
                 Some(format!("verification time {verification_time}; {span}")),

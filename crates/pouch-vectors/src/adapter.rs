@@ -1,0 +1,202 @@
+//! The reference adapter (spec/07-conformance.md §7.2): the Pouch crates behind the adapter
+//! protocol. The binary `pouch-conformance-adapter` is a thin `main` over [`run`].
+
+use std::io::Read;
+use std::path::Path;
+
+use pouch_envelope::{Report, SealPolicy, Trust, Verifier};
+use pouch_pki::trust::{ChainValidator, load_bundle};
+
+use crate::conform::Observed;
+use crate::manifest::ExitClass;
+
+/// Exit status of a usage error (bad command line, or a feature the adapter does not
+/// implement was asked for).
+pub const EXIT_USAGE: i32 = 2;
+/// Exit status when an input file cannot be read.
+pub const EXIT_IO: i32 = 4;
+
+/// The features the reference adapter claims.
+pub fn features() -> Vec<String> {
+    let mut f: Vec<String> = vec![
+        "envelope".into(),
+        "detached".into(),
+        "trust".into(),
+        "seal-policy:hybrid".into(),
+        "seal-policy:nations".into(),
+    ];
+    let p = provider();
+    f.extend(
+        pouch_crypto::Algorithm::ALL
+            .iter()
+            .filter(|a| p.signature(**a).is_some())
+            .map(|a| format!("alg:{}", a.name())),
+    );
+    f
+}
+
+fn provider() -> &'static pouch_crypto::CryptoProvider {
+    match std::env::var("POUCH_ADAPTER_PROVIDER").as_deref() {
+        Ok("rustcrypto") => pouch_crypto_rustcrypto::provider(),
+        _ => pouch_crypto_awslc::provider(),
+    }
+}
+
+/// What the adapter prints and its exit status.
+#[derive(Debug)]
+pub struct Outcome {
+    /// Standard output.
+    pub stdout: String,
+    /// Standard error (one line, or empty).
+    pub stderr: String,
+    /// Exit status.
+    pub status: i32,
+}
+
+fn usage(msg: impl Into<String>) -> Outcome {
+    Outcome {
+        stdout: String::new(),
+        stderr: msg.into(),
+        status: EXIT_USAGE,
+    }
+}
+
+/// Runs the adapter with `args` (without the program name).
+pub fn run(args: &[String]) -> Outcome {
+    match args.first().map(String::as_str) {
+        Some("features") if args.len() == 1 => Outcome {
+            stdout: serde_json::Value::from(features()).to_string(),
+            stderr: String::new(),
+            status: 0,
+        },
+        Some("verify") => verify(args.get(1..).unwrap_or_default()),
+        _ => usage(
+            "usage: pouch-conformance-adapter features | verify --envelope F [--payload F] [--trust B] [--seal-policy P] [--at T]",
+        ),
+    }
+}
+
+#[derive(Default)]
+struct VerifyArgs {
+    envelope: Option<String>,
+    payload: Option<String>,
+    trust: Option<String>,
+    seal_policy: Option<String>,
+    at: Option<String>,
+}
+
+fn parse_policy(s: &str) -> Option<SealPolicy> {
+    match s {
+        "all" => Some(SealPolicy::AllValid),
+        "hybrid" => Some(SealPolicy::Hybrid),
+        _ => {
+            let (t, list) = s.strip_prefix("nations:")?.split_once(':')?;
+            Some(SealPolicy::Nations {
+                threshold: t.parse().ok()?,
+                nations: list.split(',').map(str::to_owned).collect(),
+            })
+        }
+    }
+}
+
+/// Reads at most `limit + 1` bytes, so an oversize file is refused by the decoder's limit
+/// without reading all of it.
+fn read_bounded(path: &str, limit: usize) -> std::io::Result<Vec<u8>> {
+    let f = std::fs::File::open(path)?;
+    let mut out = Vec::new();
+    f.take(limit as u64 + 1).read_to_end(&mut out)?;
+    Ok(out)
+}
+
+fn verify(args: &[String]) -> Outcome {
+    let mut a = VerifyArgs::default();
+    let mut it = args.iter();
+    while let Some(flag) = it.next() {
+        let Some(value) = it.next() else {
+            return usage(format!("{flag} needs a value"));
+        };
+        let slot = match flag.as_str() {
+            "--envelope" => &mut a.envelope,
+            "--payload" => &mut a.payload,
+            "--trust" => &mut a.trust,
+            "--seal-policy" => &mut a.seal_policy,
+            "--at" => &mut a.at,
+            "--policy" | "--recipient" | "--clearance" => {
+                return usage(format!(
+                    "{flag}: the policy and release stages are not claimed by this adapter"
+                ));
+            }
+            other => return usage(format!("unknown option {other}")),
+        };
+        *slot = Some(value.clone());
+    }
+    let Some(envelope) = a.envelope else {
+        return usage("--envelope is required");
+    };
+    let p = provider();
+    let mut v = Verifier::new(p);
+    if let Some(s) = &a.seal_policy {
+        match parse_policy(s) {
+            Some(policy) => v.policy = policy,
+            None => {
+                return usage(format!(
+                    "--seal-policy {s}: expected all, hybrid or nations:T:A,B"
+                ));
+            }
+        }
+    }
+    if let Some(t) = &a.at {
+        match pouch_label::DateTime::parse_canonical(t) {
+            Ok(t) => v.at = Some(t.unix_seconds()),
+            Err(e) => return usage(format!("--at {t}: {e}")),
+        }
+    }
+    let bytes = match read_bounded(&envelope, v.limits.max_envelope_bytes) {
+        Ok(b) => b,
+        Err(e) => return io_error(&envelope, &e),
+    };
+    let bundle = match &a.trust {
+        Some(b) => match load_bundle(Path::new(b)) {
+            Ok(bundle) => Some(bundle),
+            Err(e) => return io_error(b, &e),
+        },
+        None => None,
+    };
+    let validator = match &bundle {
+        Some(b) => match ChainValidator::new(p, b) {
+            Ok(val) => Some(val),
+            Err(e) => return io_error(a.trust.as_deref().unwrap_or_default(), &e),
+        },
+        None => None,
+    };
+    if let (Some(bundle), Some(validator)) = (&bundle, &validator) {
+        v.trust = Some(Trust { bundle, validator });
+    }
+    let report = match &a.payload {
+        Some(path) => match std::fs::File::open(path) {
+            Ok(mut f) => v.verify(&bytes, Some(&mut f)),
+            Err(e) => return io_error(path, &e),
+        },
+        None => v.verify(&bytes, None),
+    };
+    Outcome {
+        stdout: report.to_json().to_string(),
+        stderr: String::new(),
+        status: exit_class(&report).status(),
+    }
+}
+
+fn io_error(what: &str, e: &dyn core::fmt::Display) -> Outcome {
+    Outcome {
+        stdout: String::new(),
+        stderr: format!("{what}: {e}"),
+        status: EXIT_IO,
+    }
+}
+
+/// The exit class of a report, by the same rule the manifest's expected class follows.
+pub fn exit_class(report: &Report) -> ExitClass {
+    Observed::from_json(&report.to_json())
+        .map(|o| o.as_expected().implied_exit())
+        .unwrap_or(ExitClass::Malformed)
+}

@@ -1,0 +1,549 @@
+//! The conformance runner (spec/07-conformance.md): plays every vector against an
+//! implementation through its adapter, compares the reports, and writes the results.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::Error;
+use crate::manifest::{ExitClass, Expected, Manifest, SealExpect, Vector};
+
+/// How long one adapter call may take before it counts as a failure.
+pub const ADAPTER_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// A report as an adapter printed it, reduced to code identifiers per stage and per seal.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Observed {
+    /// Stage name → codes (envelope, label, payload, seal_policy, policy, release).
+    pub stages: BTreeMap<String, Vec<String>>,
+    /// Each seal: (codes, trust).
+    pub seals: Vec<(Vec<String>, Vec<String>)>,
+}
+
+/// The stages compared besides the seals, as the report JSON names them.
+pub const STAGES: [&str; 6] = [
+    "envelope",
+    "label",
+    "payload",
+    "seal_policy",
+    "policy",
+    "release",
+];
+
+fn codes(v: Option<&Value>, at: &str) -> Result<Vec<String>, String> {
+    let Some(v) = v else {
+        return Ok(Vec::new());
+    };
+    let arr = v.as_array().ok_or(format!("{at}: not an array"))?;
+    arr.iter()
+        .enumerate()
+        .map(|(i, e)| {
+            e.get("code")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+                .ok_or(format!("{at}[{i}]: no string member `code`"))
+        })
+        .collect()
+}
+
+impl Observed {
+    /// Reads the report JSON of §7.5.
+    pub fn from_json(v: &Value) -> Result<Observed, String> {
+        if !v.is_object() {
+            return Err("the report is not a JSON object".into());
+        }
+        let mut o = Observed::default();
+        for s in STAGES {
+            o.stages.insert(s.to_owned(), codes(v.get(s), s)?);
+        }
+        if let Some(seals) = v.get("seals") {
+            let arr = seals.as_array().ok_or("seals: not an array")?;
+            for (i, s) in arr.iter().enumerate() {
+                o.seals.push((
+                    codes(s.get("codes"), &format!("seals[{i}].codes"))?,
+                    codes(s.get("trust"), &format!("seals[{i}].trust"))?,
+                ));
+            }
+        }
+        Ok(o)
+    }
+
+    /// The same codes in the manifest's shape (exit left at its default).
+    pub fn as_expected(&self) -> Expected {
+        let get = |s: &str| self.stages.get(s).cloned().unwrap_or_default();
+        Expected {
+            exit: ExitClass::Valid,
+            envelope: get("envelope"),
+            label: get("label"),
+            payload: get("payload"),
+            seal_policy: get("seal_policy"),
+            policy: get("policy"),
+            release: get("release"),
+            seals: self
+                .seals
+                .iter()
+                .map(|(c, t)| SealExpect {
+                    codes: c.clone(),
+                    trust: t.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
+fn set(v: &[String]) -> BTreeSet<&str> {
+    v.iter().map(String::as_str).collect()
+}
+
+/// Every difference between the expected and the observed report and exit class, one line
+/// each; empty when they agree.
+pub fn compare(expected: &Expected, observed: &Observed, exit: Option<ExitClass>) -> Vec<String> {
+    let mut diffs = Vec::new();
+    let o = observed.as_expected();
+    let mut stage = |name: &str, e: &[String], a: &[String]| {
+        if set(e) != set(a) {
+            diffs.push(format!("{name}: expected {:?}, got {:?}", set(e), set(a)));
+        }
+    };
+    stage("envelope", &expected.envelope, &o.envelope);
+    stage("label", &expected.label, &o.label);
+    stage("payload", &expected.payload, &o.payload);
+    stage("seal_policy", &expected.seal_policy, &o.seal_policy);
+    stage("policy", &expected.policy, &o.policy);
+    stage("release", &expected.release, &o.release);
+    if expected.seals.len() != o.seals.len() {
+        diffs.push(format!(
+            "seals: expected {}, got {}",
+            expected.seals.len(),
+            o.seals.len()
+        ));
+    }
+    for (i, (e, a)) in expected.seals.iter().zip(&o.seals).enumerate() {
+        if set(&e.codes) != set(&a.codes) {
+            diffs.push(format!(
+                "seals[{i}].codes: expected {:?}, got {:?}",
+                set(&e.codes),
+                set(&a.codes)
+            ));
+        }
+        if set(&e.trust) != set(&a.trust) {
+            diffs.push(format!(
+                "seals[{i}].trust: expected {:?}, got {:?}",
+                set(&e.trust),
+                set(&a.trust)
+            ));
+        }
+    }
+    match exit {
+        Some(x) if x == expected.exit => {}
+        Some(x) => diffs.push(format!(
+            "exit: expected {} ({}), got {} ({})",
+            expected.exit.name(),
+            expected.exit.status(),
+            x.name(),
+            x.status()
+        )),
+        None => diffs.push(format!(
+            "exit: expected {} ({}), got a status that is no exit class",
+            expected.exit.name(),
+            expected.exit.status()
+        )),
+    }
+    diffs
+}
+
+/// The adapter: a program and its leading arguments.
+#[derive(Clone, Debug)]
+pub struct Adapter {
+    program: String,
+    args: Vec<String>,
+}
+
+impl Adapter {
+    /// From a command line split on whitespace (`python3 my_adapter.py`).
+    pub fn parse(cmd: &str) -> Result<Adapter, Error> {
+        let mut words = cmd.split_whitespace().map(str::to_owned);
+        let program = words
+            .next()
+            .ok_or(Error::Adapter("empty adapter command".into()))?;
+        Ok(Adapter {
+            program,
+            args: words.collect(),
+        })
+    }
+
+    fn call(&self, args: &[String]) -> Result<(String, String, Option<i32>), Error> {
+        let mut child = Command::new(&self.program)
+            .args(&self.args)
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| Error::Adapter(format!("{}: {e}", self.program)))?;
+        let start = Instant::now();
+        loop {
+            match child.try_wait() {
+                Ok(Some(_)) => break,
+                Ok(None) if start.elapsed() > ADAPTER_TIMEOUT => {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    return Err(Error::Adapter(format!(
+                        "no answer within {}s",
+                        ADAPTER_TIMEOUT.as_secs()
+                    )));
+                }
+                Ok(None) => std::thread::sleep(Duration::from_millis(5)),
+                Err(e) => return Err(Error::Adapter(e.to_string())),
+            }
+        }
+        let out = child
+            .wait_with_output()
+            .map_err(|e| Error::Adapter(e.to_string()))?;
+        Ok((
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+            out.status.code(),
+        ))
+    }
+
+    /// `ADAPTER features`: the features it claims.
+    pub fn features(&self) -> Result<BTreeSet<String>, Error> {
+        let (out, err, status) = self.call(&["features".to_owned()])?;
+        if status != Some(0) {
+            return Err(Error::Adapter(format!(
+                "`features` exited with {status:?}: {}",
+                err.trim()
+            )));
+        }
+        serde_json::from_str::<Vec<String>>(&out)
+            .map(|v| v.into_iter().collect())
+            .map_err(|e| {
+                Error::Adapter(format!("`features` did not print a JSON string array: {e}"))
+            })
+    }
+}
+
+/// One exception: a vector the implementation is known to disagree with, and why.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Exception {
+    /// The vector id.
+    pub id: String,
+    /// What the vector expects, in words.
+    pub expected: String,
+    /// What the implementation does instead.
+    pub actual: String,
+    /// Why this is accepted.
+    pub reason: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExceptionFile {
+    #[serde(default)]
+    exception: Vec<Exception>,
+}
+
+/// Loads an exceptions file (`[[exception]]` tables).
+pub fn load_exceptions(path: &Path) -> Result<Vec<Exception>, Error> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    toml::from_str::<ExceptionFile>(&text)
+        .map(|f| f.exception)
+        .map_err(|e| Error::Manifest {
+            file: path.display().to_string(),
+            reason: e.to_string(),
+        })
+}
+
+/// The verdict on one vector.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "status", rename_all = "kebab-case")]
+pub enum Verdict {
+    /// The report and exit class are as expected.
+    Pass,
+    /// They are not, and no exception explains it (or an exception no longer applies).
+    Fail {
+        /// What differed.
+        differences: Vec<String>,
+    },
+    /// The adapter does not claim a feature the vector needs.
+    Skip {
+        /// The features not claimed.
+        missing: Vec<String>,
+    },
+    /// It differs as an exception says.
+    KnownDivergence {
+        /// What differed.
+        differences: Vec<String>,
+        /// The exception's reason.
+        reason: String,
+    },
+}
+
+impl Verdict {
+    /// The status word of the results.
+    pub fn word(&self) -> &'static str {
+        match self {
+            Verdict::Pass => "Pass",
+            Verdict::Fail { .. } => "Fail",
+            Verdict::Skip { .. } => "Skip",
+            Verdict::KnownDivergence { .. } => "KnownDivergence",
+        }
+    }
+}
+
+/// One vector's result.
+#[derive(Clone, Debug, Serialize)]
+pub struct VectorResult {
+    /// The vector id.
+    pub id: String,
+    /// Its requirements.
+    pub requirements: Vec<String>,
+    /// The verdict.
+    #[serde(flatten)]
+    pub verdict: Verdict,
+}
+
+/// The results of one run.
+#[derive(Clone, Debug, Serialize)]
+pub struct Results {
+    /// The features the adapter claimed.
+    pub features: Vec<String>,
+    /// Per vector, in manifest order.
+    pub vectors: Vec<VectorResult>,
+    /// Per requirement: the worst verdict over its vectors (Fail, KnownDivergence, Pass,
+    /// Skip), with counts.
+    pub requirements: BTreeMap<String, RequirementResult>,
+}
+
+/// One requirement's result.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct RequirementResult {
+    /// Fail, KnownDivergence, Pass or Skip.
+    pub status: String,
+    /// Vectors passed.
+    pub pass: usize,
+    /// Vectors failed.
+    pub fail: usize,
+    /// Vectors skipped.
+    pub skip: usize,
+    /// Vectors with a known divergence.
+    pub known_divergence: usize,
+}
+
+impl Results {
+    /// How many vectors have each status word.
+    pub fn tally(&self) -> BTreeMap<&'static str, usize> {
+        let mut t = BTreeMap::new();
+        for w in ["Pass", "Fail", "Skip", "KnownDivergence"] {
+            t.insert(w, 0);
+        }
+        for v in &self.vectors {
+            *t.entry(v.verdict.word()).or_insert(0) += 1;
+        }
+        t
+    }
+
+    /// Whether no vector failed.
+    pub fn ok(&self) -> bool {
+        !self
+            .vectors
+            .iter()
+            .any(|v| matches!(v.verdict, Verdict::Fail { .. }))
+    }
+}
+
+fn abs(dir: &Path, rel: &str) -> String {
+    dir.join(rel).display().to_string()
+}
+
+/// The adapter arguments for one vector (§7.3), paths made absolute against `dir`.
+pub fn verify_args(v: &Vector, dir: &Path) -> Vec<String> {
+    let i = &v.inputs;
+    let mut a = vec![
+        "verify".to_owned(),
+        "--envelope".into(),
+        abs(dir, &i.envelope),
+    ];
+    if let Some(p) = &i.payload {
+        a.extend(["--payload".into(), abs(dir, p)]);
+    }
+    if let Some(t) = &i.trust {
+        a.extend(["--trust".into(), abs(dir, t)]);
+    }
+    a.extend(["--seal-policy".into(), i.seal_policy.clone()]);
+    a.extend(["--at".into(), i.at.clone()]);
+    for p in &i.policies {
+        a.extend(["--policy".into(), abs(dir, p)]);
+    }
+    if let Some(r) = &i.recipient {
+        a.extend(["--recipient".into(), r.clone()]);
+    }
+    if let Some(c) = &i.clearance {
+        a.extend(["--clearance".into(), abs(dir, c)]);
+    }
+    a
+}
+
+fn run_one(adapter: &Adapter, v: &Vector, dir: &Path) -> Vec<String> {
+    let (out, err, status) = match adapter.call(&verify_args(v, dir)) {
+        Ok(r) => r,
+        Err(e) => return vec![e.to_string()],
+    };
+    let json: Value = match serde_json::from_str(&out) {
+        Ok(j) => j,
+        Err(e) => {
+            return vec![format!(
+                "stdout is not a JSON report ({e}); exit {status:?}; stderr: {}",
+                err.trim()
+            )];
+        }
+    };
+    match Observed::from_json(&json) {
+        Ok(o) => compare(&v.expect, &o, status.and_then(ExitClass::from_status)),
+        Err(e) => vec![format!("report: {e}")],
+    }
+}
+
+/// Runs every vector of `manifest_path` through `adapter`.
+pub fn run(
+    adapter: &Adapter,
+    manifest_path: &Path,
+    exceptions: &[Exception],
+) -> Result<Results, Error> {
+    let manifest = Manifest::load(manifest_path)?;
+    let dir: PathBuf = manifest_path
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    let dir = std::fs::canonicalize(&dir).map_err(|e| Error::io(&dir, e))?;
+    let features = adapter.features()?;
+    let mut vectors = Vec::new();
+    for v in &manifest.vector {
+        let missing: Vec<String> = v
+            .features
+            .iter()
+            .filter(|f| !features.contains(*f))
+            .cloned()
+            .collect();
+        let exception = exceptions.iter().find(|e| e.id == v.id);
+        let verdict = if !missing.is_empty() {
+            Verdict::Skip { missing }
+        } else {
+            let diffs = run_one(adapter, v, &dir);
+            match (diffs.is_empty(), exception) {
+                (true, None) => Verdict::Pass,
+                (true, Some(_)) => Verdict::Fail {
+                    differences: vec![
+                        "passes, but the exceptions file lists it: remove the exception".into(),
+                    ],
+                },
+                (false, Some(e)) => Verdict::KnownDivergence {
+                    differences: diffs,
+                    reason: e.reason.clone(),
+                },
+                (false, None) => Verdict::Fail { differences: diffs },
+            }
+        };
+        vectors.push(VectorResult {
+            id: v.id.clone(),
+            requirements: v.requirements.clone(),
+            verdict,
+        });
+    }
+    for e in exceptions {
+        if !manifest.vector.iter().any(|v| v.id == e.id) {
+            return Err(Error::Manifest {
+                file: "exceptions".into(),
+                reason: format!("exception for unknown vector {}", e.id),
+            });
+        }
+    }
+    let mut requirements: BTreeMap<String, RequirementResult> = BTreeMap::new();
+    for v in &vectors {
+        for r in &v.requirements {
+            let e = requirements.entry(r.clone()).or_default();
+            match v.verdict {
+                Verdict::Pass => e.pass += 1,
+                Verdict::Fail { .. } => e.fail += 1,
+                Verdict::Skip { .. } => e.skip += 1,
+                Verdict::KnownDivergence { .. } => e.known_divergence += 1,
+            }
+        }
+    }
+    for r in requirements.values_mut() {
+        r.status = if r.fail > 0 {
+            "Fail"
+        } else if r.known_divergence > 0 {
+            "KnownDivergence"
+        } else if r.pass > 0 {
+            "Pass"
+        } else {
+            "Skip"
+        }
+        .into();
+    }
+    Ok(Results {
+        features: features.into_iter().collect(),
+        vectors,
+        requirements,
+    })
+}
+
+/// `results.md`: the tally, then per vector and per requirement.
+pub fn markdown(r: &Results) -> String {
+    let mut s = String::from("# Pouch conformance results\n\n");
+    let t = r.tally();
+    s += &format!(
+        "Vectors: {} — Pass {}, Fail {}, Skip {}, KnownDivergence {}.\n\nFeatures claimed: {}.\n\n",
+        r.vectors.len(),
+        t.get("Pass").unwrap_or(&0),
+        t.get("Fail").unwrap_or(&0),
+        t.get("Skip").unwrap_or(&0),
+        t.get("KnownDivergence").unwrap_or(&0),
+        r.features.join(", ")
+    );
+    s += "## Per vector\n\n| vector | result | detail |\n|---|---|---|\n";
+    for v in &r.vectors {
+        let detail = match &v.verdict {
+            Verdict::Pass => String::new(),
+            Verdict::Fail { differences } => differences.join("; "),
+            Verdict::Skip { missing } => format!("not claimed: {}", missing.join(", ")),
+            Verdict::KnownDivergence {
+                differences,
+                reason,
+            } => {
+                format!("{reason} ({})", differences.join("; "))
+            }
+        };
+        s += &format!(
+            "| {} | {} | {} |\n",
+            v.id,
+            v.verdict.word(),
+            detail.replace('|', "\\|")
+        );
+    }
+    s += "\n## Per requirement\n\n| requirement | result | pass | fail | skip | known divergence |\n|---|---|---|---|---|---|\n";
+    for (id, q) in &r.requirements {
+        s += &format!(
+            "| {id} | {} | {} | {} | {} | {} |\n",
+            q.status, q.pass, q.fail, q.skip, q.known_divergence
+        );
+    }
+    s
+}
+
+/// Writes `results.json` and `results.md` into `out`.
+pub fn write_results(r: &Results, out: &Path) -> Result<(), Error> {
+    std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
+    let json = serde_json::to_string_pretty(r).map_err(|e| Error::Generate(e.to_string()))?;
+    let p = out.join("results.json");
+    std::fs::write(&p, json + "\n").map_err(|e| Error::io(&p, e))?;
+    let p = out.join("results.md");
+    std::fs::write(&p, markdown(r)).map_err(|e| Error::io(&p, e))
+}

@@ -1,0 +1,218 @@
+//! The envelope vector manifest (`test-vectors/envelopes/manifest.toml`), loaded with serde.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::Error;
+
+/// The manifest's format version.
+pub const MANIFEST_FORMAT: u32 = 1;
+
+/// The whole manifest.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    /// [`MANIFEST_FORMAT`].
+    pub format: u32,
+    /// The vectors, in generation order.
+    pub vector: Vec<Vector>,
+}
+
+impl Manifest {
+    /// Reads and parses a manifest file.
+    pub fn load(path: &Path) -> Result<Manifest, Error> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let m: Manifest = toml::from_str(&text).map_err(|e| Error::Manifest {
+            file: path.display().to_string(),
+            reason: e.to_string(),
+        })?;
+        if m.format != MANIFEST_FORMAT {
+            return Err(Error::Manifest {
+                file: path.display().to_string(),
+                reason: format!("format {} (this runner reads {MANIFEST_FORMAT})", m.format),
+            });
+        }
+        Ok(m)
+    }
+}
+
+/// One vector: what it is, what it checks, its inputs and the report it must produce.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Vector {
+    /// Unique, stable; also the vector's folder name.
+    pub id: String,
+    /// One line.
+    pub title: String,
+    /// How the vector was made and why the expected report follows.
+    pub description: String,
+    /// The requirement ids it checks.
+    pub requirements: Vec<String>,
+    /// The adapter features it needs (spec/07-conformance.md §7.3); an adapter that does
+    /// not claim one of them skips the vector.
+    pub features: Vec<String>,
+    /// What to give the implementation.
+    pub inputs: Inputs,
+    /// What the implementation must report.
+    pub expect: Expected,
+    /// The verdict of `spec/pouch.cddl` (rule `pouch-envelope`) on the envelope bytes:
+    /// `valid` or `invalid`; absent when the CDDL cannot tell (it sees the data model, not
+    /// the encoding, and one data item).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cddl: Option<String>,
+}
+
+/// The inputs of one vector; paths are relative to the manifest's folder.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Inputs {
+    /// The envelope bytes.
+    pub envelope: String,
+    /// The detached record, when the verifier is given one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payload: Option<String>,
+    /// The trust bundle (shared by the vectors), when the trust stage runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trust: Option<String>,
+    /// The seal policy: `all`, `hybrid` or `nations:T:A,B,...`.
+    pub seal_policy: String,
+    /// The verification time, RFC 3339 UTC.
+    pub at: String,
+    /// SPIF policies (reserved for the policy stage).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub policies: Vec<String>,
+    /// The recipient nation or organisation code (reserved for the release stage).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recipient: Option<String>,
+    /// The recipient's clearance file (reserved for the release stage).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clearance: Option<String>,
+}
+
+/// The expected report: code identifiers per stage and per seal, and the exit class.
+/// Within one stage the comparison is by set (order and repetition do not matter).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Expected {
+    /// The exit class.
+    pub exit: ExitClass,
+    /// Decode stage.
+    pub envelope: Vec<String>,
+    /// Originator label's advisory rules.
+    #[serde(default)]
+    pub label: Vec<String>,
+    /// Detached payload.
+    #[serde(default)]
+    pub payload: Vec<String>,
+    /// Seal policy.
+    #[serde(default)]
+    pub seal_policy: Vec<String>,
+    /// Label under its policy (reserved for the policy stage).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub policy: Vec<String>,
+    /// Release to the recipient (reserved for the release stage).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub release: Vec<String>,
+    /// Each seal, in envelope order.
+    #[serde(default)]
+    pub seals: Vec<SealExpect>,
+}
+
+/// The expected codes of one seal.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SealExpect {
+    /// Header, algorithm, key and signature codes.
+    pub codes: Vec<String>,
+    /// Trust-stage codes (empty when the stage does not run for this seal).
+    #[serde(default)]
+    pub trust: Vec<String>,
+}
+
+/// How an implementation's process ends (spec/07-conformance.md §7.4): the first failing
+/// stage in pipeline order.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum ExitClass {
+    /// No error in any stage that ran (warnings allowed).
+    #[default]
+    Valid,
+    /// The envelope does not decode.
+    Malformed,
+    /// A seal's header, algorithm, key or signature failed.
+    Seal,
+    /// The detached record does not match.
+    Payload,
+    /// A signer is not trusted or not authorised.
+    Trust,
+    /// The seal policy is not satisfied.
+    SealPolicy,
+}
+
+impl ExitClass {
+    /// The process exit status of the class (the `pouch verify` codes of `docs/cli.md`).
+    pub const fn status(self) -> i32 {
+        match self {
+            ExitClass::Valid => 0,
+            ExitClass::Malformed => 3,
+            ExitClass::Seal => 10,
+            ExitClass::Payload => 11,
+            ExitClass::SealPolicy => 12,
+            ExitClass::Trust => 13,
+        }
+    }
+
+    /// The class of an exit status, if it is one.
+    pub fn from_status(status: i32) -> Option<ExitClass> {
+        [
+            ExitClass::Valid,
+            ExitClass::Malformed,
+            ExitClass::Seal,
+            ExitClass::Payload,
+            ExitClass::SealPolicy,
+            ExitClass::Trust,
+        ]
+        .into_iter()
+        .find(|c| c.status() == status)
+    }
+
+    /// The class's name as the manifest spells it.
+    pub const fn name(self) -> &'static str {
+        match self {
+            ExitClass::Valid => "valid",
+            ExitClass::Malformed => "malformed",
+            ExitClass::Seal => "seal",
+            ExitClass::Payload => "payload",
+            ExitClass::SealPolicy => "seal-policy",
+            ExitClass::Trust => "trust",
+        }
+    }
+}
+
+impl Expected {
+    /// The exit class that the expected codes imply: the first stage, in pipeline order
+    /// (decode, seals, payload, trust, seal policy), holding an error-severity code.
+    pub fn implied_exit(&self) -> ExitClass {
+        fn err<'a>(mut ids: impl Iterator<Item = &'a String>) -> bool {
+            ids.any(|id| {
+                pouch_status::StatusCode::from_id(id)
+                    .is_some_and(|c| c.severity() == pouch_status::Severity::Error)
+            })
+        }
+        if err(self.envelope.iter()) {
+            ExitClass::Malformed
+        } else if err(self.seals.iter().flat_map(|s| &s.codes)) {
+            ExitClass::Seal
+        } else if err(self.payload.iter()) {
+            ExitClass::Payload
+        } else if err(self.seals.iter().flat_map(|s| &s.trust)) {
+            ExitClass::Trust
+        } else if err(self.seal_policy.iter()) {
+            ExitClass::SealPolicy
+        } else {
+            ExitClass::Valid
+        }
+    }
+}

@@ -1,0 +1,140 @@
+//! The conformance runner against the reference adapter: every vector passes or is a
+//! listed known divergence; and the runner does notice a wrong report.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+
+use std::path::PathBuf;
+
+use pouch_vectors::Manifest;
+use pouch_vectors::conform::{self, Adapter, Verdict};
+
+fn root() -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
+}
+
+fn adapter() -> Adapter {
+    Adapter::parse(env!("CARGO_BIN_EXE_pouch-conformance-adapter")).unwrap()
+}
+
+fn adapter_tag(a: &Adapter) -> String {
+    format!("{a:?}")
+        .bytes()
+        .map(u32::from)
+        .sum::<u32>()
+        .to_string()
+}
+
+fn manifest_path() -> PathBuf {
+    root().join("test-vectors/envelopes/manifest.toml")
+}
+
+fn exceptions() -> Vec<conform::Exception> {
+    conform::load_exceptions(&root().join("conformance/exceptions/reference-adapter.toml")).unwrap()
+}
+
+fn temp(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("pouch-vectors-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+#[test]
+fn the_reference_adapter_passes_every_vector_or_a_listed_divergence() {
+    check_reference(&adapter());
+}
+
+/// The same run with the pure-Rust provider behind the adapter, so the backends cannot
+/// silently diverge on the vectors.
+#[test]
+fn the_reference_adapter_on_rustcrypto_agrees() {
+    let cmd = format!(
+        "env POUCH_ADAPTER_PROVIDER=rustcrypto {}",
+        env!("CARGO_BIN_EXE_pouch-conformance-adapter")
+    );
+    check_reference(&Adapter::parse(&cmd).unwrap());
+}
+
+fn check_reference(adapter: &Adapter) {
+    let results = conform::run(adapter, &manifest_path(), &exceptions()).unwrap();
+    let out = temp(&format!("results-{}", adapter_tag(adapter)));
+    conform::write_results(&results, &out).unwrap();
+    let md = std::fs::read_to_string(out.join("results.md")).unwrap();
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("results.json")).unwrap()).unwrap();
+    let _ = std::fs::remove_dir_all(&out);
+    let failed: Vec<_> = results
+        .vectors
+        .iter()
+        .filter(|v| matches!(v.verdict, Verdict::Fail { .. }))
+        .collect();
+    assert!(failed.is_empty(), "unexplained failures: {failed:#?}");
+    let tally = results.tally();
+    println!("reference adapter: {tally:?}");
+    assert_eq!(
+        tally["Skip"], 0,
+        "the reference adapter claims every feature the vectors use"
+    );
+    assert_eq!(tally["KnownDivergence"], exceptions().len());
+    assert_eq!(
+        json["vectors"].as_array().unwrap().len(),
+        results.vectors.len()
+    );
+    assert!(md.contains("| env-alg-es256 | Pass |"));
+    assert_eq!(results.requirements["POUCH-ENV-031"].status, "Pass");
+}
+
+/// A manifest with one expected code changed: the runner must report that vector as a
+/// failure and leave the rest alone.
+#[test]
+fn a_wrong_expectation_is_a_failure() {
+    let mut m = Manifest::load(&manifest_path()).unwrap();
+    let dir = root().join("test-vectors/envelopes");
+    m.vector
+        .retain(|v| v.id == "env-alg-es384" || v.id == "env-tampered-payload");
+    for v in &mut m.vector {
+        v.inputs.envelope = dir.join(&v.inputs.envelope).display().to_string();
+        v.inputs.trust = v
+            .inputs
+            .trust
+            .as_ref()
+            .map(|t| dir.join(t).display().to_string());
+        if v.id == "env-tampered-payload" {
+            v.expect.seals[0].codes = vec!["seal.signature-valid".into()];
+        }
+    }
+    let out = temp("wrong");
+    let path = out.join("manifest.toml");
+    std::fs::write(&path, toml::to_string(&m).unwrap()).unwrap();
+    let results = conform::run(&adapter(), &path, &[]).unwrap();
+    let _ = std::fs::remove_dir_all(&out);
+    assert_eq!(results.vectors[0].verdict, Verdict::Pass);
+    match &results.vectors[1].verdict {
+        Verdict::Fail { differences } => {
+            assert!(
+                differences.iter().any(|d| d.contains("seals[0].codes")),
+                "{differences:?}"
+            )
+        }
+        other => panic!("expected a failure, got {other:?}"),
+    }
+}
+
+/// An adapter that claims nothing skips every vector that needs a feature.
+#[test]
+fn unclaimed_features_are_skipped() {
+    let dir = temp("nothing");
+    let script = dir.join("adapter.sh");
+    std::fs::write(&script, "#!/bin/sh\necho '[]'\n").unwrap();
+    let results = conform::run(
+        &Adapter::parse(&format!("sh {}", script.display())).unwrap(),
+        &manifest_path(),
+        &[],
+    )
+    .unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(
+        results
+            .vectors
+            .iter()
+            .all(|v| matches!(v.verdict, Verdict::Skip { .. }))
+    );
+}
