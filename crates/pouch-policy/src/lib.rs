@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 
+mod clearance;
 mod dom;
 mod dominance;
 mod equivalence;
@@ -15,6 +16,7 @@ mod validate;
 
 use pouch_status::StatusCode;
 
+pub use clearance::{ClearanceError, ClearanceErrorKind, ClearanceLimits};
 pub use equivalence::LabelError;
 pub use error::{Error, ErrorKind};
 pub use load::{NSPIF_NAMESPACE, SPIF_NAMESPACE};
