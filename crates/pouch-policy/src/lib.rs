@@ -6,6 +6,7 @@ mod dom;
 mod dominance;
 mod equivalence;
 mod error;
+mod ess;
 mod load;
 mod marking;
 mod model;
