@@ -368,3 +368,46 @@ fn spiffing_ber_samples() {
         }
     }
 }
+
+/// The loader keeps `tag7Encoding` (it chooses the ESS syntax) and refuses a value the SPIF
+/// schema does not define, naming the element and line (POUCH-POL-006).
+#[test]
+fn tag7_encoding_is_read_and_checked() {
+    let spif = |enc: &str| {
+        format!(
+            r#"<SPIF xmlns="http://www.xmlspif.org/spif" schemaVersion="2.1">
+  <securityPolicyId name="DEMO" id="1.2.3.4"/>
+  <securityClassifications>
+    <securityClassification name="PUBLIC" lacv="1" hierarchy="1"/>
+  </securityClassifications>
+  <securityCategoryTagSets>
+    <securityCategoryTagSet name="Notes" id="1.2.3.4.1">
+      <securityCategoryTag name="Notes" tagType="tagType7" tag7Encoding="{enc}">
+        <tagCategory name="A" lacv="3"/>
+      </securityCategoryTag>
+    </securityCategoryTagSet>
+  </securityCategoryTagSets>
+</SPIF>"#
+        )
+    };
+    let p = Policy::load(
+        spif("bitSetAttributes").as_bytes(),
+        &pouch_policy::Limits::default(),
+    )
+    .unwrap();
+    let l = label(
+        &p,
+        "PUBLIC",
+        &[("Notes", CategoryType::Informative, vec!["A"])],
+    );
+    let ess = round_trip(&p, &l);
+    assert!(matches!(
+        &ess.categories[0],
+        SecurityCategory::Informative {
+            field: pouch_ess::FreeFormField::BitSet(_),
+            ..
+        }
+    ));
+    let e = Policy::load(spif("bits").as_bytes(), &pouch_policy::Limits::default()).unwrap_err();
+    assert_eq!((e.element(), e.line()), ("securityCategoryTag", 8), "{e}");
+}
