@@ -14,8 +14,10 @@ mod bulk;
 mod demo;
 mod envelope;
 mod pki;
+mod policy;
 
 pub use envelope::{EXIT_PAYLOAD, EXIT_SEAL_POLICY, EXIT_SIGNATURE, EXIT_UNTRUSTED};
+pub use policy::{EXIT_LABEL_INVALID, EXIT_RELEASE_DENIED};
 
 /// Success: the input was well-formed and, for `check`, broke no rule.
 pub const EXIT_OK: u8 = 0;
@@ -28,10 +30,6 @@ pub const EXIT_USAGE: u8 = 2;
 pub const EXIT_MALFORMED: u8 = 3;
 /// The input or output could not be read or written.
 pub const EXIT_IO: u8 = 4;
-/// A label is not valid under the security policy given.
-pub const EXIT_LABEL_INVALID: u8 = 5;
-/// The release to the recipient is denied.
-pub const EXIT_RELEASE_DENIED: u8 = 6;
 
 const EXIT_CODES_HELP: &str = "\
 Exit codes:
@@ -40,8 +38,9 @@ Exit codes:
   2   usage error
   3   malformed input (the reason is printed on one line to stderr)
   4   I/O error
-  5   a label is not valid under the security policy given (--policy)
-  6   the release to the recipient is denied (--recipient)
+  5   the label is not valid under the policy, or cannot be rendered, mapped or
+      combined under it (--policy)
+  6   release denied to the recipient (release, verify --recipient)
   10  a seal's signature, algorithm or key failed
   11  the detached record does not match its sealed digest
   12  the valid seals do not satisfy the seal policy
@@ -156,6 +155,32 @@ enum Command {
     /// Demo and test PKIs, and chain checks against a trust bundle.
     #[command(subcommand)]
     Pki(PkiCommand),
+    /// Load and inspect security policies (Open XML SPIF 2.1).
+    #[command(subcommand)]
+    Policy(PolicyCommand),
+    /// Decide whether a recipient may receive data under a label: permit or deny, with
+    /// every reason.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Release {
+        /// The security policy (SPIF).
+        #[arg(long)]
+        policy: PathBuf,
+        /// The recipient: a nation or organisation code, e.g. FIN.
+        #[arg(long)]
+        recipient: String,
+        /// The recipient's clearance (JSON, spec/05-policy.md §5.7.1).
+        #[arg(long)]
+        clearance: Option<PathBuf>,
+        /// Input form; guessed from the first byte when absent.
+        #[arg(long)]
+        from: Option<Form>,
+        /// Print the decision as JSON.
+        #[arg(long)]
+        json: bool,
+        /// Label file, or '-' for standard input.
+        #[arg(default_value = "-")]
+        input: PathBuf,
+    },
     /// Show an envelope's header, label and seals, without verifying them.
     #[command(after_help = EXIT_CODES_HELP)]
     Inspect {
@@ -175,6 +200,9 @@ enum LabelCommand {
         /// Input form; guessed from the first byte when absent ('<' XML, '{' JSON, else CBOR).
         #[arg(long)]
         from: Option<Form>,
+        /// Also validate the label under this security policy (SPIF).
+        #[arg(long)]
+        policy: Option<PathBuf>,
         /// Print the report as JSON.
         #[arg(long)]
         json: bool,
@@ -182,15 +210,19 @@ enum LabelCommand {
         #[arg(default_value = "-")]
         input: PathBuf,
     },
-    /// Convert a label between its three forms, to standard output.
+    /// Convert a label between its three forms, or to and from an ESS security label (DER)
+    /// through a policy, to standard output.
     #[command(after_help = EXIT_CODES_HELP)]
     Convert {
-        /// Input form; guessed from the first byte when absent.
+        /// Input form; guessed from the first byte when absent (never ESS).
         #[arg(long)]
-        from: Option<Form>,
+        from: Option<ConvertForm>,
         /// Output form.
         #[arg(long)]
-        to: Form,
+        to: ConvertForm,
+        /// The security policy (SPIF) whose lacvs and OIDs map ESS labels (needed for ess).
+        #[arg(long)]
+        policy: Option<PathBuf>,
         /// XML element (role) to write; XML input keeps its own role unless this is given.
         #[arg(long)]
         role: Option<RoleArg>,
@@ -198,18 +230,84 @@ enum LabelCommand {
         #[arg(default_value = "-")]
         input: PathBuf,
     },
-    /// Print the plain marking of a label, e.g. `SECRET Releasable To FIN, SWE`.
+    /// Print the plain marking of a label, e.g. `SECRET Releasable To FIN, SWE`, or with
+    /// --policy the SPIF's display marking, e.g. `NATO SECRET Releasable to FIN, SWE`.
     #[command(after_help = EXIT_CODES_HELP)]
     Render {
         /// Input form; guessed from the first byte when absent.
         #[arg(long)]
         from: Option<Form>,
+        /// Render the SPIF's display marking of this policy.
+        #[arg(long)]
+        policy: Option<PathBuf>,
+        /// Language of the marking (with --policy), e.g. fr; default en.
+        #[arg(long, requires = "policy")]
+        lang: Option<String>,
         /// Label file, or '-' for standard input.
         #[arg(default_value = "-")]
         input: PathBuf,
     },
+    /// Derive the alternative label under another policy, through the SPIF's equivalences.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Equivalent {
+        /// The label's policy (SPIF).
+        #[arg(long)]
+        policy: PathBuf,
+        /// The other policy (SPIF).
+        #[arg(long)]
+        to: PathBuf,
+        /// Input form; guessed from the first byte when absent.
+        #[arg(long)]
+        from: Option<Form>,
+        /// Output form.
+        #[arg(long, value_enum, default_value = "json")]
+        format: Form,
+        /// Label file, or '-' for standard input.
+        #[arg(default_value = "-")]
+        input: PathBuf,
+    },
+    /// The dominant label of several labels under one policy (ADatP-4774.1).
+    #[command(after_help = EXIT_CODES_HELP)]
+    Dominant {
+        /// The labels' policy (SPIF).
+        #[arg(long)]
+        policy: PathBuf,
+        /// Input form; guessed from each file's first byte when absent.
+        #[arg(long)]
+        from: Option<Form>,
+        /// Output form.
+        #[arg(long, value_enum, default_value = "json")]
+        format: Form,
+        /// Label files ('-' once for standard input).
+        #[arg(required = true, value_name = "LABEL")]
+        inputs: Vec<PathBuf>,
+    },
     /// Print the JSON Schema of the label's JSON form.
     Schema,
+}
+
+#[derive(Subcommand, Debug)]
+enum PolicyCommand {
+    /// Load a SPIF and print its warnings; exit 3 naming the element and line when it does
+    /// not load.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Check {
+        /// Print as JSON.
+        #[arg(long)]
+        json: bool,
+        /// The SPIF, or '-' for standard input.
+        spif: PathBuf,
+    },
+    /// Show classifications (lacv, hierarchy), tag sets and tags (types, values),
+    /// memberships and equivalences.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Show {
+        /// Print as JSON.
+        #[arg(long)]
+        json: bool,
+        /// The SPIF, or '-' for standard input.
+        spif: PathBuf,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -250,6 +348,27 @@ enum Form {
     Xml,
     Json,
     Cbor,
+}
+
+/// The forms `label convert` reads and writes: the label's three, and ESS through a policy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum ConvertForm {
+    Xml,
+    Json,
+    Cbor,
+    /// RFC 2634 ESSSecurityLabel, DER (needs --policy).
+    Ess,
+}
+
+impl ConvertForm {
+    fn label_form(self) -> Option<Form> {
+        match self {
+            ConvertForm::Xml => Some(Form::Xml),
+            ConvertForm::Json => Some(Form::Json),
+            ConvertForm::Cbor => Some(Form::Cbor),
+            ConvertForm::Ess => None,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -365,19 +484,95 @@ pub fn run() -> anyhow::Result<ExitCode> {
             json,
         }) => pki::check_chain(&trust, &cert, at.as_deref(), json, &mut out),
         Command::Inspect { json, envelope } => envelope::inspect(&envelope, json, &mut out),
+        Command::Policy(PolicyCommand::Check { json, spif }) => {
+            policy::check(&spif, json, &mut out)
+        }
+        Command::Policy(PolicyCommand::Show { json, spif }) => policy::show(&spif, json, &mut out),
+        Command::Release {
+            policy,
+            recipient,
+            clearance,
+            from,
+            json,
+            input,
+        } => policy::release(
+            &policy::ReleaseArgs {
+                policy: &policy,
+                recipient: &recipient,
+                clearance: clearance.as_deref(),
+                from,
+                json,
+                input: &input,
+            },
+            &mut out,
+        ),
     }
+}
+
+/// Loads `--policy` when given.
+fn load_opt(path: Option<&std::path::Path>) -> policy::Step<Option<pouch_policy::Policy>> {
+    match path {
+        None => Ok(Ok(None)),
+        Some(p) => Ok(policy::load(p)?.map(Some)),
+    }
+}
+
+/// Writes a label in `form`; `role` chooses the XML element.
+fn write_label(out: &mut impl Write, label: &Label, form: Form, role: Role) -> anyhow::Result<()> {
+    match form {
+        Form::Xml => out.write_all(label.to_xml(role).as_bytes())?,
+        Form::Json => writeln!(out, "{}", label.to_json())?,
+        Form::Cbor => write_binary(out, &label.to_cbor())?,
+    }
+    out.flush()?;
+    Ok(())
+}
+
+fn write_binary(out: &mut impl Write, bytes: &[u8]) -> anyhow::Result<()> {
+    if std::io::stdout().is_terminal() {
+        anyhow::bail!("refusing to write binary output to a terminal; redirect standard output");
+    }
+    out.write_all(bytes)?;
+    Ok(())
+}
+
+/// Unwraps a [`policy::Step`], returning its exit code from the enclosing function.
+macro_rules! step {
+    ($e:expr) => {
+        match $e? {
+            Ok(v) => v,
+            Err(code) => return Ok(code),
+        }
+    };
 }
 
 fn label(cmd: LabelCommand, out: &mut impl Write) -> anyhow::Result<ExitCode> {
     let limits = Limits::default();
     match cmd {
-        LabelCommand::Check { from, json, input } => {
+        LabelCommand::Check {
+            from,
+            policy,
+            json,
+            input,
+        } => {
+            let policy = step!(load_opt(policy.as_deref()));
             let bytes = read_input(&input, limits.max_bytes)?;
             let (_, label) = match decode(&bytes, from, &limits) {
                 Ok(l) => l,
                 Err(e) => return malformed(&input, &e, json, out),
             };
             let findings = pouch_label::check(&label);
+            let (statuses, code) = match &policy {
+                Some(p) => policy::check_label(p, &label, findings.len()),
+                None => (
+                    Vec::new(),
+                    ExitCode::from(if findings.is_empty() {
+                        EXIT_OK
+                    } else {
+                        EXIT_VERDICT
+                    }),
+                ),
+            };
             if json {
                 let report = serde_json::json!({
                     "input": input.display().to_string(),
@@ -390,6 +585,7 @@ fn label(cmd: LabelCommand, out: &mut impl Write) -> anyhow::Result<ExitCode> {
                         "path": f.path,
                         "detail": f.detail,
                     })))
+                    .chain(policy::statuses_json(&statuses))
                     .collect::<Vec<_>>(),
                 });
                 writeln!(out, "{}", serde_json::to_string_pretty(&report)?)?;
@@ -410,51 +606,97 @@ fn label(cmd: LabelCommand, out: &mut impl Write) -> anyhow::Result<ExitCode> {
                         f.detail
                     )?;
                 }
+                for s in &statuses {
+                    writeln!(out, "{}: {s}", input.display())?;
+                }
             }
-            Ok(ExitCode::from(if findings.is_empty() {
-                EXIT_OK
-            } else {
-                EXIT_VERDICT
-            }))
+            Ok(code)
         }
         LabelCommand::Convert {
             from,
             to,
+            policy,
             role,
             input,
         } => {
-            let bytes = read_input(&input, limits.max_bytes)?;
-            let (read_role, label) = match decode(&bytes, from, &limits) {
-                Ok(l) => l,
-                Err(e) => return malformed(&input, &e, false, out),
-            };
-            match to {
-                Form::Xml => {
+            let policy = step!(load_opt(policy.as_deref()));
+            let ess_in = from == Some(ConvertForm::Ess);
+            let (read_role, label) = step!(policy::read_label(
+                &input,
+                from.and_then(ConvertForm::label_form),
+                ess_in,
+                policy.as_ref(),
+            ));
+            match to.label_form() {
+                Some(Form::Xml) => {
                     let role = role.map(Role::from).or(read_role).unwrap_or_default();
-                    out.write_all(label.to_xml(role).as_bytes())?;
+                    write_label(out, &label, Form::Xml, role)?;
                 }
-                Form::Json => writeln!(out, "{}", label.to_json())?,
-                Form::Cbor => {
-                    if std::io::stdout().is_terminal() {
-                        anyhow::bail!(
-                            "refusing to write binary CBOR to a terminal; redirect standard output"
-                        );
-                    }
-                    out.write_all(&label.to_cbor())?;
+                Some(form) => write_label(out, &label, form, Role::default())?,
+                None => {
+                    let Some(p) = &policy else {
+                        return Ok(policy::fail(&input, "--to ess needs --policy", EXIT_USAGE));
+                    };
+                    let der = step!(policy::to_ess(p, &label, &input));
+                    write_binary(out, &der)?;
+                    out.flush()?;
                 }
             }
-            out.flush()?;
             Ok(ExitCode::from(EXIT_OK))
         }
-        LabelCommand::Render { from, input } => {
+        LabelCommand::Render {
+            from,
+            policy,
+            lang,
+            input,
+        } => {
+            let policy = step!(load_opt(policy.as_deref()));
             let bytes = read_input(&input, limits.max_bytes)?;
-            match decode(&bytes, from, &limits) {
-                Ok((_, label)) => {
+            match (decode(&bytes, from, &limits), &policy) {
+                (Ok((_, label)), Some(p)) => {
+                    policy::render(p, &label, lang.as_deref(), &input, out)
+                }
+                (Ok((_, label)), None) => {
                     writeln!(out, "{}", label.marking())?;
                     Ok(ExitCode::from(EXIT_OK))
                 }
-                Err(e) => malformed(&input, &e, false, out),
+                (Err(e), _) => malformed(&input, &e, false, out),
             }
+        }
+        LabelCommand::Equivalent {
+            policy,
+            to,
+            from,
+            format,
+            input,
+        } => {
+            let source = step!(policy::load(&policy));
+            let target = step!(policy::load(&to));
+            let (_, label) = step!(policy::read_label(&input, from, false, Some(&source)));
+            let alternative = match policy::equivalent(&source, &target, &label, &input) {
+                Ok(l) => l,
+                Err(code) => return Ok(code),
+            };
+            write_label(out, &alternative, format, Role::Alternative)?;
+            Ok(ExitCode::from(EXIT_OK))
+        }
+        LabelCommand::Dominant {
+            policy,
+            from,
+            format,
+            inputs,
+        } => {
+            let p = step!(policy::load(&policy));
+            let mut labels = Vec::with_capacity(inputs.len());
+            for input in &inputs {
+                labels.push(step!(policy::read_label(input, from, false, Some(&p))).1);
+            }
+            let (label, code) = match policy::dominant(&p, &labels) {
+                Ok(v) => v,
+                Err(code) => return Ok(code),
+            };
+            write_label(out, &label, format, Role::Originator)?;
+            Ok(ExitCode::from(code))
         }
         LabelCommand::Schema => {
             writeln!(

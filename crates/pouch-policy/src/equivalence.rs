@@ -54,6 +54,46 @@ pub enum LabelError {
     /// No labels were given.
     #[error("no labels")]
     NoLabels,
+    /// An ESS label without a policy identifier: its lacvs name nothing (spec §5.9).
+    #[error("the ESS label has no policy id, so its values cannot be read under {policy}")]
+    EssNoPolicy {
+        /// This policy's name.
+        policy: String,
+    },
+    /// An ESS label under another policy.
+    #[error("unknown policy id: {found} (this policy is {policy}, {id})")]
+    EssPolicyMismatch {
+        /// The label's policy OID.
+        found: String,
+        /// This policy's name.
+        policy: String,
+        /// This policy's OID.
+        id: String,
+    },
+    /// An ESS label without a classification, which every Pouch label has.
+    #[error("the ESS label has no classification")]
+    EssNoClassification,
+    /// Something in an ESS label this policy does not define.
+    #[error("{what} {value} is not in policy {policy}")]
+    EssUnmapped {
+        /// What was looked up (`classification lacv`, `tag set OID`, `value lacv`, ...).
+        what: &'static str,
+        /// What the label carries.
+        value: String,
+        /// This policy's name.
+        policy: String,
+    },
+    /// Something of the label or the SPIF that cannot travel in an ESS label.
+    #[error("cannot be carried in an ESS label: {what} {value}")]
+    EssNotEncodable {
+        /// What could not be encoded.
+        what: &'static str,
+        /// The value.
+        value: String,
+    },
+    /// The ESS codec refused a value (e.g. a lacv too large for a bit map).
+    #[error("ESS: {0}")]
+    Ess(pouch_ess::Error),
 }
 
 fn first(statuses: &[Status]) -> String {

@@ -1,11 +1,13 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 
+mod clearance;
 pub mod demo;
 mod dom;
 mod dominance;
 mod equivalence;
 mod error;
+mod ess;
 mod load;
 mod marking;
 mod model;
@@ -16,6 +18,7 @@ mod validate;
 
 use pouch_status::StatusCode;
 
+pub use clearance::{ClearanceError, ClearanceErrorKind, ClearanceLimits};
 pub use equivalence::LabelError;
 pub use error::{Error, ErrorKind};
 pub use load::{NSPIF_NAMESPACE, SPIF_NAMESPACE};

@@ -354,6 +354,12 @@ impl Loader {
             single_selection: boolean(node, "singleSelection")?,
             min_selection: selection(node, "minSelection")?,
             max_selection: selection(node, "maxSelection")?,
+            tag7_encoding: match node.attr("tag7Encoding").map(str::trim) {
+                None => None,
+                Some("bitSetAttributes") => Some(pouch_ess::Tag7Encoding::BitSetAttributes),
+                Some("securityAttributes") => Some(pouch_ess::Tag7Encoding::SecurityAttributes),
+                Some(v) => return Err(invalid("tag7Encoding", v, node)),
+            },
             marking: Marking::default(),
             categories: Vec::new(),
         };

@@ -136,6 +136,9 @@ pub struct Tag {
     pub min_selection: Option<u64>,
     /// `maxSelection` (`None` = unbounded).
     pub max_selection: Option<u64>,
+    /// `tag7Encoding` of an informative tag, when the SPIF gives one: how its values travel
+    /// in an ESS label (spec/05-policy.md §5.9).
+    pub tag7_encoding: Option<pouch_ess::Tag7Encoding>,
     /// Tag-level markings (qualifiers: prefix, separator, suffix).
     pub marking: Marking,
     /// The values, in document order.

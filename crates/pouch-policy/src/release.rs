@@ -13,8 +13,8 @@ use crate::Status;
 use crate::model::{Policy, TagCategory};
 use crate::resolve::{CatRef, oid_of_uri, resolve, resolve_categories};
 
-/// A clearance: what a person or system is cleared for under one policy (the JSON form is
-/// in spec/05-policy.md §7.2).
+/// A clearance: what a person or system is cleared for under one policy (its JSON form,
+/// read by [`Clearance::from_json`], is in spec/05-policy.md §5.7.1).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Clearance {
     /// The policy: its name, its OID, or `urn:oid:` and its OID.
