@@ -406,6 +406,7 @@ pub(crate) struct VerifyOptions<'a> {
     pub(crate) at: Option<&'a str>,
     pub(crate) policies: &'a [PathBuf],
     pub(crate) recipient: Option<&'a str>,
+    pub(crate) clearance: Option<&'a Path>,
     pub(crate) bulk: crate::bulk::Options,
 }
 
@@ -445,6 +446,16 @@ pub(crate) fn verify(
     }
     verifier.policies = policies.iter().collect();
     verifier.recipient = opts.recipient.map(pouch_policy::Recipient::new);
+    if let (Some(path), Some(r)) = (opts.clearance, verifier.recipient.as_mut()) {
+        let bytes = read_input(path, pouch_policy::ClearanceLimits::default().max_bytes)?;
+        match pouch_policy::Clearance::from_json(&bytes) {
+            Ok(c) => r.clearance = Some(c),
+            Err(e) => {
+                eprintln!("pouch: {}: clearance: {e}", path.display());
+                return Ok(ExitCode::from(EXIT_MALFORMED));
+            }
+        }
+    }
     let ([envelope], true) = (inputs, single) else {
         let worst = crate::bulk::run(inputs, &verifier, &opts.bulk, out)?;
         return Ok(ExitCode::from(worst));

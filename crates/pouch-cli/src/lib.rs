@@ -134,6 +134,9 @@ enum Command {
         /// Recipient (nation or organisation code): adds the release decision.
         #[arg(long)]
         recipient: Option<String>,
+        /// The recipient's clearance (JSON, spec/05-policy.md §5.7.1).
+        #[arg(long, requires = "recipient")]
+        clearance: Option<PathBuf>,
         /// Print the report as JSON (many envelopes: one JSON line each, in input order).
         #[arg(long)]
         json: bool,
@@ -452,6 +455,7 @@ pub fn run() -> anyhow::Result<ExitCode> {
             no_progress,
             policies,
             recipient,
+            clearance,
             inputs,
         } => envelope::verify(
             &inputs,
@@ -463,6 +467,7 @@ pub fn run() -> anyhow::Result<ExitCode> {
                 at: at.as_deref(),
                 policies: &policies,
                 recipient: recipient.as_deref(),
+                clearance: clearance.as_deref(),
                 bulk: bulk::Options {
                     seq,
                     jobs: jobs.unwrap_or_else(|| {

@@ -341,6 +341,54 @@ fn verify_with_policies_and_a_recipient_adds_the_label_and_release_stages() {
         .map(|c| c["code"].as_str().unwrap())
         .collect();
     assert_eq!(codes, ["release.not-releasable-to", "release.denied"]);
+    // A restrictive value needs a clearance that holds it.
+    let crypto = dir.join("crypto.json");
+    std::fs::write(
+        &crypto,
+        r#"{"confidentialityInformation":{"policyIdentifier":"POUCH-DEMO","classification":"SECRET",
+        "categories":[{"tagName":"Releasable To","type":"PERMISSIVE","values":["DNK"]},
+        {"tagName":"Special Handling","type":"RESTRICTIVE","values":["CRYPTO"]}]},
+        "creationDateTime":"2026-11-28T09:00:00Z","reviewDateTime":"2036-11-28T00:00:00Z"}"#,
+    )
+    .unwrap();
+    let env3 = dir.join("env3.cbor");
+    let out = pouch(&[
+        "seal",
+        "--label",
+        s(&crypto),
+        "--key",
+        s(&nor("ES384", ".key.pem")),
+        "--cert",
+        s(&nor("ES384", ".pem")),
+        "-o",
+        s(&env3),
+        s(&record),
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let cleared = dir.join("cleared.json");
+    std::fs::write(
+        &cleared,
+        r#"{"policy":"POUCH-DEMO","classifications":["SECRET"],
+        "categories":[{"tagName":"Special Handling","type":"RESTRICTIVE","values":["CRYPTO"]}]}"#,
+    )
+    .unwrap();
+    let bare = |extra: &[&str]| {
+        let mut args = vec!["verify", "--trust", s(&bundle), "--policy", s(&coalition)];
+        args.extend_from_slice(extra);
+        args.push(s(&env3));
+        pouch(&args)
+    };
+    assert_eq!(bare(&["--recipient", "DNK"]).status.code(), Some(6));
+    let out = bare(&["--recipient", "DNK", "--clearance", s(&cleared)]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let out = bare(&["--recipient", "DNK", "--clearance", s(&label)]);
+    assert_eq!(out.status.code(), Some(3), "a label is not a clearance");
+
     // Only the national policy, and no alternative label in the envelope: no label decides.
     let out = verify(&["--policy", s(&national), "--recipient", "FIN"]);
     assert_eq!(out.status.code(), Some(6));

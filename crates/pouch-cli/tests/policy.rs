@@ -484,5 +484,8 @@ fn help_lists_the_new_exit_codes() {
         help.contains("  5   the label is not valid under the policy"),
         "{help}"
     );
-    assert!(help.contains("  6   release denied to the recipient"), "{help}");
+    assert!(
+        help.contains("  6   release denied to the recipient"),
+        "{help}"
+    );
 }
