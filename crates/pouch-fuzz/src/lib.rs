@@ -183,3 +183,56 @@ pub fn ess_label(data: &[u8]) {
         "DER output does not read back"
     );
 }
+
+/// An envelope sealing `record` (embedded) under a fixed NATO SECRET label by Norway's ES384
+/// signer of the seeded demo PKI, with the deterministic provider: the same bytes on every
+/// run, for seeds and for the bounds measurements.
+///
+/// # Panics
+/// Only if the demo PKI or sealing fails, which is a bug in those crates.
+#[allow(clippy::expect_used)]
+pub fn sample_envelope(record: &[u8]) -> Vec<u8> {
+    use std::sync::OnceLock;
+    static PKI: OnceLock<pouch_pki::DemoPki> = OnceLock::new();
+    const NOW: i64 = 1_795_860_000;
+    let provider = pouch_crypto_rustcrypto::provider();
+    let pki = PKI.get_or_init(|| pouch_pki::demo_pki(provider, Some(1), NOW).expect("demo PKI"));
+    let nation = pki.coalition.nation("NOR").expect("Norway");
+    let issued = nation
+        .signer(pouch_crypto::Algorithm::Es384)
+        .expect("ES384 signer");
+    let key = provider
+        .signature(issued.algorithm)
+        .and_then(|s| s.signing_key(&issued.pkcs8).ok())
+        .expect("signing key");
+    let time = pouch_label::DateTime::from_unix(NOW, 0).expect("time");
+    let label = Label::from_json(
+        br#"{"confidentialityInformation":{"policyIdentifier":"NATO","classification":"SECRET"},
+          "creationDateTime":"2026-11-28T10:00:00Z"}"#,
+        &LabelLimits::default(),
+    )
+    .expect("label");
+    let request = pouch_envelope::SealRequest {
+        key: key.as_ref(),
+        chain: vec![
+            issued.certificate.der().to_vec(),
+            nation.intermediate.certificate.der().to_vec(),
+        ],
+        role: pouch_envelope::Role::Originator,
+        signing_time: time,
+        alternative_label: None,
+        release: None,
+    };
+    pouch_envelope::seal(
+        provider,
+        &label,
+        pouch_envelope::Payload::Embedded {
+            data: record,
+            content_type: None,
+        },
+        &request,
+        Some([7; 16]),
+        Some(time),
+    )
+    .expect("seal")
+}
