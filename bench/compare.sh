@@ -31,6 +31,10 @@ need() { # need CMD HOW-TO-INSTALL
 }
 need openssl "apt-get install openssl"
 need python3 "apt-get install python3 python3-venv"
+if ! python3 -c 'import venv, ensurepip' 2>/dev/null; then
+    echo "compare: python3 cannot make a venv; install it with: apt-get install python3-venv" >&2
+    exit 1
+fi
 need cc "apt-get install gcc libssl-dev"
 if ! printf '#include <openssl/cms.h>\n' | cc -E -x c - >/dev/null 2>&1; then
     echo "compare: OpenSSL headers not found; install them with: apt-get install libssl-dev" >&2
@@ -197,6 +201,9 @@ for ((r = 0; r < rounds; r++)); do
         read -r what alg v <<<"$line"
         this["$what/$alg"]=$v
         lib["$what/$alg"]+="$v "
+    done
+    for k in pycose/ES256 pycose/ES384 pouch/ES256 pouch/ES384 ratio/ES256 ratio/ES384 cms/all pouch/all; do
+        [[ -n ${this[$k]:-} ]] || { echo "compare: round $((r + 1)) gave no figure for $k" >&2; exit 1; }
     done
     for alg in ES256 ES384; do
         lib["pycose-ratio/$alg"]+="$(ratio "${this[pycose/$alg]}" "${this[pouch/$alg]}") "
