@@ -2,9 +2,10 @@
 //! verified in parallel with one shared verifier, reported in input order.
 //!
 //! Memory is bounded whatever the input: a reader thread frames items one at a time, a
-//! bounded queue feeds the workers, and a window caps how far results may run ahead of the
-//! one printed next, so at most `window + queue + workers` envelopes (each within the
-//! envelope size limit) and reports are held at once.
+//! bounded queue feeds the workers, a window caps how far results may run ahead of the one
+//! printed next, and a byte budget caps the envelopes in hand awaiting verification, so at
+//! most `window` reports and 256 MiB of envelopes (plus the one being read, within the
+//! envelope size limit) are held at once, however many envelopes come.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -92,44 +93,75 @@ impl Outcome {
     }
 }
 
-/// A counting semaphore: how many items may be read ahead of the next one printed. Closing
-/// it (when output fails) releases the reader for good.
+/// Bytes of envelopes read but not yet verified, at most (one envelope larger than this is
+/// still let through alone). With the 64 MiB envelope limit that is four such envelopes.
+const BYTE_BUDGET: usize = 256 << 20;
+
+/// Two semaphores in one: places in the reorder window (how many items may be read ahead of
+/// the next one printed, released when printed) and bytes of envelopes in hand (released by
+/// the worker once verified). Closing it (when output fails) releases the reader for good.
 struct Window {
-    /// Free places, and whether the window is closed.
-    state: Mutex<(usize, bool)>,
+    state: Mutex<WindowState>,
     cv: Condvar,
 }
 
+struct WindowState {
+    slots: usize,
+    budget: usize,
+    bytes_free: usize,
+    bytes_used: usize,
+    closed: bool,
+}
+
 impl Window {
-    fn new(size: usize) -> Self {
+    fn new(slots: usize, bytes: usize) -> Self {
         Self {
-            state: Mutex::new((size, false)),
+            state: Mutex::new(WindowState {
+                slots,
+                budget: bytes,
+                bytes_free: bytes,
+                bytes_used: 0,
+                closed: false,
+            }),
             cv: Condvar::new(),
         }
     }
 
-    /// Waits for a free place; `false` once the window is closed.
-    fn acquire(&self) -> bool {
-        let mut st = self.state.lock().unwrap_or_else(|p| p.into_inner());
-        while st.0 == 0 && !st.1 {
+    fn lock(&self) -> std::sync::MutexGuard<'_, WindowState> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Waits for a place and for `bytes` to fit the budget (or for nothing else to be in
+    /// hand); `false` once the window is closed.
+    fn acquire(&self, bytes: usize) -> bool {
+        let mut st = self.lock();
+        while !st.closed && (st.slots == 0 || (bytes > st.bytes_free && st.bytes_used > 0)) {
             st = self.cv.wait(st).unwrap_or_else(|p| p.into_inner());
         }
-        if st.1 {
+        if st.closed {
             return false;
         }
-        st.0 -= 1;
+        st.slots -= 1;
+        st.bytes_free = st.bytes_free.saturating_sub(bytes);
+        st.bytes_used += bytes;
         true
     }
 
-    fn release(&self) {
-        let mut st = self.state.lock().unwrap_or_else(|p| p.into_inner());
-        st.0 += 1;
-        self.cv.notify_one();
+    fn release_slot(&self) {
+        self.lock().slots += 1;
+        self.cv.notify_all();
+    }
+
+    fn release_bytes(&self, bytes: usize) {
+        let mut st = self.lock();
+        st.bytes_used = st.bytes_used.saturating_sub(bytes);
+        st.bytes_free = st.budget.saturating_sub(st.bytes_used);
+        drop(st);
+        self.cv.notify_all();
     }
 
     fn close(&self) {
-        let mut st = self.state.lock().unwrap_or_else(|p| p.into_inner());
-        st.1 = true;
+        self.lock().closed = true;
         self.cv.notify_all();
     }
 }
@@ -143,7 +175,7 @@ pub(crate) fn run(
     out: &mut dyn Write,
 ) -> anyhow::Result<u8> {
     let jobs = opts.jobs.max(1);
-    let window = Window::new(256 + 8 * jobs);
+    let window = Window::new(256 + 8 * jobs, BYTE_BUDGET);
     let max_bytes = verifier.limits.max_envelope_bytes;
     let max_depth = verifier.limits.max_depth;
     let started = Instant::now();
@@ -157,7 +189,7 @@ pub(crate) fn run(
         s.spawn(move || produce(inputs, opts.seq, max_bytes, max_depth, window, job_tx));
         for _ in 0..jobs {
             let (rx, tx) = (&job_rx, out_tx.clone());
-            s.spawn(move || work(rx, verifier, tx));
+            s.spawn(move || work(rx, verifier, window, tx));
         }
         drop(out_tx);
         let mut pending: BTreeMap<u64, Outcome> = BTreeMap::new();
@@ -177,7 +209,7 @@ pub(crate) fn run(
                     break;
                 }
                 tally.add(o.exit());
-                window.release();
+                window.release_slot();
                 next += 1;
                 progress.show(&tally, started);
             }
@@ -201,8 +233,9 @@ fn produce(
     tx: SyncSender<Job>,
 ) {
     let mut index = 0u64;
-    let mut send = |name: String, offset: Option<u64>, item| -> bool {
-        if !window.acquire() {
+    let mut send = |name: String, offset: Option<u64>, item: Result<Vec<u8>, Unreadable>| -> bool {
+        let bytes = item.as_ref().map_or(0, Vec::len);
+        if !window.acquire(bytes) {
             return false;
         }
         let job = Job {
@@ -280,7 +313,12 @@ fn framing_error(e: SequenceError) -> (u64, Result<Vec<u8>, Unreadable>) {
 }
 
 /// A worker: verifies jobs until the queue closes.
-fn work(rx: &Mutex<Receiver<Job>>, verifier: &Verifier<'_>, tx: SyncSender<Outcome>) {
+fn work(
+    rx: &Mutex<Receiver<Job>>,
+    verifier: &Verifier<'_>,
+    window: &Window,
+    tx: SyncSender<Outcome>,
+) {
     loop {
         let job = {
             let rx = rx.lock().unwrap_or_else(|p| p.into_inner());
@@ -290,7 +328,13 @@ fn work(rx: &Mutex<Receiver<Job>>, verifier: &Verifier<'_>, tx: SyncSender<Outco
             }
         };
         let result = match job.item {
-            Ok(bytes) => Ok(verifier.verify(&bytes, None)),
+            Ok(bytes) => {
+                let report = verifier.verify(&bytes, None);
+                let len = bytes.len();
+                drop(bytes);
+                window.release_bytes(len);
+                Ok(report)
+            }
             Err(Unreadable::Framing(code, detail)) => {
                 let mut r = Report::default();
                 r.envelope.push(Entry::with(code, detail));
@@ -501,5 +545,44 @@ impl Iterator for Walk {
             }
         }
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Window;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::time::Duration;
+
+    #[test]
+    fn the_byte_budget_holds_the_reader_until_a_worker_frees_bytes() {
+        let w = Window::new(100, 1000);
+        assert!(w.acquire(600));
+        // An item larger than the budget passes when nothing else is in hand only.
+        let got = AtomicBool::new(false);
+        std::thread::scope(|s| {
+            s.spawn(|| {
+                assert!(w.acquire(600));
+                got.store(true, Ordering::SeqCst);
+            });
+            std::thread::sleep(Duration::from_millis(100));
+            assert!(!got.load(Ordering::SeqCst), "600 + 600 exceeds 1000: must wait");
+            w.release_bytes(600);
+        });
+        assert!(got.load(Ordering::SeqCst));
+        w.release_bytes(600);
+        assert!(w.acquire(5000), "alone, an item over the budget still passes");
+    }
+
+    #[test]
+    fn closing_releases_a_waiting_reader() {
+        let w = Window::new(1, 1000);
+        assert!(w.acquire(1));
+        std::thread::scope(|s| {
+            let h = s.spawn(|| w.acquire(1));
+            std::thread::sleep(Duration::from_millis(50));
+            w.close();
+            assert!(!h.join().unwrap_or(true));
+        });
     }
 }
