@@ -63,6 +63,13 @@ impl Encoder {
         self
     }
 
+    /// Writes only the head of a byte string of `len` bytes; exactly `len` bytes must follow
+    /// in whatever the output is joined with (used to hash a large string in place).
+    pub fn bytes_head(&mut self, len: u64) -> &mut Self {
+        head::write_head(&mut self.out, MAJOR_BYTES, len);
+        self
+    }
+
     /// Writes a text string.
     pub fn text(&mut self, v: &str) -> &mut Self {
         head::write_head(&mut self.out, MAJOR_TEXT, v.len() as u64);

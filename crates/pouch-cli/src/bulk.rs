@@ -566,12 +566,18 @@ mod tests {
                 got.store(true, Ordering::SeqCst);
             });
             std::thread::sleep(Duration::from_millis(100));
-            assert!(!got.load(Ordering::SeqCst), "600 + 600 exceeds 1000: must wait");
+            assert!(
+                !got.load(Ordering::SeqCst),
+                "600 + 600 exceeds 1000: must wait"
+            );
             w.release_bytes(600);
         });
         assert!(got.load(Ordering::SeqCst));
         w.release_bytes(600);
-        assert!(w.acquire(5000), "alone, an item over the budget still passes");
+        assert!(
+            w.acquire(5000),
+            "alone, an item over the budget still passes"
+        );
     }
 
     #[test]

@@ -93,6 +93,28 @@ impl SignatureScheme for Scheme {
             .map_err(|_| Error::BadSignature)
     }
 
+    fn verify_parts(&self, spki_der: &[u8], parts: &[&[u8]], sig: &[u8]) -> Result<(), Error> {
+        // ECDSA and RSA-PSS sign a digest: hash the parts where they lie. EdDSA and ML-DSA
+        // take the whole message, so for them the parts are joined.
+        let digest_alg = match self.alg {
+            Algorithm::Es256 | Algorithm::Ps256 => &aws_lc_rs::digest::SHA256,
+            Algorithm::Es384 => &aws_lc_rs::digest::SHA384,
+            Algorithm::Es512 => &aws_lc_rs::digest::SHA512,
+            _ => return self.verify(spki_der, &parts.concat(), sig),
+        };
+        let raw = spki_public_key(spki_der, self.alg)?;
+        let key = ParsedPublicKey::new(self.verify, raw).map_err(|_| Error::BadPublicKey {
+            alg: self.alg,
+            reason: "aws-lc rejected the key",
+        })?;
+        let mut ctx = aws_lc_rs::digest::Context::new(digest_alg);
+        for p in parts {
+            ctx.update(p);
+        }
+        key.verify_digest_sig(&ctx.finish(), sig)
+            .map_err(|_| Error::BadSignature)
+    }
+
     fn signing_key(&self, pkcs8_der: &[u8]) -> Result<Box<dyn SigningKey>, Error> {
         // Check the key type first, so a wrong key is reported as such whatever aws-lc says.
         pkcs8_private_key(pkcs8_der, self.alg)?;

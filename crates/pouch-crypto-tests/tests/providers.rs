@@ -334,3 +334,35 @@ fn fill_random_fills() {
         (p.fill_random)(&mut []).unwrap();
     }
 }
+
+#[test]
+fn verifying_in_parts_agrees_with_verifying_the_whole() {
+    for p in PROVIDERS {
+        for alg in Algorithm::ALL {
+            let scheme = p.signature(alg).unwrap();
+            let key = scheme.signing_key(&pkcs8(p, alg, 0)).unwrap();
+            let spki = key.public_key_spki();
+            let sig = key.sign(MESSAGE).unwrap();
+            for cut in [0, 1, 7, MESSAGE.len()] {
+                let (a, b) = MESSAGE.split_at(cut);
+                scheme
+                    .verify_parts(&spki, &[a, b], &sig)
+                    .unwrap_or_else(|e| panic!("{} {alg} cut at {cut}: {e}", p.name));
+                scheme
+                    .verify_parts(&spki, &[a, b, b"!"], &sig)
+                    .expect_err("an extra byte verified");
+            }
+            scheme
+                .verify_parts(&spki, &[], &key.sign(b"").unwrap())
+                .unwrap();
+            let mut bad = sig.clone();
+            bad[0] ^= 1;
+            let (a, b) = MESSAGE.split_at(5);
+            assert!(
+                scheme.verify_parts(&spki, &[a, b], &bad).is_err(),
+                "{} {alg}: a tampered signature verified in parts",
+                p.name
+            );
+        }
+    }
+}

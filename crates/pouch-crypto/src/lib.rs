@@ -52,6 +52,21 @@ pub trait SignatureScheme: Send + Sync + fmt::Debug {
     /// the public key given as a DER SubjectPublicKeyInfo.
     fn verify(&self, spki_der: &[u8], message: &[u8], signature: &[u8]) -> Result<(), Error>;
 
+    /// Verifies `signature` over the concatenation of `parts`, exactly as [`verify`] over the
+    /// joined message. The default joins them; a backend whose algorithm hashes the message
+    /// before signing (ECDSA, RSA-PSS) may hash the parts in place instead, so that a large
+    /// embedded record is not copied once more to be verified.
+    ///
+    /// [`verify`]: SignatureScheme::verify
+    fn verify_parts(
+        &self,
+        spki_der: &[u8],
+        parts: &[&[u8]],
+        signature: &[u8],
+    ) -> Result<(), Error> {
+        self.verify(spki_der, &parts.concat(), signature)
+    }
+
     /// Loads a signing key from a DER PKCS#8 `PrivateKeyInfo` (or `OneAsymmetricKey`).
     fn signing_key(&self, pkcs8_der: &[u8]) -> Result<Box<dyn SigningKey>, Error>;
 

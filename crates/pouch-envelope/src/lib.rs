@@ -81,6 +81,27 @@ pub enum Error {
     Io(String),
 }
 
+/// The RFC 9052 `Sig_structure` up to the payload's content: the array head, the context,
+/// the three byte strings, and the payload byte string's head. Followed by the payload itself
+/// it is [`sig_structure`], so a verifier can hash it in two pieces without copying the
+/// payload.
+pub fn sig_structure_head(
+    body_protected: &[u8],
+    sign_protected: &[u8],
+    external_aad: &[u8],
+    payload_len: usize,
+) -> Vec<u8> {
+    let size = 64 + body_protected.len() + sign_protected.len() + external_aad.len();
+    let mut e = Encoder::with_capacity(size);
+    e.array(5)
+        .text("Signature")
+        .bytes(body_protected)
+        .bytes(sign_protected)
+        .bytes(external_aad)
+        .bytes_head(payload_len as u64);
+    e.into_bytes()
+}
+
 /// The RFC 9052 §4.4 `Sig_structure` for a `COSE_Signature`:
 /// `["Signature", body_protected, sign_protected, external_aad, payload]`.
 pub fn sig_structure(

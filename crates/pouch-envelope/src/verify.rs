@@ -370,10 +370,18 @@ impl<'p> Verifier<'p> {
             sr.codes.push(Entry::new(codes::SEAL_SIGNATURE_MISSING));
             return (sr, None);
         }
-        let Some(tbs) = env.to_be_signed(index) else {
+        let Some(seal) = env.seals().get(index) else {
             return (sr, None);
         };
-        match scheme.verify(spki, &tbs, signature) {
+        // The Sig_structure in two pieces, its head and the payload where it lies: backends
+        // that hash first (ECDSA) never copy a large embedded record.
+        let head = crate::sig_structure_head(
+            env.body_protected_bytes(),
+            seal.protected_bytes(),
+            &[],
+            env.payload().len(),
+        );
+        match scheme.verify_parts(spki, &[&head, env.payload()], signature) {
             Ok(()) => {
                 sr.codes.push(Entry::new(codes::SEAL_SIGNATURE_VALID));
                 (sr, Some(alg))
