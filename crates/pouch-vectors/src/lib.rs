@@ -12,7 +12,9 @@ mod generate;
 pub mod manifest;
 
 pub use generate::{Drift, check, generate};
-pub use manifest::{ExitClass, Expected, Inputs, Manifest, SealExpect, Vector};
+pub use manifest::{
+    ExitClass, Expected, Inputs, LabelExpect, Manifest, ReleaseExpect, SealExpect, Vector,
+};
 
 use std::path::Path;
 
