@@ -38,6 +38,16 @@ pub fn generate(root: &Path) -> Result<Manifest, Error> {
         &dir.join(crate::catalogue::BUNDLE_NO_CRLS),
         format!("# The demo bundle without CRLs: revocation cannot be checked (POUCH-TRUST-031).\n{no_crls}").as_bytes(),
     )?;
+    // The demo policies are ours (crates/pouch-policy/policies), so they travel with the
+    // vectors; an implementation under test loads them like any SPIF.
+    write(
+        &dir.join(crate::catalogue::COALITION_SPIF),
+        pouch_policy::demo::COALITION_SPIF,
+    )?;
+    write(
+        &dir.join(crate::catalogue::NATIONAL_SPIF),
+        pouch_policy::demo::NATIONAL_SPIF,
+    )?;
     let outs = crate::catalogue::all(&fx)?;
     let mut vectors = Vec::with_capacity(outs.len());
     let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
