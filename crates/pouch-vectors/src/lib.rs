@@ -7,6 +7,7 @@ mod catalogue;
 pub mod conform;
 pub mod coverage;
 pub mod craft;
+pub mod ess;
 pub mod fixture;
 mod generate;
 pub mod manifest;
