@@ -120,7 +120,8 @@ fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
 
 fn oid(text: &str) -> Vec<u8> {
     let arcs: Vec<u64> = text.split('.').filter_map(|a| a.parse().ok()).collect();
-    let mut first = vec![arcs.first().copied().unwrap_or(0) * 40 + arcs.get(1).copied().unwrap_or(0)];
+    let mut first =
+        vec![arcs.first().copied().unwrap_or(0) * 40 + arcs.get(1).copied().unwrap_or(0)];
     first.extend(arcs.iter().skip(2));
     let mut out = Vec::new();
     for a in first {
@@ -278,8 +279,22 @@ fn err(stage: &str, kind: &str, message: Option<&str>) -> EssExpect {
 }
 
 /// A decode error vector: these bytes, this kind.
-fn bad(id: &str, title: &str, description: &str, reqs: &[&str], bytes: Vec<u8>, kind: &str) -> Made {
-    let vector = v(id, title, description, reqs, None, err("decode", kind, None));
+fn bad(
+    id: &str,
+    title: &str,
+    description: &str,
+    reqs: &[&str],
+    bytes: Vec<u8>,
+    kind: &str,
+) -> Made {
+    let vector = v(
+        id,
+        title,
+        description,
+        reqs,
+        None,
+        err("decode", kind, None),
+    );
     Made {
         files: vec![(vector.input.clone(), bytes)],
         vector,
@@ -294,16 +309,30 @@ fn all() -> Vec<Made> {
         "ess-coalition-secret",
         "POUCH-DEMO SECRET with both tag sets and a printable privacy mark",
         "The ESS form of POUCH-DEMO SECRET, Releasable To COALITION and FIN (enumerated permissive, lacvs 1000 and 246 as a SET OF INTEGER in DER order), Special Handling CRYPTO and NUCLEAR (restrictive bit map, bits 1 and 3: one octet, four unused bits), privacy mark DEMO ONLY (PrintableString, last in DER's tag order). Decoding finds DER; importing under POUCH-DEMO gives the label; exporting the label gives these bytes.",
-        &["POUCH-ESS-010", "POUCH-ESS-020", "POUCH-ESS-030", "POUCH-POL-090", "POUCH-POL-095", "POUCH-POL-096"],
+        &[
+            "POUCH-ESS-010",
+            "POUCH-ESS-020",
+            "POUCH-ESS-030",
+            "POUCH-POL-090",
+            "POUCH-POL-095",
+            "POUCH-POL-096",
+        ],
         Some(COALITION),
-        ok("der", "ess-coalition-secret.der", Some("ess-coalition-secret.json")),
+        ok(
+            "der",
+            "ess-coalition-secret.der",
+            Some("ess-coalition-secret.json"),
+        ),
     );
     a.input = "ess-coalition-secret.der".into();
     out.push(Made {
         vector: a,
         files: vec![
             ("ess-coalition-secret.der".into(), der.clone()),
-            ("ess-coalition-secret.json".into(), COALITION_SECRET_JSON.as_bytes().to_vec()),
+            (
+                "ess-coalition-secret.json".into(),
+                COALITION_SECRET_JSON.as_bytes().to_vec(),
+            ),
         ],
     });
     let national = Parts {
@@ -320,14 +349,21 @@ fn all() -> Vec<Made> {
         "NOR-DEMO HEMMELIG (lacv 4) releasable to KOALISJON (lacv 1000); the privacy mark KUN ØVING has a character PrintableString lacks, so it travels as a UTF8String, placed after the OID in DER's tag order.",
         &["POUCH-ESS-030", "POUCH-POL-090", "POUCH-POL-095"],
         Some(NATIONAL),
-        ok("der", "ess-national-utf8-mark.der", Some("ess-national-utf8-mark.json")),
+        ok(
+            "der",
+            "ess-national-utf8-mark.der",
+            Some("ess-national-utf8-mark.json"),
+        ),
     );
     a.input = "ess-national-utf8-mark.der".into();
     out.push(Made {
         vector: a,
         files: vec![
             ("ess-national-utf8-mark.der".into(), national.der()),
-            ("ess-national-utf8-mark.json".into(), json.as_bytes().to_vec()),
+            (
+                "ess-national-utf8-mark.json".into(),
+                json.as_bytes().to_vec(),
+            ),
         ],
     });
 
@@ -354,18 +390,48 @@ fn all() -> Vec<Made> {
     p.categories[1] = category(RESTRICTIVE_BIT_MAP, &tlv(0x30, &value));
     let padding = p.der();
     for (id, title, what, bytes, deviation) in [
-        ("ess-ber-long-length", "Outer length in the long form", "The label of ess-coalition-secret with its outer length written in two octets (0x82) where one fits", long, "LongLength"),
-        ("ess-ber-set-order", "Components out of tag order (OpenSSL's order)", "The label of ess-coalition-secret with the PrintableString privacy mark before the categories, as OpenSSL's asn1parse writes it", set_order, "SetOrder"),
-        ("ess-ber-set-of-order", "SET OF INTEGER out of order", "The label of ess-coalition-secret with the Releasable To lacvs written 1000, 246", set_of_order, "SetOfOrder"),
-        ("ess-ber-bit-string-padding", "Bit map with non-zero padding", "The label of ess-coalition-secret with the last unused bit of the Special Handling bit map set", padding, "BitStringPadding"),
+        (
+            "ess-ber-long-length",
+            "Outer length in the long form",
+            "The label of ess-coalition-secret with its outer length written in two octets (0x82) where one fits",
+            long,
+            "LongLength",
+        ),
+        (
+            "ess-ber-set-order",
+            "Components out of tag order (OpenSSL's order)",
+            "The label of ess-coalition-secret with the PrintableString privacy mark before the categories, as OpenSSL's asn1parse writes it",
+            set_order,
+            "SetOrder",
+        ),
+        (
+            "ess-ber-set-of-order",
+            "SET OF INTEGER out of order",
+            "The label of ess-coalition-secret with the Releasable To lacvs written 1000, 246",
+            set_of_order,
+            "SetOfOrder",
+        ),
+        (
+            "ess-ber-bit-string-padding",
+            "Bit map with non-zero padding",
+            "The label of ess-coalition-secret with the last unused bit of the Special Handling bit map set",
+            padding,
+            "BitStringPadding",
+        ),
     ] {
         let vector = v(
             id,
             title,
-            &format!("{what}: BER, not DER. A decoder accepts it and reports the departure ({deviation}); the label is the same and re-encodes to the bytes of ess-coalition-secret."),
+            &format!(
+                "{what}: BER, not DER. A decoder accepts it and reports the departure ({deviation}); the label is the same and re-encodes to the bytes of ess-coalition-secret."
+            ),
             &["POUCH-ESS-010", "POUCH-ESS-030"],
             Some(COALITION),
-            ok(deviation, "ess-coalition-secret.der", Some("ess-coalition-secret.json")),
+            ok(
+                deviation,
+                "ess-coalition-secret.der",
+                Some("ess-coalition-secret.json"),
+            ),
         );
         out.push(Made {
             files: vec![(vector.input.clone(), bytes)],
@@ -374,17 +440,30 @@ fn all() -> Vec<Made> {
     }
 
     // Import refusals (POUCH-POL-094, 095).
-    let other = Parts { policy: Some(oid("1.1")), ..coalition_secret() };
+    let other = Parts {
+        policy: Some(oid("1.1")),
+        ..coalition_secret()
+    };
     let vector = v(
         "ess-import-unknown-policy",
         "Policy identifier not the policy's OID",
         "The label of ess-coalition-secret with policy identifier 1.1, imported under POUCH-DEMO: refused, naming the label's OID.",
         &["POUCH-POL-094"],
         Some(COALITION),
-        err("import", "EssPolicyMismatch", Some("unknown policy id: 1.1")),
+        err(
+            "import",
+            "EssPolicyMismatch",
+            Some("unknown policy id: 1.1"),
+        ),
     );
-    out.push(Made { files: vec![(vector.input.clone(), other.der())], vector });
-    let none = Parts { policy: None, ..coalition_secret() };
+    out.push(Made {
+        files: vec![(vector.input.clone(), other.der())],
+        vector,
+    });
+    let none = Parts {
+        policy: None,
+        ..coalition_secret()
+    };
     let vector = v(
         "ess-import-no-policy",
         "No policy identifier",
@@ -393,8 +472,14 @@ fn all() -> Vec<Made> {
         Some(COALITION),
         err("import", "EssNoPolicy", None),
     );
-    out.push(Made { files: vec![(vector.input.clone(), none.der())], vector });
-    let unmapped = Parts { class: Some(9), ..coalition_secret() };
+    out.push(Made {
+        files: vec![(vector.input.clone(), none.der())],
+        vector,
+    });
+    let unmapped = Parts {
+        class: Some(9),
+        ..coalition_secret()
+    };
     let vector = v(
         "ess-import-unknown-classification",
         "Classification lacv the policy lacks",
@@ -403,37 +488,129 @@ fn all() -> Vec<Made> {
         Some(COALITION),
         err("import", "EssUnmapped", None),
     );
-    out.push(Made { files: vec![(vector.input.clone(), unmapped.der())], vector });
+    out.push(Made {
+        files: vec![(vector.input.clone(), unmapped.der())],
+        vector,
+    });
 
     // Malformed: the codec refuses with the kind named.
     let reqs = &["POUCH-ESS-012", "POUCH-ESS-014"];
     let mut cut = der.clone();
     cut.pop();
-    out.push(bad("ess-truncated", "Last octet missing", "ess-coalition-secret without its last octet: the outer length runs past the input.", reqs, cut, "LengthOverrun"));
-    out.push(bad("ess-truncated-header", "Only the tag", "The single octet 0x31: the length is missing.", reqs, vec![0x31], "Truncated"));
+    out.push(bad(
+        "ess-truncated",
+        "Last octet missing",
+        "ess-coalition-secret without its last octet: the outer length runs past the input.",
+        reqs,
+        cut,
+        "LengthOverrun",
+    ));
+    out.push(bad(
+        "ess-truncated-header",
+        "Only the tag",
+        "The single octet 0x31: the length is missing.",
+        reqs,
+        vec![0x31],
+        "Truncated",
+    ));
     let mut wrong = der.clone();
     if let Some(b) = wrong.first_mut() {
         *b = 0x30;
     }
-    out.push(bad("ess-wrong-tag", "SEQUENCE where the SET is", "ess-coalition-secret with its outer tag 0x30 (SEQUENCE).", reqs, wrong, "UnexpectedTag"));
+    out.push(bad(
+        "ess-wrong-tag",
+        "SEQUENCE where the SET is",
+        "ess-coalition-secret with its outer tag 0x30 (SEQUENCE).",
+        reqs,
+        wrong,
+        "UnexpectedTag",
+    ));
     let mut trailing = der.clone();
     trailing.push(0);
-    out.push(bad("ess-trailing-data", "An octet after the label", "ess-coalition-secret followed by 0x00.", reqs, trailing, "TrailingData"));
-    out.push(bad("ess-empty-label", "No component", "An empty SET (31 00).", reqs, vec![0x31, 0x00], "Empty"));
-    out.push(bad("ess-indefinite-length", "Indefinite length", "The classification 4 in a SET of indefinite length (31 80 02 01 04 00 00).", &["POUCH-ESS-011", "POUCH-ESS-014"], vec![0x31, 0x80, 0x02, 0x01, 0x04, 0x00, 0x00], "IndefiniteLength"));
-    out.push(bad("ess-duplicate-classification", "Classification twice", "Two INTEGER components (31 06 02 01 04 02 01 03).", reqs, vec![0x31, 0x06, 0x02, 0x01, 0x04, 0x02, 0x01, 0x03], "Duplicate"));
-    out.push(bad("ess-integer-not-minimal", "Classification not in its shortest form", "The classification 4 written in two octets (02 02 00 04).", reqs, vec![0x31, 0x04, 0x02, 0x02, 0x00, 0x04], "BadInteger"));
-    out.push(bad("ess-negative-classification", "Negative classification", "The classification -1 (02 01 ff).", reqs, vec![0x31, 0x03, 0x02, 0x01, 0xff], "NegativeInteger"));
-    out.push(bad("ess-oid-leading-0x80", "Policy OID with a padded subidentifier", "A policy OID whose second subidentifier starts with 0x80 (06 03 2a 80 01).", reqs, vec![0x31, 0x05, 0x06, 0x03, 0x2a, 0x80, 0x01], "BadOid"));
-    out.push(bad("ess-printable-mark-bad-character", "PrintableString with a character outside its set", "The privacy mark \"a@b\" as a PrintableString; '@' is not in its set.", reqs, tlv(0x31, &tlv(0x13, b"a@b")), "BadString"));
+    out.push(bad(
+        "ess-trailing-data",
+        "An octet after the label",
+        "ess-coalition-secret followed by 0x00.",
+        reqs,
+        trailing,
+        "TrailingData",
+    ));
+    out.push(bad(
+        "ess-empty-label",
+        "No component",
+        "An empty SET (31 00).",
+        reqs,
+        vec![0x31, 0x00],
+        "Empty",
+    ));
+    out.push(bad(
+        "ess-indefinite-length",
+        "Indefinite length",
+        "The classification 4 in a SET of indefinite length (31 80 02 01 04 00 00).",
+        &["POUCH-ESS-011", "POUCH-ESS-014"],
+        vec![0x31, 0x80, 0x02, 0x01, 0x04, 0x00, 0x00],
+        "IndefiniteLength",
+    ));
+    out.push(bad(
+        "ess-duplicate-classification",
+        "Classification twice",
+        "Two INTEGER components (31 06 02 01 04 02 01 03).",
+        reqs,
+        vec![0x31, 0x06, 0x02, 0x01, 0x04, 0x02, 0x01, 0x03],
+        "Duplicate",
+    ));
+    out.push(bad(
+        "ess-integer-not-minimal",
+        "Classification not in its shortest form",
+        "The classification 4 written in two octets (02 02 00 04).",
+        reqs,
+        vec![0x31, 0x04, 0x02, 0x02, 0x00, 0x04],
+        "BadInteger",
+    ));
+    out.push(bad(
+        "ess-negative-classification",
+        "Negative classification",
+        "The classification -1 (02 01 ff).",
+        reqs,
+        vec![0x31, 0x03, 0x02, 0x01, 0xff],
+        "NegativeInteger",
+    ));
+    out.push(bad(
+        "ess-oid-leading-0x80",
+        "Policy OID with a padded subidentifier",
+        "A policy OID whose second subidentifier starts with 0x80 (06 03 2a 80 01).",
+        reqs,
+        vec![0x31, 0x05, 0x06, 0x03, 0x2a, 0x80, 0x01],
+        "BadOid",
+    ));
+    out.push(bad(
+        "ess-printable-mark-bad-character",
+        "PrintableString with a character outside its set",
+        "The privacy mark \"a@b\" as a PrintableString; '@' is not in its set.",
+        reqs,
+        tlv(0x31, &tlv(0x13, b"a@b")),
+        "BadString",
+    ));
     let mut bits = tlv(0x06, &oid("2.999.4774.1.2"));
     bits.extend(tlv(0x03, &[8, 0x00]));
-    let p = Parts { categories: vec![category(RESTRICTIVE_BIT_MAP, &tlv(0x30, &bits))], ..coalition_secret() };
-    out.push(bad("ess-bit-string-eight-unused", "Bit map with 8 unused bits", "The Special Handling bit map with unused-bits octet 8.", reqs, p.der(), "BadBitString"));
+    let p = Parts {
+        categories: vec![category(RESTRICTIVE_BIT_MAP, &tlv(0x30, &bits))],
+        ..coalition_secret()
+    };
+    out.push(bad(
+        "ess-bit-string-eight-unused",
+        "Bit map with 8 unused bits",
+        "The Special Handling bit map with unused-bits octet 8.",
+        reqs,
+        p.der(),
+        "BadBitString",
+    ));
 
     // Limits (§6.5): 64 categories are accepted, 65 refused.
     let many = |n: u64| Parts {
-        categories: (0..n).map(|i| restrictive("2.999.4774.1.2", &[i])).collect(),
+        categories: (0..n)
+            .map(|i| restrictive("2.999.4774.1.2", &[i]))
+            .collect(),
         ..coalition_secret()
     };
     let vector = v(
@@ -446,9 +623,26 @@ fn all() -> Vec<Made> {
     );
     let mut vector = vector;
     vector.input = "ess-64-categories.der".into();
-    out.push(Made { files: vec![(vector.input.clone(), many(64).der())], vector });
-    out.push(bad("ess-65-categories", "65 categories", "As ess-64-categories with one more (bit 64): above ub-security-categories.", &["POUCH-ESS-013", "POUCH-ESS-014"], many(65).der(), "LimitExceeded"));
-    out.push(bad("ess-too-large", "Larger than 64 KiB", "A SET whose content is 65,536 zero octets (65,541 octets in all): refused before parsing.", &["POUCH-ESS-013"], tlv(0x31, &vec![0u8; 65_536]), "TooLarge"));
+    out.push(Made {
+        files: vec![(vector.input.clone(), many(64).der())],
+        vector,
+    });
+    out.push(bad(
+        "ess-65-categories",
+        "65 categories",
+        "As ess-64-categories with one more (bit 64): above ub-security-categories.",
+        &["POUCH-ESS-013", "POUCH-ESS-014"],
+        many(65).der(),
+        "LimitExceeded",
+    ));
+    out.push(bad(
+        "ess-too-large",
+        "Larger than 64 KiB",
+        "A SET whose content is 65,536 zero octets (65,541 octets in all): refused before parsing.",
+        &["POUCH-ESS-013"],
+        tlv(0x31, &vec![0u8; 65_536]),
+        "TooLarge",
+    ));
 
     // Categories of other syntaxes, kept whole (POUCH-ESS-021, 022).
     let missi = {
@@ -475,7 +669,10 @@ fn all() -> Vec<Made> {
         ok("der", "ess-missi-and-unknown-syntax.der", None),
     );
     vector.input = "ess-missi-and-unknown-syntax.der".into();
-    out.push(Made { files: vec![(vector.input.clone(), p.der())], vector });
+    out.push(Made {
+        files: vec![(vector.input.clone(), p.der())],
+        vector,
+    });
     out
 }
 

@@ -6,7 +6,7 @@
 
 use std::path::PathBuf;
 
-use pouch_ess::{EssLabel, Encoding, Limits};
+use pouch_ess::{Encoding, EssLabel, Limits};
 use pouch_label::{DateTime, Label, Limits as LabelLimits};
 use pouch_policy::{Limits as PolicyLimits, Policy};
 use pouch_vectors::ess::{CREATED, ESS_DIR, EssManifest, EssVector};
@@ -100,7 +100,11 @@ fn run(v: &EssVector) -> Result<(), String> {
                 // spec/05-policy.md §5.9 fixes the values' order (SPIF order) but not the
                 // categories': compare them as a set, as the runner compares codes.
                 if sorted(got.clone()) != sorted(want.clone()) {
-                    return Err(format!("imported {}, expected {}", got.to_json(), want.to_json()));
+                    return Err(format!(
+                        "imported {}, expected {}",
+                        got.to_json(),
+                        want.to_json()
+                    ));
                 }
                 let exported = p
                     .to_ess(&want)
@@ -131,12 +135,31 @@ fn every_ess_vector_gives_its_expected_result() {
 #[test]
 fn every_kind_of_ess_vector_is_there() {
     let m = EssManifest::load(&dir().join("manifest.toml")).unwrap();
-    let errors: Vec<&str> = m.vector.iter().filter_map(|v| v.expect.error.as_deref()).collect();
-    for kind in ["Truncated", "UnexpectedTag", "EssPolicyMismatch", "LimitExceeded"] {
+    let errors: Vec<&str> = m
+        .vector
+        .iter()
+        .filter_map(|v| v.expect.error.as_deref())
+        .collect();
+    for kind in [
+        "Truncated",
+        "UnexpectedTag",
+        "EssPolicyMismatch",
+        "LimitExceeded",
+    ] {
         assert!(errors.contains(&kind), "no {kind} vector");
     }
-    let encodings: Vec<&str> = m.vector.iter().filter_map(|v| v.expect.encoding.as_deref()).collect();
-    for e in ["der", "LongLength", "SetOrder", "SetOfOrder", "BitStringPadding"] {
+    let encodings: Vec<&str> = m
+        .vector
+        .iter()
+        .filter_map(|v| v.expect.encoding.as_deref())
+        .collect();
+    for e in [
+        "der",
+        "LongLength",
+        "SetOrder",
+        "SetOfOrder",
+        "BitStringPadding",
+    ] {
         assert!(encodings.contains(&e), "no {e} vector");
     }
 }

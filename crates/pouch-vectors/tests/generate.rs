@@ -35,7 +35,13 @@ fn every_vector_names_existing_files_and_known_codes() {
     for v in &m.vector {
         assert!(dir.join(&v.inputs.envelope).is_file(), "{}", v.id);
         let i = &v.inputs;
-        for p in i.payload.iter().chain(&i.trust).chain(&i.policies).chain(&i.clearance) {
+        for p in i
+            .payload
+            .iter()
+            .chain(&i.trust)
+            .chain(&i.policies)
+            .chain(&i.clearance)
+        {
             assert!(dir.join(p).is_file(), "{}: {p}", v.id);
         }
         assert!(i.clearance.is_none() || i.recipient.is_some(), "{}", v.id);

@@ -476,22 +476,13 @@ pub(crate) fn cases(fx: &Fixture) -> Result<Vec<Case>, Error> {
 fn alternative_cases(fx: &Fixture, out: &mut Vec<Case>) -> Result<(), Error> {
     let coalition = demo_policy(pouch_policy::demo::COALITION_SPIF)?;
     let national = demo_policy(pouch_policy::demo::NATIONAL_SPIF)?;
-    let label = demo_label(
-        "POUCH-DEMO",
-        "SECRET",
-        &rel(r#""COALITION","FIN""#),
-    )?;
+    let label = demo_label("POUCH-DEMO", "SECRET", &rel(r#""COALITION","FIN""#))?;
     // Norway's own equivalent (HEMMELIG, Kan frigis til KOALISJON, FIN), derived by the
     // SPIF's equivalences as a producer would.
     let alt = coalition
         .equivalent(&label, &national)
         .map_err(|e| Error::Generate(format!("equivalent: {e}")))?;
-    let both = || {
-        report(
-            vec![trusted(), trusted()],
-            s::SEAL_POLICY_SATISFIED,
-        )
-    };
+    let both = || report(vec![trusted(), trusted()], s::SEAL_POLICY_SATISFIED);
 
     let id = "env-pol-alternative-valid";
     let mut c = Case::new(
@@ -528,7 +519,11 @@ fn alternative_cases(fx: &Fixture, out: &mut Vec<Case>) -> Result<(), Error> {
     c.expect = both();
     c.expect.policy = vec![
         under("originator", Some("POUCH-DEMO"), &[s::POLICY_LABEL_VALID]),
-        under("seal 1", Some("NOR-DEMO"), &[s::POLICY_CLASSIFICATION_EXCLUDED]),
+        under(
+            "seal 1",
+            Some("NOR-DEMO"),
+            &[s::POLICY_CLASSIFICATION_EXCLUDED],
+        ),
     ];
     out.push(c);
 
