@@ -6,6 +6,7 @@ use std::path::Path;
 
 use pouch_envelope::{Report, SealPolicy, Trust, Verifier};
 use pouch_pki::trust::{ChainValidator, load_bundle};
+use pouch_policy::{Clearance, ClearanceLimits, Limits as PolicyLimits, Policy, Recipient};
 
 use crate::conform::Observed;
 use crate::manifest::ExitClass;
@@ -24,6 +25,8 @@ pub fn features() -> Vec<String> {
         "trust".into(),
         "seal-policy:hybrid".into(),
         "seal-policy:nations".into(),
+        "policy".into(),
+        "release".into(),
     ];
     let p = provider();
     f.extend(
@@ -71,7 +74,7 @@ pub fn run(args: &[String]) -> Outcome {
         },
         Some("verify") => verify(args.get(1..).unwrap_or_default()),
         _ => usage(
-            "usage: pouch-conformance-adapter features | verify --envelope F [--payload F] [--trust B] [--seal-policy P] [--at T]",
+            "usage: pouch-conformance-adapter features | verify --envelope F [--payload F] [--trust B] [--seal-policy P] [--at T] [--policy SPIF]... [--recipient CODE [--clearance F]]",
         ),
     }
 }
@@ -83,6 +86,9 @@ struct VerifyArgs {
     trust: Option<String>,
     seal_policy: Option<String>,
     at: Option<String>,
+    policies: Vec<String>,
+    recipient: Option<String>,
+    clearance: Option<String>,
 }
 
 fn parse_policy(s: &str) -> Option<SealPolicy> {
@@ -121,10 +127,11 @@ fn verify(args: &[String]) -> Outcome {
             "--trust" => &mut a.trust,
             "--seal-policy" => &mut a.seal_policy,
             "--at" => &mut a.at,
-            "--policy" | "--recipient" | "--clearance" => {
-                return usage(format!(
-                    "{flag}: the policy and release stages are not claimed by this adapter"
-                ));
+            "--recipient" => &mut a.recipient,
+            "--clearance" => &mut a.clearance,
+            "--policy" => {
+                a.policies.push(value.clone());
+                continue;
             }
             other => return usage(format!("unknown option {other}")),
         };
@@ -133,8 +140,41 @@ fn verify(args: &[String]) -> Outcome {
     let Some(envelope) = a.envelope else {
         return usage("--envelope is required");
     };
+    if a.clearance.is_some() && a.recipient.is_none() {
+        return usage("--clearance needs --recipient");
+    }
+    let mut policies = Vec::new();
+    for path in &a.policies {
+        let text = match read_bounded(path, PolicyLimits::default().max_bytes) {
+            Ok(t) => t,
+            Err(e) => return io_error(path, &e),
+        };
+        match Policy::load(&text, &PolicyLimits::default()) {
+            Ok(p) => policies.push(p),
+            Err(e) => return io_error(path, &e),
+        }
+    }
+    let recipient = match &a.recipient {
+        Some(code) => {
+            let mut r = Recipient::new(code.clone());
+            if let Some(path) = &a.clearance {
+                let bytes = match read_bounded(path, ClearanceLimits::default().max_bytes) {
+                    Ok(b) => b,
+                    Err(e) => return io_error(path, &e),
+                };
+                match Clearance::from_json(&bytes) {
+                    Ok(c) => r = r.with_clearance(c),
+                    Err(e) => return io_error(path, &e),
+                }
+            }
+            Some(r)
+        }
+        None => None,
+    };
     let p = provider();
     let mut v = Verifier::new(p);
+    v.policies = policies.iter().collect();
+    v.recipient = recipient;
     if let Some(s) = &a.seal_policy {
         match parse_policy(s) {
             Some(policy) => v.policy = policy,

@@ -10,7 +10,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::Error;
-use crate::manifest::{ExitClass, Expected, Manifest, SealExpect, Vector};
+use crate::manifest::{
+    ExitClass, Expected, LabelExpect, Manifest, ReleaseExpect, SealExpect, Vector,
+};
 
 /// How long one adapter call may take before it counts as a failure.
 pub const ADAPTER_TIMEOUT: Duration = Duration::from_secs(120);
@@ -18,21 +20,26 @@ pub const ADAPTER_TIMEOUT: Duration = Duration::from_secs(120);
 /// A report as an adapter printed it, reduced to code identifiers per stage and per seal.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Observed {
-    /// Stage name → codes (envelope, label, payload, seal_policy, policy, release).
+    /// Stage name → codes (envelope, label, payload, seal_policy).
     pub stages: BTreeMap<String, Vec<String>>,
     /// Each seal: (codes, trust).
     pub seals: Vec<(Vec<String>, Vec<String>)>,
+    /// Each label under its policy.
+    pub policy: Vec<LabelExpect>,
+    /// The release decision, when the stage ran.
+    pub release: Option<ReleaseExpect>,
 }
 
-/// The stages compared besides the seals, as the report JSON names them.
-pub const STAGES: [&str; 6] = [
-    "envelope",
-    "label",
-    "payload",
-    "seal_policy",
-    "policy",
-    "release",
-];
+/// The stages of plain code lists compared besides the seals, as the report JSON names them.
+pub const STAGES: [&str; 4] = ["envelope", "label", "payload", "seal_policy"];
+
+fn opt_str(v: &Value, member: &str, at: &str) -> Result<Option<String>, String> {
+    match v.get(member) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(_) => Err(format!("{at}.{member}: not a string")),
+    }
+}
 
 fn codes(v: Option<&Value>, at: &str) -> Result<Vec<String>, String> {
     let Some(v) = v else {
@@ -60,6 +67,28 @@ impl Observed {
         for s in STAGES {
             o.stages.insert(s.to_owned(), codes(v.get(s), s)?);
         }
+        if let Some(labels) = v.get("policy") {
+            let arr = labels.as_array().ok_or("policy: not an array")?;
+            for (i, l) in arr.iter().enumerate() {
+                let at = format!("policy[{i}]");
+                o.policy.push(LabelExpect {
+                    label: opt_str(l, "label", &at)?
+                        .ok_or(format!("{at}: no string member `label`"))?,
+                    policy: opt_str(l, "policy", &at)?,
+                    codes: codes(l.get("codes"), &format!("{at}.codes"))?,
+                });
+            }
+        }
+        match v.get("release") {
+            None | Some(Value::Null) => {}
+            Some(r) if r.is_object() => {
+                o.release = Some(ReleaseExpect {
+                    label: opt_str(r, "label", "release")?,
+                    codes: codes(r.get("codes"), "release.codes")?,
+                });
+            }
+            Some(_) => return Err("release: not an object".into()),
+        }
         if let Some(seals) = v.get("seals") {
             let arr = seals.as_array().ok_or("seals: not an array")?;
             for (i, s) in arr.iter().enumerate() {
@@ -81,8 +110,8 @@ impl Observed {
             label: get("label"),
             payload: get("payload"),
             seal_policy: get("seal_policy"),
-            policy: get("policy"),
-            release: get("release"),
+            policy: self.policy.clone(),
+            release: self.release.clone(),
             seals: self
                 .seals
                 .iter()
@@ -113,8 +142,51 @@ pub fn compare(expected: &Expected, observed: &Observed, exit: Option<ExitClass>
     stage("label", &expected.label, &o.label);
     stage("payload", &expected.payload, &o.payload);
     stage("seal_policy", &expected.seal_policy, &o.seal_policy);
-    stage("policy", &expected.policy, &o.policy);
-    stage("release", &expected.release, &o.release);
+    if expected.policy.len() != o.policy.len() {
+        diffs.push(format!(
+            "policy: expected {} labels, got {}",
+            expected.policy.len(),
+            o.policy.len()
+        ));
+    }
+    for (i, (e, a)) in expected.policy.iter().zip(&o.policy).enumerate() {
+        if (&e.label, &e.policy) != (&a.label, &a.policy) {
+            diffs.push(format!(
+                "policy[{i}]: expected label {:?} under {:?}, got {:?} under {:?}",
+                e.label, e.policy, a.label, a.policy
+            ));
+        }
+        if set(&e.codes) != set(&a.codes) {
+            diffs.push(format!(
+                "policy[{i}].codes: expected {:?}, got {:?}",
+                set(&e.codes),
+                set(&a.codes)
+            ));
+        }
+    }
+    match (&expected.release, &o.release) {
+        (None, None) => {}
+        (Some(e), Some(a)) => {
+            if e.label != a.label {
+                diffs.push(format!(
+                    "release.label: expected {:?}, got {:?}",
+                    e.label, a.label
+                ));
+            }
+            if set(&e.codes) != set(&a.codes) {
+                diffs.push(format!(
+                    "release.codes: expected {:?}, got {:?}",
+                    set(&e.codes),
+                    set(&a.codes)
+                ));
+            }
+        }
+        (e, a) => diffs.push(format!(
+            "release: expected {}, got {}",
+            if e.is_some() { "a decision" } else { "none" },
+            if a.is_some() { "a decision" } else { "none" }
+        )),
+    }
     if expected.seals.len() != o.seals.len() {
         diffs.push(format!(
             "seals: expected {}, got {}",

@@ -130,6 +130,12 @@ pub fn compute(root: &Path) -> Result<Coverage, Error> {
             requirements: v.requirements,
         }));
     }
+    let ess = crate::ess::EssManifest::load(&root.join(crate::ess::ESS_DIR).join("manifest.toml"))?;
+    vectors.extend(ess.vector.into_iter().map(|v| VectorRef {
+        positive: v.expect.result == "ok",
+        id: v.id,
+        requirements: v.requirements,
+    }));
     let path = root.join(EXEMPTIONS_FILE);
     let exemptions = toml::from_str::<ExemptionFile>(&read(&path)?)
         .map_err(|e| Error::Manifest {

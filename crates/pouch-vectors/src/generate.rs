@@ -16,7 +16,8 @@ const MANIFEST_HEADER: &str = "\
 ";
 
 /// Generates every output under the project root `root`: `test-vectors/envelopes/` (shared
-/// PKI, one folder per vector, the manifest) and the spec annex. Returns the manifest.
+/// PKI and policies, one folder per vector, the manifest), `test-vectors/ess/` and the spec
+/// annex. Returns the envelope manifest.
 pub fn generate(root: &Path) -> Result<Manifest, Error> {
     let fx = Fixture::new()?;
     let dir = root.join(ENVELOPES_DIR);
@@ -37,6 +38,16 @@ pub fn generate(root: &Path) -> Result<Manifest, Error> {
     write(
         &dir.join(crate::catalogue::BUNDLE_NO_CRLS),
         format!("# The demo bundle without CRLs: revocation cannot be checked (POUCH-TRUST-031).\n{no_crls}").as_bytes(),
+    )?;
+    // The demo policies are ours (crates/pouch-policy/policies), so they travel with the
+    // vectors; an implementation under test loads them like any SPIF.
+    write(
+        &dir.join(crate::catalogue::COALITION_SPIF),
+        pouch_policy::demo::COALITION_SPIF,
+    )?;
+    write(
+        &dir.join(crate::catalogue::NATIONAL_SPIF),
+        pouch_policy::demo::NATIONAL_SPIF,
     )?;
     let outs = crate::catalogue::all(&fx)?;
     let mut vectors = Vec::with_capacity(outs.len());
@@ -65,6 +76,7 @@ pub fn generate(root: &Path) -> Result<Manifest, Error> {
     )?;
     let annex = crate::annex::render(&manifest, &files)?;
     write(&root.join(ANNEX_FILE), annex.as_bytes())?;
+    crate::ess::generate(root)?;
     Ok(manifest)
 }
 
@@ -108,7 +120,10 @@ pub fn check(root: &Path) -> Result<Vec<Drift>, Error> {
     ));
     let result = (|| {
         generate(&tmp)?;
-        let mut drift = compare_trees(&tmp.join(ENVELOPES_DIR), &root.join(ENVELOPES_DIR))?;
+        let mut drift = Vec::new();
+        for sub in [ENVELOPES_DIR, crate::ess::ESS_DIR] {
+            drift.extend(compare_trees(&tmp.join(sub), &root.join(sub), sub)?);
+        }
         let (a, b) = (tmp.join(ANNEX_FILE), root.join(ANNEX_FILE));
         match (std::fs::read(&a), std::fs::read(&b)) {
             (Ok(x), Ok(y)) if x == y => {}
@@ -122,28 +137,33 @@ pub fn check(root: &Path) -> Result<Vec<Drift>, Error> {
     result
 }
 
-fn list(dir: &Path, base: &Path, out: &mut BTreeMap<String, PathBuf>) -> Result<(), Error> {
+fn list(
+    dir: &Path,
+    base: &Path,
+    prefix: &str,
+    out: &mut BTreeMap<String, PathBuf>,
+) -> Result<(), Error> {
     if !dir.exists() {
         return Ok(());
     }
     for entry in std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
         let path = entry.map_err(|e| Error::io(dir, e))?.path();
         if path.is_dir() {
-            list(&path, base, out)?;
+            list(&path, base, prefix, out)?;
         } else {
             let rel = path.strip_prefix(base).map_err(|_| {
                 Error::Generate(format!("{} outside {}", path.display(), base.display()))
             })?;
-            out.insert(format!("{ENVELOPES_DIR}/{}", rel.display()), path.clone());
+            out.insert(format!("{prefix}/{}", rel.display()), path.clone());
         }
     }
     Ok(())
 }
 
-fn compare_trees(fresh: &Path, committed: &Path) -> Result<Vec<Drift>, Error> {
+fn compare_trees(fresh: &Path, committed: &Path, prefix: &str) -> Result<Vec<Drift>, Error> {
     let (mut a, mut b) = (BTreeMap::new(), BTreeMap::new());
-    list(fresh, fresh, &mut a)?;
-    list(committed, committed, &mut b)?;
+    list(fresh, fresh, prefix, &mut a)?;
+    list(committed, committed, prefix, &mut b)?;
     let mut drift = Vec::new();
     for (rel, path) in &a {
         match b.get(rel) {

@@ -7,12 +7,15 @@ mod catalogue;
 pub mod conform;
 pub mod coverage;
 pub mod craft;
+pub mod ess;
 pub mod fixture;
 mod generate;
 pub mod manifest;
 
 pub use generate::{Drift, check, generate};
-pub use manifest::{ExitClass, Expected, Inputs, Manifest, SealExpect, Vector};
+pub use manifest::{
+    ExitClass, Expected, Inputs, LabelExpect, Manifest, ReleaseExpect, SealExpect, Vector,
+};
 
 use std::path::Path;
 

@@ -79,13 +79,13 @@ pub struct Inputs {
     pub seal_policy: String,
     /// The verification time, RFC 3339 UTC.
     pub at: String,
-    /// SPIF policies (reserved for the policy stage).
+    /// SPIF policies: the policy stage runs when there is one (`--policy`, repeated).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub policies: Vec<String>,
-    /// The recipient nation or organisation code (reserved for the release stage).
+    /// The recipient nation or organisation code: the release stage runs when it is given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recipient: Option<String>,
-    /// The recipient's clearance file (reserved for the release stage).
+    /// The recipient's clearance file (spec/05-policy.md §5.7.1), with a recipient.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clearance: Option<String>,
 }
@@ -108,12 +108,13 @@ pub struct Expected {
     /// Seal policy.
     #[serde(default)]
     pub seal_policy: Vec<String>,
-    /// Label under its policy (reserved for the policy stage).
+    /// Each label under its policy, in report order (the originator label, then each
+    /// seal's alternative label); empty when the policy stage does not run.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub policy: Vec<String>,
-    /// Release to the recipient (reserved for the release stage).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub release: Vec<String>,
+    pub policy: Vec<LabelExpect>,
+    /// The release decision; absent when the release stage does not run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub release: Option<ReleaseExpect>,
     /// Each seal, in envelope order.
     #[serde(default)]
     pub seals: Vec<SealExpect>,
@@ -128,6 +129,32 @@ pub struct SealExpect {
     /// Trust-stage codes (empty when the stage does not run for this seal).
     #[serde(default)]
     pub trust: Vec<String>,
+}
+
+/// The expected policy-stage codes of one label (spec/05-policy.md §5.8).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LabelExpect {
+    /// Which label: `originator` or `seal N`.
+    pub label: String,
+    /// The name of the policy it was checked under; absent when the verifier holds none
+    /// that the label names (`policy.unavailable`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<String>,
+    /// The codes.
+    pub codes: Vec<String>,
+}
+
+/// The expected release decision.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReleaseExpect {
+    /// The label that decided (`originator` or `seal N`); absent when none could
+    /// (`release.no-label`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// The codes, ending with `release.permitted` or `release.denied`.
+    pub codes: Vec<String>,
 }
 
 /// How an implementation's process ends (spec/07-conformance.md §7.4): the first failing
@@ -149,6 +176,10 @@ pub enum ExitClass {
     Trust,
     /// The seal policy is not satisfied.
     SealPolicy,
+    /// A label of the envelope is not valid under its policy.
+    LabelInvalid,
+    /// The recipient may not receive the record.
+    ReleaseDenied,
 }
 
 impl ExitClass {
@@ -161,6 +192,8 @@ impl ExitClass {
             ExitClass::Payload => 11,
             ExitClass::SealPolicy => 12,
             ExitClass::Trust => 13,
+            ExitClass::LabelInvalid => 5,
+            ExitClass::ReleaseDenied => 6,
         }
     }
 
@@ -173,6 +206,8 @@ impl ExitClass {
             ExitClass::Payload,
             ExitClass::SealPolicy,
             ExitClass::Trust,
+            ExitClass::LabelInvalid,
+            ExitClass::ReleaseDenied,
         ]
         .into_iter()
         .find(|c| c.status() == status)
@@ -187,13 +222,16 @@ impl ExitClass {
             ExitClass::Payload => "payload",
             ExitClass::SealPolicy => "seal-policy",
             ExitClass::Trust => "trust",
+            ExitClass::LabelInvalid => "label-invalid",
+            ExitClass::ReleaseDenied => "release-denied",
         }
     }
 }
 
 impl Expected {
     /// The exit class that the expected codes imply: the first stage, in pipeline order
-    /// (decode, seals, payload, trust, seal policy), holding an error-severity code.
+    /// (decode, seals, payload, trust, seal policy, policy, release), holding an
+    /// error-severity code.
     pub fn implied_exit(&self) -> ExitClass {
         fn err<'a>(mut ids: impl Iterator<Item = &'a String>) -> bool {
             ids.any(|id| {
@@ -211,6 +249,10 @@ impl Expected {
             ExitClass::Trust
         } else if err(self.seal_policy.iter()) {
             ExitClass::SealPolicy
+        } else if err(self.policy.iter().flat_map(|l| &l.codes)) {
+            ExitClass::LabelInvalid
+        } else if err(self.release.iter().flat_map(|r| &r.codes)) {
+            ExitClass::ReleaseDenied
         } else {
             ExitClass::Valid
         }

@@ -34,9 +34,17 @@ fn every_vector_names_existing_files_and_known_codes() {
     let dir = root().join("test-vectors/envelopes");
     for v in &m.vector {
         assert!(dir.join(&v.inputs.envelope).is_file(), "{}", v.id);
-        for p in v.inputs.payload.iter().chain(&v.inputs.trust) {
+        let i = &v.inputs;
+        for p in i
+            .payload
+            .iter()
+            .chain(&i.trust)
+            .chain(&i.policies)
+            .chain(&i.clearance)
+        {
             assert!(dir.join(p).is_file(), "{}: {p}", v.id);
         }
+        assert!(i.clearance.is_none() || i.recipient.is_some(), "{}", v.id);
         let e = &v.expect;
         let all = e
             .envelope
@@ -44,7 +52,9 @@ fn every_vector_names_existing_files_and_known_codes() {
             .chain(&e.label)
             .chain(&e.payload)
             .chain(&e.seal_policy)
-            .chain(e.seals.iter().flat_map(|s| s.codes.iter().chain(&s.trust)));
+            .chain(e.seals.iter().flat_map(|s| s.codes.iter().chain(&s.trust)))
+            .chain(e.policy.iter().flat_map(|l| &l.codes))
+            .chain(e.release.iter().flat_map(|r| &r.codes));
         for code in all {
             assert!(
                 pouch_status::StatusCode::from_id(code).is_some(),

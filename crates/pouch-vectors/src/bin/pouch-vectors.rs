@@ -30,6 +30,9 @@ fn run() -> anyhow::Result<ExitCode> {
         Some("coverage") => {
             let c = pouch_vectors::coverage::compute(&root())?;
             println!("{}", c.summary());
+            for id in c.uncovered_must() {
+                println!("uncovered: {id}");
+            }
             Ok(if c.uncovered_must().is_empty() {
                 ExitCode::SUCCESS
             } else {

@@ -614,6 +614,21 @@ fn structure(fx: &Fixture) -> Result<Vec<Case>, Error> {
     }
     .encode();
     let sig9 = craft::sign(&es256, &p.body, &long, &p.payload)?;
-    out.push(mk("env-oversize-chain", "Nine certificates in x5chain", "An ES256 seal whose x5chain repeats the intermediate until it holds nine certificates, one more than the limit of 8.", &["POUCH-ENV-080", "POUCH-TRUST-002"], craft::assemble(&p.body, &p.payload, &[RawSeal::new(long, sig9)]), s::ENVELOPE_LIMIT_EXCEEDED));
+    // A chain over the limit is that seal's header fault, not the envelope's (POUCH-ENV-080):
+    // the seal is reported, no trust stage runs for it, and `all` is unsatisfied.
+    let mut c = Case::new(
+        "env-oversize-chain",
+        "Nine certificates in x5chain",
+        "An ES256 seal whose x5chain repeats the intermediate until it holds nine certificates, one more than the limit of 8. The envelope decodes; the seal's header is refused (`seal.header-malformed`, the detail naming the limit), so the seal is not valid and the seal policy `all` is unsatisfied.",
+        &["POUCH-ENV-080", "POUCH-TRUST-002"],
+    );
+    c.envelope = craft::assemble(&p.body, &p.payload, &[RawSeal::new(long, sig9)]);
+    // The CDDL bounds x5chain at 8 (`[2*8 bstr]`) inside the seal's protected header.
+    c.cddl = Some(Some("invalid"));
+    c.expect = report(
+        vec![seal_fault(s::SEAL_HEADER_MALFORMED)],
+        s::SEAL_POLICY_UNSATISFIED,
+    );
+    out.push(c);
     Ok(out)
 }

@@ -6,6 +6,7 @@
 
 mod broken;
 mod good;
+mod policy;
 mod trust;
 
 use pouch_crypto::Algorithm;
@@ -28,6 +29,10 @@ const ADAPTER_REQUIREMENTS: &[&str] = &[
 pub(crate) const BUNDLE: &str = "pki/bundle.toml";
 /// The same bundle without its CRLs.
 pub(crate) const BUNDLE_NO_CRLS: &str = "pki/bundle-no-crls.toml";
+/// The coalition demo SPIF (POUCH-DEMO), relative to the manifest.
+pub(crate) const COALITION_SPIF: &str = "policies/pouch-demo.spif.xml";
+/// Norway's demo SPIF (NOR-DEMO), relative to the manifest.
+pub(crate) const NATIONAL_SPIF: &str = "policies/nor-demo.spif.xml";
 
 /// One generated vector: its manifest entry and its files (paths relative to the manifest).
 pub(crate) struct Out {
@@ -54,6 +59,12 @@ pub(crate) struct Case {
     pub(crate) seal_policy: String,
     pub(crate) at: i64,
     pub(crate) expect: Expected,
+    /// The SPIFs given to the verifier (paths relative to the manifest).
+    pub(crate) policies: Vec<&'static str>,
+    /// The recipient of a release decision.
+    pub(crate) recipient: Option<&'static str>,
+    /// The recipient's clearance file, written as `ID/clearance.json`.
+    pub(crate) clearance: Option<String>,
     /// The CDDL's verdict when it is not the default (`valid` for an envelope that decodes,
     /// `invalid` for one refused at decoding); `None` when the CDDL cannot tell.
     pub(crate) cddl: Option<Option<&'static str>>,
@@ -81,6 +92,9 @@ impl Case {
             seal_policy: "all".into(),
             at: VERIFY_AT,
             expect: Expected::default(),
+            policies: Vec::new(),
+            recipient: None,
+            clearance: None,
             cddl: None,
         }
     }
@@ -102,12 +116,26 @@ impl Case {
         } else if self.seal_policy.starts_with("nations:") {
             features.push("seal-policy:nations".into());
         }
+        if !self.policies.is_empty() {
+            features.push("policy".into());
+        }
+        if self.recipient.is_some() {
+            features.push("release".into());
+        }
         let envelope = format!("{}/envelope.cbor", self.id);
         let mut files = vec![(envelope.clone(), self.envelope)];
         let payload = match self.record {
             Some(r) => {
                 let p = format!("{}/record.bin", self.id);
                 files.push((p.clone(), r));
+                Some(p)
+            }
+            None => None,
+        };
+        let clearance = match self.clearance {
+            Some(c) => {
+                let p = format!("{}/clearance.json", self.id);
+                files.push((p.clone(), c.into_bytes()));
                 Some(p)
             }
             None => None,
@@ -137,9 +165,9 @@ impl Case {
                     trust: self.trust.then(|| self.bundle.to_owned()),
                     seal_policy: self.seal_policy,
                     at: rfc3339(self.at)?,
-                    policies: Vec::new(),
-                    recipient: None,
-                    clearance: None,
+                    policies: self.policies.iter().map(|p| (*p).to_owned()).collect(),
+                    recipient: self.recipient.map(str::to_owned),
+                    clearance,
                 },
                 expect,
                 cddl,
@@ -205,6 +233,7 @@ pub(crate) fn refused(code: StatusCode) -> Expected {
 pub(crate) fn all(fx: &Fixture) -> Result<Vec<Out>, Error> {
     let mut cases = good::cases(fx)?;
     cases.extend(trust::cases(fx)?);
+    cases.extend(policy::cases(fx)?);
     cases.extend(broken::cases(fx)?);
     cases.into_iter().map(Case::finish).collect()
 }

@@ -1,0 +1,598 @@
+//! The policy and release stages (spec/05-policy.md §5.8) under the demo SPIFs: a label
+//! valid under its policy, each rule of §5.3 broken once, a policy not given, alternative
+//! labels, and release decisions with and without clearances.
+//!
+//! The expected codes follow from the labels as written and the demo SPIFs' text
+//! (`crates/pouch-policy/policies/`), read against the rules of §5.3 and §5.7: the label
+//! carries `RESTRICTED` with `CRYPTO`, and `CRYPTO` excludes `RESTRICTED`, so
+//! `policy.classification-excluded`.
+
+use pouch_crypto::Algorithm;
+use pouch_label::{Label, Limits as LabelLimits};
+use pouch_policy::{Limits as PolicyLimits, Policy};
+use pouch_status::{self as s, StatusCode};
+
+use super::{COALITION_SPIF, Case, NATIONAL_SPIF, ids, report, trusted, valid_with_trust};
+use crate::Error;
+use crate::craft::{self, SealOpts};
+use crate::fixture::{Fixture, NOW, time};
+use crate::manifest::{LabelExpect, ReleaseExpect, SealExpect};
+
+use super::good::RECORD;
+
+/// A label under `policy` with `classification` and these categories (JSON), created and
+/// reviewed like [`crate::fixture::label`], so that no advisory rule fires.
+fn demo_label(policy: &str, classification: &str, categories: &str) -> Result<Label, Error> {
+    let cats = if categories.is_empty() {
+        String::new()
+    } else {
+        format!(r#","categories":[{categories}]"#)
+    };
+    let json = format!(
+        r#"{{"confidentialityInformation":{{"policyIdentifier":"{policy}","classification":"{classification}"{cats}}},
+        "creationDateTime":"2026-11-28T09:15:00Z","reviewDateTime":"2036-11-28T00:00:00Z"}}"#
+    );
+    Label::from_json(json.as_bytes(), &LabelLimits::default())
+        .map_err(|e| Error::Generate(format!("label: {e}")))
+}
+
+fn rel(values: &str) -> String {
+    format!(r#"{{"tagName":"Releasable To","type":"PERMISSIVE","values":[{values}]}}"#)
+}
+
+fn sh(values: &str) -> String {
+    format!(r#"{{"tagName":"Special Handling","type":"RESTRICTIVE","values":[{values}]}}"#)
+}
+
+fn demo_policy(text: &[u8]) -> Result<Policy, Error> {
+    Policy::load(text, &PolicyLimits::default())
+        .map_err(|e| Error::Generate(format!("demo policy: {e}")))
+}
+
+/// A POUCH-DEMO label sealed by Norway (ES384), which the bundle authorises for it.
+fn sealed(fx: &Fixture, id: &str, label: &Label) -> Result<Vec<u8>, Error> {
+    let nor = fx.signer("NOR", Algorithm::Es384)?;
+    craft::embedded(id, label, RECORD, &SealOpts::originator(&nor, time(NOW)?))
+}
+
+/// `sealed`, then endorsed by `endorser` (ML-DSA-65) with `alternative`.
+fn endorsed(
+    fx: &Fixture,
+    id: &str,
+    label: &Label,
+    endorser: &str,
+    alternative: Label,
+) -> Result<Vec<u8>, Error> {
+    let env = sealed(fx, id, label)?;
+    let e = fx.signer(endorser, Algorithm::MlDsa65)?;
+    let mut opts = SealOpts::endorser(&e, time(NOW)?);
+    opts.alternative = Some(alternative);
+    craft::endorse(&env, &opts)
+}
+
+fn under(label: &str, policy: Option<&str>, codes: &[StatusCode]) -> LabelExpect {
+    LabelExpect {
+        label: label.into(),
+        policy: policy.map(str::to_owned),
+        codes: ids(codes),
+    }
+}
+
+fn originator(codes: &[StatusCode]) -> Vec<LabelExpect> {
+    vec![under("originator", Some("POUCH-DEMO"), codes)]
+}
+
+fn release(label: Option<&str>, codes: &[StatusCode]) -> Option<ReleaseExpect> {
+    Some(ReleaseExpect {
+        label: label.map(str::to_owned),
+        codes: ids(codes),
+    })
+}
+
+fn clearance(policy: &str, classes: &[&str], special: &[&str]) -> String {
+    let q = |v: &[&str]| {
+        v.iter()
+            .map(|x| format!("\"{x}\""))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let cats = if special.is_empty() {
+        String::new()
+    } else {
+        format!(
+            ",\n  \"categories\": [\n    {{\"tagName\": \"Special Handling\", \"type\": \"RESTRICTIVE\", \"values\": [{}]}}\n  ]",
+            q(special)
+        )
+    };
+    format!(
+        "{{\n  \"policy\": \"{policy}\",\n  \"classifications\": [{}]{cats}\n}}\n",
+        q(classes)
+    )
+}
+
+/// One label under POUCH-DEMO, sealed by Norway, checked under the coalition SPIF.
+struct LabelCase {
+    id: &'static str,
+    title: &'static str,
+    description: &'static str,
+    requirements: &'static [&'static str],
+    classification: &'static str,
+    categories: Vec<String>,
+    /// Whether the trust stage runs (a classification the policy lacks is one no nation is
+    /// authorised for, so the trust stage would fail first).
+    trust: bool,
+    codes: &'static [StatusCode],
+}
+
+fn label_cases() -> Vec<LabelCase> {
+    vec![
+        LabelCase {
+            id: "env-pol-label-valid",
+            title: "Label valid under its policy",
+            description: "Norway seals a POUCH-DEMO SECRET label releasable to COALITION and FIN with Special Handling CRYPTO. Every name is in the demo SPIF, no value excludes SECRET, no rule is broken: `policy.label-valid`.",
+            requirements: &[
+                "POUCH-POL-020",
+                "POUCH-POL-023",
+                "POUCH-POL-024",
+                "POUCH-POL-025",
+                "POUCH-POL-080",
+                "POUCH-POL-083",
+            ],
+            classification: "SECRET",
+            categories: vec![rel(r#""COALITION","FIN""#), sh(r#""CRYPTO""#)],
+            trust: true,
+            codes: &[s::POLICY_LABEL_VALID],
+        },
+        LabelCase {
+            id: "env-pol-classification-unknown",
+            title: "Classification the policy does not define",
+            description: "A POUCH-DEMO label classified TOP SECRET, which the demo SPIF lacks. No trust stage (no nation is authorised for a classification the policy lacks). The envelope is valid; the label is not: `policy.classification-unknown`.",
+            requirements: &["POUCH-POL-023", "POUCH-POL-080", "POUCH-POL-083"],
+            classification: "TOP SECRET",
+            categories: vec![rel(r#""FIN""#)],
+            trust: false,
+            codes: &[s::POLICY_CLASSIFICATION_UNKNOWN],
+        },
+        LabelCase {
+            id: "env-pol-category-unknown",
+            title: "Category naming no tag set",
+            description: "A POUCH-DEMO SECRET label with a category \"Caveats\", which is no tag set of the demo SPIF: `policy.category-unknown`.",
+            requirements: &["POUCH-POL-024"],
+            classification: "SECRET",
+            categories: vec![
+                rel(r#""FIN""#),
+                r#"{"tagName":"Caveats","type":"PERMISSIVE","values":["X"]}"#.into(),
+            ],
+            trust: true,
+            codes: &[s::POLICY_CATEGORY_UNKNOWN],
+        },
+        LabelCase {
+            id: "env-pol-category-type-mismatch",
+            title: "Category of the wrong type",
+            description: "Special Handling given as PERMISSIVE; its only tag is restrictive: `policy.category-type-mismatch` (its values are not looked up: no tag of that type holds them).",
+            requirements: &["POUCH-POL-024"],
+            classification: "SECRET",
+            categories: vec![
+                r#"{"tagName":"Special Handling","type":"PERMISSIVE","values":["CRYPTO"]}"#.into(),
+            ],
+            trust: true,
+            codes: &[s::POLICY_CATEGORY_TYPE_MISMATCH],
+        },
+        LabelCase {
+            id: "env-pol-category-value-unknown",
+            title: "Value the tag does not define",
+            description: "Releasable To FIN and XYZ; XYZ is no value of the tag: `policy.category-value-unknown`.",
+            requirements: &["POUCH-POL-025"],
+            classification: "SECRET",
+            categories: vec![rel(r#""FIN","XYZ""#)],
+            trust: true,
+            codes: &[s::POLICY_CATEGORY_VALUE_UNKNOWN],
+        },
+        LabelCase {
+            id: "env-pol-classification-excluded",
+            title: "Value excluding the label's classification",
+            description: "RESTRICTED with Special Handling CRYPTO; the SPIF's CRYPTO lists RESTRICTED as an excludedClass: `policy.classification-excluded`.",
+            requirements: &["POUCH-POL-026"],
+            classification: "RESTRICTED",
+            categories: vec![sh(r#""CRYPTO""#)],
+            trust: true,
+            codes: &[s::POLICY_CLASSIFICATION_EXCLUDED],
+        },
+        LabelCase {
+            id: "env-pol-category-excluded",
+            title: "Value excluding another value of the label",
+            description: "SECRET with Special Handling CRYPTO and NUCLEAR, releasable to SWE; NUCLEAR's excludedCategory is Releasable To lacv 752 (SWE): `policy.category-excluded`. NUCLEAR's required CRYPTO is there and two values respect maxSelection 2.",
+            requirements: &["POUCH-POL-027", "POUCH-POL-005"],
+            classification: "SECRET",
+            categories: vec![rel(r#""SWE""#), sh(r#""CRYPTO","NUCLEAR""#)],
+            trust: true,
+            codes: &[s::POLICY_CATEGORY_EXCLUDED],
+        },
+        LabelCase {
+            id: "env-pol-category-required",
+            title: "Required category missing",
+            description: "SECRET with Special Handling NUCLEAR alone, releasable to FIN; NUCLEAR requires one or more of Special Handling lacv 1 (CRYPTO): `policy.category-required`.",
+            requirements: &["POUCH-POL-028", "POUCH-POL-005"],
+            classification: "SECRET",
+            categories: vec![rel(r#""FIN""#), sh(r#""NUCLEAR""#)],
+            trust: true,
+            codes: &[s::POLICY_CATEGORY_REQUIRED],
+        },
+        LabelCase {
+            id: "env-pol-selection-limit",
+            title: "More values than the tag's maxSelection",
+            description: "Special Handling CRYPTO, PERSONNEL and LEGACY; the tag's maxSelection is 2: `policy.selection-limit`. LEGACY is obsolete: the warning `policy.obsolete` as well (every rule broken is reported, POUCH-POL-021).",
+            requirements: &["POUCH-POL-029", "POUCH-POL-021", "POUCH-POL-005"],
+            classification: "SECRET",
+            categories: vec![sh(r#""CRYPTO","PERSONNEL","LEGACY""#)],
+            trust: true,
+            codes: &[s::POLICY_SELECTION_LIMIT, s::POLICY_OBSOLETE],
+        },
+        LabelCase {
+            id: "env-pol-obsolete",
+            title: "Obsolete value: a warning, the label stays valid",
+            description: "Special Handling LEGACY, which the SPIF marks obsolete: the warning `policy.obsolete`, and since no rule is broken, `policy.label-valid`; the exit class is valid.",
+            requirements: &["POUCH-POL-030"],
+            classification: "SECRET",
+            categories: vec![sh(r#""LEGACY""#)],
+            trust: true,
+            codes: &[s::POLICY_OBSOLETE, s::POLICY_LABEL_VALID],
+        },
+        LabelCase {
+            id: "env-pol-not-in-force",
+            title: "Value no longer in force at the verification time",
+            description: "Special Handling EXERCISE, in force until 2020-12-31T23:59:59Z; the verification time is 2026-11-28T11:00:00Z: `policy.not-in-force`.",
+            requirements: &["POUCH-POL-031", "POUCH-POL-081", "POUCH-POL-005"],
+            classification: "SECRET",
+            categories: vec![sh(r#""EXERCISE""#)],
+            trust: true,
+            codes: &[s::POLICY_NOT_IN_FORCE],
+        },
+        LabelCase {
+            id: "env-pol-several-rules",
+            title: "Every rule broken is reported",
+            description: "RESTRICTED with Releasable To XYZ and Special Handling CRYPTO: XYZ is no value (`policy.category-value-unknown`) and CRYPTO excludes RESTRICTED (`policy.classification-excluded`); both are reported.",
+            requirements: &["POUCH-POL-021", "POUCH-POL-025", "POUCH-POL-026"],
+            classification: "RESTRICTED",
+            categories: vec![rel(r#""XYZ""#), sh(r#""CRYPTO""#)],
+            trust: true,
+            codes: &[
+                s::POLICY_CATEGORY_VALUE_UNKNOWN,
+                s::POLICY_CLASSIFICATION_EXCLUDED,
+            ],
+        },
+    ]
+}
+
+/// One release case: a POUCH-DEMO SECRET label, the coalition SPIF, a recipient.
+struct ReleaseCase {
+    id: &'static str,
+    title: &'static str,
+    description: &'static str,
+    requirements: &'static [&'static str],
+    categories: Vec<String>,
+    recipient: &'static str,
+    clearance: Option<String>,
+    codes: &'static [StatusCode],
+}
+
+fn release_cases() -> Vec<ReleaseCase> {
+    let crypto = || vec![rel(r#""FIN""#), sh(r#""CRYPTO""#)];
+    vec![
+        ReleaseCase {
+            id: "env-rel-permitted-direct",
+            title: "Release permitted: the recipient is named",
+            description: "SECRET releasable to FIN and SWE, recipient FIN: a permissive value names it, nothing is restrictive: `release.permitted`, under the originator label.",
+            requirements: &["POUCH-POL-060", "POUCH-POL-062", "POUCH-POL-082"],
+            categories: vec![rel(r#""FIN","SWE""#)],
+            recipient: "FIN",
+            clearance: None,
+            codes: &[s::RELEASE_PERMITTED],
+        },
+        ReleaseCase {
+            id: "env-rel-permitted-group",
+            title: "Release permitted through a group",
+            description: "SECRET releasable to COALITION, recipient DNK: the SPIF's nspif:memberships lists DNK in COALITION: `release.permitted`.",
+            requirements: &["POUCH-POL-062", "POUCH-POL-005"],
+            categories: vec![rel(r#""COALITION""#)],
+            recipient: "DNK",
+            clearance: None,
+            codes: &[s::RELEASE_PERMITTED],
+        },
+        ReleaseCase {
+            id: "env-rel-not-releasable-to",
+            title: "Release denied: not releasable to the recipient",
+            description: "SECRET releasable to FIN and SWE, recipient NLD, no clearance: no value names NLD or a group of it: `release.not-releasable-to`, `release.denied`.",
+            requirements: &["POUCH-POL-062"],
+            categories: vec![rel(r#""FIN","SWE""#)],
+            recipient: "NLD",
+            clearance: None,
+            codes: &[s::RELEASE_NOT_RELEASABLE_TO, s::RELEASE_DENIED],
+        },
+        ReleaseCase {
+            id: "env-rel-clearance-required",
+            title: "Release denied: restrictive value, no clearance",
+            description: "SECRET releasable to FIN with Special Handling CRYPTO, recipient FIN without a clearance: `release.clearance-required`, `release.denied`.",
+            requirements: &["POUCH-POL-063"],
+            categories: crypto(),
+            recipient: "FIN",
+            clearance: None,
+            codes: &[s::RELEASE_CLEARANCE_REQUIRED, s::RELEASE_DENIED],
+        },
+        ReleaseCase {
+            id: "env-rel-clearance-permitted",
+            title: "Release permitted with a sufficient clearance",
+            description: "As env-rel-clearance-required, with a POUCH-DEMO clearance for SECRET holding CRYPTO: `release.permitted`.",
+            requirements: &["POUCH-POL-065", "POUCH-POL-066"],
+            categories: crypto(),
+            recipient: "FIN",
+            clearance: Some(clearance("POUCH-DEMO", &["SECRET"], &["CRYPTO"])),
+            codes: &[s::RELEASE_PERMITTED],
+        },
+        ReleaseCase {
+            id: "env-rel-clearance-classification",
+            title: "Release denied: clearance too low",
+            description: "The clearance holds CONFIDENTIAL (hierarchy 3) and CRYPTO; the label is SECRET (hierarchy 4): `release.clearance-classification`, `release.denied`.",
+            requirements: &["POUCH-POL-065"],
+            categories: crypto(),
+            recipient: "FIN",
+            clearance: Some(clearance("POUCH-DEMO", &["CONFIDENTIAL"], &["CRYPTO"])),
+            codes: &[s::RELEASE_CLEARANCE_CLASSIFICATION, s::RELEASE_DENIED],
+        },
+        ReleaseCase {
+            id: "env-rel-clearance-category",
+            title: "Release denied: clearance lacks a restrictive value",
+            description: "The clearance holds SECRET and PERSONNEL; the label has CRYPTO: `release.clearance-category`, `release.denied`.",
+            requirements: &["POUCH-POL-066"],
+            categories: crypto(),
+            recipient: "FIN",
+            clearance: Some(clearance("POUCH-DEMO", &["SECRET"], &["PERSONNEL"])),
+            codes: &[s::RELEASE_CLEARANCE_CATEGORY, s::RELEASE_DENIED],
+        },
+        ReleaseCase {
+            id: "env-rel-clearance-policy-mismatch",
+            title: "Release denied: clearance under another policy",
+            description: "SECRET releasable to FIN, recipient FIN, with a clearance under NOR-DEMO (HEMMELIG): the clearance may not be used and its mismatch is a reason found: `release.clearance-policy-mismatch`, `release.denied`. The label has no restrictive value, so nothing else is asked of the clearance.",
+            requirements: &["POUCH-POL-064"],
+            categories: vec![rel(r#""FIN""#)],
+            recipient: "FIN",
+            clearance: Some(clearance("NOR-DEMO", &["HEMMELIG"], &[])),
+            codes: &[s::RELEASE_CLEARANCE_POLICY_MISMATCH, s::RELEASE_DENIED],
+        },
+    ]
+}
+
+pub(crate) fn cases(fx: &Fixture) -> Result<Vec<Case>, Error> {
+    let mut out = Vec::new();
+    let ok = || report(vec![trusted()], s::SEAL_POLICY_SATISFIED);
+    let untrusted_ok = || {
+        report(
+            vec![SealExpect {
+                codes: ids(&[s::SEAL_SIGNATURE_VALID]),
+                trust: Vec::new(),
+            }],
+            s::SEAL_POLICY_SATISFIED,
+        )
+    };
+
+    for lc in label_cases() {
+        let label = demo_label("POUCH-DEMO", lc.classification, &lc.categories.join(","))?;
+        let mut c = Case::new(lc.id, lc.title, lc.description, lc.requirements);
+        c.algorithms = vec![Algorithm::Es384];
+        c.envelope = sealed(fx, lc.id, &label)?;
+        c.trust = lc.trust;
+        c.policies = vec![COALITION_SPIF];
+        c.expect = if lc.trust { ok() } else { untrusted_ok() };
+        c.expect.policy = originator(lc.codes);
+        out.push(c);
+    }
+
+    // A label naming its policy by URI only: the text names nothing, the URI the OID.
+    let id = "env-pol-named-by-uri";
+    let label = demo_label(
+        r#"DEMO POLICY","policyIdentifierUri":"urn:oid:2.999.4774.1"#,
+        "SECRET",
+        &rel(r#""FIN""#),
+    )?;
+    let mut c = Case::new(
+        id,
+        "Label naming its policy by URI",
+        "PolicyIdentifier text \"DEMO POLICY\" (no policy's name) with URI urn:oid:2.999.4774.1, POUCH-DEMO's OID: the URI decides, the label is checked under POUCH-DEMO and is valid. No trust stage (the bundle authorises policies by name).",
+        &["POUCH-POL-020"],
+    );
+    c.algorithms = vec![Algorithm::Es384];
+    c.envelope = sealed(fx, id, &label)?;
+    c.trust = false;
+    c.policies = vec![COALITION_SPIF];
+    c.expect = untrusted_ok();
+    c.expect.policy = originator(&[s::POLICY_LABEL_VALID]);
+    out.push(c);
+
+    // The policy the label names is not given.
+    let id = "env-pol-unavailable";
+    let label = demo_label("POUCH-DEMO", "SECRET", &rel(r#""FIN""#))?;
+    let mut c = Case::new(
+        id,
+        "Label under a policy the verifier was not given",
+        "A POUCH-DEMO label checked by a verifier given only NOR-DEMO: the label is not checked, `policy.unavailable` (a warning: the exit class stays valid).",
+        &["POUCH-POL-080", "POUCH-POL-083"],
+    );
+    c.algorithms = vec![Algorithm::Es384];
+    c.envelope = sealed(fx, id, &label)?;
+    c.policies = vec![NATIONAL_SPIF];
+    c.expect = ok();
+    c.expect.policy = vec![under("originator", None, &[s::POLICY_UNAVAILABLE])];
+    out.push(c);
+
+    for rc in release_cases() {
+        let label = demo_label("POUCH-DEMO", "SECRET", &rc.categories.join(","))?;
+        let mut c = Case::new(rc.id, rc.title, rc.description, rc.requirements);
+        c.algorithms = vec![Algorithm::Es384];
+        c.envelope = sealed(fx, rc.id, &label)?;
+        c.policies = vec![COALITION_SPIF];
+        c.recipient = Some(rc.recipient);
+        c.clearance = rc.clearance;
+        c.expect = ok();
+        c.expect.policy = originator(&[s::POLICY_LABEL_VALID]);
+        c.expect.release = release(Some("originator"), rc.codes);
+        out.push(c);
+    }
+
+    // An invalid label is never released; its faults are the release's reasons too.
+    let id = "env-rel-label-invalid";
+    let label = demo_label(
+        "POUCH-DEMO",
+        "RESTRICTED",
+        &[rel(r#""FIN""#), sh(r#""CRYPTO""#)].join(","),
+    )?;
+    let mut c = Case::new(
+        id,
+        "Release denied: the label is invalid",
+        "RESTRICTED releasable to FIN with CRYPTO, which excludes RESTRICTED; recipient FIN. The policy stage reports `policy.classification-excluded`; the release gives that reason, `release.label-invalid` and `release.denied`. The exit class is label-invalid, the earlier stage.",
+        &["POUCH-POL-061"],
+    );
+    c.algorithms = vec![Algorithm::Es384];
+    c.envelope = sealed(fx, id, &label)?;
+    c.policies = vec![COALITION_SPIF];
+    c.recipient = Some("FIN");
+    c.expect = ok();
+    c.expect.policy = originator(&[s::POLICY_CLASSIFICATION_EXCLUDED]);
+    c.expect.release = release(
+        Some("originator"),
+        &[
+            s::POLICY_CLASSIFICATION_EXCLUDED,
+            s::RELEASE_LABEL_INVALID,
+            s::RELEASE_DENIED,
+        ],
+    );
+    out.push(c);
+
+    alternative_cases(fx, &mut out)?;
+    Ok(out)
+}
+
+/// Alternative labels: checked under their policy, and deciding a release only from a
+/// trusted, authorised seal.
+fn alternative_cases(fx: &Fixture, out: &mut Vec<Case>) -> Result<(), Error> {
+    let coalition = demo_policy(pouch_policy::demo::COALITION_SPIF)?;
+    let national = demo_policy(pouch_policy::demo::NATIONAL_SPIF)?;
+    let label = demo_label("POUCH-DEMO", "SECRET", &rel(r#""COALITION","FIN""#))?;
+    // Norway's own equivalent (HEMMELIG, Kan frigis til KOALISJON, FIN), derived by the
+    // SPIF's equivalences as a producer would.
+    let alt = coalition
+        .equivalent(&label, &national)
+        .map_err(|e| Error::Generate(format!("equivalent: {e}")))?;
+    let both = || report(vec![trusted(), trusted()], s::SEAL_POLICY_SATISFIED);
+
+    let id = "env-pol-alternative-valid";
+    let mut c = Case::new(
+        id,
+        "Alternative label valid under its policy",
+        "Norway seals a POUCH-DEMO SECRET label (ES384) and endorses it (ML-DSA-65) with its NOR-DEMO equivalent, HEMMELIG releasable to KOALISJON and FIN, derived by the SPIF's equivalences. Given both SPIFs, each label is checked under its own: both `policy.label-valid`, originator first, then seal 1.",
+        &["POUCH-POL-080", "POUCH-POL-053"],
+    );
+    c.algorithms = vec![Algorithm::Es384, Algorithm::MlDsa65];
+    c.envelope = endorsed(fx, id, &label, "NOR", alt.clone())?;
+    c.policies = vec![COALITION_SPIF, NATIONAL_SPIF];
+    c.expect = both();
+    c.expect.policy = vec![
+        under("originator", Some("POUCH-DEMO"), &[s::POLICY_LABEL_VALID]),
+        under("seal 1", Some("NOR-DEMO"), &[s::POLICY_LABEL_VALID]),
+    ];
+    out.push(c);
+
+    let id = "env-pol-alternative-invalid";
+    let bad = demo_label(
+        "NOR-DEMO",
+        "BEGRENSET",
+        r#"{"tagName":"Spesialbehandling","type":"RESTRICTIVE","values":["KRYPTO"]}"#,
+    )?;
+    let mut c = Case::new(
+        id,
+        "Alternative label invalid under its policy",
+        "As env-pol-alternative-valid, but Norway's alternative label is NOR-DEMO BEGRENSET with KRYPTO, which excludes BEGRENSET (Norway is authorised for BEGRENSET, so trust passes): the originator label is valid, seal 1's label `policy.classification-excluded`; exit label-invalid.",
+        &["POUCH-POL-080", "POUCH-POL-026"],
+    );
+    c.algorithms = vec![Algorithm::Es384, Algorithm::MlDsa65];
+    c.envelope = endorsed(fx, id, &label, "NOR", bad)?;
+    c.policies = vec![COALITION_SPIF, NATIONAL_SPIF];
+    c.expect = both();
+    c.expect.policy = vec![
+        under("originator", Some("POUCH-DEMO"), &[s::POLICY_LABEL_VALID]),
+        under(
+            "seal 1",
+            Some("NOR-DEMO"),
+            &[s::POLICY_CLASSIFICATION_EXCLUDED],
+        ),
+    ];
+    out.push(c);
+
+    // Release decided under the alternative label: only NOR-DEMO is given.
+    let national_only = |c: &mut Case| {
+        c.algorithms = vec![Algorithm::Es384, Algorithm::MlDsa65];
+        c.policies = vec![NATIONAL_SPIF];
+        c.recipient = Some("DNK");
+    };
+    let id = "env-rel-alternative-label";
+    let mut c = Case::new(
+        id,
+        "Release decided under a trusted seal's alternative label",
+        "The envelope of env-pol-alternative-valid, verified with only NOR-DEMO and recipient DNK. The originator label's policy is not given (`policy.unavailable`), so the release is decided under seal 1's NOR-DEMO label, whose seal is valid and whose signer (Norway) is trusted and authorised for NOR-DEMO HEMMELIG; KOALISJON lists DNK: `release.permitted`, label `seal 1`.",
+        &["POUCH-POL-082", "POUCH-POL-062"],
+    );
+    national_only(&mut c);
+    c.envelope = endorsed(fx, id, &label, "NOR", alt.clone())?;
+    c.expect = both();
+    c.expect.policy = vec![
+        under("originator", None, &[s::POLICY_UNAVAILABLE]),
+        under("seal 1", Some("NOR-DEMO"), &[s::POLICY_LABEL_VALID]),
+    ];
+    c.expect.release = release(Some("seal 1"), &[s::RELEASE_PERMITTED]);
+    out.push(c);
+
+    let id = "env-rel-no-label-without-trust";
+    let mut c = Case::new(
+        id,
+        "No label decides without a trust stage",
+        "As env-rel-alternative-label without a trust bundle: an alternative label is never relied on without a trust stage, and the originator label's policy is not given: `release.no-label`, `release.denied`. The alternative label is still checked under NOR-DEMO.",
+        &["POUCH-POL-082", "POUCH-POL-083"],
+    );
+    national_only(&mut c);
+    c.trust = false;
+    c.envelope = endorsed(fx, id, &label, "NOR", alt.clone())?;
+    let sig_only = || SealExpect {
+        codes: ids(&[s::SEAL_SIGNATURE_VALID]),
+        trust: Vec::new(),
+    };
+    c.expect = report(vec![sig_only(), sig_only()], s::SEAL_POLICY_SATISFIED);
+    c.expect.policy = vec![
+        under("originator", None, &[s::POLICY_UNAVAILABLE]),
+        under("seal 1", Some("NOR-DEMO"), &[s::POLICY_LABEL_VALID]),
+    ];
+    c.expect.release = release(None, &[s::RELEASE_NO_LABEL, s::RELEASE_DENIED]);
+    out.push(c);
+
+    let id = "env-rel-no-label-unauthorised";
+    let mut c = Case::new(
+        id,
+        "No label decides: the alternative label's nation is not authorised",
+        "Norway seals the POUCH-DEMO label; Denmark endorses with the NOR-DEMO equivalent, a policy the bundle does not authorise Denmark for (`trust.unauthorised-policy`, so the seal policy `all` is unsatisfied and the exit class is trust). Verified with only NOR-DEMO and recipient DNK: Denmark's label may not decide, the originator's policy is not given: `release.no-label`, `release.denied`. The policy and release stages change no code of the others.",
+        &["POUCH-POL-082", "POUCH-POL-083"],
+    );
+    national_only(&mut c);
+    c.envelope = endorsed(fx, id, &label, "DNK", alt)?;
+    c.expect = report(
+        vec![
+            trusted(),
+            valid_with_trust(&[s::TRUST_SIGNER_TRUSTED, s::TRUST_UNAUTHORISED_POLICY]),
+        ],
+        s::SEAL_POLICY_UNSATISFIED,
+    );
+    c.expect.policy = vec![
+        under("originator", None, &[s::POLICY_UNAVAILABLE]),
+        under("seal 1", Some("NOR-DEMO"), &[s::POLICY_LABEL_VALID]),
+    ];
+    c.expect.release = release(None, &[s::RELEASE_NO_LABEL, s::RELEASE_DENIED]);
+    out.push(c);
+    Ok(())
+}
