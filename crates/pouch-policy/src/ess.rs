@@ -225,6 +225,21 @@ impl Policy {
                 }),
             }
         }
+        // Categories in SPIF order (tag sets as the SPIF lists them, then their tags), not
+        // in the DER order of the ESS label, so that import after export gives the label back.
+        info.categories.sort_by_key(|c| {
+            self.tag_sets
+                .iter()
+                .position(|s| s.name == c.tag_name.as_str())
+                .map(|i| {
+                    let tag = self.tag_sets.get(i).and_then(|s| {
+                        s.tags
+                            .iter()
+                            .position(|t| t.tag_type.category_type() == c.category_type)
+                    });
+                    (i, tag)
+                })
+        });
         Ok(Label::new(info, created))
     }
 }

@@ -113,3 +113,28 @@ fn releases_follow_the_list_and_the_coalition_group() {
             .any(|s| s.code == pouch_status::RELEASE_CLEARANCE_REQUIRED)
     );
 }
+
+/// Regression: import returned categories in the ESS label's DER order, so importing the
+/// export of a label with two tag sets could give them back reversed (POUCH-POL-096).
+#[test]
+fn ess_import_after_export_gives_the_categories_back_in_spif_order() {
+    let (c, _) = policies();
+    let l = label(
+        r#"{"confidentialityInformation":{"policyIdentifier":"POUCH-DEMO","policyIdentifierUri":"urn:oid:2.999.4774.1",
+      "classification":"SECRET","categories":[{"tagName":"Releasable To","type":"PERMISSIVE",
+      "values":["DNK"]},{"tagName":"Special Handling","type":"RESTRICTIVE","values":["CRYPTO"]}]},
+      "creationDateTime":"2026-11-28T09:00:00Z"}"#,
+    );
+    let mut ess = c.to_ess(&l).unwrap();
+    for _ in 0..2 {
+        // Whatever order the ESS label lists its categories in (DER sorts them by their
+        // encodings), the import lists them in SPIF order.
+        ess.categories.reverse();
+        let back = c.from_ess(&ess, l.creation_date_time).unwrap();
+        assert_eq!(
+            back.confidentiality.categories,
+            l.confidentiality.categories
+        );
+        assert_eq!(back, l);
+    }
+}
