@@ -54,6 +54,18 @@ impl Envelope {
     /// Decodes an envelope strictly (spec/03-envelope.md §3.1, §3.9). A fault of the framing
     /// or of the body ends decoding; faults of single seals are kept with those seals.
     pub fn decode(bytes: &[u8], limits: &Limits) -> Result<Envelope, Fault> {
+        let (mut env, payload) = Self::decode_borrowing_payload(bytes, limits)?;
+        env.payload = payload.to_vec();
+        Ok(env)
+    }
+
+    /// As [`Envelope::decode`], except that the payload field is returned as a slice of
+    /// `bytes` and the envelope's own [`Envelope::payload`] is left empty: a verifier reads a
+    /// large embedded record where it lies instead of copying it.
+    pub(crate) fn decode_borrowing_payload<'b>(
+        bytes: &'b [u8],
+        limits: &Limits,
+    ) -> Result<(Envelope, &'b [u8]), Fault> {
         if bytes.len() > limits.max_envelope_bytes {
             return Err(Fault::new(
                 pouch_status::ENVELOPE_LIMIT_EXCEEDED,
@@ -80,8 +92,7 @@ impl Envelope {
         empty_unprotected(&mut r, "body").map_err(|(f, _)| f)?;
         let payload = r
             .bytes()
-            .map_err(|_| malformed("payload must be a byte string (nil is not used by Pouch)"))?
-            .to_vec();
+            .map_err(|_| malformed("payload must be a byte string (nil is not used by Pouch)"))?;
         if r.peek_kind() != Some(Kind::Array) {
             return Err(malformed("signatures must be an array"));
         }
@@ -139,12 +150,15 @@ impl Envelope {
                 header: decoded,
             });
         }
-        Ok(Envelope {
-            body_protected,
-            header,
+        Ok((
+            Envelope {
+                body_protected,
+                header,
+                payload: Vec::new(),
+                seals,
+            },
             payload,
-            seals,
-        })
+        ))
     }
 
     /// The envelope header, with the originator label.

@@ -155,24 +155,28 @@ impl<'p> Verifier<'p> {
     /// Verifies `bytes`; `detached` is the record when the payload is detached.
     pub fn verify(&self, bytes: &[u8], detached: Option<&mut dyn Read>) -> Report {
         let mut report = Report::default();
-        let env = match Envelope::decode(bytes, &self.limits) {
-            Ok(env) => env,
+        // The payload is read where it lies in `bytes`, not copied: an embedded record can
+        // be as large as the envelope limit.
+        let (env, payload) = match Envelope::decode_borrowing_payload(bytes, &self.limits) {
+            Ok(parts) => parts,
             Err(f) => {
                 report.envelope.push(Entry::with(f.code, f.detail));
                 return report;
             }
         };
-        self.verify_decoded(&env, detached, report)
+        self.verify_decoded(&env, payload, detached, report)
     }
 
     /// Verifies an envelope already decoded (e.g. by `inspect`).
     pub fn verify_envelope(&self, env: &Envelope, detached: Option<&mut dyn Read>) -> Report {
-        self.verify_decoded(env, detached, Report::default())
+        self.verify_decoded(env, env.payload(), detached, Report::default())
     }
 
+    /// `payload` is the envelope's payload field (the record, or its digest when detached).
     fn verify_decoded(
         &self,
         env: &Envelope,
+        payload: &[u8],
         detached: Option<&mut dyn Read>,
         mut report: Report,
     ) -> Report {
@@ -188,7 +192,7 @@ impl<'p> Verifier<'p> {
             report.payload.push(match detached {
                 None => Entry::new(codes::PAYLOAD_NOT_CHECKED),
                 Some(r) => match digest_reader(self.provider, *digest, r) {
-                    Ok(d) if d == env.payload() => Entry::new(codes::PAYLOAD_DIGEST_MATCH),
+                    Ok(d) if d == payload => Entry::new(codes::PAYLOAD_DIGEST_MATCH),
                     Ok(_) => Entry::with(
                         codes::PAYLOAD_DIGEST_MISMATCH,
                         format!("the record's {digest} differs from the sealed digest"),
@@ -200,7 +204,7 @@ impl<'p> Verifier<'p> {
         let mut valid: Vec<(Algorithm, Option<String>)> = Vec::new();
         let now = self.verification_time();
         for (index, seal) in env.seals().iter().enumerate() {
-            let (mut sr, ok) = self.seal(env, index, seal.header(), seal.signature());
+            let (mut sr, ok) = self.seal(env, payload, index, seal.header(), seal.signature());
             if let (Some(trust), Ok(h)) = (&self.trust, seal.header()) {
                 self.trust_stage(trust, env.label(), h, ok.is_some(), now, &mut sr);
             }
@@ -311,6 +315,7 @@ impl<'p> Verifier<'p> {
     fn seal(
         &self,
         env: &Envelope,
+        payload: &[u8],
         index: usize,
         header: Result<&SealHeader, &crate::Fault>,
         signature: &[u8],
@@ -379,9 +384,9 @@ impl<'p> Verifier<'p> {
             env.body_protected_bytes(),
             seal.protected_bytes(),
             &[],
-            env.payload().len(),
+            payload.len(),
         );
-        match scheme.verify_parts(spki, &[&head, env.payload()], signature) {
+        match scheme.verify_parts(spki, &[&head, payload], signature) {
             Ok(()) => {
                 sr.codes.push(Entry::new(codes::SEAL_SIGNATURE_VALID));
                 (sr, Some(alg))
