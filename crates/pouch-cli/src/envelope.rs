@@ -16,13 +16,13 @@ use pouch_label::{DateTime, Label};
 use crate::{EXIT_MALFORMED, EXIT_OK, read_input};
 
 /// Exit code: a seal's signature, algorithm or key failed.
-pub const EXIT_SIGNATURE: u8 = 10;
+pub const EXIT_SIGNATURE: u8 = pouch_envelope::EXIT_SIGNATURE;
 /// Exit code: the detached record does not match its sealed digest.
-pub const EXIT_PAYLOAD: u8 = 11;
+pub const EXIT_PAYLOAD: u8 = pouch_envelope::EXIT_PAYLOAD;
 /// Exit code: the valid seals do not satisfy the seal policy.
-pub const EXIT_SEAL_POLICY: u8 = 12;
+pub const EXIT_SEAL_POLICY: u8 = pouch_envelope::EXIT_SEAL_POLICY;
 /// Exit code: a signer is not trusted or not authorised (trust stage).
-pub const EXIT_UNTRUSTED: u8 = 13;
+pub const EXIT_UNTRUSTED: u8 = pouch_envelope::EXIT_UNTRUSTED;
 
 #[derive(Clone, Copy, Debug, Default, ValueEnum)]
 pub(crate) enum ProviderArg {
@@ -283,28 +283,10 @@ pub(crate) fn endorse(
     Ok(ExitCode::from(EXIT_OK))
 }
 
-/// The documented exit code of a report: the first failing stage in pipeline order.
+/// The documented exit code of a report: the first failing stage in pipeline order, by the
+/// rule every binding shares ([`Report::exit_class`]).
 pub(crate) fn exit_code(report: &Report) -> u8 {
-    fn err<'a>(mut entries: impl Iterator<Item = &'a pouch_envelope::Entry>) -> bool {
-        entries.any(|e| e.code.severity() == pouch_status::Severity::Error)
-    }
-    if err(report.envelope.iter()) {
-        EXIT_MALFORMED
-    } else if err(report.seals.iter().flat_map(|s| &s.codes)) {
-        EXIT_SIGNATURE
-    } else if err(report.payload.iter()) {
-        EXIT_PAYLOAD
-    } else if err(report.seals.iter().flat_map(|s| &s.trust)) {
-        EXIT_UNTRUSTED
-    } else if err(report.seal_policy.iter()) {
-        EXIT_SEAL_POLICY
-    } else if err(report.policy.iter().flat_map(|l| &l.codes)) {
-        crate::EXIT_LABEL_INVALID
-    } else if report.releasable() == Some(false) {
-        crate::EXIT_RELEASE_DENIED
-    } else {
-        EXIT_OK
-    }
+    report.exit_class()
 }
 
 /// Parses `all`, `hybrid`, or `nations:T:NO,SE,FI`.

@@ -89,6 +89,38 @@ fn read_limited(path: &Path) -> Result<Vec<u8>, String> {
 
 /// Parses bundle text; `file` names it in errors and `base` resolves relative paths.
 pub fn parse_bundle(text: &str, file: &Path, base: &Path) -> Result<TrustBundle, BundleError> {
+    parse(text, file, &mut |item| {
+        let path = base.join(item);
+        let bytes = read_limited(&path);
+        (path, bytes)
+    })
+}
+
+/// Parses bundle text without a filesystem: `resolve` gives the bytes of each file the
+/// bundle names (a path relative to the bundle, as written in it), or why it cannot. For
+/// hosts without files (WebAssembly) and for bundles held in memory. `file_name` names the
+/// bundle in errors; a file `resolve` returns is held to the same size limit as on disk.
+pub fn parse_bundle_with(
+    text: &str,
+    file_name: &str,
+    mut resolve: impl FnMut(&str) -> Result<Vec<u8>, String>,
+) -> Result<TrustBundle, BundleError> {
+    parse(text, Path::new(file_name), &mut |item| {
+        let bytes = resolve(item).and_then(|b| {
+            if b.len() as u64 > MAX_FILE_BYTES {
+                Err(format!("larger than {MAX_FILE_BYTES} bytes"))
+            } else {
+                Ok(b)
+            }
+        });
+        (PathBuf::from(item), bytes)
+    })
+}
+
+/// Gives the bytes of a file the bundle names, with the path to name it by in errors.
+type Resolver<'r> = dyn FnMut(&str) -> (PathBuf, Result<Vec<u8>, String>) + 'r;
+
+fn parse(text: &str, file: &Path, resolve: &mut Resolver<'_>) -> Result<TrustBundle, BundleError> {
     let err = |entry: &str, reason: String| BundleError {
         file: file.to_path_buf(),
         entry: entry.to_owned(),
@@ -133,12 +165,12 @@ pub fn parse_bundle(text: &str, file: &Path, base: &Path) -> Result<TrustBundle,
         if n.anchors.is_empty() {
             return Err(err(&entry, "no trust anchor".into()));
         }
-        let load =
+        let mut load =
             |what: &str, items: &[String], label: &str| -> Result<Vec<Vec<u8>>, BundleError> {
                 let mut out = Vec::new();
                 for (i, item) in items.iter().enumerate() {
                     let e = format!("{entry}, {what}[{i}]");
-                    out.extend(load_item(item, label, base).map_err(|(f, reason)| {
+                    out.extend(load_item(item, label, resolve).map_err(|(f, reason)| {
                         BundleError {
                             file: f.unwrap_or_else(|| file.to_path_buf()),
                             entry: e.clone(),
@@ -184,13 +216,13 @@ pub fn parse_bundle(text: &str, file: &Path, base: &Path) -> Result<TrustBundle,
 fn load_item(
     item: &str,
     label: &str,
-    base: &Path,
+    resolve: &mut Resolver<'_>,
 ) -> Result<Vec<Vec<u8>>, (Option<PathBuf>, String)> {
     if item.trim_start().starts_with("-----BEGIN") {
         return pem(item.as_bytes(), label).map_err(|e| (None, e));
     }
-    let path = base.join(item);
-    let bytes = read_limited(&path).map_err(|e| (Some(path.clone()), e))?;
+    let (path, bytes) = resolve(item);
+    let bytes = bytes.map_err(|e| (Some(path.clone()), e))?;
     if bytes.starts_with(b"-----BEGIN") {
         pem(&bytes, label).map_err(|e| (Some(path), e))
     } else if bytes.first() == Some(&0x30) {

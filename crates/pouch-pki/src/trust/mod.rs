@@ -5,7 +5,7 @@ mod bundle;
 mod crl;
 mod validate;
 
-pub use bundle::{BUNDLE_FORMAT, BundleError, load_bundle, parse_bundle};
+pub use bundle::{BUNDLE_FORMAT, BundleError, load_bundle, parse_bundle, parse_bundle_with};
 pub use crl::build_crl;
 pub use validate::{
     CACHE_CAPACITY, CLOCK_SKEW_SECONDS, ChainValidator, ChainVerdict, LeafProfile, MAX_CHAIN_LEN,

@@ -1,0 +1,115 @@
+//! The one error type of the API, and its stable classes.
+
+use core::fmt;
+
+/// The stable error classes of [`ApiError::code`] that are not registry status codes. A
+/// registry code always contains a dot (`label.malformed`); a class never does.
+pub mod class {
+    /// An argument is not one the function accepts (a provider, form, role, time, seal
+    /// policy or digest name, or an empty required value).
+    pub const ARGUMENT: &str = "argument";
+    /// The private key is not PKCS#8 (PEM or DER) of an algorithm the provider implements.
+    pub const KEY: &str = "key";
+    /// The certificate chain is not PEM certificates (leaf first) or one DER certificate.
+    pub const CERTIFICATE: &str = "certificate";
+    /// The trust bundle does not load (its text, a file it names, or a certificate or CRL
+    /// in it).
+    pub const TRUST_BUNDLE: &str = "trust-bundle";
+    /// The security policy (SPIF) does not load.
+    pub const SPIF: &str = "spif";
+    /// The clearance (JSON) does not load.
+    pub const CLEARANCE: &str = "clearance";
+    /// The label cannot be rendered, or is not resolved, under the policy given.
+    pub const LABEL_POLICY: &str = "label-policy";
+    /// The crypto backend failed (e.g. no randomness), or reading a record failed.
+    pub const CRYPTO: &str = "crypto";
+    /// A panic was caught at a binding's boundary: a bug, never an input's fault.
+    pub const INTERNAL: &str = "internal";
+}
+
+/// Why a call failed: a registry status-code id (`label.malformed`, `envelope.malformed`,
+/// `seal.signature-invalid`...) or one of the stable [`class`]es, and a sentence for people.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApiError {
+    /// The status-code id or error class; stable across releases and bindings.
+    pub code: &'static str,
+    /// What was wrong, and where.
+    pub message: String,
+}
+
+impl ApiError {
+    /// An error of `code` with `message`.
+    pub fn new(code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub(crate) fn argument(message: impl Into<String>) -> Self {
+        Self::new(class::ARGUMENT, message)
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.code, self.message)
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+impl From<pouch_label::Error> for ApiError {
+    fn from(e: pouch_label::Error) -> Self {
+        Self::new(pouch_status::LABEL_MALFORMED.id(), e.to_string())
+    }
+}
+
+impl From<pouch_envelope::Fault> for ApiError {
+    fn from(f: pouch_envelope::Fault) -> Self {
+        Self::new(f.code.id(), f.detail)
+    }
+}
+
+impl From<pouch_policy::Error> for ApiError {
+    fn from(e: pouch_policy::Error) -> Self {
+        Self::new(class::SPIF, e.to_string())
+    }
+}
+
+impl From<pouch_policy::ClearanceError> for ApiError {
+    fn from(e: pouch_policy::ClearanceError) -> Self {
+        Self::new(class::CLEARANCE, e.to_string())
+    }
+}
+
+impl From<pouch_policy::LabelError> for ApiError {
+    fn from(e: pouch_policy::LabelError) -> Self {
+        Self::new(class::LABEL_POLICY, e.to_string())
+    }
+}
+
+impl From<pouch_pki::trust::BundleError> for ApiError {
+    fn from(e: pouch_pki::trust::BundleError) -> Self {
+        Self::new(class::TRUST_BUNDLE, e.to_string())
+    }
+}
+
+impl From<pouch_pki::trust::TrustError> for ApiError {
+    fn from(e: pouch_pki::trust::TrustError) -> Self {
+        Self::new(class::TRUST_BUNDLE, e.to_string())
+    }
+}
+
+impl From<pouch_envelope::Error> for ApiError {
+    fn from(e: pouch_envelope::Error) -> Self {
+        match e {
+            pouch_envelope::Error::Malformed(f) => f.into(),
+            pouch_envelope::Error::NoCertificate => Self::new(class::CERTIFICATE, e.to_string()),
+            pouch_envelope::Error::TooManySeals(_) => {
+                Self::new(pouch_status::ENVELOPE_LIMIT_EXCEEDED.id(), e.to_string())
+            }
+            other => Self::new(class::CRYPTO, other.to_string()),
+        }
+    }
+}

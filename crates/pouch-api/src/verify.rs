@@ -1,0 +1,223 @@
+//! [`VerifyContext`]: everything a verification needs, owned, with the borrowing
+//! [`Verifier`] built once and kept beside its owner.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use pouch_crypto::CryptoProvider;
+use pouch_envelope::{Report, SealPolicy, Trust, Verifier};
+use pouch_pki::trust::{ChainValidator, TrustBundle};
+use pouch_policy::{Clearance, Recipient};
+use self_cell::self_cell;
+
+use crate::{ApiError, Policy, provider};
+
+type Validator<'a> = ChainValidator<'a>;
+
+self_cell!(
+    /// A trust bundle and the chain validator over it (anchors and CRLs parsed once, chain
+    /// verdicts cached).
+    struct TrustCell {
+        owner: TrustBundle,
+        #[covariant]
+        dependent: Validator,
+    }
+);
+
+/// The owned settings of a context; the cell's verifier borrows them.
+#[derive(Clone)]
+struct Settings {
+    provider: &'static CryptoProvider,
+    trust: Option<Arc<TrustCell>>,
+    seal_policy: SealPolicy,
+    at: Option<i64>,
+    policies: Vec<Policy>,
+    recipient: Option<Recipient>,
+}
+
+type BorrowedVerifier<'a> = Verifier<'a>;
+
+self_cell!(
+    struct VerifierCell {
+        owner: Settings,
+        #[covariant]
+        dependent: BorrowedVerifier,
+    }
+);
+
+fn build(s: &Settings) -> Verifier<'_> {
+    let mut v = Verifier::new(s.provider);
+    v.policy = s.seal_policy.clone();
+    v.at = s.at;
+    v.policies = s.policies.iter().map(Policy::inner).collect();
+    v.recipient = s.recipient.clone();
+    v.trust = s.trust.as_deref().map(|t| Trust {
+        bundle: t.borrow_owner(),
+        validator: t.borrow_dependent(),
+    });
+    v
+}
+
+/// What a verification needs, owned and lifetime-free: the crypto provider, the trust
+/// bundle, the seal policy, the verification time, security policies, and the recipient
+/// with a clearance. Each setter replaces one setting; [`VerifyContext::verify`] may then be
+/// called any number of times, from any thread, and reuses the chain validator's and
+/// verifier's caches across calls.
+pub struct VerifyContext {
+    cell: VerifierCell,
+}
+
+impl core::fmt::Debug for VerifyContext {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let s = self.cell.borrow_owner();
+        f.debug_struct("VerifyContext")
+            .field("provider", &s.provider.name)
+            .field("trust", &s.trust.is_some())
+            .field("seal_policy", &s.seal_policy)
+            .field("at", &s.at)
+            .field("policies", &s.policies.len())
+            .field("recipient", &s.recipient.as_ref().map(|r| &r.code))
+            .finish()
+    }
+}
+
+impl VerifyContext {
+    /// A context with the named provider (`aws-lc` or `rustcrypto`; `None` is the default
+    /// provider, see [`crate::default_provider_name`]), no trust bundle, the seal policy
+    /// `all`, the system clock, no security policy and no recipient.
+    pub fn new(provider_name: Option<&str>) -> Result<Self, ApiError> {
+        let settings = Settings {
+            provider: provider(provider_name)?,
+            trust: None,
+            seal_policy: SealPolicy::AllValid,
+            at: None,
+            policies: Vec::new(),
+            recipient: None,
+        };
+        Ok(Self {
+            cell: VerifierCell::new(settings, build),
+        })
+    }
+
+    fn update(&mut self, change: impl FnOnce(&mut Settings)) {
+        let mut settings = self.cell.borrow_owner().clone();
+        change(&mut settings);
+        self.cell = VerifierCell::new(settings, build);
+    }
+
+    /// Sets the trust bundle: its TOML text, and the bytes of each file it names (PEM or
+    /// DER, by the path written in the bundle). Nothing is read from a filesystem.
+    pub fn set_trust(
+        &mut self,
+        bundle_toml: &str,
+        files: &HashMap<String, Vec<u8>>,
+    ) -> Result<(), ApiError> {
+        let bundle = pouch_pki::trust::parse_bundle_with(bundle_toml, "bundle.toml", |name| {
+            files
+                .get(name)
+                .cloned()
+                .ok_or_else(|| format!("the bundle names {name}, which was not given"))
+        })?;
+        let provider = self.cell.borrow_owner().provider;
+        let cell = TrustCell::try_new(bundle, |b| ChainValidator::new(provider, b))?;
+        self.update(|s| s.trust = Some(Arc::new(cell)));
+        Ok(())
+    }
+
+    /// Removes the trust bundle: the trust stage no longer runs.
+    pub fn clear_trust(&mut self) {
+        self.update(|s| s.trust = None);
+    }
+
+    /// Sets the seal policy: `all`, `hybrid` or `nations:T:A,B,...`.
+    pub fn set_seal_policy(&mut self, policy: &str) -> Result<(), ApiError> {
+        let p = parse_seal_policy(policy)?;
+        self.update(|s| s.seal_policy = p);
+        Ok(())
+    }
+
+    /// Sets the verification time (RFC 3339, e.g. `2026-11-28T11:00:00Z`); `None` is the
+    /// system clock at each call. WebAssembly hosts without a clock must set it.
+    pub fn set_at(&mut self, at: Option<&str>) -> Result<(), ApiError> {
+        let at = at.map(crate::parse_time).transpose()?;
+        self.update(|s| s.at = at.map(|t| t.unix_seconds()));
+        Ok(())
+    }
+
+    /// Adds a security policy: the policy stage then runs for every label of the envelope.
+    pub fn add_policy(&mut self, policy: &Policy) {
+        let p = policy.clone();
+        self.update(|s| s.policies.push(p));
+    }
+
+    /// Sets the recipient (nation or organisation code) and, optionally, its clearance
+    /// (JSON, spec/05-policy.md §5.7.1): the release stage then runs. `None` removes it.
+    pub fn set_recipient(
+        &mut self,
+        recipient: Option<&str>,
+        clearance_json: Option<&[u8]>,
+    ) -> Result<(), ApiError> {
+        let r = match recipient {
+            None if clearance_json.is_some() => {
+                return Err(ApiError::argument("a clearance needs a recipient"));
+            }
+            None => None,
+            Some(code) if code.trim().is_empty() => {
+                return Err(ApiError::argument("the recipient code is empty"));
+            }
+            Some(code) => {
+                let mut r = Recipient::new(code);
+                if let Some(c) = clearance_json {
+                    r.clearance = Some(Clearance::from_json(c)?);
+                }
+                Some(r)
+            }
+        };
+        self.update(|s| s.recipient = r);
+        Ok(())
+    }
+
+    /// The provider's name (`aws-lc-rs` or `RustCrypto`).
+    pub fn provider_name(&self) -> &'static str {
+        self.cell.borrow_owner().provider.name
+    }
+
+    /// Verifies `envelope`; `detached` is the record when the payload is detached (without
+    /// it, the payload is not checked). Never fails: everything found is in the report.
+    pub fn verify(&self, envelope: &[u8], detached: Option<&[u8]>) -> Report {
+        let v = self.cell.borrow_dependent();
+        match detached {
+            Some(mut record) => v.verify(envelope, Some(&mut record)),
+            None => v.verify(envelope, None),
+        }
+    }
+}
+
+/// Parses `all`, `hybrid`, or `nations:T:A,B,...`.
+pub fn parse_seal_policy(s: &str) -> Result<SealPolicy, ApiError> {
+    let bad = || {
+        ApiError::argument(format!(
+            "seal policy {s:?}: expected all, hybrid or nations:T:A,B"
+        ))
+    };
+    match s {
+        "all" => Ok(SealPolicy::AllValid),
+        "hybrid" => Ok(SealPolicy::Hybrid),
+        _ => {
+            let (t, list) = s
+                .strip_prefix("nations:")
+                .and_then(|r| r.split_once(':'))
+                .ok_or_else(bad)?;
+            let threshold = t.parse().map_err(|_| bad())?;
+            let nations: Vec<String> = list
+                .split(',')
+                .map(|n| n.trim().to_owned())
+                .filter(|n| !n.is_empty())
+                .collect();
+            if nations.is_empty() {
+                return Err(bad());
+            }
+            Ok(SealPolicy::Nations { threshold, nations })
+        }
+    }
+}

@@ -1,0 +1,103 @@
+//! The whole envelope vector suite through `VerifyContext`, with each provider: the exit
+//! class must be the one the manifest expects (spec/07-conformance.md §7.4), and the
+//! number of seals the manifest's. Vectors listed in the reference adapter's exceptions
+//! must still diverge, so the list cannot go stale.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::{files_under, vectors};
+
+/// The status of each class, from the table of spec/07-conformance.md §7.4.
+fn class_status(class: &str) -> u8 {
+    match class {
+        "valid" => 0,
+        "malformed" => 3,
+        "seal" => 10,
+        "payload" => 11,
+        "seal-policy" => 12,
+        "trust" => 13,
+        other => panic!("unknown exit class {other}"),
+    }
+}
+
+fn run(provider: &str) {
+    let dir = vectors().join("envelopes");
+    let manifest: toml::Table =
+        toml::from_str(&std::fs::read_to_string(dir.join("manifest.toml")).unwrap()).unwrap();
+    let exceptions: toml::Table = toml::from_str(
+        &std::fs::read_to_string(
+            vectors().join("../conformance/exceptions/reference-adapter.toml"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let known: BTreeSet<&str> = exceptions["exception"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["id"].as_str().unwrap())
+        .collect();
+    let files = files_under(&dir.join("pki"));
+    let features = pouch_api::adapter_features(Some(provider)).unwrap();
+    let (mut passed, mut skipped, mut diverged) = (0, 0, 0);
+    for v in manifest["vector"].as_array().unwrap() {
+        let id = v["id"].as_str().unwrap();
+        let needs = v["features"].as_array().unwrap();
+        if !needs
+            .iter()
+            .all(|f| features.iter().any(|c| c == f.as_str().unwrap()))
+        {
+            skipped += 1;
+            continue;
+        }
+        let inputs = &v["inputs"];
+        let mut ctx = pouch_api::VerifyContext::new(Some(provider)).unwrap();
+        if let Some(t) = inputs.get("trust") {
+            let text = std::fs::read_to_string(dir.join(t.as_str().unwrap())).unwrap();
+            ctx.set_trust(&text, &files).unwrap();
+        }
+        ctx.set_seal_policy(inputs["seal-policy"].as_str().unwrap())
+            .unwrap();
+        ctx.set_at(Some(inputs["at"].as_str().unwrap())).unwrap();
+        let envelope = std::fs::read(dir.join(inputs["envelope"].as_str().unwrap())).unwrap();
+        let payload = inputs
+            .get("payload")
+            .map(|p| std::fs::read(dir.join(p.as_str().unwrap())).unwrap());
+        let report = ctx.verify(&envelope, payload.as_deref());
+        let expect = &v["expect"];
+        let want_exit = class_status(expect["exit"].as_str().unwrap());
+        let want_seals = expect
+            .get("seals")
+            .map_or(0, |s| s.as_array().unwrap().len());
+        let ok = pouch_api::exit_class(&report) == want_exit && report.seals.len() == want_seals;
+        if known.contains(id) {
+            assert!(!ok, "{id} is listed as a known divergence but passes");
+            diverged += 1;
+        } else {
+            assert!(
+                ok,
+                "{id} ({provider}): exit {} (want {want_exit}), {} seals (want {want_seals}): {}",
+                pouch_api::exit_class(&report),
+                report.seals.len(),
+                pouch_api::report_json(&report)
+            );
+            passed += 1;
+        }
+    }
+    eprintln!("{provider}: {passed} passed, {diverged} known divergences, {skipped} skipped");
+    assert!(passed >= 50, "only {passed} vectors ran");
+}
+
+#[cfg(feature = "awslc")]
+#[test]
+fn every_vector_with_aws_lc() {
+    run("aws-lc");
+}
+
+#[test]
+fn every_vector_with_rustcrypto() {
+    run("rustcrypto");
+}
