@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-CBINDGEN_VERSION=0.29.2
+CBINDGEN_VERSION=0.29.4
 if ! command -v cbindgen >/dev/null 2>&1 || ! cbindgen --version | grep -q "$CBINDGEN_VERSION"; then
     echo "== installing cbindgen $CBINDGEN_VERSION"
     cargo install cbindgen --locked --version "$CBINDGEN_VERSION"
@@ -54,9 +54,11 @@ echo "== the vector suite through the C adapter (aws-lc, then rustcrypto)"
 cargo build -q -p pouch-vectors --bin pouch-vectors
 adapter="$(pwd)/$out/adapter"
 for provider in aws-lc rustcrypto; do
+    out_dir=target/conformance-c
+    [ "$provider" = aws-lc ] || out_dir="target/conformance-c-$provider"
     POUCH_ADAPTER_PROVIDER="$provider" ./target/debug/pouch-vectors conform \
         --adapter "$adapter" \
         --exceptions conformance/exceptions/reference-adapter.toml \
-        --out "target/conformance-c-$provider"
+        --out "$out_dir"
 done
 echo "== C binding: all checks passed"
