@@ -118,6 +118,17 @@ impl VerifyContext {
                 .cloned()
                 .ok_or_else(|| format!("the bundle names {name}, which was not given"))
         })?;
+        self.set_bundle(bundle)
+    }
+
+    /// Sets the trust bundle from a file, reading the files it names relative to it (for
+    /// native hosts; [`VerifyContext::set_trust`] needs no filesystem).
+    pub fn set_trust_file(&mut self, path: &std::path::Path) -> Result<(), ApiError> {
+        let bundle = pouch_pki::trust::load_bundle(path)?;
+        self.set_bundle(bundle)
+    }
+
+    fn set_bundle(&mut self, bundle: TrustBundle) -> Result<(), ApiError> {
         let provider = self.cell.borrow_owner().provider;
         let cell = TrustCell::try_new(bundle, |b| ChainValidator::new(provider, b))?;
         self.update(|s| s.trust = Some(Arc::new(cell)));

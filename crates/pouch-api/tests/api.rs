@@ -96,6 +96,13 @@ fn without_a_bundle_no_trust_stage_runs_and_an_untrusting_bundle_fails_trust() {
     assert!(!r.seals[0].signer_trusted());
     ctx.clear_trust();
     assert_eq!(pouch_api::exit_class(&ctx.verify(&env, None)), 0);
+    let dir = common::vectors().join("envelopes/pki");
+    ctx.set_trust_file(&dir.join("bundle.toml")).unwrap();
+    assert!(ctx.verify(&env, None).signers_trusted());
+    let e = ctx
+        .set_trust_file(&dir.join("no-such-bundle.toml"))
+        .unwrap_err();
+    assert_eq!(e.code, class::TRUST_BUNDLE);
 }
 
 #[test]

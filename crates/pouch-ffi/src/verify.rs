@@ -1,0 +1,364 @@
+//! Verification: the context, the report and its accessors, and policy handles.
+
+use std::collections::HashMap;
+use std::ffi::c_char;
+
+use pouch_api::{ApiError, Report, VerifyContext, class};
+
+use crate::{bytes, guard, null, opt_bytes, opt_str, pouch_status, put, put_string, req_str};
+
+/// What a verification needs (provider, trust bundle, seal policy, time, policies,
+/// recipient). Opaque; made by [`pouch_verify_context_new`].
+pub struct PouchVerifyContext(VerifyContext);
+
+/// The outcome of one verification. Opaque; made by [`pouch_verify`].
+pub struct PouchReport(Report);
+
+/// A loaded security policy (SPIF). Opaque; made by `pouch_policy_load`.
+pub struct PouchPolicy(pub(crate) pouch_api::Policy);
+
+/// Borrows a handle.
+///
+/// # Safety
+/// `p` must be null (an error) or a live handle of this library.
+pub(crate) unsafe fn handle<'a, T>(p: *const T, what: &str) -> Result<&'a T, ApiError> {
+    // SAFETY: the caller passes null or a live handle made by `Box::into_raw`.
+    unsafe { p.as_ref() }.ok_or_else(|| null(what))
+}
+
+/// Borrows a handle mutably.
+///
+/// # Safety
+/// As [`handle`], and no other reference to it may be in use.
+unsafe fn handle_mut<'a, T>(p: *mut T, what: &str) -> Result<&'a mut T, ApiError> {
+    // SAFETY: the caller passes null or a live, unshared handle.
+    unsafe { p.as_mut() }.ok_or_else(|| null(what))
+}
+
+/// Makes a context with `provider` (`"aws-lc"`, `"rustcrypto"`, or null for the default):
+/// no trust bundle, seal policy `all`, the system clock, no policy, no recipient.
+///
+/// # Safety
+/// `provider` is null or a NUL-terminated string; `out` is writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pouch_verify_context_new(
+    provider: *const c_char,
+    out: *mut *mut PouchVerifyContext,
+) -> pouch_status {
+    guard(|| {
+        // SAFETY: per this function's contract.
+        let name = unsafe { opt_str(provider, "provider") }?;
+        let ctx = Box::new(PouchVerifyContext(VerifyContext::new(name)?));
+        let raw = Box::into_raw(ctx);
+        // SAFETY: per this function's contract; on failure the box is taken back.
+        unsafe { put(out, raw, "out") }.inspect_err(|_| {
+            // SAFETY: `raw` was made just above and not handed out.
+            drop(unsafe { Box::from_raw(raw) });
+        })
+    })
+}
+
+/// Frees a context. Null is ignored.
+///
+/// # Safety
+/// `ctx` is null or a context of this library, not yet freed.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pouch_verify_context_free(ctx: *mut PouchVerifyContext) {
+    if !ctx.is_null() {
+        // SAFETY: made by `Box::into_raw` in `pouch_verify_context_new`.
+        drop(unsafe { Box::from_raw(ctx) });
+    }
+}
+
+/// Sets the trust bundle: its TOML text, and `n_files` files it names, each a
+/// NUL-terminated name as written in the bundle (`NOR/root.pem`) with its bytes. Nothing
+/// is read from the filesystem.
+///
+/// # Safety
+/// `ctx` is a live context; `toml` has `toml_len` bytes; `names`, `files` and `file_lens`
+/// each have `n_files` entries (or are null when `n_files` is 0).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pouch_verify_context_set_trust(
+    ctx: *mut PouchVerifyContext,
+    toml: *const u8,
+    toml_len: usize,
+    names: *const *const c_char,
+    files: *const *const u8,
+    file_lens: *const usize,
+    n_files: usize,
+) -> pouch_status {
+    guard(|| {
+        // SAFETY: per this function's contract.
+        let ctx = unsafe { handle_mut(ctx, "ctx") }?;
+        // SAFETY: per this function's contract.
+        let text = unsafe { bytes(toml, toml_len, "toml") }?;
+        let text = std::str::from_utf8(text)
+            .map_err(|_| ApiError::new(class::ARGUMENT, "the bundle text is not UTF-8"))?;
+        let mut map = HashMap::new();
+        if n_files > 0 {
+            if names.is_null() || files.is_null() || file_lens.is_null() {
+                return Err(null("names, files or file_lens"));
+            }
+            for i in 0..n_files {
+                // SAFETY: each array has `n_files` entries by the contract.
+                let (name, data, len) =
+                    unsafe { (*names.add(i), *files.add(i), *file_lens.add(i)) };
+                // SAFETY: each entry is a string / a buffer of `len` bytes by the contract.
+                let name = unsafe { req_str(name, "a file name") }?;
+                // SAFETY: as above.
+                let data = unsafe { bytes(data, len, "a file") }?;
+                map.insert(name.to_owned(), data.to_vec());
+            }
+        }
+        ctx.0.set_trust(text, &map)
+    })
+}
+
+/// Sets the trust bundle from a TOML file, reading the files it names relative to it.
+///
+/// # Safety
+/// `ctx` is a live context; `path` a NUL-terminated string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pouch_verify_context_load_trust(
+    ctx: *mut PouchVerifyContext,
+    path: *const c_char,
+) -> pouch_status {
+    guard(|| {
+        // SAFETY: per this function's contract.
+        let (ctx, path) = unsafe { (handle_mut(ctx, "ctx")?, req_str(path, "path")?) };
+        ctx.0.set_trust_file(std::path::Path::new(path))
+    })
+}
+
+/// Sets the seal policy: `all`, `hybrid` or `nations:T:A,B,...`.
+///
+/// # Safety
+/// `ctx` is a live context; `policy` a NUL-terminated string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pouch_verify_context_set_seal_policy(
+    ctx: *mut PouchVerifyContext,
+    policy: *const c_char,
+) -> pouch_status {
+    guard(|| {
+        // SAFETY: per this function's contract.
+        let (ctx, p) = unsafe { (handle_mut(ctx, "ctx")?, req_str(policy, "policy")?) };
+        ctx.0.set_seal_policy(p)
+    })
+}
+
+/// Sets the verification time (RFC 3339); null is the system clock at each call.
+///
+/// # Safety
+/// `ctx` is a live context; `at` null or a NUL-terminated string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pouch_verify_context_set_at(
+    ctx: *mut PouchVerifyContext,
+    at: *const c_char,
+) -> pouch_status {
+    guard(|| {
+        // SAFETY: per this function's contract.
+        let (ctx, at) = unsafe { (handle_mut(ctx, "ctx")?, opt_str(at, "at")?) };
+        ctx.0.set_at(at)
+    })
+}
+
+/// Adds a security policy (the policy stage then runs). The context keeps its own
+/// reference: `policy` may be freed afterwards.
+///
+/// # Safety
+/// `ctx` is a live context; `policy` a live policy.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pouch_verify_context_add_policy(
+    ctx: *mut PouchVerifyContext,
+    policy: *const PouchPolicy,
+) -> pouch_status {
+    guard(|| {
+        // SAFETY: per this function's contract.
+        let (ctx, p) = unsafe { (handle_mut(ctx, "ctx")?, handle(policy, "policy")?) };
+        ctx.0.add_policy(&p.0);
+        Ok(())
+    })
+}
+
+/// Sets the recipient (nation or organisation code; null removes it) and its clearance
+/// (JSON; null for none): the release stage then runs.
+///
+/// # Safety
+/// `ctx` is a live context; `recipient` null or a NUL-terminated string; `clearance` null
+/// or `clearance_len` bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pouch_verify_context_set_recipient(
+    ctx: *mut PouchVerifyContext,
+    recipient: *const c_char,
+    clearance: *const u8,
+    clearance_len: usize,
+) -> pouch_status {
+    guard(|| {
+        // SAFETY: per this function's contract.
+        let ctx = unsafe { handle_mut(ctx, "ctx") }?;
+        // SAFETY: per this function's contract.
+        let r = unsafe { opt_str(recipient, "recipient") }?;
+        // SAFETY: per this function's contract.
+        let c = unsafe { opt_bytes(clearance, clearance_len, "clearance") }?;
+        ctx.0.set_recipient(r, c)
+    })
+}
+
+/// Verifies an envelope; `payload` (nullable) is the detached record. A report is made
+/// whatever the envelope holds: the status is not OK only for a bad argument.
+///
+/// # Safety
+/// `ctx` is a live context; `envelope` has `envelope_len` bytes; `payload` is null or has
+/// `payload_len` bytes; `out` is writable. The context may be shared by threads.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pouch_verify(
+    ctx: *const PouchVerifyContext,
+    envelope: *const u8,
+    envelope_len: usize,
+    payload: *const u8,
+    payload_len: usize,
+    out: *mut *mut PouchReport,
+) -> pouch_status {
+    guard(|| {
+        // SAFETY: per this function's contract.
+        let ctx = unsafe { handle(ctx, "ctx") }?;
+        // SAFETY: per this function's contract.
+        let env = unsafe { bytes(envelope, envelope_len, "envelope") }?;
+        // SAFETY: per this function's contract.
+        let detached = unsafe { opt_bytes(payload, payload_len, "payload") }?;
+        if out.is_null() {
+            return Err(null("out"));
+        }
+        let report = Box::new(PouchReport(ctx.0.verify(env, detached)));
+        // SAFETY: `out` is non-null and writable by the contract.
+        unsafe { out.write(Box::into_raw(report)) };
+        Ok(())
+    })
+}
+
+/// Frees a report. Null is ignored.
+///
+/// # Safety
+/// `report` is null or a report of this library, not yet freed.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pouch_report_free(report: *mut PouchReport) {
+    if !report.is_null() {
+        // SAFETY: made by `Box::into_raw` in `pouch_verify`.
+        drop(unsafe { Box::from_raw(report) });
+    }
+}
+
+/// The report as JSON (spec/07-conformance.md §7.5), freed by `pouch_string_free`.
+///
+/// # Safety
+/// `report` is a live report; `out` is writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pouch_report_json(
+    report: *const PouchReport,
+    out: *mut *mut c_char,
+) -> pouch_status {
+    guard(|| {
+        // SAFETY: per this function's contract.
+        let r = unsafe { handle(report, "report") }?;
+        // SAFETY: per this function's contract.
+        unsafe { put_string(out, pouch_api::report_json(&r.0)) }
+    })
+}
+
+/// The report's exit class (spec/07-conformance.md §7.4), `pouch verify`'s exit code.
+///
+/// # Safety
+/// `report` is a live report; `out` is writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pouch_report_exit_class(
+    report: *const PouchReport,
+    out: *mut u8,
+) -> pouch_status {
+    guard(|| {
+        // SAFETY: per this function's contract.
+        let r = unsafe { handle(report, "report") }?;
+        // SAFETY: per this function's contract.
+        unsafe { put(out, pouch_api::exit_class(&r.0), "out") }
+    })
+}
+
+/// Whether no stage that ran found an error.
+///
+/// # Safety
+/// `report` is a live report; `out` is writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pouch_report_is_valid(
+    report: *const PouchReport,
+    out: *mut bool,
+) -> pouch_status {
+    guard(|| {
+        // SAFETY: per this function's contract.
+        let r = unsafe { handle(report, "report") }?;
+        // SAFETY: per this function's contract.
+        unsafe { put(out, r.0.is_valid(), "out") }
+    })
+}
+
+/// The number of seals the report describes.
+///
+/// # Safety
+/// `report` is a live report; `out` is writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pouch_report_seal_count(
+    report: *const PouchReport,
+    out: *mut usize,
+) -> pouch_status {
+    guard(|| {
+        // SAFETY: per this function's contract.
+        let r = unsafe { handle(report, "report") }?;
+        // SAFETY: per this function's contract.
+        unsafe { put(out, r.0.seals.len(), "out") }
+    })
+}
+
+fn seal_at(r: &PouchReport, index: usize) -> Result<&pouch_api::SealReport, ApiError> {
+    r.0.seals.get(index).ok_or_else(|| {
+        ApiError::new(
+            class::ARGUMENT,
+            format!("seal {index}: the report has {} seals", r.0.seals.len()),
+        )
+    })
+}
+
+/// Whether seal `index`'s signature verified.
+///
+/// # Safety
+/// `report` is a live report; `out` is writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pouch_report_seal_signature_valid(
+    report: *const PouchReport,
+    index: usize,
+    out: *mut bool,
+) -> pouch_status {
+    guard(|| {
+        // SAFETY: per this function's contract.
+        let r = unsafe { handle(report, "report") }?;
+        let valid = seal_at(r, index)?.signature_valid();
+        // SAFETY: per this function's contract.
+        unsafe { put(out, valid, "out") }
+    })
+}
+
+/// Whether the trust stage found seal `index`'s signer trusted (false when it did not run).
+///
+/// # Safety
+/// `report` is a live report; `out` is writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pouch_report_seal_signer_trusted(
+    report: *const PouchReport,
+    index: usize,
+    out: *mut bool,
+) -> pouch_status {
+    guard(|| {
+        // SAFETY: per this function's contract.
+        let r = unsafe { handle(report, "report") }?;
+        let trusted = seal_at(r, index)?.signer_trusted();
+        // SAFETY: per this function's contract.
+        unsafe { put(out, trusted, "out") }
+    })
+}
