@@ -118,6 +118,15 @@ fn main() {
     }
     put("cbor_sequence", &envelopes.concat());
     put("trust_bundle", pki_bundle(&pki).as_bytes());
+    // SPIFs: the demo policies (ours; the third-party SPIFs stay in shared/reference).
+    put("spif", pouch_policy::demo::COALITION_SPIF);
+    put("spif", pouch_policy::demo::NATIONAL_SPIF);
+    // Full verification: every envelope vector, valid and not.
+    for f in files(&root().join("test-vectors/envelopes")) {
+        if f.file_name().is_some_and(|n| n == "envelope.cbor") {
+            put("envelope_verify", &std::fs::read(&f).unwrap());
+        }
+    }
     // ESS labels: the spiffing BER/DER files stay in shared/reference (read, not copied);
     // the seeds are labels this codec writes itself.
     for label in ess_seeds() {

@@ -18,6 +18,8 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("envelope_providers_agree", envelope_providers_agree),
     ("trust_bundle", trust_bundle),
     ("ess_label", ess_label),
+    ("spif", spif),
+    ("envelope_verify", envelope_verify),
 ];
 
 /// Runs the target called `name` on `data`; an unknown name is a harness bug.
@@ -235,4 +237,76 @@ pub fn sample_envelope(record: &[u8]) -> Vec<u8> {
         Some(time),
     )
     .expect("seal")
+}
+
+/// The SPIF loader: a policy that loads validates, marks and releases any label without
+/// panicking, and refuses what it refuses with an error naming a line.
+pub fn spif(data: &[u8]) {
+    match pouch_policy::Policy::load(data, &pouch_policy::Limits::default()) {
+        Ok(policy) => {
+            if let Some(class) = policy.classifications.first() {
+                let json = format!(
+                    r#"{{"confidentialityInformation":{{"policyIdentifier":"{}","classification":"{}"}},"creationDateTime":"2026-11-28T10:00:00Z"}}"#,
+                    policy.name.replace(['"', '\\'], ""),
+                    class.name.replace(['"', '\\'], "")
+                );
+                if let Ok(label) = Label::from_json(json.as_bytes(), &LabelLimits::default()) {
+                    let _ = policy.validate(&label);
+                    let _ = policy.marking(&label, None);
+                    let _ = policy.release(&label, &pouch_policy::Recipient::new("NOR"));
+                }
+            }
+        }
+        Err(e) => assert!(e.line() >= 1, "an error without a line: {e}"),
+    }
+}
+
+/// Full verification with the trust stage, the demo policies and a recipient, against the
+/// committed vector trust bundle at the vectors' fixed time: any bytes get a report, and
+/// the two providers agree on it.
+pub fn envelope_verify(data: &[u8]) {
+    use std::sync::OnceLock;
+    struct Fixture {
+        bundle: pouch_pki::trust::TrustBundle,
+        coalition: pouch_policy::Policy,
+        national: pouch_policy::Policy,
+    }
+    static F: OnceLock<Option<Fixture>> = OnceLock::new();
+    let Some(f) = F.get_or_init(|| {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let bundle =
+            pouch_pki::trust::load_bundle(&root.join("test-vectors/envelopes/pki/bundle.toml"))
+                .ok()?;
+        let l = pouch_policy::Limits::default();
+        Some(Fixture {
+            bundle,
+            coalition: pouch_policy::Policy::load(pouch_policy::demo::COALITION_SPIF, &l).ok()?,
+            national: pouch_policy::Policy::load(pouch_policy::demo::NATIONAL_SPIF, &l).ok()?,
+        })
+    }) else {
+        panic!("the vector trust bundle or the demo policies do not load");
+    };
+    let verdict = |p: &'static pouch_crypto::CryptoProvider| {
+        let Ok(validator) = pouch_pki::trust::ChainValidator::new(p, &f.bundle) else {
+            panic!("the vector trust bundle has no validator");
+        };
+        let mut v = pouch_envelope::Verifier::new(p);
+        v.at = Some(1_795_860_000);
+        v.trust = Some(pouch_envelope::Trust {
+            bundle: &f.bundle,
+            validator: &validator,
+        });
+        v.policies = vec![&f.coalition, &f.national];
+        v.recipient = Some(pouch_policy::Recipient::new("DNK"));
+        let r = v.verify(data, None);
+        (
+            r.all_entries().map(|e| e.code.id()).collect::<Vec<_>>(),
+            r.exit_class(),
+        )
+    };
+    assert_eq!(
+        verdict(pouch_crypto_awslc::provider()),
+        verdict(pouch_crypto_rustcrypto::provider()),
+        "aws-lc-rs and RustCrypto disagree with trust and policies"
+    );
 }
