@@ -16,8 +16,8 @@ const MANIFEST_HEADER: &str = "\
 ";
 
 /// Generates every output under the project root `root`: `test-vectors/envelopes/` (shared
-/// PKI and policies, one folder per vector, the manifest), `test-vectors/ess/` and the spec
-/// annex. Returns the envelope manifest.
+/// PKI and policies, one folder per vector, the manifest), `test-vectors/ess/`,
+/// `test-vectors/malformed/` and the spec annex. Returns the envelope manifest.
 pub fn generate(root: &Path) -> Result<Manifest, Error> {
     let fx = Fixture::new()?;
     let dir = root.join(ENVELOPES_DIR);
@@ -77,6 +77,7 @@ pub fn generate(root: &Path) -> Result<Manifest, Error> {
     let annex = crate::annex::render(&manifest, &files)?;
     write(&root.join(ANNEX_FILE), annex.as_bytes())?;
     crate::ess::generate(root)?;
+    crate::malformed::generate(root, &fx)?;
     Ok(manifest)
 }
 
@@ -121,7 +122,11 @@ pub fn check(root: &Path) -> Result<Vec<Drift>, Error> {
     let result = (|| {
         generate(&tmp)?;
         let mut drift = Vec::new();
-        for sub in [ENVELOPES_DIR, crate::ess::ESS_DIR] {
+        for sub in [
+            ENVELOPES_DIR,
+            crate::ess::ESS_DIR,
+            crate::malformed::MALFORMED_DIR,
+        ] {
             drift.extend(compare_trees(&tmp.join(sub), &root.join(sub), sub)?);
         }
         let (a, b) = (tmp.join(ANNEX_FILE), root.join(ANNEX_FILE));
