@@ -57,7 +57,11 @@ impl Maker {
         self.cases.push(Case {
             id: id.to_owned(),
             description: description.to_owned(),
-            requirements: requirements.iter().map(|r| (*r).to_owned()).collect(),
+            requirements: requirements
+                .iter()
+                .chain(&["POUCH-CNF-040"])
+                .map(|r| (*r).to_owned())
+                .collect(),
             features,
             input: name.to_owned(),
             derived_from: derived_from.map(str::to_owned),
