@@ -17,7 +17,7 @@ const MANIFEST_HEADER: &str = "\
 
 /// Generates every output under the project root `root`: `test-vectors/envelopes/` (shared
 /// PKI and policies, one folder per vector, the manifest), `test-vectors/ess/`,
-/// `test-vectors/malformed/` and the spec annex. Returns the envelope manifest.
+/// `test-vectors/malformed/`, the label limit vectors and the spec annex. Returns the envelope manifest.
 pub fn generate(root: &Path) -> Result<Manifest, Error> {
     let fx = Fixture::new()?;
     let dir = root.join(ENVELOPES_DIR);
@@ -78,6 +78,7 @@ pub fn generate(root: &Path) -> Result<Manifest, Error> {
     write(&root.join(ANNEX_FILE), annex.as_bytes())?;
     crate::ess::generate(root)?;
     crate::malformed::generate(root, &fx)?;
+    crate::labels::generate(root)?;
     Ok(manifest)
 }
 
@@ -126,15 +127,18 @@ pub fn check(root: &Path) -> Result<Vec<Drift>, Error> {
             ENVELOPES_DIR,
             crate::ess::ESS_DIR,
             crate::malformed::MALFORMED_DIR,
+            crate::labels::LABEL_LIMITS_DIR,
         ] {
             drift.extend(compare_trees(&tmp.join(sub), &root.join(sub), sub)?);
         }
-        let (a, b) = (tmp.join(ANNEX_FILE), root.join(ANNEX_FILE));
-        match (std::fs::read(&a), std::fs::read(&b)) {
-            (Ok(x), Ok(y)) if x == y => {}
-            (Ok(_), Ok(_)) => drift.push(Drift::Changed(ANNEX_FILE.into())),
-            (Ok(_), Err(_)) => drift.push(Drift::Missing(ANNEX_FILE.into())),
-            (Err(e), _) => return Err(Error::io(&a, e)),
+        for file in [ANNEX_FILE, crate::labels::LABEL_LIMITS_MANIFEST] {
+            let (a, b) = (tmp.join(file), root.join(file));
+            match (std::fs::read(&a), std::fs::read(&b)) {
+                (Ok(x), Ok(y)) if x == y => {}
+                (Ok(_), Ok(_)) => drift.push(Drift::Changed(file.into())),
+                (Ok(_), Err(_)) => drift.push(Drift::Missing(file.into())),
+                (Err(e), _) => return Err(Error::io(&a, e)),
+            }
         }
         Ok(drift)
     })();
