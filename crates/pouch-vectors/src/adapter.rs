@@ -27,6 +27,7 @@ pub fn features() -> Vec<String> {
         "seal-policy:nations".into(),
         "policy".into(),
         "release".into(),
+        "malformed".into(),
     ];
     let p = provider();
     f.extend(

@@ -248,6 +248,12 @@ impl Adapter {
         })
     }
 
+    /// Calls the adapter with `args`: (stdout, stderr, exit status), within
+    /// [`ADAPTER_TIMEOUT`].
+    pub fn call_args(&self, args: &[String]) -> Result<(String, String, Option<i32>), Error> {
+        self.call(args)
+    }
+
     fn call(&self, args: &[String]) -> Result<(String, String, Option<i32>), Error> {
         let mut child = Command::new(&self.program)
             .args(&self.args)
@@ -529,42 +535,64 @@ pub fn run(
         });
     }
     for e in exceptions {
-        if !manifest.vector.iter().any(|v| v.id == e.id) {
+        if !manifest.vector.iter().any(|v| v.id == e.id) && !e.id.starts_with(MALFORMED_PREFIX) {
             return Err(Error::Manifest {
                 file: "exceptions".into(),
                 reason: format!("exception for unknown vector {}", e.id),
             });
         }
     }
-    let mut requirements: BTreeMap<String, RequirementResult> = BTreeMap::new();
-    for v in &vectors {
-        for r in &v.requirements {
-            let e = requirements.entry(r.clone()).or_default();
-            match v.verdict {
-                Verdict::Pass => e.pass += 1,
-                Verdict::Fail { .. } => e.fail += 1,
-                Verdict::Skip { .. } => e.skip += 1,
-                Verdict::KnownDivergence { .. } => e.known_divergence += 1,
+    Ok(Results::from_vectors(
+        features.into_iter().collect(),
+        vectors,
+    ))
+}
+
+/// The id prefix of the malformed corpus's cases ([`crate::malformed`]), whose exceptions
+/// may share a file with the vectors'.
+pub const MALFORMED_PREFIX: &str = "mal-";
+
+impl Results {
+    /// Results from per-vector verdicts, with the per-requirement summary.
+    pub fn from_vectors(features: Vec<String>, vectors: Vec<VectorResult>) -> Results {
+        let mut requirements: BTreeMap<String, RequirementResult> = BTreeMap::new();
+        for v in &vectors {
+            for r in &v.requirements {
+                let e = requirements.entry(r.clone()).or_default();
+                match v.verdict {
+                    Verdict::Pass => e.pass += 1,
+                    Verdict::Fail { .. } => e.fail += 1,
+                    Verdict::Skip { .. } => e.skip += 1,
+                    Verdict::KnownDivergence { .. } => e.known_divergence += 1,
+                }
             }
         }
-    }
-    for r in requirements.values_mut() {
-        r.status = if r.fail > 0 {
-            "Fail"
-        } else if r.known_divergence > 0 {
-            "KnownDivergence"
-        } else if r.pass > 0 {
-            "Pass"
-        } else {
-            "Skip"
+        for r in requirements.values_mut() {
+            r.status = if r.fail > 0 {
+                "Fail"
+            } else if r.known_divergence > 0 {
+                "KnownDivergence"
+            } else if r.pass > 0 {
+                "Pass"
+            } else {
+                "Skip"
+            }
+            .into();
         }
-        .into();
+        Results {
+            features,
+            vectors,
+            requirements,
+        }
     }
-    Ok(Results {
-        features: features.into_iter().collect(),
-        vectors,
-        requirements,
-    })
+
+    /// These results followed by `other`'s vectors (the malformed corpus after the
+    /// vectors), the requirement summary recomputed over both.
+    pub fn merge(self, other: Results) -> Results {
+        let mut vectors = self.vectors;
+        vectors.extend(other.vectors);
+        Results::from_vectors(self.features, vectors)
+    }
 }
 
 /// `results.md`: the tally, then per vector and per requirement.

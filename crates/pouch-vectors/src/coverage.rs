@@ -1,6 +1,6 @@
 //! Requirement coverage: which vectors cite each requirement, from every manifest
-//! (`test-vectors/envelopes/manifest.toml`, `test-vectors/labels/*-manifest.toml`), rendered
-//! as `spec/coverage.md`.
+//! (`test-vectors/envelopes/manifest.toml`, `test-vectors/labels/*-manifest.toml`, the ESS and
+//! malformed-input manifests), rendered as `spec/coverage.md`.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -135,6 +135,17 @@ pub fn compute(root: &Path) -> Result<Coverage, Error> {
         positive: v.expect.result == "ok",
         id: v.id,
         requirements: v.requirements,
+    }));
+    // The malformed-input corpus (§7.8): one entry per case, however many inputs it stands for.
+    let corpus = crate::malformed::MalformedManifest::load(
+        &root
+            .join(crate::malformed::MALFORMED_DIR)
+            .join(MANIFEST_FILE),
+    )?;
+    vectors.extend(corpus.case.into_iter().map(|c| VectorRef {
+        positive: c.expect.exit == [ExitClass::Valid],
+        id: c.id,
+        requirements: c.requirements,
     }));
     let path = root.join(EXEMPTIONS_FILE);
     let exemptions = toml::from_str::<ExemptionFile>(&read(&path)?)

@@ -16,8 +16,8 @@ const MANIFEST_HEADER: &str = "\
 ";
 
 /// Generates every output under the project root `root`: `test-vectors/envelopes/` (shared
-/// PKI and policies, one folder per vector, the manifest), `test-vectors/ess/` and the spec
-/// annex. Returns the envelope manifest.
+/// PKI and policies, one folder per vector, the manifest), `test-vectors/ess/`,
+/// `test-vectors/malformed/`, the label limit vectors and the spec annex. Returns the envelope manifest.
 pub fn generate(root: &Path) -> Result<Manifest, Error> {
     let fx = Fixture::new()?;
     let dir = root.join(ENVELOPES_DIR);
@@ -77,6 +77,8 @@ pub fn generate(root: &Path) -> Result<Manifest, Error> {
     let annex = crate::annex::render(&manifest, &files)?;
     write(&root.join(ANNEX_FILE), annex.as_bytes())?;
     crate::ess::generate(root)?;
+    crate::malformed::generate(root, &fx)?;
+    crate::labels::generate(root)?;
     Ok(manifest)
 }
 
@@ -121,15 +123,22 @@ pub fn check(root: &Path) -> Result<Vec<Drift>, Error> {
     let result = (|| {
         generate(&tmp)?;
         let mut drift = Vec::new();
-        for sub in [ENVELOPES_DIR, crate::ess::ESS_DIR] {
+        for sub in [
+            ENVELOPES_DIR,
+            crate::ess::ESS_DIR,
+            crate::malformed::MALFORMED_DIR,
+            crate::labels::LABEL_LIMITS_DIR,
+        ] {
             drift.extend(compare_trees(&tmp.join(sub), &root.join(sub), sub)?);
         }
-        let (a, b) = (tmp.join(ANNEX_FILE), root.join(ANNEX_FILE));
-        match (std::fs::read(&a), std::fs::read(&b)) {
-            (Ok(x), Ok(y)) if x == y => {}
-            (Ok(_), Ok(_)) => drift.push(Drift::Changed(ANNEX_FILE.into())),
-            (Ok(_), Err(_)) => drift.push(Drift::Missing(ANNEX_FILE.into())),
-            (Err(e), _) => return Err(Error::io(&a, e)),
+        for file in [ANNEX_FILE, crate::labels::LABEL_LIMITS_MANIFEST] {
+            let (a, b) = (tmp.join(file), root.join(file));
+            match (std::fs::read(&a), std::fs::read(&b)) {
+                (Ok(x), Ok(y)) if x == y => {}
+                (Ok(_), Ok(_)) => drift.push(Drift::Changed(file.into())),
+                (Ok(_), Err(_)) => drift.push(Drift::Missing(file.into())),
+                (Err(e), _) => return Err(Error::io(&a, e)),
+            }
         }
         Ok(drift)
     })();

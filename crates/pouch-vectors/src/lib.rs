@@ -10,6 +10,8 @@ pub mod craft;
 pub mod ess;
 pub mod fixture;
 mod generate;
+pub mod labels;
+pub mod malformed;
 pub mod manifest;
 
 pub use generate::{Drift, check, generate};

@@ -98,6 +98,17 @@ fn conform(args: &[String]) -> anyhow::Result<ExitCode> {
         None => Vec::new(),
     };
     let results = pouch_vectors::conform::run(&adapter, &manifest, &exceptions)?;
+    // The malformed-input corpus (§7.8) is part of the suite; its cases are skipped by an
+    // adapter that does not claim `malformed`.
+    let corpus = root()
+        .join(pouch_vectors::malformed::MALFORMED_DIR)
+        .join(pouch_vectors::MANIFEST_FILE);
+    let results = results.merge(pouch_vectors::malformed::run(
+        &adapter,
+        &corpus,
+        &exceptions,
+        pouch_vectors::malformed::FlipFeed::AdapterPerByte,
+    )?);
     let out = out.unwrap_or_else(|| PathBuf::from("conformance-results"));
     pouch_vectors::conform::write_results(&results, &out)?;
     let t = results.tally();

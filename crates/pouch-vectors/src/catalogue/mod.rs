@@ -6,6 +6,7 @@
 
 mod broken;
 mod good;
+mod limits;
 mod policy;
 mod trust;
 
@@ -235,5 +236,6 @@ pub(crate) fn all(fx: &Fixture) -> Result<Vec<Out>, Error> {
     cases.extend(trust::cases(fx)?);
     cases.extend(policy::cases(fx)?);
     cases.extend(broken::cases(fx)?);
+    cases.extend(limits::cases(fx)?);
     cases.into_iter().map(Case::finish).collect()
 }

@@ -1,0 +1,434 @@
+//! The envelope limits of POUCH-ENV-080, each met exactly ("at", accepted) and passed by
+//! one ("over", refused with the code the table's rule names).
+//!
+//! The whole-envelope limit (64 MiB) has no twin: a committed vector of that size is not
+//! reasonable. Where an envelope cannot reach a limit while staying valid (no Pouch header
+//! may carry free-form data), the "at" twin breaks one unrelated rule, says which in its
+//! description, and expects that rule's code: what matters is that it is not
+//! `envelope.limit-exceeded`.
+
+use pouch_crypto::Algorithm;
+use pouch_status as s;
+
+use super::{Case, refused, report, seal_fault, trusted, valid_with_trust};
+use crate::Error;
+use crate::craft::{self, Parts, RawSeal, SealHeaderSpec, SealOpts};
+use crate::fixture::{Fixture, NOW, label, rfc3339, time};
+
+/// The ENV-080 defaults the vectors are built against (the decoder's own defaults are
+/// checked against these by the tests of `pouch-envelope`; here they are facts of the spec).
+const MAX_SEALS: usize = 16;
+const MAX_CHAIN: usize = 8;
+const MAX_CERT: usize = 16 << 10;
+const MAX_PARAMS: usize = 16;
+const MAX_HEADER: usize = 64 << 10;
+const MAX_DEPTH: usize = 24;
+
+/// A parameter label no Pouch header defines; successive ones are `BASE_PARAM + i`.
+const BASE_PARAM: u64 = 100;
+
+const REQS: &[&str] = &["POUCH-ENV-080", "POUCH-CBOR-010"];
+
+fn honest(fx: &Fixture, id: &str) -> Result<(Vec<u8>, Parts), Error> {
+    let sg = fx.signer("NOR", Algorithm::Es384)?;
+    let env = craft::embedded(
+        id,
+        &label("NATO", "SECRET")?,
+        super::good::RECORD,
+        &SealOpts::originator(&sg, time(NOW)?),
+    )?;
+    let p = craft::parts(&env)?;
+    Ok((env, p))
+}
+
+fn first_seal(p: &Parts) -> Result<(Vec<u8>, Vec<u8>), Error> {
+    p.seals
+        .first()
+        .cloned()
+        .ok_or(Error::Generate("no seal".into()))
+}
+
+/// `count` extra parameters `BASE_PARAM..`, each `key: value`, encoded in key order.
+fn extra_params(count: usize, last_value: &[u8]) -> Vec<u8> {
+    let mut e = pouch_cbor::Encoder::new();
+    for i in 0..count {
+        e.u64(BASE_PARAM + i as u64);
+        if i + 1 == count {
+            e.raw(last_value);
+        } else {
+            e.u64(0);
+        }
+    }
+    e.into_bytes()
+}
+
+/// A header map (`head` its one-byte map head, fewer than 24 entries) with `extra` inserted
+/// just before `before` (the encoding of the text key "pouch" and the head of its map, which
+/// sorts after every integer key).
+fn insert_params(
+    header: &[u8],
+    before: &[u8],
+    count: usize,
+    extra: &[u8],
+) -> Result<Vec<u8>, Error> {
+    let head = header.first().copied().unwrap_or(0);
+    let n = usize::from(head.wrapping_sub(0xa0));
+    if head < 0xa0 || n + count > 23 {
+        return Err(Error::Generate(format!("header map head {head:#04x}")));
+    }
+    let mut with = extra.to_vec();
+    with.extend_from_slice(before);
+    let mut out = craft::replace_once(header, before, &with)?;
+    if let Some(b) = out.first_mut() {
+        *b = 0xa0 + (n + count) as u8;
+    }
+    Ok(out)
+}
+
+/// A byte-string value of `len` bytes (0x5a filler), encoded.
+fn bstr(len: usize) -> Vec<u8> {
+    let mut e = pouch_cbor::Encoder::new();
+    e.bytes(&vec![0x5a; len]);
+    e.into_bytes()
+}
+
+const BODY_POUCH_KEY: &[u8] = &[0x65, b'p', b'o', b'u', b'c', b'h', 0xa4];
+const SEAL_POUCH_KEY: &[u8] = &[0x65, b'p', b'o', b'u', b'c', b'h', 0xa2];
+
+pub(crate) fn cases(fx: &Fixture) -> Result<Vec<Case>, Error> {
+    let mut out = seals_and_chains(fx)?;
+    out.extend(params_and_sizes(fx)?);
+    out.extend(depth(fx)?);
+    Ok(out)
+}
+
+fn seals_and_chains(fx: &Fixture) -> Result<Vec<Case>, Error> {
+    let mut out = Vec::new();
+    let (_, p) = honest(fx, "env-limit-seals-at")?;
+    let (protected, sig) = first_seal(&p)?;
+    let many: Vec<RawSeal> = (0..MAX_SEALS)
+        .map(|_| RawSeal::new(protected.clone(), sig.clone()))
+        .collect();
+    let mut c = Case::new(
+        "env-limit-seals-at",
+        "Sixteen seals",
+        "The same valid ES384 seal sixteen times: exactly the default limit of 16 seals (the twin of env-oversize-seals). Every seal verifies and is trusted.",
+        REQS,
+    );
+    c.algorithms = vec![Algorithm::Es384];
+    c.envelope = craft::assemble(&p.body, &p.payload, &many);
+    c.expect = report(vec![trusted(); MAX_SEALS], s::SEAL_POLICY_SATISFIED);
+    out.push(c);
+
+    // Chains and certificates: the limits are decoder limits, checked before any trust
+    // stage; the vectors run without a bundle, because repeated or filler certificates say
+    // nothing about the signer's path and a trust verdict on them is not what is tested.
+    let es256 = fx.named("es256")?;
+    let t = rfc3339(NOW)?;
+    let chain_case = |id: &'static str,
+                      title: &'static str,
+                      description: &'static str,
+                      chain: Vec<Vec<u8>>,
+                      ok: bool|
+     -> Result<Case, Error> {
+        let (_, p) = honest(fx, id)?;
+        let protected = SealHeaderSpec {
+            alg: Some(-7),
+            chain: Some(&chain),
+            unknown_critical: false,
+            signing_time: &t,
+        }
+        .encode();
+        let sig = craft::sign(&es256, &p.body, &protected, &p.payload)?;
+        let mut c = Case::new(
+            id,
+            title,
+            description,
+            &["POUCH-ENV-080", "POUCH-TRUST-002"],
+        );
+        c.algorithms = vec![Algorithm::Es256];
+        c.trust = false;
+        c.envelope = craft::assemble(&p.body, &p.payload, &[RawSeal::new(protected, sig)]);
+        c.expect = if ok {
+            report(vec![valid_with_trust(&[])], s::SEAL_POLICY_SATISFIED)
+        } else {
+            report(
+                vec![seal_fault(s::SEAL_HEADER_MALFORMED)],
+                s::SEAL_POLICY_UNSATISFIED,
+            )
+        };
+        Ok(c)
+    };
+    let inter = es256.chain.get(1).cloned().unwrap_or_default();
+    let mut eight = es256.chain.clone();
+    while eight.len() < MAX_CHAIN {
+        eight.push(inter.clone());
+    }
+    out.push(chain_case(
+        "env-limit-chain-at",
+        "Eight certificates in x5chain",
+        "An ES256 seal whose x5chain repeats the intermediate until it holds eight certificates: exactly the limit (the twin of env-oversize-chain). Verified without a trust bundle: the signature is valid, no trust code, `all` satisfied.",
+        eight,
+        true,
+    )?);
+    // The CDDL bounds x5chain at `[2*8 bstr]`: eight is within it.
+    let sized = |n: usize| {
+        let mut chain = es256.chain.clone();
+        chain.push(vec![0x5a; n]);
+        chain
+    };
+    out.push(chain_case(
+        "env-limit-certificate-at",
+        "A 16 KiB certificate in x5chain",
+        "An ES256 seal whose x5chain ends with a 16,384-byte filler certificate after the signer's own two: exactly the one-certificate limit. The decoder does not parse certificates; verified without a trust bundle (the filler is no certificate, which only a trust stage would see), the signature is valid and `all` satisfied.",
+        sized(MAX_CERT),
+        true,
+    )?);
+    out.push(chain_case(
+        "env-limit-certificate-over",
+        "A certificate one byte over 16 KiB",
+        "As env-limit-certificate-at with a 16,385-byte filler: a certificate over its limit is the seal's header fault (`seal.header-malformed`, the detail naming the limit), so `all` is unsatisfied.",
+        sized(MAX_CERT + 1),
+        false,
+    )?);
+    // The CDDL has no size bound on a certificate; the limit is the decoder's.
+    if let Some(c) = out.last_mut() {
+        c.cddl = Some(Some("valid"));
+    }
+    Ok(out)
+}
+
+fn params_and_sizes(fx: &Fixture) -> Result<Vec<Case>, Error> {
+    let mut out = Vec::new();
+    // Body protected header: parameters. Refused at decoding, so the seal is left as is.
+    for (id, title, count, code, description) in [
+        (
+            "env-limit-body-params-at",
+            "Sixteen parameters in the body protected header",
+            MAX_PARAMS,
+            s::ENVELOPE_MALFORMED,
+            "The body protected header gains parameters 100, 101, ... (each 0) until it holds sixteen: exactly the limit. Those parameters are not defined by Pouch, so the envelope is `envelope.malformed` for that unrelated reason, not `envelope.limit-exceeded`.",
+        ),
+        (
+            "env-limit-body-params-over",
+            "Seventeen parameters in the body protected header",
+            MAX_PARAMS + 1,
+            s::ENVELOPE_LIMIT_EXCEEDED,
+            "As env-limit-body-params-at with seventeen parameters: the count is refused before any is read.",
+        ),
+    ] {
+        let (_, p) = honest(fx, id)?;
+        let (protected, sig) = first_seal(&p)?;
+        let n = usize::from(p.body.first().copied().unwrap_or(0xa0).wrapping_sub(0xa0));
+        let extra = extra_params(count - n, &[0x00]);
+        let body = insert_params(&p.body, BODY_POUCH_KEY, count - n, &extra)?;
+        let mut c = Case::new(id, title, description, REQS);
+        c.algorithms = vec![Algorithm::Es384];
+        c.envelope = craft::assemble(&body, &p.payload, &[RawSeal::new(protected, sig)]);
+        c.expect = refused(code);
+        c.cddl = Some(Some("invalid"));
+        out.push(c);
+    }
+
+    // Body protected header: size, padded by one undefined parameter.
+    for (id, title, size, code, description) in [
+        (
+            "env-limit-body-header-at",
+            "A 64 KiB body protected header",
+            MAX_HEADER,
+            s::ENVELOPE_MALFORMED,
+            "The body protected header gains parameter 100 holding a filler byte string sized so the header is exactly 65,536 bytes: the limit. The parameter is not defined by Pouch, so the envelope is `envelope.malformed` for that unrelated reason, not `envelope.limit-exceeded`.",
+        ),
+        (
+            "env-limit-body-header-over",
+            "A body protected header one byte over 64 KiB",
+            MAX_HEADER + 1,
+            s::ENVELOPE_LIMIT_EXCEEDED,
+            "As env-limit-body-header-at with a header of 65,537 bytes: refused by its size before it is read.",
+        ),
+    ] {
+        let (_, p) = honest(fx, id)?;
+        let (protected, sig) = first_seal(&p)?;
+        let body = pad_to(size, |n| {
+            insert_params(&p.body, BODY_POUCH_KEY, 1, &extra_params(1, &bstr(n)))
+        })?;
+        let mut c = Case::new(id, title, description, REQS);
+        c.algorithms = vec![Algorithm::Es384];
+        c.envelope = craft::assemble(&body, &p.payload, &[RawSeal::new(protected, sig)]);
+        c.expect = refused(code);
+        c.cddl = Some(Some("invalid"));
+        out.push(c);
+    }
+
+    // Seal protected header: parameters and size, with a re-signed ES256 seal.
+    let es256 = fx.named("es256")?;
+    let t = rfc3339(NOW)?;
+    let plain = SealHeaderSpec {
+        alg: Some(-7),
+        chain: Some(&es256.chain),
+        unknown_critical: false,
+        signing_time: &t,
+    }
+    .encode();
+    let seal_case = |id: &'static str,
+                     title: &'static str,
+                     description: &'static str,
+                     protected: Vec<u8>,
+                     expect: crate::Expected,
+                     trust: bool|
+     -> Result<Case, Error> {
+        let (_, p) = honest(fx, id)?;
+        let sig = craft::sign(&es256, &p.body, &protected, &p.payload)?;
+        let mut c = Case::new(id, title, description, REQS);
+        c.algorithms = vec![Algorithm::Es256];
+        c.trust = trust;
+        c.envelope = craft::assemble(&p.body, &p.payload, &[RawSeal::new(protected, sig)]);
+        c.expect = expect;
+        c.cddl = Some(Some("invalid"));
+        Ok(c)
+    };
+    let header_fault = |code| report(vec![seal_fault(code)], s::SEAL_POLICY_UNSATISFIED);
+    let n = usize::from(plain.first().copied().unwrap_or(0xa0).wrapping_sub(0xa0));
+    for (id, title, count, code, description) in [
+        (
+            "env-limit-seal-params-at",
+            "Sixteen parameters in a seal protected header",
+            MAX_PARAMS,
+            s::SEAL_HEADER_MALFORMED,
+            "The seal protected header gains parameters 100, 101, ... (each 0) until it holds sixteen: exactly the limit; the seal is re-signed. Those parameters are not defined by Pouch, so the seal is `seal.header-malformed` for that unrelated reason, not `envelope.limit-exceeded`.",
+        ),
+        (
+            "env-limit-seal-params-over",
+            "Seventeen parameters in a seal protected header",
+            MAX_PARAMS + 1,
+            s::ENVELOPE_LIMIT_EXCEEDED,
+            "As env-limit-seal-params-at with seventeen parameters. A limit other than the chain's is reported with the envelope-wide code, on the seal whose header exceeds it (the envelope decodes: its other parts are within limits).",
+        ),
+    ] {
+        let protected = insert_params(
+            &plain,
+            SEAL_POUCH_KEY,
+            count - n,
+            &extra_params(count - n, &[0x00]),
+        )?;
+        out.push(seal_case(
+            id,
+            title,
+            description,
+            protected,
+            header_fault(code),
+            true,
+        )?);
+    }
+
+    // Seal header size: filler certificates make it exactly 64 KiB while staying valid.
+    let sized = |size: usize| -> Result<Vec<u8>, Error> {
+        pad_to(size, |last| {
+            let mut chain = es256.chain.clone();
+            chain.extend([
+                vec![0x5a; MAX_CERT],
+                vec![0x5a; MAX_CERT],
+                vec![0x5a; MAX_CERT],
+            ]);
+            chain.push(vec![0x5a; last]);
+            Ok(SealHeaderSpec {
+                alg: Some(-7),
+                chain: Some(&chain),
+                unknown_critical: false,
+                signing_time: &t,
+            }
+            .encode())
+        })
+    };
+    let mut c = seal_case(
+        "env-limit-seal-header-at",
+        "A 64 KiB seal protected header",
+        "An ES256 seal whose x5chain is the signer's two certificates followed by four filler certificates (three of 16,384 bytes, one sized to fit) so the seal protected header is exactly 65,536 bytes: the limit. Verified without a trust bundle (the fillers are no certificates, which only a trust stage would see): the signature is valid and `all` satisfied.",
+        sized(MAX_HEADER)?,
+        report(vec![valid_with_trust(&[])], s::SEAL_POLICY_SATISFIED),
+        false,
+    )?;
+    c.cddl = Some(Some("valid"));
+    out.push(c);
+    let mut c = seal_case(
+        "env-limit-seal-header-over",
+        "A seal protected header one byte over 64 KiB",
+        "As env-limit-seal-header-at with the last filler one byte longer (65,537 bytes): the seal's header is refused by its size with the envelope-wide code, on that seal.",
+        sized(MAX_HEADER + 1)?,
+        header_fault(s::ENVELOPE_LIMIT_EXCEEDED),
+        false,
+    )?;
+    c.cddl = Some(Some("valid"));
+    out.push(c);
+    Ok(out)
+}
+
+/// Finds the filler length that makes `make(filler)` exactly `size` bytes (the filler's
+/// head has the same length over the range searched).
+fn pad_to(size: usize, make: impl Fn(usize) -> Result<Vec<u8>, Error>) -> Result<Vec<u8>, Error> {
+    let probe = 1024;
+    let base = make(probe)?.len();
+    let n = (size + probe)
+        .checked_sub(base)
+        .ok_or(Error::Generate(format!(
+            "cannot pad {base} bytes to {size}"
+        )))?;
+    let out = make(n)?;
+    if out.len() != size {
+        return Err(Error::Generate(format!(
+            "padded to {} not {size}",
+            out.len()
+        )));
+    }
+    Ok(out)
+}
+
+fn depth(fx: &Fixture) -> Result<Vec<Case>, Error> {
+    let mut out = Vec::new();
+    // 98([body, {1: X}, payload, seals]): the tag, the array and the map are three levels
+    // (spec/01-cbor.md §1.2), so X = k nested arrays gives depth 3 + k.
+    for (id, title, depth, code, description) in [
+        (
+            "env-limit-depth-at",
+            "Nesting depth 24",
+            MAX_DEPTH,
+            s::ENVELOPE_UNPROTECTED_HEADER_NOT_EMPTY,
+            "The body's unprotected header is {1: [[...[]...]]} with 21 nested arrays, so the envelope's nesting depth is exactly 24, the limit (tag 98, the COSE_Sign array and the map are three levels). The unprotected header must be empty, so the envelope is refused for that unrelated reason, not for its depth.",
+        ),
+        (
+            "env-limit-depth-over",
+            "Nesting depth 25",
+            MAX_DEPTH + 1,
+            s::ENVELOPE_LIMIT_EXCEEDED,
+            "As env-limit-depth-at with 22 nested arrays: depth 25, refused while the whole item is checked, before the unprotected header is looked at.",
+        ),
+    ] {
+        let (_, p) = honest(fx, id)?;
+        let (protected, sig) = first_seal(&p)?;
+        let k = depth - 3;
+        let mut e = pouch_cbor::Encoder::new();
+        e.tag(98).array(4).bytes(&p.body).map(1).u64(1);
+        for _ in 0..k - 1 {
+            e.array(1);
+        }
+        e.array(0);
+        e.bytes(&p.payload)
+            .array(1)
+            .array(3)
+            .bytes(&protected)
+            .map(0)
+            .bytes(&sig);
+        let mut c = Case::new(
+            id,
+            title,
+            description,
+            &["POUCH-ENV-080", "POUCH-CBOR-010", "POUCH-ENV-003"],
+        );
+        c.algorithms = vec![Algorithm::Es384];
+        c.envelope = e.into_bytes();
+        c.expect = refused(code);
+        c.cddl = Some(Some("invalid"));
+        out.push(c);
+    }
+    Ok(out)
+}
