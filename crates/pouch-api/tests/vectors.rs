@@ -19,6 +19,8 @@ fn class_status(class: &str) -> u8 {
         "payload" => 11,
         "seal-policy" => 12,
         "trust" => 13,
+        "label-invalid" => 5,
+        "release-denied" => 6,
         other => panic!("unknown exit class {other}"),
     }
 }
@@ -65,6 +67,22 @@ fn run(provider: &str) {
         ctx.set_seal_policy(inputs["seal-policy"].as_str().unwrap())
             .unwrap();
         ctx.set_at(Some(inputs["at"].as_str().unwrap())).unwrap();
+        for spif in inputs
+            .get("policies")
+            .and_then(|p| p.as_array())
+            .into_iter()
+            .flatten()
+        {
+            let bytes = std::fs::read(dir.join(spif.as_str().unwrap())).unwrap();
+            ctx.add_policy(&pouch_api::policy_load(&bytes).unwrap());
+        }
+        if let Some(r) = inputs.get("recipient") {
+            let clearance = inputs
+                .get("clearance")
+                .map(|c| std::fs::read(dir.join(c.as_str().unwrap())).unwrap());
+            ctx.set_recipient(Some(r.as_str().unwrap()), clearance.as_deref())
+                .unwrap();
+        }
         let envelope = std::fs::read(dir.join(inputs["envelope"].as_str().unwrap())).unwrap();
         let payload = inputs
             .get("payload")

@@ -530,8 +530,9 @@ pub(crate) fn decode_seal(bytes: &[u8], limits: &Limits) -> Result<SealHeader, F
             ),
         ));
     }
+    // A seal header that is not well-formed is that seal's fault (POUCH-ENV-030).
     let mut r = Reader::new(bytes, &cbor_limits(limits, limits.max_seal_header_bytes))
-        .map_err(|e| cbor_fault(&e, what))?;
+        .map_err(|e| retag(cbor_fault(&e, what)))?;
     let n = map_len(&mut r, limits, what).map_err(retag)?;
     let (mut alg, mut crit_ok, mut chain, mut fields) = (None, false, None, None);
     for _ in 0..n {
