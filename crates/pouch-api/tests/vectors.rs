@@ -67,7 +67,11 @@ fn run(provider: &str) {
         ctx.set_seal_policy(inputs["seal-policy"].as_str().unwrap())
             .unwrap();
         ctx.set_at(Some(inputs["at"].as_str().unwrap())).unwrap();
-        for p in inputs.get("policies").and_then(|p| p.as_array()).unwrap_or(&none) {
+        for p in inputs
+            .get("policies")
+            .and_then(|p| p.as_array())
+            .unwrap_or(&none)
+        {
             let spif = std::fs::read(dir.join(p.as_str().unwrap())).unwrap();
             ctx.add_policy(&pouch_api::policy_load(&spif).unwrap());
         }

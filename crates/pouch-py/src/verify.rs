@@ -54,7 +54,10 @@ pub struct SealReport(pouch_api::SealReport);
 /// The registry identifiers of a stage's entries.
 macro_rules! ids {
     ($entries:expr) => {
-        $entries.iter().map(|e| e.code.id()).collect::<Vec<&'static str>>()
+        $entries
+            .iter()
+            .map(|e| e.code.id())
+            .collect::<Vec<&'static str>>()
     };
 }
 
