@@ -100,6 +100,7 @@ pub fn adapter_features(provider_name: Option<&str>) -> Result<Vec<String>, ApiE
         "seal-policy:nations",
         "policy",
         "release",
+        "malformed",
     ]
     .iter()
     .map(|s| (*s).to_owned())
