@@ -35,7 +35,9 @@ def test_adapter_features_are_the_bindings():
     r = adapter("features")
     assert r.returncode == 0
     f = json.loads(r.stdout)
-    assert f == pouch.adapter_features()
+    # Everything the binding implements, except the malformed corpus (left to the C run).
+    assert f == [x for x in pouch.adapter_features() if x != "malformed"]
+    assert "malformed" in pouch.adapter_features()
     assert {"envelope", "trust", "policy", "release", "alg:ES384"} <= set(f)
 
 
