@@ -157,7 +157,11 @@ impl SignatureScheme for Scheme {
                 let raw: &[u8; 32] = raw
                     .try_into()
                     .map_err(|_| self.bad_public("wrong length"))?;
-                let key = ed25519_dalek::VerifyingKey::from_bytes(raw).map_err(|_| bad_key())?;
+                // RFC 8032 §5.1.7: a public key A that does not decode to a point makes the
+                // signature invalid; it is not a different failure (aws-lc-rs says the same,
+                // and the two providers must agree: found by the envelope_verify fuzz target).
+                let key = ed25519_dalek::VerifyingKey::from_bytes(raw)
+                    .map_err(|_| Error::BadSignature)?;
                 let sig = ed25519_dalek::Signature::from_slice(sig).map_err(bad_sig)?;
                 key.verify(msg, &sig).map_err(bad_sig)
             }

@@ -366,3 +366,33 @@ fn verifying_in_parts_agrees_with_verifying_the_whole() {
         }
     }
 }
+
+/// Regression (found by the envelope_verify fuzz target): an Ed25519 public key that does not
+/// decode to a curve point was `BadPublicKey` in RustCrypto but `BadSignature` in aws-lc-rs.
+/// RFC 8032 §5.1.7 makes it an invalid signature; both providers must say so.
+#[test]
+fn ed25519_keys_that_are_not_points_make_the_signature_invalid_everywhere() {
+    // SubjectPublicKeyInfo for Ed25519 (RFC 8410): SEQUENCE { SEQUENCE { 1.3.101.112 },
+    // BIT STRING { 32 bytes } }.
+    let prefix = unhex("302a300506032b6570032100");
+    let mut sig = [0x11u8; 64];
+    sig[63] = 0x01; // s below the group order
+    for y in 0u8..64 {
+        let mut spki = prefix.clone();
+        let mut point = [0u8; 32];
+        point[0] = y;
+        point[31] = 0x7f;
+        spki.extend_from_slice(&point);
+        for p in PROVIDERS {
+            let r = p
+                .signature(Algorithm::EdDsa)
+                .unwrap()
+                .verify(&spki, MESSAGE, &sig);
+            assert!(
+                matches!(r, Err(Error::BadSignature)),
+                "{} y={y}: {r:?}",
+                p.name
+            );
+        }
+    }
+}
