@@ -98,6 +98,8 @@ pub fn adapter_features(provider_name: Option<&str>) -> Result<Vec<String>, ApiE
         "trust",
         "seal-policy:hybrid",
         "seal-policy:nations",
+        "policy",
+        "release",
     ]
     .iter()
     .map(|s| (*s).to_owned())
