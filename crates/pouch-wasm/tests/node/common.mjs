@@ -1,6 +1,6 @@
 // Shared by the Node tests: the built package, the demo PKI and the demo SPIFs.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -18,7 +18,9 @@ export const pouch = createRequire(import.meta.url)(join(pkgDir, "pouch_wasm.js"
  */
 function demoPki() {
   if (process.env.POUCH_DEMO_PKI) return process.env.POUCH_DEMO_PKI;
-  const out = join(mkdtempSync(join(tmpdir(), "pouch-wasm-")), "pki");
+  const dir = mkdtempSync(join(tmpdir(), "pouch-wasm-"));
+  process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
+  const out = join(dir, "pki");
   const bin = process.env.POUCH_BIN ?? join(repo, "target/debug/pouch");
   execFileSync(bin, ["pki", "demo", "--out", out, "--seed", "7"], { stdio: "ignore" });
   return out;

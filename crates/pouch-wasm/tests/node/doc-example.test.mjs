@@ -1,7 +1,7 @@
 // Runs the seal-and-verify example of docs/binding-wasm.md as written, with only the
 // package and PKI folders filled in, so the page cannot drift from the binding.
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -19,7 +19,12 @@ test("docs/binding-wasm.md: the seal-and-verify example runs", async () => {
     .replace('const pki = "demo-pki";', `const pki = ${JSON.stringify(pkiDir)};`);
   assert.notEqual(filled, example);
   assert.ok(filled.includes(JSON.stringify(pkiDir)), "the PKI folder was not filled in");
-  const file = join(mkdtempSync(join(tmpdir(), "pouch-doc-")), "example.mjs");
+  const dir = mkdtempSync(join(tmpdir(), "pouch-doc-"));
+  const file = join(dir, "example.mjs");
   writeFileSync(file, filled);
-  await import(pathToFileURL(file).href);
+  try {
+    await import(pathToFileURL(file).href);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
