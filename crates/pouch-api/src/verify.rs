@@ -112,12 +112,24 @@ impl VerifyContext {
         bundle_toml: &str,
         files: &HashMap<String, Vec<u8>>,
     ) -> Result<(), ApiError> {
-        let bundle = pouch_pki::trust::parse_bundle_with(bundle_toml, "bundle.toml", |name| {
+        self.set_trust_with(bundle_toml, |name| {
             files
                 .get(name)
                 .cloned()
                 .ok_or_else(|| format!("the bundle names {name}, which was not given"))
-        })?;
+        })
+    }
+
+    /// Sets the trust bundle from its TOML text, asking `resolve` for the bytes of each file
+    /// it names (by the path written in the bundle), or why it cannot give them: for hosts
+    /// that read only the files a bundle names (a conformance adapter, spec/07-conformance.md
+    /// POUCH-CNF-010) without parsing the bundle themselves.
+    pub fn set_trust_with(
+        &mut self,
+        bundle_toml: &str,
+        resolve: impl FnMut(&str) -> Result<Vec<u8>, String>,
+    ) -> Result<(), ApiError> {
+        let bundle = pouch_pki::trust::parse_bundle_with(bundle_toml, "bundle.toml", resolve)?;
         self.set_bundle(bundle)
     }
 

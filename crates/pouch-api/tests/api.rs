@@ -503,8 +503,26 @@ fn release_permits_members_and_denies_others() {
 fn adapter_features_follow_the_provider() {
     let f = pouch_api::adapter_features(Some("rustcrypto")).unwrap();
     assert!(f.contains(&"envelope".to_owned()) && f.contains(&"alg:ML-DSA-65".to_owned()));
+    // VerifyContext runs the policy and release stages (add_policy, set_recipient).
+    assert!(f.contains(&"policy".to_owned()) && f.contains(&"release".to_owned()));
     assert_eq!(
         pouch_api::adapter_features(Some("x")).unwrap_err().code,
         class::ARGUMENT
     );
+}
+
+#[test]
+fn set_trust_with_reports_a_file_the_resolver_cannot_give() {
+    let mut ctx = pouch_api::VerifyContext::new(Some("rustcrypto")).unwrap();
+    let text = String::from_utf8(pki("bundle.toml")).unwrap();
+    let mut asked = Vec::new();
+    let e = ctx
+        .set_trust_with(&text, |name| {
+            asked.push(name.to_owned());
+            Err("not here".to_owned())
+        })
+        .unwrap_err();
+    assert_eq!(e.code, class::TRUST_BUNDLE);
+    assert!(e.message.contains("not here"), "{e}");
+    assert_eq!(asked.first().map(String::as_str), Some("NOR/root.pem"));
 }
