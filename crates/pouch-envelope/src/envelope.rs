@@ -29,6 +29,9 @@ pub struct Envelope {
 #[derive(Clone, Debug)]
 pub struct Seal {
     pub(crate) protected: Vec<u8>,
+    /// The unprotected header as carried: the empty map, except in a seal faulted for a
+    /// non-empty one (kept so the envelope re-encodes to the bytes it was decoded from).
+    pub(crate) unprotected: Vec<u8>,
     pub(crate) signature: Vec<u8>,
     pub(crate) header: Result<SealHeader, Fault>,
 }
@@ -126,6 +129,7 @@ impl Envelope {
                 .bytes()
                 .map_err(|_| at("protected header must be a byte string"))?
                 .to_vec();
+            let unprotected_start = r.position();
             let unprotected_alg = match empty_unprotected(&mut r, "seal") {
                 Ok(()) => false,
                 Err((_, true)) => true,
@@ -133,6 +137,10 @@ impl Envelope {
                     return Err(Fault::new(f.code, format!("seal {i}: {}", f.detail)));
                 }
             };
+            let unprotected = bytes
+                .get(unprotected_start..r.position())
+                .unwrap_or(EMPTY_MAP)
+                .to_vec();
             let signature = r
                 .bytes()
                 .map_err(|_| at("signature must be a byte string"))?
@@ -146,6 +154,7 @@ impl Envelope {
             }
             seals.push(Seal {
                 protected,
+                unprotected,
                 signature,
                 header: decoded,
             });
@@ -195,10 +204,16 @@ impl Envelope {
 
     /// The envelope's encoding (deterministic, so equal to the bytes it was decoded from).
     pub fn to_bytes(&self) -> Vec<u8> {
-        let seals: Vec<(&[u8], &[u8])> = self
+        let seals: Vec<(&[u8], &[u8], &[u8])> = self
             .seals
             .iter()
-            .map(|s| (s.protected.as_slice(), s.signature.as_slice()))
+            .map(|s| {
+                (
+                    s.protected.as_slice(),
+                    s.unprotected.as_slice(),
+                    s.signature.as_slice(),
+                )
+            })
             .collect();
         encode(&self.body_protected, &self.payload, &seals)
     }
@@ -241,13 +256,20 @@ fn empty_unprotected(r: &mut Reader<'_>, whose: &str) -> Result<(), (Fault, bool
     ))
 }
 
-fn encode(body_protected: &[u8], payload: &[u8], seals: &[(&[u8], &[u8])]) -> Vec<u8> {
+/// The encoded empty map: the unprotected header of every seal Pouch writes.
+const EMPTY_MAP: &[u8] = &[0xa0];
+
+/// Seals as (protected header, unprotected header as encoded, signature).
+fn encode(body_protected: &[u8], payload: &[u8], seals: &[(&[u8], &[u8], &[u8])]) -> Vec<u8> {
     let mut e = Encoder::new();
     e.tag(COSE_SIGN_TAG).array(4);
     e.bytes(body_protected).map(0).bytes(payload);
     e.array(seals.len() as u64);
-    for (protected, signature) in seals {
-        e.array(3).bytes(protected).map(0).bytes(signature);
+    for (protected, unprotected, signature) in seals {
+        e.array(3)
+            .bytes(protected)
+            .raw(unprotected)
+            .bytes(signature);
     }
     e.into_bytes()
 }
@@ -380,7 +402,11 @@ pub fn seal(
     };
     let body = header::encode_body(&header);
     let (protected, signature) = sign_seal(&body, &payload_bytes, request)?;
-    Ok(encode(&body, &payload_bytes, &[(&protected, &signature)]))
+    Ok(encode(
+        &body,
+        &payload_bytes,
+        &[(&protected, EMPTY_MAP, &signature)],
+    ))
 }
 
 /// Adds a seal to an envelope without changing any byte of its body or its other seals
@@ -395,11 +421,17 @@ pub fn endorse(
         return Err(Error::TooManySeals(limits.max_seals));
     }
     let (protected, signature) = sign_seal(&env.body_protected, &env.payload, request)?;
-    let mut seals: Vec<(&[u8], &[u8])> = env
+    let mut seals: Vec<(&[u8], &[u8], &[u8])> = env
         .seals
         .iter()
-        .map(|s| (s.protected.as_slice(), s.signature.as_slice()))
+        .map(|s| {
+            (
+                s.protected.as_slice(),
+                s.unprotected.as_slice(),
+                s.signature.as_slice(),
+            )
+        })
         .collect();
-    seals.push((&protected, &signature));
+    seals.push((&protected, EMPTY_MAP, &signature));
     Ok(encode(&env.body_protected, &env.payload, &seals))
 }
