@@ -2,46 +2,11 @@
 //! parallel, reported in input order with the worst verdict as the exit code.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::path::Path;
+use std::process::Output;
 
-fn pouch(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_pouch"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn pouch_stdin(args: &[&str], input: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_pouch"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(input).unwrap();
-    child.wait_with_output().unwrap()
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
-
-struct Dir(PathBuf);
-impl Drop for Dir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn workdir(name: &str) -> Dir {
-    let d = std::env::temp_dir().join(format!("pouch-bulk-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    Dir(d)
-}
+mod common;
+use common::{pouch, pouch_stdin, s, workdir};
 
 /// Seals `n` records with Norway's ES384 demo signer; returns the envelopes' bytes.
 fn envelopes(dir: &Path, n: usize) -> Vec<Vec<u8>> {

@@ -2,33 +2,8 @@
 //! with their exit codes.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn pouch(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_pouch"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
-
-struct Dir(PathBuf);
-impl Drop for Dir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn workdir(name: &str) -> Dir {
-    let d = std::env::temp_dir().join(format!("pouch-cli-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    Dir(d)
-}
+mod common;
+use common::{pouch, s, workdir};
 
 #[test]
 fn pki_demo_is_deterministic_with_a_seed() {

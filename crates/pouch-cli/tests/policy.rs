@@ -3,22 +3,10 @@
 //! spiffing's `tests.xml`; expected lacvs and decisions are read off the SPIF text.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
-fn pouch(args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_pouch"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    // A command that does not read its standard input may exit first: a broken pipe here is
-    // not the test's failure, the exit status below says what happened.
-    let _ = child.stdin.take().unwrap().write_all(stdin);
-    child.wait_with_output().unwrap()
-}
+mod common;
+use common::pouch_stdin as pouch;
 
 fn reference(rel: &str) -> String {
     format!(

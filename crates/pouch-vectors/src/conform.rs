@@ -364,6 +364,25 @@ pub enum Verdict {
 }
 
 impl Verdict {
+    /// The verdict on a case that ran: Pass without differences, KnownDivergence when an
+    /// exception lists the differences, and Fail otherwise, including a listed case that
+    /// passes (so the exceptions cannot go stale).
+    pub fn judge(differences: Vec<String>, exception: Option<&Exception>) -> Verdict {
+        match (differences.is_empty(), exception) {
+            (true, None) => Verdict::Pass,
+            (true, Some(_)) => Verdict::Fail {
+                differences: vec![
+                    "passes, but the exceptions file lists it: remove the exception".into(),
+                ],
+            },
+            (false, Some(e)) => Verdict::KnownDivergence {
+                differences,
+                reason: e.reason.clone(),
+            },
+            (false, None) => Verdict::Fail { differences },
+        }
+    }
+
     /// The status word of the results.
     pub fn word(&self) -> &'static str {
         match self {
@@ -514,19 +533,7 @@ pub fn run(
             Verdict::Skip { missing }
         } else {
             let diffs = run_one(adapter, v, &dir);
-            match (diffs.is_empty(), exception) {
-                (true, None) => Verdict::Pass,
-                (true, Some(_)) => Verdict::Fail {
-                    differences: vec![
-                        "passes, but the exceptions file lists it: remove the exception".into(),
-                    ],
-                },
-                (false, Some(e)) => Verdict::KnownDivergence {
-                    differences: diffs,
-                    reason: e.reason.clone(),
-                },
-                (false, None) => Verdict::Fail { differences: diffs },
-            }
+            Verdict::judge(diffs, exception)
         };
         vectors.push(VectorResult {
             id: v.id.clone(),

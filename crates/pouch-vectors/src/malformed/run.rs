@@ -187,19 +187,7 @@ pub fn run(
                 diffs.push(format!("{failed} of {total} inputs failed"));
             }
             let exception = exceptions.iter().find(|e| e.id == case.id);
-            match (diffs.is_empty(), exception) {
-                (true, None) => Verdict::Pass,
-                (true, Some(_)) => Verdict::Fail {
-                    differences: vec![
-                        "passes, but the exceptions file lists it: remove the exception".into(),
-                    ],
-                },
-                (false, Some(e)) => Verdict::KnownDivergence {
-                    differences: diffs,
-                    reason: e.reason.clone(),
-                },
-                (false, None) => Verdict::Fail { differences: diffs },
-            }
+            Verdict::judge(diffs, exception)
         } else {
             Verdict::Skip { missing }
         };
