@@ -41,6 +41,16 @@ pub enum Error {
     /// The backend failed for a reason of its own (e.g. no randomness available).
     #[error("backend failure: {0}")]
     Backend(&'static str),
+    /// A name is not in the registry (e.g. `ES999` as a signature algorithm).
+    #[error("{name:?} is not a registered {what}; expected one of {expected}")]
+    UnknownName {
+        /// What was named: `signature algorithm` or `digest algorithm`.
+        what: &'static str,
+        /// The name given.
+        name: String,
+        /// The registered names, comma-separated.
+        expected: String,
+    },
 }
 
 /// A signature algorithm as a provider implements it.

@@ -3,6 +3,9 @@
 
 use core::fmt;
 
+mod exit;
+pub use exit::ExitClass;
+
 /// How a status code bears on the verdict of its stage.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
