@@ -173,7 +173,7 @@ class Page:
     def wait(self, expression, what, timeout=60):
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if self.js(expression):
+            if self.js(f"!!({expression})"):
                 return
             time.sleep(0.1)
         raise Failure(f"timed out after {timeout} s waiting for {what}")
@@ -305,6 +305,7 @@ def run(args):
         verify(inputs / "tampered.cbor", bundle=True)
         check(verdict() == "10", "exit class 10 (seal)")
         check(flags()["Valid"] == "no", "valid: no")
+        check(flags()["Trusted"] == "no", "trusted: no (a bundle was given, the seal failed)")
         check("seal.signature-invalid" in codes("[data-seal='0']"), "seal.signature-invalid shown")
         page.shot(shots / "05-tampered.png", "#verify-result")
 

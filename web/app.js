@@ -128,12 +128,15 @@ function codesTable(entries, caption) {
       "tr",
       { "data-code": entry.code, "data-severity": sev },
       el("td", { class: "code" }, el("code", {}, entry.code)),
-      el("td", {}, el("span", { class: `sev ${sev}` }, sev)),
+      el("td", {}, el("span", { class: `sev sev-${sev}` }, sev)),
       el(
         "td",
         {},
         reg ? reg.description : "(not in the registry)",
         entry.detail ? el("div", { class: "hint" }, `Detail: ${entry.detail}`) : null,
+        reg?.requirements?.length
+          ? el("div", { class: "reqs-inline" }, `Requirements: ${reg.requirements.join(", ")}`)
+          : null,
       ),
     );
   });
@@ -313,7 +316,12 @@ async function onVerify(event) {
     } catch {
       // A malformed envelope has nothing to inspect; the report says why.
     }
-    out.append(...renderVerdict(file, envelope, result, report, info, detachedFile));
+    const inputs = {
+      detachedFile,
+      trust: Boolean($("in-bundle").files[0]),
+      policies: (await chosenPolicies()).length,
+    };
+    out.append(...renderVerdict(file, envelope, result, report, info, inputs));
     out.querySelector("h3")?.focus();
   } catch (e) {
     showError(box, describe(e));
@@ -338,7 +346,7 @@ function looksLikeLabel(bytes) {
   }
 }
 
-function renderVerdict(file, envelope, result, report, info, detachedFile) {
+function renderVerdict(file, envelope, result, report, info, inputs) {
   const [className, meaning] = EXIT_CLASSES.get(result.exitClass) ?? ["unknown", "not an exit class"];
   const nodes = [];
   nodes.push(el("h3", { tabindex: "-1" }, `Result for ${file.name}`));
@@ -363,19 +371,20 @@ function renderVerdict(file, envelope, result, report, info, detachedFile) {
       "ul",
       { class: "flags", "aria-label": "Verdicts" },
       flag("Valid", result.valid, ""),
-      flag("Trusted", report.seals?.some((s) => s.trust?.length) ? result.trusted : undefined, "not checked (no trust bundle)"),
-      flag("Label valid under its policy", result.labelValid, "not checked (no policy of this label)"),
+      flag("Trusted", inputs.trust ? result.trusted : undefined, "not checked (no trust bundle)"),
+      flag("Label valid under its policy", result.labelValid,
+        inputs.policies ? "not checked (no policy given is this label's)" : "not checked (no policy given)"),
       flag("Releasable", result.releasable, "not decided (no recipient)"),
     ),
   );
 
-  if (info) nodes.push(renderEnvelopeInfo(info, detachedFile));
+  if (info) nodes.push(renderEnvelopeInfo(info, inputs.detachedFile));
 
   nodes.push(el("h4", {}, "Decoding (envelope stage)"), codesTable(report.envelope));
   const seals = report.seals ?? [];
   nodes.push(el("h4", {}, `Seals (${seals.length})`));
   if (seals.length === 0) nodes.push(el("p", { class: "none" }, "No seal was checked."));
-  seals.forEach((s, i) => nodes.push(renderSeal(s, i, info?.seals?.[i])));
+  seals.forEach((s, i) => nodes.push(renderSeal(s, i, info?.seals?.[i], inputs.trust)));
   nodes.push(el("h4", {}, "Detached record (payload stage)"), codesTable(report.payload));
   nodes.push(el("h4", {}, "Label (advisory rules)"), codesTable(report.label));
   nodes.push(el("h4", {}, "Seal policy"), codesTable(report.seal_policy));
@@ -425,7 +434,7 @@ function renderEnvelopeInfo(info, detachedFile) {
   );
 }
 
-function renderSeal(s, i, sealInfo) {
+function renderSeal(s, i, sealInfo, trustGiven) {
   const title = `Seal ${i + 1}: ${s.algorithm ?? sealInfo?.algorithm ?? "?"}, ${s.role ?? sealInfo?.role ?? "?"}`;
   const chain = sealInfo?.certificates !== undefined
     ? `${sealInfo.certificates} certificate${sealInfo.certificates === 1 ? "" : "s"} (leaf first)`
@@ -433,7 +442,7 @@ function renderSeal(s, i, sealInfo) {
   return el(
     "div",
     { class: "card seal", "data-seal": String(i) },
-    el("h5", { class: "h4" }, title),
+    el("h5", {}, title),
     kv([
       ["Signer (leaf subject)", s.signer ?? sealInfo?.signer],
       ["Nation", s.nation],
@@ -445,10 +454,23 @@ function renderSeal(s, i, sealInfo) {
       ["Fault", sealInfo?.fault ? `${sealInfo.fault}: ${sealInfo.detail ?? ""}` : undefined],
     ]),
     codesTable(s.codes, "Signature"),
+    renderChain(sealInfo?.chain),
     s.trust && s.trust.length
       ? codesTable(s.trust, "Trust (chain to the nation's anchor, authorisation)")
-      : el("p", { class: "none" }, "Trust: not checked (no trust bundle given)."),
+      : el("p", { class: "none" }, trustGiven
+        ? "Trust: not checked (the seal failed before its chain could be)."
+        : "Trust: not checked (no trust bundle given)."),
   );
+}
+
+/** Each certificate of a seal's chain, when `inspect` lists them (subject, issuer, validity). */
+function renderChain(chain) {
+  if (!Array.isArray(chain) || chain.length === 0) return null;
+  return el("table", { class: "chain" },
+    el("caption", {}, "Chain (leaf first)"),
+    el("thead", {}, el("tr", {}, ["Subject", "Issuer", "Valid from", "Valid until"].map((h) => el("th", { scope: "col" }, h)))),
+    el("tbody", {}, chain.map((c) => el("tr", {},
+      [c.subject, c.issuer, c.notBefore, c.notAfter].map((v) => el("td", {}, v ?? "—"))))));
 }
 
 function renderLabelForms(info) {
