@@ -56,6 +56,16 @@ assert at > 0, "the record is not in the envelope"
 data[at + len("unique marker 7f3")] ^= 0x03
 open(sys.argv[2], "wb").write(data)
 PY
+# The vectors' trust bundle with every certificate and CRL inline (PEM): one file, no others.
+python3 - test-vectors/envelopes/pki/bundle.toml "$work/bundle-inline.toml" <<'PY'
+import pathlib, re, sys
+src = pathlib.Path(sys.argv[1])
+def inline(m):
+    pem = (src.parent / m.group(1)).read_text().strip()
+    return "'''\n" + pem + "\n'''"
+text = re.sub(r'"([A-Z]{3}/[^"]+\.(?:pem|crl))"', inline, src.read_text())
+pathlib.Path(sys.argv[2]).write_text(text)
+PY
 head -c 4096 /dev/urandom >"$work/random.bin"
 # 100 MiB, sparse: the page must refuse it by its size without reading it.
 truncate -s 100M "$work/big.bin"

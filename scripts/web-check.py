@@ -19,6 +19,7 @@ import os
 import pathlib
 import queue
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -65,6 +66,8 @@ class Browser:
             args,
             pass_fds=(3, 4),
             preexec_fn=child_fds,
+            # Its own process group, so that close() can end the renderers with it.
+            start_new_session=True,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=open(os.path.join(profile, "chromium.log"), "wb"),
@@ -143,8 +146,13 @@ class Browser:
         try:
             self.proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait(timeout=10)
+            pass
+        # Whatever is left of this browser (a hung renderer, or all of it): killed.
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.proc.wait(timeout=10)
 
 
 class Page:
@@ -220,6 +228,10 @@ def run(args):
         print(f"loaded {url}")
         check(page.js("document.getElementById('status').textContent").startswith("Ready"), "the page says it is ready")
         page.shot(shots / "01-start.png")
+        unlabelled = page.js(
+            "[...document.querySelectorAll('input, select, textarea')].filter(e => e.labels.length === 0).map(e => e.id)"
+        )
+        check(not unlabelled, f"every control has a label ({unlabelled})")
 
         def verify(envelope, *, bundle=False, recipient="", spif=False, detached=None, at=""):
             page.js("document.getElementById('verify-reset').click()")
@@ -283,6 +295,18 @@ def run(args):
             page.shot(args.doc_shot, "#verify-result")
             page.viewport(1280, 900)
 
+        print("an envelope dropped on the page")
+        page.js("document.getElementById('verify-reset').click()")
+        box = page.js("(r => [r.x + r.width / 2, r.y + r.height / 2])(document.getElementById('drop').getBoundingClientRect())")
+        drag = {"items": [], "files": [str(inputs / "valid.cbor")], "dragOperationsMask": 1}
+        for kind in ("dragEnter", "dragOver", "drop"):
+            page.send("Input.dispatchDragEvent", {"type": kind, "x": box[0], "y": box[1], "data": drag})
+        page.wait("document.querySelector('#drop .hint').textContent.includes('valid.cbor')", "the dropped file", 10)
+        page.js("document.getElementById('verify-button').click()")
+        page.wait("document.getElementById('verdict') || !document.getElementById('verify-error').hidden",
+                  "a verdict or an error", 120)
+        check(verdict() == "0", "the dropped envelope verifies (exit class 0)")
+
         print("the same envelope for a recipient it is not releasable to")
         verify(inputs / "valid.cbor", bundle=True, recipient="USA", spif=True)
         check(verdict() == "6", "exit class 6 (release denied)")
@@ -341,6 +365,28 @@ def run(args):
         verify(inputs / "valid.cbor", bundle=True, recipient="FIN", spif=True)
         check(error() is None and verdict() == "0", "a valid envelope verifies again")
 
+        print("a vector's inputs by hand: an inline-PEM bundle, a SPIF file, a clearance, a time")
+        vec = pathlib.Path(args.repo) / "test-vectors/envelopes"
+        page.js("document.getElementById('verify-reset').click()")
+        page.set_files("#in-envelope", [vec / "env-rel-clearance-permitted/envelope.cbor"])
+        page.set_files("#in-bundle", [inputs / "bundle-inline.toml"])
+        page.set_files("#in-spifs", [vec / "policies/pouch-demo.spif.xml"])
+        page.set_files("#in-clearance", [vec / "env-rel-clearance-permitted/clearance.json"])
+        page.js("document.getElementById('in-recipient').value = 'FIN'")
+        page.js("document.getElementById('in-at').value = '2026-11-28T11:00:00Z'")
+        page.js("document.getElementById('verify-result').replaceChildren()")
+        page.wait("document.getElementById('label-policy').options.length === 4", "the chosen SPIF to load", 30)
+        page.js("document.getElementById('verify-button').click()")
+        page.wait("document.getElementById('verdict') || !document.getElementById('verify-error').hidden",
+                  "a verdict or an error", 120)
+        check(error() is None, f"no error ({error()})")
+        check(verdict() == "0", "exit class 0")
+        check(flags() == {"Valid": "yes", "Trusted": "yes", "Label valid under its policy": "yes", "Releasable": "yes"},
+              f"the four verdicts are yes: {flags()}")
+        release = page.js("document.getElementById('release-decision').textContent")
+        check("permitted" in release, f"release decision shown: {release!r}")
+        page.shot(shots / "09-clearance.png", "#release-decision")
+
         print("the vectors view")
         page.js("document.getElementById('tab-vectors').click()")
         count = page.js("document.querySelectorAll('#vector-list li').length")
@@ -356,7 +402,7 @@ def run(args):
             reqs = page.js("document.querySelectorAll('#vector-detail .reqs li').length")
             check(v == "pass" and rows and all(r == "true" for r in rows) and reqs > 0,
                   f"{vid}: expected == actual on {len(rows)} rows, {reqs} requirements shown")
-        page.shot(shots / "09-vector.png")
+        page.shot(shots / "10-vector.png")
         if args.all_vectors:
             page.js("document.getElementById('run-all').click()")
             page.wait(
@@ -366,10 +412,15 @@ def run(args):
             )
             summary = page.js("document.getElementById('vectors-summary').textContent")
             check(page.js("document.getElementById('vectors-summary').dataset.fail") == "0", f"no vector fails: {summary}")
-            page.shot(shots / "10-all-vectors.png")
+            page.shot(shots / "11-all-vectors.png")
 
-        print("label tools")
-        page.js("document.getElementById('tab-labels').click()")
+        print("label tools, reached with the keyboard")
+        page.js("document.getElementById('tab-labels').focus()")
+        for kind in ("keyDown", "keyUp"):
+            page.send("Input.dispatchKeyEvent", {"type": kind, "key": "Enter", "code": "Enter",
+                                                 "windowsVirtualKeyCode": 13, "text": "\r"})
+        page.wait("!document.getElementById('view-labels').hidden", "the label tools after Enter", 10)
+        check(page.js("document.activeElement.id") == "h-labels", "Enter on the tab opens the view and focuses its heading")
         page.js("document.getElementById('label-example').click()")
         page.js("document.getElementById('to-xml').click()")
         out = page.js("document.getElementById('label-output')?.textContent")
@@ -394,7 +445,7 @@ def run(args):
             page.js("document.getElementById('label-render').click()")
             marking = page.js("document.getElementById('label-marking')?.textContent")
             check(bool(marking), f"marking in {lang}: {marking!r}")
-        page.shot(shots / "11-label-tools.png")
+        page.shot(shots / "12-label-tools.png")
         page.js("document.getElementById('label-text').value = '{not a label'")
         page.js("document.getElementById('label-check').click()")
         msg = page.js("(e => e.hidden ? null : e.textContent)(document.getElementById('label-error'))")
@@ -407,11 +458,11 @@ def run(args):
         check(verdict() == "0", "verifies at 390 px")
         width = page.js("document.documentElement.scrollWidth")
         check(width <= 392, f"no sideways scrolling at 390 px (content {width} px wide)")
-        page.shot(shots / "12-narrow-verify.png", "#verify-result")
+        page.shot(shots / "13-narrow-verify.png", "#verify-result")
         page.js("document.getElementById('tab-vectors').click()")
         width = page.js("document.documentElement.scrollWidth")
         check(width <= 392, f"vectors view fits 390 px ({width} px)")
-        page.shot(shots / "13-narrow-vectors.png")
+        page.shot(shots / "14-narrow-vectors.png")
 
         browser.drain()
         requests = [
@@ -435,6 +486,7 @@ def main():
     ap.add_argument("--inputs", required=True)
     ap.add_argument("--shots", required=True)
     ap.add_argument("--doc-shot")
+    ap.add_argument("--repo", default=str(pathlib.Path(__file__).resolve().parent.parent))
     ap.add_argument("--all-vectors", action="store_true", help="also run every vector in the page")
     ap.add_argument(
         "--vectors",
@@ -451,6 +503,8 @@ def main():
         ],
     )
     args = ap.parse_args()
+    # `timeout` sends SIGTERM: unwind, so that the browser is closed by run()'s finally.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("web-check: terminated"))
     try:
         run(args)
     except Failure as e:

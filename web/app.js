@@ -478,10 +478,16 @@ function renderLabelForms(info) {
   const box = el("div", { class: "card", id: "label-forms" }, el("h4", {}, "Originator label"));
   const markings = [["Plain", info.marking]];
   const policyId = info.label?.confidentialityInformation?.policyIdentifier;
+  const seen = new Set();
   for (const p of allPolicies()) {
     for (const lang of p.langs) {
       try {
-        markings.push([`${p.policy.name}, ${lang}`, p.policy.renderLabel(json, lang)]);
+        const name = `${p.policy.name}, ${lang}`;
+        const marking = p.policy.renderLabel(json, lang);
+        // The same policy built in and chosen as a file renders once.
+        if (seen.has(`${p.policy.id} ${name} ${marking}`)) continue;
+        seen.add(`${p.policy.id} ${name} ${marking}`);
+        markings.push([name, marking]);
       } catch {
         // Not this label's policy, or no marking in that language: nothing to show.
       }
