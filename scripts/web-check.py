@@ -281,6 +281,12 @@ def run(args):
         check("release.permitted" in codes("#verify-result"), "release.permitted shown")
         signer = page.js("document.querySelector('[data-seal=\"0\"] dl').textContent")
         check("Norway" in signer or "NOR" in signer, "the signer is shown")
+        chain = page.js(
+            "[...document.querySelectorAll('[data-seal=\"0\"] table.chain tbody tr')]"
+            ".map(r => [...r.cells].map(c => c.textContent))"
+        )
+        check(len(chain) >= 2 and "Norway" in chain[0][0] and all(a[1] == b[0] for a, b in zip(chain, chain[1:])),
+              f"the signer's chain, leaf first, each issued by the next: {[c[0] for c in chain]}")
         xml = page.js("document.querySelector('#label-forms pre[data-form=xml]').textContent")
         check("urn:nato:stanag:4774:confidentialitymetadatalabel:1:0" in xml, "the label as 4774 XML")
         cbor = page.js("document.querySelector('#label-forms pre[data-form=cbor]').textContent")

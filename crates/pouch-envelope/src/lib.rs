@@ -8,7 +8,7 @@ mod header;
 mod report;
 mod verify;
 
-pub use cert::{LeafInfo, leaf_info};
+pub use cert::{CertNames, LeafInfo, cert_names, leaf_info};
 pub use envelope::{
     COSE_SIGN_TAG, Envelope, Payload, Seal, SealRequest, digest_reader, endorse, seal,
 };
