@@ -74,6 +74,7 @@ doc_shot=()
 if [ "${POUCH_WEB_DOC_SHOT:-0}" = 1 ]; then
     doc_shot=(--doc-shot docs/web-validator.png)
 fi
+rm -rf "$target_dir/web-screenshots"
 timeout 1200 python3 scripts/web-check.py --chromium "$chromium" \
     --page "$target_dir/web/index.html" --inputs "$work" \
     --shots "$target_dir/web-screenshots" --all-vectors "${doc_shot[@]}"
