@@ -251,7 +251,7 @@ pub fn endorse(
 /// One certificate of a seal's chain as `inspect` shows it: subject, issuer and validity,
 /// or why it does not parse (the trust stage says whether the chain is any good).
 fn chain_entry(der: &[u8]) -> Value {
-    match pouch_envelope::cert_names(der) {
+    match pouch::cert_names(der) {
         Ok(n) => json!({
             "subject": n.subject,
             "issuer": n.issuer,

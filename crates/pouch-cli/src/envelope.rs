@@ -292,13 +292,12 @@ pub(crate) fn endorse(
             note: None,
         }),
     };
-    let out =
-        pouch::endorse(&bytes, &request, &Limits::default()).map_err(|e| match e {
-            pouch::Error::Malformed(_) | pouch::Error::TooManySeals(_) => {
-                malformed_input(format_args!("{}: {e}", envelope.display()))
-            }
-            e => e.into(),
-        })?;
+    let out = pouch::endorse(&bytes, &request, &Limits::default()).map_err(|e| match e {
+        pouch::Error::Malformed(_) | pouch::Error::TooManySeals(_) => {
+            malformed_input(format_args!("{}: {e}", envelope.display()))
+        }
+        e => e.into(),
+    })?;
     write_output(output, &within_limit(out)?)?;
     Ok(ExitCode::from(EXIT_OK))
 }

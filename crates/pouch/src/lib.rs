@@ -16,5 +16,5 @@ pub use verify::{SealPolicy, Trust, Verifier};
 pub use pouch_envelope::{
     COSE_SIGN_TAG, Content, ContentType, Envelope, EnvelopeHeader, Error, FORMAT_VERSION, Fault,
     LeafInfo, Limits, POUCH_PARAM, Payload, ReleaseApproval, Role, Seal, SealHeader, SealRequest,
-    digest_reader, endorse, leaf_info, seal, sig_structure, sig_structure_head,
+    cert_names, digest_reader, endorse, leaf_info, seal, sig_structure, sig_structure_head,
 };

@@ -57,5 +57,8 @@ fn roles_parse_by_their_report_spelling() {
         assert_eq!(r.name().parse::<Role>().unwrap(), r);
     }
     let e = "king".parse::<Role>().unwrap_err().to_string();
-    assert!(e.contains("king") && e.contains("releasing-authority"), "{e}");
+    assert!(
+        e.contains("king") && e.contains("releasing-authority"),
+        "{e}"
+    );
 }
