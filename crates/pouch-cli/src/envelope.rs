@@ -404,10 +404,10 @@ pub(crate) fn verify(
         bail!("--payload needs exactly one envelope (a file or '-', without --seq)");
     }
     let provider = provider(opts.provider);
-    let bundle = opts.trust.map(pouch_pki::trust::load_bundle).transpose()?;
+    let bundle = opts.trust.map(pouch_trust::load_bundle).transpose()?;
     let validator = bundle
         .as_ref()
-        .map(|b| pouch_pki::trust::ChainValidator::new(provider, b))
+        .map(|b| pouch_trust::ChainValidator::new(provider, b))
         .transpose()
         .map_err(|e| anyhow!("trust bundle: {e}"))?;
     let mut verifier = Verifier::new(provider);

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, anyhow};
 use pouch_crypto::keys;
-use pouch_pki::trust::{ChainValidator, load_bundle};
+use pouch_trust::{ChainValidator, load_bundle};
 
 use crate::EXIT_OK;
 use crate::envelope::EXIT_UNTRUSTED;
@@ -42,7 +42,7 @@ pub(crate) fn demo(
     } else {
         pouch_crypto_awslc::provider()
     };
-    let pki = pouch_pki::demo_pki(provider, seed, now)?;
+    let pki = pouch_testkit::demo_pki(provider, seed, now)?;
     std::fs::create_dir_all(out_dir).with_context(|| format!("creating {}", out_dir.display()))?;
     let bundle = pki.write(out_dir)?;
     writeln!(out, "demo coalition written to {}", out_dir.display())?;

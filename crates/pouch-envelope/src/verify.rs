@@ -7,9 +7,9 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use pouch_crypto::{Algorithm, CryptoProvider};
 use pouch_label::Label;
-use pouch_pki::trust::{ChainValidator, TrustBundle};
 use pouch_policy::{Policy, Recipient};
 use pouch_status as codes;
+use pouch_trust::{ChainValidator, TrustBundle};
 
 use crate::envelope::{Envelope, digest_reader};
 use crate::header::{Content, SealHeader};

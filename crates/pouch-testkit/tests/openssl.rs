@@ -11,7 +11,7 @@ use std::process::{Command, Output};
 
 use common::{NOW, Scratch, build_spec, coalition, providers};
 use pouch_crypto::{Algorithm, CryptoProvider};
-use pouch_pki::{Certificate, CoalitionSpec, Nation, Validity, build_coalition, demo_nations};
+use pouch_testkit::{Certificate, CoalitionSpec, Nation, Validity, build_coalition, demo_nations};
 
 const CLASSICAL: [Algorithm; 5] = [
     Algorithm::Es256,

@@ -7,7 +7,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use pouch_crypto::{Algorithm, CryptoProvider};
-use pouch_pki::{Coalition, CoalitionSpec, Error, KeySlot, Nation, Role};
+use pouch_testkit::{Coalition, CoalitionSpec, Error, KeySlot, Nation, Role};
 
 /// 2026-01-01T00:00:00Z, the fixed "now" of every test.
 pub const NOW: i64 = 1_767_225_600;
@@ -43,7 +43,8 @@ impl Scratch {
     pub fn new(tag: &str) -> Scratch {
         static COUNTER: AtomicUsize = AtomicUsize::new(0);
         let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let dir = std::env::temp_dir().join(format!("pouch-pki-{tag}-{}-{n}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("pouch-testkit-{tag}-{}-{n}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         Scratch(dir)

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use super::{Authorisation, TrustBundle, TrustedNation};
+use crate::{Authorisation, TrustBundle, TrustedNation};
 
 /// The bundle format this implementation reads.
 pub const BUNDLE_FORMAT: u32 = 1;

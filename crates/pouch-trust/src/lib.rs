@@ -1,16 +1,29 @@
-//! Signer trust (spec/04-trust.md): national trust bundles, and validation of a seal's
-//! certificate chain against them.
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
 
+mod alg;
 mod bundle;
 mod crl;
+pub mod der;
+mod error;
+mod oid;
+pub mod pem;
+mod time;
 mod validate;
+mod verify;
 
+pub use alg::{
+    algorithm_from_identifier, signature_algorithm_identifier, signature_from_x509,
+    signature_to_x509,
+};
 pub use bundle::{BUNDLE_FORMAT, BundleError, load_bundle, parse_bundle, parse_bundle_with};
-pub use crl::build_crl;
+pub use error::Error;
+pub use oid::Oid;
 pub use validate::{
     CACHE_CAPACITY, CLOCK_SKEW_SECONDS, ChainValidator, ChainVerdict, LeafProfile, MAX_CHAIN_LEN,
     TrustError, certificate_serial,
 };
+pub use verify::{CertificateParts, verify_signature};
 
 /// Which policies, and which classifications under each, a nation's signers may seal.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -16,14 +16,18 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use pouch_crypto::keys::pem_decode;
-use pouch_pki::trust::{ChainValidator, LeafProfile, TrustBundle, TrustedNation};
-use pouch_pki::{CertificateParts, Oid, algorithm_from_identifier};
+use pouch_trust::{CertificateParts, Oid, algorithm_from_identifier};
+use pouch_trust::{ChainValidator, LeafProfile, TrustBundle, TrustedNation};
 use serde::Deserialize;
 
-const LIMBO: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../../shared/reference/x509-limbo"
-);
+/// The suite: `$POUCH_REFERENCE/x509-limbo` when that variable is set (a worktree outside
+/// the main checkout), else `shared/reference/x509-limbo` beside the checkout.
+fn limbo_dir() -> PathBuf {
+    match std::env::var_os("POUCH_REFERENCE") {
+        Some(root) => PathBuf::from(root).join("x509-limbo"),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/reference/x509-limbo"),
+    }
+}
 const EXCEPTIONS: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/../../conformance/exceptions/x509-limbo.toml"
@@ -198,14 +202,14 @@ fn run(case: &Testcase, now: i64) -> (String, String) {
 }
 
 fn cases() -> Vec<(PathBuf, Testcase)> {
-    let native = Path::new(LIMBO).join("generated/limbo-native.json");
+    let native = limbo_dir().join("generated/limbo-native.json");
     let limbo: Limbo = serde_json::from_slice(&fs::read(&native).unwrap()).unwrap();
     let mut all: Vec<(PathBuf, Testcase)> = limbo
         .testcases
         .into_iter()
         .map(|c| (native.clone(), c))
         .collect();
-    let online = Path::new(LIMBO).join("limbo/_assets/online");
+    let online = limbo_dir().join("limbo/_assets/online");
     let mut files: Vec<PathBuf> = fs::read_dir(&online)
         .unwrap()
         .map(|e| e.unwrap().path())

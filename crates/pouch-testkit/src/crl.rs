@@ -1,15 +1,16 @@
 //! A v2 certificate revocation list builder (RFC 5280 section 5), for test PKIs and
-//! `pouch pki demo`, and reading a certificate's serial number to put on one.
+//! `pouch pki demo`.
 
 use pouch_crypto::{CryptoProvider, SigningKey};
 
-use crate::alg::{signature_algorithm_identifier, signature_to_x509};
-use crate::der::{self, Reader, tag};
-use crate::{Certificate, Error, Oid, key_identifier};
+use pouch_trust::der;
+use pouch_trust::{Error, Oid, signature_algorithm_identifier, signature_to_x509};
+
+use crate::{Certificate, key_identifier};
 
 /// Builds and signs a CRL issued by `issuer` (whose private key is `issuer_key`) that
 /// revokes the certificates with the serial numbers `revoked_serials` (big-endian unsigned
-/// magnitudes, as [`certificate_serial`] gives them), each as of `this_update`.
+/// magnitudes, as [`pouch_trust::certificate_serial`] gives them), each as of `this_update`.
 ///
 /// The CRL carries the extensions webpki requires: authorityKeyIdentifier (the issuer's key
 /// identifier) and cRLNumber, which is `this_update` itself so that later CRLs number
@@ -76,25 +77,4 @@ pub fn build_crl(
 /// A non-critical extension.
 fn extension(oid: &Oid, value: &[u8]) -> Vec<u8> {
     der::sequence(&[&der::oid(oid), &der::octet_string(value)])
-}
-
-/// The serial number of a DER certificate, as a big-endian unsigned magnitude (without the
-/// sign octet DER may put in front).
-pub fn certificate_serial(cert_der: &[u8]) -> Result<Vec<u8>, Error> {
-    let mut outer = Reader::new(cert_der);
-    let cert = outer.expect(tag::SEQUENCE)?;
-    let mut parts = Reader::new(cert.content);
-    let tbs = parts.expect(tag::SEQUENCE)?;
-    let mut fields = Reader::new(tbs.content);
-    let mut first = fields.any()?;
-    if first.tag == 0xa0 {
-        first = fields.expect(tag::INTEGER)?;
-    }
-    if first.tag != tag::INTEGER {
-        return Err(Error::Malformed {
-            position: 0,
-            reason: "missing serialNumber",
-        });
-    }
-    Ok(der::unsigned_integer_magnitude(first.content)?.to_vec())
 }

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use pouch_crypto::{Algorithm, CryptoProvider};
 
 use crate::coalition::write_file;
-use crate::trust::build_crl;
+use crate::crl::build_crl;
 use crate::{
     Certificate, CertificateBuilder, Coalition, CoalitionSpec, Error, Issued, Name, Oid, Profile,
     Validity, demo_nations, pem, seeded_pkcs8,

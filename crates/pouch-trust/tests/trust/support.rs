@@ -2,12 +2,13 @@
 #![allow(dead_code, unreachable_pub)]
 
 use pouch_crypto::{Algorithm, CryptoProvider, SigningKey};
-use pouch_pki::trust::{ChainVerdict, TrustBundle, TrustedNation, build_crl};
-use pouch_pki::{
+use pouch_status::StatusCode;
+use pouch_testkit::build_crl;
+use pouch_testkit::{
     Certificate, CertificateBuilder, Coalition, Issued, KeySlot, Name, Nation, NationPki, Role,
     Validity, demo_nations,
 };
-use pouch_status::StatusCode;
+use pouch_trust::{ChainVerdict, TrustBundle, TrustedNation};
 
 use crate::common::{NOW, cached_key};
 

@@ -2,9 +2,9 @@
 
 use pouch_crypto::{CryptoProvider, DigestAlgorithm, SigningKey};
 
-use crate::alg::{signature_algorithm_identifier, signature_to_x509};
 use crate::der::{self, Reader, tag};
 use crate::{Error, Name, Oid, pem};
+use pouch_trust::{signature_algorithm_identifier, signature_to_x509};
 
 /// When a certificate is valid: `not_before..=not_after`, in Unix seconds (UTC).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

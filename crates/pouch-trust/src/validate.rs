@@ -10,8 +10,8 @@ use pouch_status::{self as status, Severity, StatusCode};
 use rustls_pki_types::{CertificateDer, SignatureVerificationAlgorithm};
 use webpki::{CertRevocationList, EndEntityCert, OwnedCertRevocationList};
 
-use super::TrustBundle;
 use crate::Oid;
+use crate::TrustBundle;
 use path::{Entry, NationAnchors, PathContext, PurposeCheck};
 use sigalg::ProviderVerifier;
 
@@ -26,7 +26,7 @@ mod sigalg;
 #[path = "x509.rs"]
 mod x509;
 
-pub use super::crl::certificate_serial;
+pub use crate::crl::certificate_serial;
 
 /// The most certificates an `x5chain` may hold (leaf, up to six intermediates, and a copy of
 /// the anchor), matching webpki's own depth limit.

@@ -29,7 +29,7 @@ impl Oid {
     }
 
     /// The DER content octets (without tag and length).
-    pub(crate) fn content(&self) -> Vec<u8> {
+    pub fn content(&self) -> Vec<u8> {
         let arcs = self.arcs();
         let mut out = Vec::new();
         // `check_arcs` guarantees two arcs and keeps 40 * first + second far below u64::MAX
@@ -49,27 +49,46 @@ impl Oid {
     /// id-kp-emailProtection (RFC 5280).
     pub const KP_EMAIL_PROTECTION: Oid = Oid::known(&[1, 3, 6, 1, 5, 5, 7, 3, 4]);
 
-    pub(crate) const AT_COUNTRY: Oid = Oid::known(&[2, 5, 4, 6]);
-    pub(crate) const AT_ORGANIZATION: Oid = Oid::known(&[2, 5, 4, 10]);
-    pub(crate) const AT_ORG_UNIT: Oid = Oid::known(&[2, 5, 4, 11]);
-    pub(crate) const AT_COMMON_NAME: Oid = Oid::known(&[2, 5, 4, 3]);
+    /// id-at-countryName (X.520).
+    pub const AT_COUNTRY: Oid = Oid::known(&[2, 5, 4, 6]);
+    /// id-at-organizationName.
+    pub const AT_ORGANIZATION: Oid = Oid::known(&[2, 5, 4, 10]);
+    /// id-at-organizationalUnitName.
+    pub const AT_ORG_UNIT: Oid = Oid::known(&[2, 5, 4, 11]);
+    /// id-at-commonName.
+    pub const AT_COMMON_NAME: Oid = Oid::known(&[2, 5, 4, 3]);
 
-    pub(crate) const EXT_SUBJECT_KEY_ID: Oid = Oid::known(&[2, 5, 29, 14]);
-    pub(crate) const EXT_KEY_USAGE: Oid = Oid::known(&[2, 5, 29, 15]);
-    pub(crate) const EXT_BASIC_CONSTRAINTS: Oid = Oid::known(&[2, 5, 29, 19]);
-    pub(crate) const EXT_AUTHORITY_KEY_ID: Oid = Oid::known(&[2, 5, 29, 35]);
-    pub(crate) const EXT_EXT_KEY_USAGE: Oid = Oid::known(&[2, 5, 29, 37]);
+    /// subjectKeyIdentifier (RFC 5280 §4.2.1.2).
+    pub const EXT_SUBJECT_KEY_ID: Oid = Oid::known(&[2, 5, 29, 14]);
+    /// keyUsage (RFC 5280 §4.2.1.3).
+    pub const EXT_KEY_USAGE: Oid = Oid::known(&[2, 5, 29, 15]);
+    /// basicConstraints (RFC 5280 §4.2.1.9).
+    pub const EXT_BASIC_CONSTRAINTS: Oid = Oid::known(&[2, 5, 29, 19]);
+    /// authorityKeyIdentifier (RFC 5280 §4.2.1.1).
+    pub const EXT_AUTHORITY_KEY_ID: Oid = Oid::known(&[2, 5, 29, 35]);
+    /// extKeyUsage (RFC 5280 §4.2.1.12).
+    pub const EXT_EXT_KEY_USAGE: Oid = Oid::known(&[2, 5, 29, 37]);
 
-    pub(crate) const ECDSA_SHA256: Oid = Oid::known(&[1, 2, 840, 10045, 4, 3, 2]);
-    pub(crate) const ECDSA_SHA384: Oid = Oid::known(&[1, 2, 840, 10045, 4, 3, 3]);
-    pub(crate) const ECDSA_SHA512: Oid = Oid::known(&[1, 2, 840, 10045, 4, 3, 4]);
-    pub(crate) const ED25519: Oid = Oid::known(&[1, 3, 101, 112]);
-    pub(crate) const RSASSA_PSS: Oid = Oid::known(&[1, 2, 840, 113549, 1, 1, 10]);
-    pub(crate) const MGF1: Oid = Oid::known(&[1, 2, 840, 113549, 1, 1, 8]);
-    pub(crate) const SHA256: Oid = Oid::known(&[2, 16, 840, 1, 101, 3, 4, 2, 1]);
-    pub(crate) const ML_DSA_44: Oid = Oid::known(&[2, 16, 840, 1, 101, 3, 4, 3, 17]);
-    pub(crate) const ML_DSA_65: Oid = Oid::known(&[2, 16, 840, 1, 101, 3, 4, 3, 18]);
-    pub(crate) const ML_DSA_87: Oid = Oid::known(&[2, 16, 840, 1, 101, 3, 4, 3, 19]);
+    /// ecdsa-with-SHA256 (RFC 5758).
+    pub const ECDSA_SHA256: Oid = Oid::known(&[1, 2, 840, 10045, 4, 3, 2]);
+    /// ecdsa-with-SHA384.
+    pub const ECDSA_SHA384: Oid = Oid::known(&[1, 2, 840, 10045, 4, 3, 3]);
+    /// ecdsa-with-SHA512.
+    pub const ECDSA_SHA512: Oid = Oid::known(&[1, 2, 840, 10045, 4, 3, 4]);
+    /// id-Ed25519 (RFC 8410).
+    pub const ED25519: Oid = Oid::known(&[1, 3, 101, 112]);
+    /// id-RSASSA-PSS (RFC 4055).
+    pub const RSASSA_PSS: Oid = Oid::known(&[1, 2, 840, 113549, 1, 1, 10]);
+    /// id-mgf1 (RFC 4055).
+    pub const MGF1: Oid = Oid::known(&[1, 2, 840, 113549, 1, 1, 8]);
+    /// id-sha256.
+    pub const SHA256: Oid = Oid::known(&[2, 16, 840, 1, 101, 3, 4, 2, 1]);
+    /// id-ml-dsa-44 (RFC 9881).
+    pub const ML_DSA_44: Oid = Oid::known(&[2, 16, 840, 1, 101, 3, 4, 3, 17]);
+    /// id-ml-dsa-65.
+    pub const ML_DSA_65: Oid = Oid::known(&[2, 16, 840, 1, 101, 3, 4, 3, 18]);
+    /// id-ml-dsa-87.
+    pub const ML_DSA_87: Oid = Oid::known(&[2, 16, 840, 1, 101, 3, 4, 3, 19]);
 }
 
 fn check_arcs(arcs: &[u64]) -> Result<(), Error> {

@@ -8,9 +8,10 @@ mod support;
 
 use common::{NOW, build_spec, coalition, providers};
 use pouch_crypto::Algorithm;
-use pouch_pki::trust::{ChainValidator, build_crl, certificate_serial};
-use pouch_pki::{CertificateBuilder, CoalitionSpec, Oid, Profile, Validity};
 use pouch_status as status;
+use pouch_testkit::build_crl;
+use pouch_testkit::{CertificateBuilder, CoalitionSpec, Oid, Profile, Validity};
+use pouch_trust::{ChainValidator, certificate_serial};
 use support::{
     DAY, YEAR, assert_untrusted, aws, bundle_for, chain, codes, issue, key, leaf_key, nations,
     signer_name, validity, with_crls,

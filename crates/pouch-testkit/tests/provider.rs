@@ -9,10 +9,11 @@ use std::collections::BTreeMap;
 
 use common::{NOW, Scratch, build_spec, coalition, providers};
 use pouch_crypto::Algorithm;
-use pouch_pki::{
-    CertificateBuilder, CertificateParts, CoalitionSpec, Error, Name, Nation, Role, Validity,
-    build_coalition, demo_nations, verify_signature,
+use pouch_testkit::{
+    CertificateBuilder, CoalitionSpec, Error, Name, Nation, Role, Validity, build_coalition,
+    demo_nations,
 };
+use pouch_trust::{CertificateParts, verify_signature};
 
 #[test]
 fn every_certificate_verifies_under_its_issuer() {
@@ -82,7 +83,7 @@ fn tampering_with_the_tbs_breaks_the_signature() {
 
 type Keys = BTreeMap<(String, Role, Algorithm), Vec<u8>>;
 
-fn keys_of(coalition: &pouch_pki::Coalition) -> Keys {
+fn keys_of(coalition: &pouch_testkit::Coalition) -> Keys {
     let mut keys = Keys::new();
     for pki in coalition.nations() {
         let code = pki.nation.code_alpha3().to_owned();

@@ -79,7 +79,8 @@ pub fn unsigned_integer(magnitude: &[u8]) -> Vec<u8> {
     tlv(tag::INTEGER, &unsigned_integer_content(magnitude))
 }
 
-pub(crate) fn unsigned_integer_content(magnitude: &[u8]) -> Vec<u8> {
+/// The content octets of a non-negative INTEGER with this big-endian magnitude.
+pub fn unsigned_integer_content(magnitude: &[u8]) -> Vec<u8> {
     let skip = magnitude.iter().take_while(|&&b| b == 0).count();
     let digits = &magnitude[skip..];
     match digits.first() {
@@ -206,21 +207,25 @@ pub fn implicit(tag_number: u8, constructed: bool, content: &[u8]) -> Vec<u8> {
 /// One TLV read from the front of `input`: its tag, content, whole encoding, and what
 /// follows. Only definite, minimal lengths and one-byte tags are accepted.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct Tlv<'a> {
-    pub(crate) tag: u8,
-    pub(crate) content: &'a [u8],
-    pub(crate) whole: &'a [u8],
+pub struct Tlv<'a> {
+    /// The one-byte tag.
+    pub tag: u8,
+    /// The content octets.
+    pub content: &'a [u8],
+    /// Tag, length and content.
+    pub whole: &'a [u8],
 }
 
 /// Reads TLVs from a buffer, tracking the offset for error reports.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct Reader<'a> {
+pub struct Reader<'a> {
     rest: &'a [u8],
     position: usize,
 }
 
 impl<'a> Reader<'a> {
-    pub(crate) fn new(input: &'a [u8]) -> Self {
+    /// A reader over `input`.
+    pub fn new(input: &'a [u8]) -> Self {
         Reader {
             rest: input,
             position: 0,
@@ -234,12 +239,13 @@ impl<'a> Reader<'a> {
         })
     }
 
-    pub(crate) fn is_empty(&self) -> bool {
+    /// Whether everything has been read.
+    pub fn is_empty(&self) -> bool {
         self.rest.is_empty()
     }
 
     /// The next TLV, whatever its tag.
-    pub(crate) fn any(&mut self) -> Result<Tlv<'a>, Error> {
+    pub fn any(&mut self) -> Result<Tlv<'a>, Error> {
         let input = self.rest;
         let (&tag, after_tag) = match input.split_first() {
             Some(x) => x,
@@ -283,7 +289,7 @@ impl<'a> Reader<'a> {
     }
 
     /// The next TLV, which must carry `tag`.
-    pub(crate) fn expect(&mut self, tag: u8) -> Result<Tlv<'a>, Error> {
+    pub fn expect(&mut self, tag: u8) -> Result<Tlv<'a>, Error> {
         let before = *self;
         let tlv = self.any()?;
         if tlv.tag != tag {
@@ -294,7 +300,7 @@ impl<'a> Reader<'a> {
 }
 
 /// The magnitude of a non-negative DER INTEGER's content, without the sign octet.
-pub(crate) fn unsigned_integer_magnitude(content: &[u8]) -> Result<&[u8], Error> {
+pub fn unsigned_integer_magnitude(content: &[u8]) -> Result<&[u8], Error> {
     let malformed = |reason| {
         Err(Error::Malformed {
             position: 0,

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use pouch_pki::trust::{load_bundle, parse_bundle_with};
+use pouch_trust::{load_bundle, parse_bundle_with};
 
 fn vectors_pki() -> &'static Path {
     Path::new(concat!(
