@@ -165,7 +165,14 @@ fn an_expired_signer_and_one_without_digital_signature_are_named() {
 fn expiry_after_signing_is_a_warning_and_a_future_signing_time_an_error() {
     let env = seal_with(&label(), issued("DNK", Algorithm::EdDsa), now());
     // Three years on, every certificate of the path has expired; the seal was made in time.
+    // Expiry is a warning; the demo CRLs are stale by then, and revocation is required by
+    // default (POUCH-TRUST-031), so the signer is no longer trusted for that reason alone.
     let r = verify_at(&env, SealPolicy::AllValid, NOW + 3 * 365 * 86_400);
+    assert!(r.has(codes::TRUST_NOT_VALID_AT_VERIFICATION), "{r:#?}");
+    assert!(r.has(codes::TRUST_REVOCATION_UNKNOWN), "{r:#?}");
+    assert!(!r.has(codes::TRUST_NOT_VALID_AT_SIGNING), "{r:#?}");
+    // Within the CRLs' life, after the signer expired: a warning only.
+    let r = verify_at(&env, SealPolicy::AllValid, NOW + 800 * 86_400);
     assert!(r.has(codes::TRUST_NOT_VALID_AT_VERIFICATION), "{r:#?}");
     assert!(r.is_valid(), "a warning only: {r:#?}");
     // A verifier whose clock is a day before the signing time.

@@ -16,6 +16,11 @@ use crate::{
 
 const DAY: i64 = 86_400;
 
+/// How long the demo CRLs stay current. Revocation is required by default
+/// (POUCH-TRUST-031), so a verifier needs a current CRL of every issuer: these cover the
+/// vectors verified 800 days after their day (POUCH-TRUST-021). A real CA's CRLs live days.
+const CRL_LIFETIME: i64 = 1000 * DAY;
+
 /// The signer algorithms every demo nation has.
 pub const DEMO_SIGNER_ALGORITHMS: [Algorithm; 3] =
     [Algorithm::Es384, Algorithm::MlDsa65, Algorithm::EdDsa];
@@ -138,7 +143,7 @@ pub fn demo_pki(provider: &CryptoProvider, seed: Option<u64>, now: i64) -> Resul
                 k.as_ref(),
                 list,
                 now - 3600,
-                now + 30 * DAY,
+                now + CRL_LIFETIME,
             )?;
             crls.push((format!("{code}/{file}.crl"), crl));
         }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::{Authorisation, TrustBundle, TrustedNation};
+use crate::{Authorisation, Revocation, TrustBundle, TrustedNation};
 
 /// The bundle format this implementation reads.
 pub const BUNDLE_FORMAT: u32 = 1;
@@ -32,6 +32,9 @@ struct BundleFile {
     format: u32,
     #[serde(default)]
     description: Option<String>,
+    /// Files outside the bundle's directory may be named (POUCH-TRUST-061).
+    #[serde(default)]
+    allow_outside: bool,
     #[serde(default, rename = "nation")]
     nations: Vec<NationFile>,
 }
@@ -47,6 +50,8 @@ struct NationFile {
     intermediates: Vec<String>,
     #[serde(default)]
     crls: Vec<String>,
+    #[serde(default)]
+    revocation: Option<String>,
     #[serde(default, rename = "authorisation")]
     authorisations: Vec<AuthorisationFile>,
 }
@@ -89,11 +94,29 @@ fn read_limited(path: &Path) -> Result<Vec<u8>, String> {
 
 /// Parses bundle text; `file` names it in errors and `base` resolves relative paths.
 pub fn parse_bundle(text: &str, file: &Path, base: &Path) -> Result<TrustBundle, BundleError> {
-    parse(text, file, &mut |item| {
+    parse(text, file, &mut |item, allow_outside| {
         let path = base.join(item);
+        if !allow_outside && let Err(reason) = inside(base, &path) {
+            return (path, Err(reason));
+        }
         let bytes = read_limited(&path);
         (path, bytes)
     })
+}
+
+/// Whether `path` (under `base` lexically) still lies in `base` once symbolic links are
+/// resolved.
+fn inside(base: &Path, path: &Path) -> Result<(), String> {
+    let real_base = base.canonicalize().map_err(|e| e.to_string())?;
+    let real = path.canonicalize().map_err(|e| e.to_string())?;
+    if real.starts_with(&real_base) {
+        Ok(())
+    } else {
+        Err(format!(
+            "resolves to {}, outside the bundle's directory (allow_outside = true permits it)",
+            real.display()
+        ))
+    }
 }
 
 /// Parses bundle text without a filesystem: `resolve` gives the bytes of each file the
@@ -105,7 +128,7 @@ pub fn parse_bundle_with(
     file_name: &str,
     mut resolve: impl FnMut(&str) -> Result<Vec<u8>, String>,
 ) -> Result<TrustBundle, BundleError> {
-    parse(text, Path::new(file_name), &mut |item| {
+    parse(text, Path::new(file_name), &mut |item, _| {
         let bytes = resolve(item).and_then(|b| {
             if b.len() as u64 > MAX_FILE_BYTES {
                 Err(format!("larger than {MAX_FILE_BYTES} bytes"))
@@ -118,7 +141,23 @@ pub fn parse_bundle_with(
 }
 
 /// Gives the bytes of a file the bundle names, with the path to name it by in errors.
-type Resolver<'r> = dyn FnMut(&str) -> (PathBuf, Result<Vec<u8>, String>) + 'r;
+/// The flag says whether the bundle allows files outside its directory.
+type Resolver<'r> = dyn FnMut(&str, bool) -> (PathBuf, Result<Vec<u8>, String>) + 'r;
+
+/// Whether a path as the bundle writes it leaves the bundle's directory lexically: an
+/// absolute path, or one with a `..` component.
+fn escapes(item: &str) -> bool {
+    let path = Path::new(item);
+    path.is_absolute()
+        || item.starts_with('/')
+        || item.starts_with('\\')
+        || path.components().any(|c| {
+            !matches!(
+                c,
+                std::path::Component::Normal(_) | std::path::Component::CurDir
+            )
+        })
+}
 
 fn parse(text: &str, file: &Path, resolve: &mut Resolver<'_>) -> Result<TrustBundle, BundleError> {
     let err = |entry: &str, reason: String| BundleError {
@@ -137,6 +176,7 @@ fn parse(text: &str, file: &Path, resolve: &mut Resolver<'_>) -> Result<TrustBun
         ));
     }
     let _ = parsed.description;
+    let allow_outside = parsed.allow_outside;
     let mut bundle = TrustBundle::default();
     for n in parsed.nations {
         let entry = format!("nation {}", n.code);
@@ -170,16 +210,26 @@ fn parse(text: &str, file: &Path, resolve: &mut Resolver<'_>) -> Result<TrustBun
                 let mut out = Vec::new();
                 for (i, item) in items.iter().enumerate() {
                     let e = format!("{entry}, {what}[{i}]");
-                    out.extend(load_item(item, label, resolve).map_err(|(f, reason)| {
-                        BundleError {
+                    out.extend(load_item(item, label, allow_outside, resolve).map_err(
+                        |(f, reason)| BundleError {
                             file: f.unwrap_or_else(|| file.to_path_buf()),
                             entry: e.clone(),
                             reason,
-                        }
-                    })?);
+                        },
+                    )?);
                 }
                 Ok(out)
             };
+        let revocation = match n.revocation.as_deref() {
+            None | Some("required") => Revocation::Required,
+            Some("best-effort") => Revocation::BestEffort,
+            Some(other) => {
+                return Err(err(
+                    &entry,
+                    format!("revocation {other:?} is neither \"required\" nor \"best-effort\""),
+                ));
+            }
+        };
         let anchors = load("anchors", &n.anchors, "CERTIFICATE")?;
         let intermediates = load("intermediates", &n.intermediates, "CERTIFICATE")?;
         let crls = load("crls", &n.crls, "X509 CRL")?;
@@ -202,6 +252,7 @@ fn parse(text: &str, file: &Path, resolve: &mut Resolver<'_>) -> Result<TrustBun
             anchors,
             intermediates,
             crls,
+            revocation,
             authorisations,
         });
     }
@@ -216,12 +267,21 @@ fn parse(text: &str, file: &Path, resolve: &mut Resolver<'_>) -> Result<TrustBun
 fn load_item(
     item: &str,
     label: &str,
+    allow_outside: bool,
     resolve: &mut Resolver<'_>,
 ) -> Result<Vec<Vec<u8>>, (Option<PathBuf>, String)> {
     if item.trim_start().starts_with("-----BEGIN") {
         return pem(item.as_bytes(), label).map_err(|e| (None, e));
     }
-    let (path, bytes) = resolve(item);
+    if !allow_outside && escapes(item) {
+        return Err((
+            None,
+            format!(
+                "{item:?} leaves the bundle's directory (absolute or with ..); allow_outside = true permits it"
+            ),
+        ));
+    }
+    let (path, bytes) = resolve(item, allow_outside);
     let bytes = bytes.map_err(|e| (Some(path.clone()), e))?;
     if bytes.starts_with(b"-----BEGIN") {
         pem(&bytes, label).map_err(|e| (Some(path), e))

@@ -48,6 +48,8 @@ pub struct TrustedNation {
     pub intermediates: Vec<Vec<u8>>,
     /// Certificate revocation lists, DER.
     pub crls: Vec<Vec<u8>>,
+    /// Whether a path ending at this party's anchor needs a current CRL for every issuer.
+    pub revocation: Revocation,
     /// What its signers may seal.
     pub authorisations: Vec<Authorisation>,
 }
@@ -57,6 +59,17 @@ impl TrustedNation {
     pub fn authorises(&self, policy: &str) -> Option<&Authorisation> {
         self.authorisations.iter().find(|a| a.policy == policy)
     }
+}
+
+/// How strictly a party's paths are checked for revocation (POUCH-TRUST-031).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Revocation {
+    /// Every issuer of the path must have an authentic CRL current at the verification
+    /// time; otherwise `trust.revocation-unknown` (an error). The default.
+    #[default]
+    Required,
+    /// A missing or stale CRL is the warning `trust.revocation-not-checked`.
+    BestEffort,
 }
 
 /// A trust bundle: every party a verifier trusts, each with its anchors and rights.

@@ -5,12 +5,7 @@ use core::time::Duration;
 
 use pouch_status::{self as status, StatusCode};
 use rustls_pki_types::{CertificateDer, SignatureVerificationAlgorithm, TrustAnchor, UnixTime};
-use webpki::{
-    CertRevocationList, EndEntityCert, ExtendedKeyUsageValidator, KeyPurposeId, KeyPurposeIdIter,
-    RevocationOptions, RevocationOptionsBuilder, UnknownStatusPolicy,
-};
-
-use super::x509;
+use webpki::{EndEntityCert, ExtendedKeyUsageValidator, KeyPurposeId, KeyPurposeIdIter};
 
 /// A status code with an optional human-readable detail.
 pub(crate) type Entry = (StatusCode, Option<String>);
@@ -30,14 +25,14 @@ pub(crate) struct NationAnchors {
 pub(crate) struct Found {
     /// Index of the nation in the bundle.
     pub(crate) nation: usize,
+    /// Index of the anchor in the nation's anchors.
+    pub(crate) anchor: usize,
     /// The validity window of the anchor that ends the path.
     pub(crate) anchor_window: (i64, i64),
     /// The anchor's failure of the CA profile, if any.
     pub(crate) anchor_defect: Option<Entry>,
     /// The DER of the path's certificates below the anchor, leaf first.
     pub(crate) certs: Vec<Vec<u8>>,
-    /// A time at which webpki accepted the path.
-    pub(crate) time: UnixTime,
 }
 
 /// Everything webpki needs besides the end-entity certificate, for one validation.
@@ -46,7 +41,6 @@ pub(crate) struct PathContext<'c> {
     pub(crate) nations: &'c [NationAnchors],
     pub(crate) intermediates: &'c [CertificateDer<'c>],
     pub(crate) purposes: &'c PurposeCheck,
-    pub(crate) crls: &'c [&'c CertRevocationList<'static>],
 }
 
 /// The extended key usages required of every certificate of the path that has the
@@ -84,7 +78,6 @@ impl PathContext<'_> {
         ee: &EndEntityCert<'_>,
         nation: usize,
         time: UnixTime,
-        revocation: Option<RevocationOptions<'_>>,
     ) -> Result<Found, webpki::Error> {
         let anchors = self
             .nations
@@ -96,7 +89,7 @@ impl PathContext<'_> {
             self.intermediates,
             time,
             self.purposes,
-            revocation,
+            None,
             None,
         )?;
         let anchor = path.anchor();
@@ -112,6 +105,7 @@ impl PathContext<'_> {
         certs.extend(path.intermediate_certificates().map(|c| c.der().to_vec()));
         Ok(Found {
             nation,
+            anchor: index,
             anchor_window: anchors
                 .windows
                 .get(index)
@@ -119,7 +113,6 @@ impl PathContext<'_> {
                 .unwrap_or((i64::MIN, i64::MAX)),
             anchor_defect: anchors.defects.get(index).cloned().flatten(),
             certs,
-            time,
         })
     }
 
@@ -137,7 +130,7 @@ impl PathContext<'_> {
                 first_errors.push(webpki::Error::UnknownIssuer);
                 continue;
             }
-            match self.verify(ee, nation, time, None) {
+            match self.verify(ee, nation, time) {
                 Ok(found) => return Ok(found),
                 Err(err) => first_errors.push(err),
             }
@@ -154,7 +147,7 @@ impl PathContext<'_> {
                     }
                     _ => break,
                 };
-                match self.verify(ee, nation, at, None) {
+                match self.verify(ee, nation, at) {
                     Ok(found) => return Ok(found),
                     Err(next) => err = next,
                 }
@@ -165,74 +158,6 @@ impl PathContext<'_> {
         }
         Err(best)
     }
-
-    /// Revocation of the found path: an error entry if a certificate of it is revoked, a
-    /// warning if the bundle's CRLs do not cover every certificate, nothing if they do.
-    pub(crate) fn revocation(&self, ee: &EndEntityCert<'_>, found: &Found) -> Option<Entry> {
-        let Ok(builder) = RevocationOptionsBuilder::new(self.crls) else {
-            return Some(not_checked("the bundle holds no CRL".to_owned()));
-        };
-        let strict = builder
-            .with_status_policy(UnknownStatusPolicy::Deny)
-            .build();
-        let err = match self.verify(ee, found.nation, found.time, Some(strict)) {
-            Ok(_) => return None,
-            Err(webpki::Error::CertRevoked) => return Some(revoked()),
-            Err(err) => err,
-        };
-        // Some certificate has no authoritative CRL, or its CRL is unusable: check what can
-        // be checked, and report the gap as a warning.
-        let lenient = builder
-            .with_status_policy(UnknownStatusPolicy::Allow)
-            .build();
-        match self.verify(ee, found.nation, found.time, Some(lenient)) {
-            Err(webpki::Error::CertRevoked) => Some(revoked()),
-            Ok(_) if err == webpki::Error::UnknownRevocationStatus => {
-                Some(not_checked(self.uncovered(found)))
-            }
-            Ok(_) => Some(not_checked(format!(
-                "a CRL of the bundle is unusable: {err}"
-            ))),
-            Err(other) => Some(not_checked(format!(
-                "a CRL of the bundle is unusable: {other}"
-            ))),
-        }
-    }
-
-    /// Which certificates of the path no CRL of the bundle names the issuer of.
-    fn uncovered(&self, found: &Found) -> String {
-        let mut missing = Vec::new();
-        for (i, der) in found.certs.iter().enumerate() {
-            let covered = x509::parse(der)
-                .is_ok_and(|fields| self.crls.iter().any(|crl| crl.issuer() == fields.issuer));
-            if !covered {
-                missing.push(if i == 0 {
-                    "the leaf".to_owned()
-                } else {
-                    format!("intermediate {i}")
-                });
-            }
-        }
-        if missing.is_empty() {
-            "no CRL of the bundle is authoritative for every certificate of the path".to_owned()
-        } else {
-            format!(
-                "no CRL of the bundle from the issuer of {}",
-                missing.join(", ")
-            )
-        }
-    }
-}
-
-fn revoked() -> Entry {
-    (
-        status::TRUST_REVOKED,
-        Some("a certificate of the path is on a CRL of the bundle".to_owned()),
-    )
-}
-
-fn not_checked(detail: String) -> Entry {
-    (status::TRUST_REVOCATION_NOT_CHECKED, Some(detail))
 }
 
 /// How telling an error is when no nation's anchor ends a path: a specific reason beats an

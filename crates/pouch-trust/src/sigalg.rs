@@ -3,107 +3,144 @@
 
 use core::fmt;
 
-use pouch_crypto::{Algorithm, CryptoProvider, SignatureScheme};
+use pouch_crypto::{CertificateSignature, CertificateVerifier, CryptoProvider};
 use rustls_pki_types::alg_id;
 use rustls_pki_types::{AlgorithmIdentifier, InvalidSignature, SignatureVerificationAlgorithm};
 
-use crate::alg::signature_from_x509;
-use crate::der::{self, tag};
+use crate::der::{Reader, tag};
 
-/// How one Pouch algorithm appears in X.509: the `AlgorithmIdentifier` contents (without
-/// the outer SEQUENCE, as pki-types writes them) of its keys and of its signatures.
+/// How one certificate signature algorithm appears in X.509: the `AlgorithmIdentifier`
+/// contents (without the outer SEQUENCE, as pki-types writes them) of the issuer's key and
+/// of the signature. webpki matches both, so each key type and digest pair is one entry.
 #[derive(Debug)]
 pub(crate) struct X509Algorithm {
-    alg: Algorithm,
+    alg: CertificateSignature,
     public_key_alg_id: AlgorithmIdentifier,
     signature_alg_id: AlgorithmIdentifier,
 }
 
-/// ECDSA P-256 with SHA-256 (RFC 5758).
-static ECDSA_P256_SHA256: X509Algorithm = X509Algorithm {
-    alg: Algorithm::Es256,
-    public_key_alg_id: alg_id::ECDSA_P256,
-    signature_alg_id: alg_id::ECDSA_SHA256,
-};
-/// ECDSA P-384 with SHA-384.
-static ECDSA_P384_SHA384: X509Algorithm = X509Algorithm {
-    alg: Algorithm::Es384,
-    public_key_alg_id: alg_id::ECDSA_P384,
-    signature_alg_id: alg_id::ECDSA_SHA384,
-};
-/// ECDSA P-521 with SHA-512.
-static ECDSA_P521_SHA512: X509Algorithm = X509Algorithm {
-    alg: Algorithm::Es512,
-    public_key_alg_id: alg_id::ECDSA_P521,
-    signature_alg_id: alg_id::ECDSA_SHA512,
-};
-/// Ed25519 (RFC 8410), parameters absent.
-static ED25519: X509Algorithm = X509Algorithm {
-    alg: Algorithm::EdDsa,
-    public_key_alg_id: alg_id::ED25519,
-    signature_alg_id: alg_id::ED25519,
-};
-/// RSASSA-PSS with SHA-256, MGF1-SHA-256 and a 32-octet salt (RFC 4055), on an
-/// rsaEncryption key.
-static RSA_PSS_SHA256: X509Algorithm = X509Algorithm {
-    alg: Algorithm::Ps256,
-    public_key_alg_id: alg_id::RSA_ENCRYPTION,
-    signature_alg_id: alg_id::RSA_PSS_SHA256,
-};
-/// ML-DSA-44, 2.16.840.1.101.3.4.3.17, parameters absent (RFC 9881).
-static ML_DSA_44: X509Algorithm = X509Algorithm {
-    alg: Algorithm::MlDsa44,
-    public_key_alg_id: alg_id::ML_DSA_44,
-    signature_alg_id: alg_id::ML_DSA_44,
-};
-/// ML-DSA-65, 2.16.840.1.101.3.4.3.18.
-static ML_DSA_65: X509Algorithm = X509Algorithm {
-    alg: Algorithm::MlDsa65,
-    public_key_alg_id: alg_id::ML_DSA_65,
-    signature_alg_id: alg_id::ML_DSA_65,
-};
-/// ML-DSA-87, 2.16.840.1.101.3.4.3.19.
-static ML_DSA_87: X509Algorithm = X509Algorithm {
-    alg: Algorithm::MlDsa87,
-    public_key_alg_id: alg_id::ML_DSA_87,
-    signature_alg_id: alg_id::ML_DSA_87,
+const fn entry(
+    alg: CertificateSignature,
+    public_key_alg_id: AlgorithmIdentifier,
+    signature_alg_id: AlgorithmIdentifier,
+) -> X509Algorithm {
+    X509Algorithm {
+        alg,
+        public_key_alg_id,
+        signature_alg_id,
+    }
+}
+
+/// Every certificate signature algorithm Pouch accepts (POUCH-TRUST-003), in
+/// [`CertificateSignature::ALL`] order. RSA-PSS is accepted with the RFC 4055 parameter
+/// sets only (MGF1 with the same digest, salt of the digest's length, trailer 1): webpki
+/// compares the whole AlgorithmIdentifier, so other parameters are an unsupported algorithm.
+static ALL: [X509Algorithm; 19] = {
+    use CertificateSignature as C;
+    [
+        entry(
+            C::RsaPkcs1Sha256,
+            alg_id::RSA_ENCRYPTION,
+            alg_id::RSA_PKCS1_SHA256,
+        ),
+        entry(
+            C::RsaPkcs1Sha384,
+            alg_id::RSA_ENCRYPTION,
+            alg_id::RSA_PKCS1_SHA384,
+        ),
+        entry(
+            C::RsaPkcs1Sha512,
+            alg_id::RSA_ENCRYPTION,
+            alg_id::RSA_PKCS1_SHA512,
+        ),
+        entry(
+            C::RsaPssSha256,
+            alg_id::RSA_ENCRYPTION,
+            alg_id::RSA_PSS_SHA256,
+        ),
+        entry(
+            C::RsaPssSha384,
+            alg_id::RSA_ENCRYPTION,
+            alg_id::RSA_PSS_SHA384,
+        ),
+        entry(
+            C::RsaPssSha512,
+            alg_id::RSA_ENCRYPTION,
+            alg_id::RSA_PSS_SHA512,
+        ),
+        entry(C::EcdsaP256Sha256, alg_id::ECDSA_P256, alg_id::ECDSA_SHA256),
+        entry(C::EcdsaP256Sha384, alg_id::ECDSA_P256, alg_id::ECDSA_SHA384),
+        entry(C::EcdsaP256Sha512, alg_id::ECDSA_P256, alg_id::ECDSA_SHA512),
+        entry(C::EcdsaP384Sha256, alg_id::ECDSA_P384, alg_id::ECDSA_SHA256),
+        entry(C::EcdsaP384Sha384, alg_id::ECDSA_P384, alg_id::ECDSA_SHA384),
+        entry(C::EcdsaP384Sha512, alg_id::ECDSA_P384, alg_id::ECDSA_SHA512),
+        entry(C::EcdsaP521Sha256, alg_id::ECDSA_P521, alg_id::ECDSA_SHA256),
+        entry(C::EcdsaP521Sha384, alg_id::ECDSA_P521, alg_id::ECDSA_SHA384),
+        entry(C::EcdsaP521Sha512, alg_id::ECDSA_P521, alg_id::ECDSA_SHA512),
+        entry(C::Ed25519, alg_id::ED25519, alg_id::ED25519),
+        entry(C::MlDsa44, alg_id::ML_DSA_44, alg_id::ML_DSA_44),
+        entry(C::MlDsa65, alg_id::ML_DSA_65, alg_id::ML_DSA_65),
+        entry(C::MlDsa87, alg_id::ML_DSA_87, alg_id::ML_DSA_87),
+    ]
 };
 
-/// Every certificate signature algorithm Pouch accepts, in registry order.
-static ALL: [&X509Algorithm; 8] = [
-    &ECDSA_P256_SHA256,
-    &ECDSA_P384_SHA384,
-    &ECDSA_P521_SHA512,
-    &ED25519,
-    &RSA_PSS_SHA256,
-    &ML_DSA_44,
-    &ML_DSA_65,
-    &ML_DSA_87,
-];
-
-/// One [`X509Algorithm`] bound to the provider's implementation of it. The provider's
-/// schemes are `&'static`, so a validator holds these by value whatever the provider's
-/// own lifetime.
+/// One [`X509Algorithm`] bound to the provider's verifier of it. The provider's verifiers
+/// are `&'static`, so a validator holds these by value whatever the provider's own lifetime.
 pub(crate) struct ProviderVerifier {
     x509: &'static X509Algorithm,
-    scheme: &'static dyn SignatureScheme,
+    verifier: &'static dyn CertificateVerifier,
 }
 
 impl fmt::Debug for ProviderVerifier {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:?} for X.509", self.scheme)
+        write!(f, "{:?}", self.verifier)
     }
 }
 
-/// The verifiers for every algorithm `provider` implements.
+/// The verifiers for every certificate signature algorithm `provider` implements.
 pub(crate) fn verifiers(provider: &CryptoProvider) -> Vec<ProviderVerifier> {
     ALL.iter()
-        .filter_map(|&x509| {
+        .filter_map(|x509| {
             provider
-                .signature(x509.alg)
-                .map(|scheme| ProviderVerifier { x509, scheme })
+                .certificate_verifier(x509.alg)
+                .map(|verifier| ProviderVerifier { x509, verifier })
         })
         .collect()
+}
+
+/// Whether `signature` over `message` verifies under the key of `spki` (a whole DER
+/// SubjectPublicKeyInfo) with the algorithm `signature_alg` (AlgorithmIdentifier contents)
+/// names: the same table webpki uses for certificates, for the CRLs checked here.
+pub(crate) fn verify(
+    verifiers: &[ProviderVerifier],
+    spki: &[u8],
+    signature_alg: &[u8],
+    message: &[u8],
+    signature: &[u8],
+) -> bool {
+    let Some((key_alg, key)) = split_spki(spki) else {
+        return false;
+    };
+    verifiers
+        .iter()
+        .filter(|v| {
+            v.x509.signature_alg_id.as_ref() == signature_alg
+                && v.x509.public_key_alg_id.as_ref() == key_alg
+        })
+        .any(|v| v.verifier.verify(key, message, signature).is_ok())
+}
+
+/// A SubjectPublicKeyInfo's AlgorithmIdentifier contents and subjectPublicKey bits.
+fn split_spki(spki: &[u8]) -> Option<(&[u8], &[u8])> {
+    let mut outer = Reader::new(spki);
+    let seq = outer.expect(tag::SEQUENCE).ok()?;
+    let mut fields = Reader::new(seq.content);
+    let alg = fields.expect(tag::SEQUENCE).ok()?;
+    let bits = fields.expect(tag::BIT_STRING).ok()?;
+    match bits.content.split_first() {
+        Some((0, key)) if fields.is_empty() && outer.is_empty() => Some((alg.content, key)),
+        _ => None,
+    }
 }
 
 impl SignatureVerificationAlgorithm for ProviderVerifier {
@@ -113,12 +150,10 @@ impl SignatureVerificationAlgorithm for ProviderVerifier {
         message: &[u8],
         signature: &[u8],
     ) -> Result<(), InvalidSignature> {
-        // webpki hands over the subjectPublicKey bits; providers take a whole SPKI.
-        let alg_id = der::tlv(tag::SEQUENCE, self.x509.public_key_alg_id.as_ref());
-        let spki = der::sequence(&[&alg_id, &der::bit_string(0, public_key)]);
-        let cose = signature_from_x509(self.x509.alg, signature).map_err(|_| InvalidSignature)?;
-        self.scheme
-            .verify(&spki, message, &cose)
+        // webpki hands over the subjectPublicKey bits and the signature as X.509 carries
+        // it, which is what a certificate verifier takes.
+        self.verifier
+            .verify(public_key, message, signature)
             .map_err(|_| InvalidSignature)
     }
 
@@ -136,13 +171,33 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
     use super::*;
     use crate::alg::signature_algorithm_identifier;
+    use crate::der;
+    use pouch_crypto::Algorithm;
 
     #[test]
     fn signature_ids_match_the_certificate_builder() {
-        for x509 in ALL {
-            let written = signature_algorithm_identifier(x509.alg).unwrap();
+        use CertificateSignature as C;
+        let pairs = [
+            (Algorithm::Es256, C::EcdsaP256Sha256),
+            (Algorithm::Es384, C::EcdsaP384Sha384),
+            (Algorithm::Es512, C::EcdsaP521Sha512),
+            (Algorithm::EdDsa, C::Ed25519),
+            (Algorithm::Ps256, C::RsaPssSha256),
+            (Algorithm::MlDsa44, C::MlDsa44),
+            (Algorithm::MlDsa65, C::MlDsa65),
+            (Algorithm::MlDsa87, C::MlDsa87),
+        ];
+        for (alg, cert_alg) in pairs {
+            let written = signature_algorithm_identifier(alg).unwrap();
+            let x509 = ALL.iter().find(|x| x.alg == cert_alg).unwrap();
             let wrapped = der::tlv(tag::SEQUENCE, x509.signature_alg_id.as_ref());
-            assert_eq!(written, wrapped, "{}", x509.alg);
+            assert_eq!(written, wrapped, "{alg}");
         }
+    }
+
+    #[test]
+    fn the_table_follows_the_registry_order() {
+        let order: Vec<CertificateSignature> = ALL.iter().map(|x| x.alg).collect();
+        assert_eq!(order, CertificateSignature::ALL);
     }
 }

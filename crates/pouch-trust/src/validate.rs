@@ -8,10 +8,10 @@ use std::sync::{Mutex, PoisonError};
 use pouch_crypto::{CryptoProvider, DigestAlgorithm, DigestScheme};
 use pouch_status::{self as status, Severity, StatusCode};
 use rustls_pki_types::{CertificateDer, SignatureVerificationAlgorithm};
-use webpki::{CertRevocationList, EndEntityCert, OwnedCertRevocationList};
+use webpki::{EndEntityCert, OwnedCertRevocationList};
 
 use crate::Oid;
-use crate::TrustBundle;
+use crate::{Revocation, TrustBundle};
 use path::{Entry, NationAnchors, PathContext, PurposeCheck};
 use sigalg::ProviderVerifier;
 
@@ -21,6 +21,8 @@ use sigalg::ProviderVerifier;
 mod leaf;
 #[path = "path.rs"]
 mod path;
+#[path = "revocation.rs"]
+mod revocation;
 #[path = "sigalg.rs"]
 mod sigalg;
 #[path = "x509.rs"]
@@ -109,8 +111,12 @@ struct Assessment {
     path_error: Option<Entry>,
     /// max(notBefore)..=min(notAfter) over the path, anchor included, if a path exists.
     window: Option<(i64, i64)>,
-    /// Leaf profile and country findings, and the revocation outcome.
+    /// Leaf profile and country findings.
     findings: Vec<Entry>,
+    /// What the bundle's CRLs say about each certificate of the path, whatever the time.
+    revocation: Vec<revocation::CertRevocation>,
+    /// Whether the party whose anchor ends the path requires revocation checking.
+    revocation_required: bool,
 }
 
 #[derive(Default)]
@@ -127,8 +133,9 @@ pub struct ChainValidator<'a> {
     verifiers: Vec<ProviderVerifier>,
     digest: Option<&'static dyn DigestScheme>,
     nations: Vec<NationAnchors>,
-    crls: Vec<CertRevocationList<'static>>,
+    crls: Vec<revocation::Crl>,
     profile: LeafProfile,
+    require_current_validity: bool,
     purposes: PurposeCheck,
     cache: Mutex<Cache>,
 }
@@ -166,11 +173,12 @@ impl<'a> ChainValidator<'a> {
                 x509::parse(der).map_err(|r| fail(format!("intermediates[{i}]"), r.to_owned()))?;
             }
             for (i, der) in nation.crls.iter().enumerate() {
-                x509::check_crl_profile(der)
+                let crl = revocation::parse_crl(der)
                     .map_err(|r| fail(format!("crls[{i}]"), r.to_owned()))?;
-                let crl = OwnedCertRevocationList::from_der(der)
+                // webpki's reading too, as a second opinion on well-formedness.
+                OwnedCertRevocationList::from_der(der)
                     .map_err(|e| fail(format!("crls[{i}]"), e.to_string()))?;
-                crls.push(CertRevocationList::from(crl));
+                crls.push(crl);
             }
             nations.push(NationAnchors {
                 anchors,
@@ -185,6 +193,7 @@ impl<'a> ChainValidator<'a> {
             nations,
             crls,
             profile: LeafProfile::Pouch,
+            require_current_validity: false,
             purposes: purposes_for(&LeafProfile::Pouch),
             cache: Mutex::new(Cache::default()),
         })
@@ -195,6 +204,15 @@ impl<'a> ChainValidator<'a> {
         self.purposes = purposes_for(&profile);
         self.profile = profile;
         self.cache = Mutex::new(Cache::default());
+        self
+    }
+
+    /// Requires every certificate of the path to be valid at the verification time as well
+    /// as at the signing time (POUCH-TRUST-022): a path that has expired since is then
+    /// `trust.current-validity-required`, an error, so a back-dated seal by a signer whose
+    /// certificate has expired is refused. Off by default (archives must still verify).
+    pub fn with_require_current_validity(mut self, require: bool) -> Self {
+        self.require_current_validity = require;
         self
     }
 
@@ -249,7 +267,12 @@ impl<'a> ChainValidator<'a> {
                 fresh
             }
         };
-        verdict(&assessment, signing_time, verification_time)
+        verdict(
+            &assessment,
+            signing_time,
+            verification_time,
+            self.require_current_validity,
+        )
     }
 
     /// How many chains the cache holds.
@@ -314,6 +337,8 @@ impl<'a> ChainValidator<'a> {
             path_error: Some(entry),
             window: None,
             findings: Vec::new(),
+            revocation: Vec::new(),
+            revocation_required: false,
         };
         let Some(leaf_der) = chain.first() else {
             return failed((status::TRUST_NO_PATH, Some("x5chain is empty".to_owned())));
@@ -347,13 +372,11 @@ impl<'a> ChainValidator<'a> {
             .iter()
             .map(|v| v as &dyn SignatureVerificationAlgorithm)
             .collect();
-        let crls: Vec<&CertRevocationList<'static>> = self.crls.iter().collect();
         let context = PathContext {
             algorithms: &algorithms,
             nations: &self.nations,
             intermediates: &intermediates,
             purposes: &self.purposes,
-            crls: &crls,
         };
         let found = match context.find(&ee, path::unix_time(signing_time)) {
             Ok(found) => found,
@@ -375,14 +398,50 @@ impl<'a> ChainValidator<'a> {
         if let Some(entry) = self.country_finding(&leaf, found.nation) {
             findings.push(entry);
         }
-        findings.extend(context.revocation(&ee, &found));
+        let party = self.bundle.nations.get(found.nation);
+        let anchor_der = party
+            .and_then(|p| p.anchors.get(found.anchor))
+            .map_or(&[][..], Vec::as_slice);
+        let path_error = found
+            .anchor_defect
+            .clone()
+            .or_else(|| anchor_path_len(anchor_der, &found.certs));
+        let revocation =
+            match revocation::assess(&self.verifiers, &self.crls, &found.certs, anchor_der) {
+                Ok(r) => r,
+                Err(reason) => {
+                    return failed((status::TRUST_CERTIFICATE_MALFORMED, Some(reason.to_owned())));
+                }
+            };
         Assessment {
             nation: Some(found.nation),
-            path_error: found.anchor_defect.clone(),
+            path_error,
             window: Some(window),
             findings,
+            revocation,
+            revocation_required: party.is_none_or(|p| p.revocation == Revocation::Required),
         }
     }
+}
+
+/// The anchor's basicConstraints pathLenConstraint over the path (POUCH-TRUST-004): webpki
+/// takes only an anchor's name, key and name constraints, so OpenSSL's and Go's reading
+/// (RFC 5937) is applied here. Self-issued intermediates do not count (RFC 5280 §6.1.4).
+fn anchor_path_len(anchor_der: &[u8], certs: &[Vec<u8>]) -> Option<Entry> {
+    let limit = x509::parse(anchor_der).ok()?.path_len().ok()??;
+    let below = certs
+        .iter()
+        .skip(1)
+        .filter(|der| x509::parse(der).is_ok_and(|c| !c.is_self_issued()))
+        .count() as u64;
+    (below > limit).then(|| {
+        (
+            status::TRUST_PATH_CONSTRAINTS,
+            Some(format!(
+                "the anchor's pathLenConstraint {limit} allows {limit} intermediate(s); the path has {below}"
+            )),
+        )
+    })
 }
 
 fn purposes_for(profile: &LeafProfile) -> PurposeCheck {
@@ -398,7 +457,12 @@ fn covers(window: Option<(i64, i64)>, time: i64) -> bool {
 }
 
 /// The verdict for a cached or fresh assessment at the given times.
-fn verdict(a: &Assessment, signing_time: i64, verification_time: i64) -> ChainVerdict {
+fn verdict(
+    a: &Assessment,
+    signing_time: i64,
+    verification_time: i64,
+    require_current_validity: bool,
+) -> ChainVerdict {
     let mut entries = Vec::new();
     if signing_time > verification_time.saturating_add(CLOCK_SKEW_SECONDS) {
         entries.push((
@@ -419,12 +483,24 @@ fn verdict(a: &Assessment, signing_time: i64, verification_time: i64) -> ChainVe
                 Some(format!("signing time {signing_time}; {span}")),
             ));
         } else if !covers(a.window, verification_time) {
+            let code = if require_current_validity {
+                status::TRUST_CURRENT_VALIDITY_REQUIRED
+            } else {
+                status::TRUST_NOT_VALID_AT_VERIFICATION
+            };
             entries.push((
-                status::TRUST_NOT_VALID_AT_VERIFICATION,
+                code,
                 Some(format!("verification time {verification_time}; {span}")),
             ));
         }
     }
     entries.extend(a.findings.iter().cloned());
+    if a.nation.is_some() && a.path_error.is_none() {
+        entries.extend(revocation::verdict(
+            &a.revocation,
+            verification_time,
+            a.revocation_required,
+        ));
+    }
     ChainVerdict::from_entries(a.nation, entries)
 }

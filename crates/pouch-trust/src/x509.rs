@@ -22,6 +22,8 @@ pub(crate) struct CertFields<'a> {
     pub(crate) not_before: i64,
     /// End of validity, Unix seconds.
     pub(crate) not_after: i64,
+    /// The subjectPublicKeyInfo, whole DER.
+    pub(crate) spki: &'a [u8],
     /// The extensions: (OID content octets, critical, extnValue contents).
     pub(crate) extensions: Vec<(&'a [u8], bool, &'a [u8])>,
 }
@@ -54,7 +56,7 @@ pub(crate) fn parse(der: &[u8]) -> Result<CertFields<'_>, Malformed> {
     let issuer = next(&mut tbs, tag::SEQUENCE)?.content;
     let validity = next(&mut tbs, tag::SEQUENCE)?;
     let subject = next(&mut tbs, tag::SEQUENCE)?.whole;
-    next(&mut tbs, tag::SEQUENCE)?; // subjectPublicKeyInfo
+    let spki = next(&mut tbs, tag::SEQUENCE)?.whole;
     let mut times = Reader::new(validity.content);
     let not_before = read_time(&mut times)?;
     let not_after = read_time(&mut times)?;
@@ -73,11 +75,12 @@ pub(crate) fn parse(der: &[u8]) -> Result<CertFields<'_>, Malformed> {
         issuer,
         not_before,
         not_after,
+        spki,
         extensions,
     })
 }
 
-fn read_extensions<'a>(
+pub(crate) fn read_extensions<'a>(
     explicit: &'a [u8],
     out: &mut Vec<(&'a [u8], bool, &'a [u8])>,
 ) -> Result<(), Malformed> {
@@ -102,31 +105,6 @@ fn read_extensions<'a>(
     Ok(())
 }
 
-/// Checks what RFC 5280 section 5.2.3 asks of every CRL and webpki leaves to the issuer: a
-/// cRLNumber extension, marked non-critical.
-pub(crate) fn check_crl_profile(der: &[u8]) -> Result<(), Malformed> {
-    let mut outer = Reader::new(der);
-    let list = next(&mut outer, tag::SEQUENCE)?;
-    let mut parts = Reader::new(list.content);
-    let tbs = next(&mut parts, tag::SEQUENCE)?;
-    let mut fields = Reader::new(tbs.content);
-    let mut extensions = Vec::new();
-    while !fields.is_empty() {
-        let field = fields.any().map_err(|_| "malformed tbsCertList")?;
-        if field.tag == CONTEXT_0 {
-            read_extensions(field.content, &mut extensions)?;
-        }
-    }
-    match extensions.iter().find(|(oid, _, _)| *oid == CRL_NUMBER) {
-        None => Err("the CRL has no cRLNumber extension"),
-        Some((_, true, _)) => Err("the CRL's cRLNumber extension is marked critical"),
-        Some(_) => Ok(()),
-    }
-}
-
-/// id-ce-cRLNumber, 2.5.29.20, content octets.
-const CRL_NUMBER: &[u8] = &[0x55, 0x1d, 0x14];
-
 impl<'a> CertFields<'a> {
     /// The extnValue of the extension `oid`, if present.
     pub(crate) fn extension(&self, oid: &Oid) -> Option<&'a [u8]> {
@@ -150,6 +128,41 @@ impl<'a> CertFields<'a> {
         }
         let first = fields.any().map_err(|_| "malformed basicConstraints")?;
         Ok(first.tag == tag::BOOLEAN && first.content == [0xff])
+    }
+
+    /// The basicConstraints pathLenConstraint, if the extension has one.
+    pub(crate) fn path_len(&self) -> Result<Option<u64>, Malformed> {
+        let Some(value) = self.extension(&Oid::EXT_BASIC_CONSTRAINTS) else {
+            return Ok(None);
+        };
+        let mut outer = Reader::new(value);
+        let seq = next(&mut outer, tag::SEQUENCE)?;
+        let mut fields = Reader::new(seq.content);
+        while !fields.is_empty() {
+            let field = fields.any().map_err(|_| "malformed basicConstraints")?;
+            if field.tag == tag::INTEGER {
+                let magnitude = crate::der::unsigned_integer_magnitude(field.content)
+                    .map_err(|_| "malformed pathLenConstraint")?;
+                if magnitude.len() > 8 {
+                    return Ok(Some(u64::MAX));
+                }
+                return Ok(Some(
+                    magnitude
+                        .iter()
+                        .fold(0u64, |acc, &b| (acc << 8) | u64::from(b)),
+                ));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Whether the certificate is self-issued (subject and issuer names equal), which
+    /// RFC 5280 §6.1.4 (l) leaves out of path-length counts.
+    pub(crate) fn is_self_issued(&self) -> bool {
+        self.subject.len() >= 2
+            && crate::der::Reader::new(self.subject)
+                .expect(tag::SEQUENCE)
+                .is_ok_and(|name| name.content == self.issuer)
     }
 
     /// The keyUsage bits as a NamedBitList (bit 0 first), if the extension is present.
@@ -270,7 +283,7 @@ impl KeyUsageBits<'_> {
 }
 
 /// An X.509 `Time`: UTCTime `YYMMDDHHMMSSZ` or GeneralizedTime `YYYYMMDDHHMMSSZ`.
-fn read_time(reader: &mut Reader<'_>) -> Result<i64, Malformed> {
+pub(crate) fn read_time(reader: &mut Reader<'_>) -> Result<i64, Malformed> {
     let time = reader.any().map_err(|_| "truncated validity")?;
     let digits = |s: &[u8]| -> Result<i64, Malformed> {
         s.iter().try_fold(0i64, |acc, &b| {

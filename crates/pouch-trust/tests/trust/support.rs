@@ -8,7 +8,7 @@ use pouch_testkit::{
     Certificate, CertificateBuilder, Coalition, Issued, KeySlot, Name, Nation, NationPki, Role,
     Validity, demo_nations,
 };
-use pouch_trust::{ChainVerdict, TrustBundle, TrustedNation};
+use pouch_trust::{ChainVerdict, Revocation, TrustBundle, TrustedNation};
 
 use crate::common::{NOW, cached_key};
 
@@ -35,6 +35,8 @@ pub fn bundle_for(coalition: &Coalition) -> TrustBundle {
                 anchors: vec![pki.root.certificate.der().to_vec()],
                 intermediates: Vec::new(),
                 crls: Vec::new(),
+                // The tests of revocation-required set it themselves.
+                revocation: Revocation::BestEffort,
                 authorisations: Vec::new(),
             })
             .collect(),
