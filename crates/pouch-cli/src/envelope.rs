@@ -410,7 +410,7 @@ pub(crate) fn verify(
     let bundle = opts.trust.map(crate::pki::load_bundle).transpose()?;
     let validator = match (&bundle, opts.trust) {
         (Some(b), Some(path)) => Some(
-            pouch_pki::trust::ChainValidator::new(provider, b).map_err(|e| {
+            pouch_trust::ChainValidator::new(provider, b).map_err(|e| {
                 malformed_input(format_args!("{}: trust bundle: {e}", path.display()))
             })?,
         ),

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use pouch_crypto::keys;
 use pouch_label::DateTime;
-use pouch_pki::trust::{ChainValidator, TrustBundle};
+use pouch_trust::{ChainValidator, TrustBundle};
 
 use crate::{EXIT_OK, EXIT_UNTRUSTED, malformed_input};
 
@@ -41,7 +41,7 @@ pub(crate) fn load_bundle(path: &Path) -> anyhow::Result<TrustBundle> {
     })?;
     let base = path.parent().unwrap_or(Path::new("."));
     let mut unreadable = false;
-    let parsed = pouch_pki::trust::parse_bundle_with(&text, &path.display().to_string(), |item| {
+    let parsed = pouch_trust::parse_bundle_with(&text, &path.display().to_string(), |item| {
         let file = base.join(item);
         // One byte past the limit is enough for the parser to refuse it as too large.
         let mut buf = Vec::new();
@@ -80,7 +80,7 @@ pub(crate) fn demo(
     } else {
         pouch_crypto_awslc::provider()
     };
-    let pki = pouch_pki::demo_pki(provider, seed, now)?;
+    let pki = pouch_testkit::demo_pki(provider, seed, now)?;
     std::fs::create_dir_all(out_dir).with_context(|| format!("creating {}", out_dir.display()))?;
     let bundle = pki.write(out_dir)?;
     writeln!(out, "demo coalition written to {}", out_dir.display())?;

@@ -1,5 +1,5 @@
 //! What this chapter needs from a signer's certificate: its public key, and its subject for
-//! reports. Path validation is the trust chapter's (`pouch-pki`).
+//! reports. Path validation is the trust chapter's (`pouch-trust`).
 
 use x509_cert::Certificate;
 use x509_cert::der::oid::ObjectIdentifier;

@@ -7,9 +7,9 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use pouch_crypto::{Algorithm, CryptoProvider};
 use pouch_label::Label;
-use pouch_pki::trust::{ChainValidator, TrustBundle};
 use pouch_policy::{Policy, Recipient};
 use pouch_status as codes;
+use pouch_trust::{ChainValidator, TrustBundle};
 
 use pouch_envelope::{Content, Envelope, LeafInfo, Limits, SealHeader, digest_reader, leaf_info};
 
