@@ -6,23 +6,23 @@ use std::process::ExitCode;
 
 use anyhow::{Context, anyhow, bail};
 use clap::{Args, ValueEnum};
-use pouch_crypto::{Algorithm, CryptoProvider, DigestAlgorithm, SigningKey, keys};
-use pouch_envelope::{
+use pouch::{
     Content, ContentType, Envelope, Limits, Payload, ReleaseApproval, Report, Role, SealPolicy,
     SealRequest, Verifier,
 };
+use pouch_crypto::{Algorithm, CryptoProvider, DigestAlgorithm, SigningKey, keys};
 use pouch_label::{DateTime, Label};
 
 use crate::{EXIT_MALFORMED, EXIT_OK, read_input};
 
 /// Exit code: a seal's signature, algorithm or key failed.
-pub const EXIT_SIGNATURE: u8 = pouch_envelope::EXIT_SIGNATURE;
+pub const EXIT_SIGNATURE: u8 = pouch::EXIT_SIGNATURE;
 /// Exit code: the detached record does not match its sealed digest.
-pub const EXIT_PAYLOAD: u8 = pouch_envelope::EXIT_PAYLOAD;
+pub const EXIT_PAYLOAD: u8 = pouch::EXIT_PAYLOAD;
 /// Exit code: the valid seals do not satisfy the seal policy.
-pub const EXIT_SEAL_POLICY: u8 = pouch_envelope::EXIT_SEAL_POLICY;
+pub const EXIT_SEAL_POLICY: u8 = pouch::EXIT_SEAL_POLICY;
 /// Exit code: a signer is not trusted or not authorised (trust stage).
-pub const EXIT_UNTRUSTED: u8 = pouch_envelope::EXIT_UNTRUSTED;
+pub const EXIT_UNTRUSTED: u8 = pouch::EXIT_UNTRUSTED;
 
 #[derive(Clone, Copy, Debug, Default, ValueEnum)]
 pub(crate) enum ProviderArg {
@@ -221,14 +221,14 @@ pub(crate) fn seal(
             content_type,
             location,
         };
-        pouch_envelope::seal(provider, &label, p, &request, None, None)?
+        pouch::seal(provider, &label, p, &request, None, None)?
     } else {
         let data = read_input(payload, Limits::default().max_envelope_bytes)?;
         let p = Payload::Embedded {
             data: &data,
             content_type,
         };
-        pouch_envelope::seal(provider, &label, p, &request, None, None)?
+        pouch::seal(provider, &label, p, &request, None, None)?
     };
     write_output(output, &envelope)?;
     Ok(ExitCode::from(EXIT_OK))
@@ -278,7 +278,7 @@ pub(crate) fn endorse(
             note: None,
         }),
     };
-    let out = pouch_envelope::endorse(&bytes, &request, &Limits::default())?;
+    let out = pouch::endorse(&bytes, &request, &Limits::default())?;
     write_output(output, &out)?;
     Ok(ExitCode::from(EXIT_OK))
 }
@@ -321,13 +321,12 @@ pub(crate) fn print_report(out: &mut dyn Write, name: &str, report: &Report) -> 
             "NOT VALID"
         }
     )?;
-    let line =
-        |out: &mut dyn Write, stage: &str, e: &pouch_envelope::Entry| -> std::io::Result<()> {
-            match &e.detail {
-                Some(d) => writeln!(out, "  {stage:<12} {}: {d}", e.code),
-                None => writeln!(out, "  {stage:<12} {}", e.code),
-            }
-        };
+    let line = |out: &mut dyn Write, stage: &str, e: &pouch::Entry| -> std::io::Result<()> {
+        match &e.detail {
+            Some(d) => writeln!(out, "  {stage:<12} {}: {d}", e.code),
+            None => writeln!(out, "  {stage:<12} {}", e.code),
+        }
+    };
     for e in &report.envelope {
         line(out, "envelope", e)?;
     }
@@ -414,7 +413,7 @@ pub(crate) fn verify(
     verifier.policy = parse_policy(opts.seal_policy)?;
     verifier.at = Some(crate::pki::parse_at(opts.at)?);
     if let (Some(bundle), Some(validator)) = (&bundle, &validator) {
-        verifier.trust = Some(pouch_envelope::Trust { bundle, validator });
+        verifier.trust = Some(pouch::Trust { bundle, validator });
     }
     let mut policies = Vec::new();
     for path in opts.policies {
@@ -500,7 +499,7 @@ pub(crate) fn inspect(
         .enumerate()
         .map(|(i, s)| match s.header() {
             Ok(sh) => {
-                let leaf = sh.chain.first().and_then(|c| pouch_envelope::leaf_info(c).ok());
+                let leaf = sh.chain.first().and_then(|c| pouch::leaf_info(c).ok());
                 serde_json::json!({
                     "index": i,
                     "algorithm": Algorithm::from_cose_id(sh.alg).map_or_else(|| sh.alg.to_string(), |a| a.name().to_owned()),
