@@ -8,6 +8,7 @@ mod dominance;
 mod equivalence;
 mod error;
 mod ess;
+mod identity;
 mod load;
 mod marking;
 mod model;
@@ -21,6 +22,7 @@ use pouch_status::StatusCode;
 pub use clearance::{ClearanceError, ClearanceErrorKind, ClearanceLimits};
 pub use equivalence::LabelError;
 pub use error::{Error, ErrorKind};
+pub use identity::PolicyMatch;
 pub use load::{NSPIF_NAMESPACE, SPIF_NAMESPACE};
 pub use model::{
     Applied, CategoryRef, Classification, EquivalentCategory, EquivalentClassification,

@@ -1,4 +1,4 @@
-//! Release decisions for one recipient (spec/05-policy.md §7, POUCH-POL-060..066).
+//! Release decisions for one recipient (spec/05-policy.md §7, POUCH-POL-060..067).
 
 use std::collections::BTreeSet;
 
@@ -6,12 +6,13 @@ use pouch_label::{Category, DateTime, Label};
 use pouch_status::{
     RELEASE_CLEARANCE_CATEGORY, RELEASE_CLEARANCE_CLASSIFICATION,
     RELEASE_CLEARANCE_POLICY_MISMATCH, RELEASE_CLEARANCE_REQUIRED, RELEASE_DENIED,
-    RELEASE_LABEL_INVALID, RELEASE_NOT_RELEASABLE_TO, RELEASE_PERMITTED, Severity,
+    RELEASE_LABEL_INVALID, RELEASE_NO_BASIS, RELEASE_NOT_RELEASABLE_TO, RELEASE_PERMITTED,
+    Severity,
 };
 
 use crate::Status;
 use crate::model::{Policy, TagCategory};
-use crate::resolve::{CatRef, oid_of_uri, resolve, resolve_categories};
+use crate::resolve::{CatRef, resolve, resolve_categories};
 
 /// A clearance: what a person or system is cleared for under one policy (its JSON form,
 /// read by [`Clearance::from_json`], is in spec/05-policy.md §5.7.1).
@@ -61,12 +62,10 @@ pub struct Decision {
 }
 
 impl Clearance {
-    /// Whether the clearance is under `policy`.
+    /// Whether the clearance is under `policy`: its `policy` is the policy's name, OID or
+    /// `urn:oid:` URI (POUCH-POL-032).
     pub fn is_under(&self, policy: &Policy) -> bool {
-        let p = self.policy.trim();
-        p == policy.id
-            || oid_of_uri(p) == Some(policy.id.as_str())
-            || p.eq_ignore_ascii_case(&policy.name)
+        policy.is_called(&self.policy)
     }
 }
 
@@ -74,7 +73,9 @@ impl Policy {
     /// Decides whether `recipient` may receive data under `label` (spec/05-policy.md §7).
     /// The label may be an originator label or an alternative label under this policy; the
     /// caller decides which label applies. Validity periods are judged at the label's
-    /// creation time.
+    /// creation time. Release fails closed (POUCH-POL-067): it is permitted only on an
+    /// explicit basis, a permissive value naming the recipient or a group listing it, or a
+    /// clearance under this policy that dominates the label.
     pub fn release(&self, label: &Label, recipient: &Recipient) -> Decision {
         self.release_at(label, recipient, label.creation_date_time)
     }
@@ -186,6 +187,17 @@ impl Policy {
                     ),
                 ));
             }
+        }
+        // No permissive value names anyone: only a clearance can be the basis (POUCH-POL-067).
+        if permissive.is_empty() && held.is_none() {
+            out.push(Status::new(
+                RELEASE_NO_BASIS,
+                "/confidentialityInformation/categories",
+                format!(
+                    "the label names no one it is releasable to and {} holds no clearance under {}",
+                    recipient.code, self.name
+                ),
+            ));
         }
         // Restrictive values need a clearance holding each (POUCH-POL-063, 066).
         let restrictive: Vec<CatRef> = cats.iter().copied().filter(is_restrictive).collect();

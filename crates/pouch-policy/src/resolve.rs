@@ -6,10 +6,11 @@ use std::collections::BTreeSet;
 use pouch_label::{CategoryValue, Label};
 use pouch_status::{
     POLICY_CATEGORY_TYPE_MISMATCH, POLICY_CATEGORY_UNKNOWN, POLICY_CATEGORY_VALUE_UNKNOWN,
-    POLICY_CLASSIFICATION_UNKNOWN, POLICY_MISMATCH, POLICY_NAME_CASE,
+    POLICY_CLASSIFICATION_UNKNOWN, POLICY_IDENTIFIER_CONFLICT, POLICY_MISMATCH, POLICY_NAME_CASE,
 };
 
 use crate::Status;
+use crate::identity::PolicyMatch;
 use crate::model::{Policy, TagCategory, TagType};
 
 /// One value of a policy: tag set, tag and category indices. The derived order is the
@@ -41,26 +42,6 @@ impl Policy {
     pub(crate) fn tag_type_of(&self, r: CatRef) -> Option<TagType> {
         Some(self.tag_sets.get(r.set)?.tags.get(r.tag)?.tag_type)
     }
-
-    /// Whether the label names this policy: by `PolicyIdentifier` equal to the SPIF's
-    /// name or OID, or by a `URI` of `urn:oid:` and the OID (POUCH-POL-020).
-    pub fn names_this_policy(&self, label: &Label) -> bool {
-        let ci = &label.confidentiality;
-        if let Some(uri) = &ci.policy_identifier_uri {
-            return oid_of_uri(uri.as_str()) == Some(self.id.as_str());
-        }
-        let p = ci.policy_identifier.as_str();
-        p == self.id || p.eq_ignore_ascii_case(&self.name)
-    }
-}
-
-/// The OID of a `urn:oid:` URI.
-pub(crate) fn oid_of_uri(uri: &str) -> Option<&str> {
-    let rest = uri
-        .get(..8)
-        .filter(|p| p.eq_ignore_ascii_case("urn:oid:"))?;
-    let _ = rest;
-    uri.get(8..)
 }
 
 /// Finds `name` among `names`: exactly, else ignoring ASCII case (reported).
@@ -77,28 +58,9 @@ fn find<'a, I: Iterator<Item = &'a str>>(names: I, name: &str) -> Option<(usize,
 
 pub(crate) fn resolve(policy: &Policy, label: &Label, out: &mut Vec<Status>) -> Option<Resolved> {
     let ci = &label.confidentiality;
-    if !policy.names_this_policy(label) {
-        out.push(Status::new(
-            POLICY_MISMATCH,
-            "/confidentialityInformation/policyIdentifier",
-            format!(
-                "label names policy {:?}{}; this policy is {} ({})",
-                ci.policy_identifier.as_str(),
-                ci.policy_identifier_uri
-                    .as_ref()
-                    .map(|u| format!(" <{}>", u.as_str()))
-                    .unwrap_or_default(),
-                policy.name,
-                policy.id
-            ),
-        ));
-        return None;
-    }
-    if ci.policy_identifier_uri.is_none()
-        && ci.policy_identifier.as_str() != policy.id
-        && ci.policy_identifier.as_str() != policy.name
-    {
-        out.push(Status::new(
+    match policy.identify(label) {
+        PolicyMatch::Names { exact: true } => {}
+        PolicyMatch::Names { exact: false } => out.push(Status::new(
             POLICY_NAME_CASE,
             "/confidentialityInformation/policyIdentifier",
             format!(
@@ -106,7 +68,32 @@ pub(crate) fn resolve(policy: &Policy, label: &Label, out: &mut Vec<Status>) -> 
                 ci.policy_identifier.as_str(),
                 policy.name
             ),
-        ));
+        )),
+        PolicyMatch::Conflict { detail } => {
+            out.push(Status::new(
+                POLICY_IDENTIFIER_CONFLICT,
+                "/confidentialityInformation/policyIdentifier",
+                detail,
+            ));
+            return None;
+        }
+        PolicyMatch::Other => {
+            out.push(Status::new(
+                POLICY_MISMATCH,
+                "/confidentialityInformation/policyIdentifier",
+                format!(
+                    "label names policy {:?}{}; this policy is {} ({})",
+                    ci.policy_identifier.as_str(),
+                    ci.policy_identifier_uri
+                        .as_ref()
+                        .map(|u| format!(" <{}>", u.as_str()))
+                        .unwrap_or_default(),
+                    policy.name,
+                    policy.id
+                ),
+            ));
+            return None;
+        }
     }
     let mut r = Resolved::default();
     let class = ci.classification.as_str();

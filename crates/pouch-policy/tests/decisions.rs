@@ -111,10 +111,15 @@ fn release_needs_clearance_for_restrictive() {
         "SECRET",
         &[("Additional Sensitivity", R, &["ATOMAL"])],
     );
+    // No permissive value names DEU, and it holds no clearance: no basis either.
     let d = p.release(&l, &Recipient::new("DEU"));
     assert_eq!(
         codes(&d.statuses),
-        ["release.clearance-required", "release.denied"]
+        [
+            "release.no-basis",
+            "release.clearance-required",
+            "release.denied"
+        ]
     );
     let low = Clearance {
         policy: "urn:oid:1.3.26.1.3.1".into(),

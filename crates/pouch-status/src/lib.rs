@@ -255,6 +255,10 @@ registry! {
     POLICY_NOT_IN_FORCE = ("policy.not-in-force", Policy, Error);
     /// No policy the verifier holds is the one this label names: not checked under one.
     POLICY_UNAVAILABLE = ("policy.unavailable", Policy, Warning);
+    /// The label's PolicyIdentifier text and URI name different policies.
+    POLICY_IDENTIFIER_CONFLICT = ("policy.identifier-conflict", Policy, Error);
+    /// An alternative label is not the SPIF equivalent of the originator label.
+    POLICY_NOT_EQUIVALENT = ("policy.not-equivalent", Policy, Error);
     /// The recipient may receive the data.
     RELEASE_PERMITTED = ("release.permitted", Release, Success);
     /// The recipient may not receive the data.
@@ -274,4 +278,10 @@ registry! {
     /// No label of the envelope can decide: none is under a policy the verifier holds and
     /// asserted by a party it may rely on.
     RELEASE_NO_LABEL = ("release.no-label", Release, Error);
+    /// Nothing gives a basis for release: no permissive value, no clearance under the policy.
+    RELEASE_NO_BASIS = ("release.no-basis", Release, Error);
+    /// No release decision was made: an earlier stage failed or no trust stage ran.
+    RELEASE_NOT_DECIDED = ("release.not-decided", Release, Error);
+    /// The alternative labels that could decide disagree.
+    RELEASE_LABEL_CONFLICT = ("release.label-conflict", Release, Error);
 }

@@ -59,6 +59,10 @@ pub fn generate(root: &Path) -> Result<Manifest, Error> {
         )
         .as_bytes(),
     )?;
+    write(
+        &dir.join(crate::catalogue::BUNDLE_POLICY),
+        policy_bundle(&fx.pki.bundle_toml()).as_bytes(),
+    )?;
     // The demo policies are ours (crates/pouch-policy/policies), so they travel with the
     // vectors; an implementation under test loads them like any SPIF.
     write(
@@ -213,3 +217,48 @@ fn compare_trees(fresh: &Path, committed: &Path, prefix: &str) -> Result<Vec<Dri
     }
     Ok(drift)
 }
+
+/// The demo bundle with authorisations written "up to" a classification, resolved through
+/// the SPIF when the verifier holds it (POUCH-POL-033): the Netherlands may seal NATO up to
+/// SECRET but POUCH-DEMO only up to CONFIDENTIAL; Denmark may also seal NOR-DEMO up to
+/// HEMMELIG, the policy named by its `urn:oid:` URI (POUCH-POL-032). Used by the vectors of
+/// one policy identity and of alternative labels from two parties.
+fn policy_bundle(demo: &str) -> String {
+    let mut out = String::from(
+        "# The demo bundle with authorisations up to a classification (spec/05-policy.md POUCH-POL-033).\n",
+    );
+    let mut code = String::new();
+    let mut policy = String::new();
+    for line in demo.lines() {
+        if line == "[[nation]]" && code == "\"DNK\"" {
+            out.push_str(DNK_NOR_DEMO.trim_start());
+            out.push('\n');
+        }
+        if let Some(c) = line.strip_prefix("code = ") {
+            code = c.to_owned();
+        }
+        if let Some(p) = line.strip_prefix("policy = ") {
+            policy = p.to_owned();
+        }
+        let up_to = match (code.as_str(), policy.as_str()) {
+            ("\"NLD\"", "\"NATO\"") => Some("SECRET"),
+            ("\"NLD\"", "\"POUCH-DEMO\"") => Some("CONFIDENTIAL"),
+            _ => None,
+        };
+        match up_to {
+            Some(c) if line.starts_with("classifications = ") => {
+                out.push_str(&format!("classifications = [\"{c}\"]\n"));
+            }
+            _ => {
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+    }
+    if code == "\"DNK\"" {
+        out.push_str(DNK_NOR_DEMO);
+    }
+    out
+}
+
+const DNK_NOR_DEMO: &str = "\n[[nation.authorisation]]\npolicy = \"urn:oid:2.999.4774.2\"\nclassifications = [\"HEMMELIG\"]\n";

@@ -140,7 +140,9 @@ pub struct ReleaseReport {
     /// The label the decision was made under (`originator` or `seal N`), if any applied.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// The release stage's codes, ending with `release.permitted` or `release.denied`.
+    /// The release stage's codes, ending with `release.permitted` or `release.denied`; or the
+    /// single `release.not-decided` when no decision was made (spec/05-policy.md
+    /// POUCH-POL-085).
     pub codes: Vec<Entry>,
 }
 

@@ -7,9 +7,9 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use pouch_crypto::{Algorithm, CryptoProvider};
 use pouch_label::Label;
-use pouch_policy::{Policy, Recipient};
+use pouch_policy::{LabelError, Policy, PolicyMatch, Recipient};
 use pouch_status as codes;
-use pouch_trust::{ChainValidator, TrustBundle};
+use pouch_trust::{ChainValidator, TrustBundle, TrustedNation};
 
 use pouch_envelope::{Content, Envelope, LeafInfo, Limits, SealHeader, digest_reader, leaf_info};
 
@@ -224,6 +224,7 @@ impl<'p> Verifier<'p> {
             Ok(parts) => parts,
             Err(f) => {
                 report.envelope.push(Entry::with(f.code, f.detail));
+                self.not_decided(&mut report, "the envelope does not decode");
                 return report;
             }
         };
@@ -291,12 +292,30 @@ impl<'p> Verifier<'p> {
         report
     }
 
-    /// The policy that `label` names, among those this verifier holds.
+    /// The policy that `label` names, among those this verifier holds, by the one rule of
+    /// POUCH-POL-020: the first that the label claims, whether its text and URI agree
+    /// ([`pouch_policy::PolicyMatch::Names`]) or conflict (then that policy finds the label
+    /// malformed).
     fn policy_for(&self, label: &Label) -> Option<&'p Policy> {
         self.policies
             .iter()
             .copied()
-            .find(|p| p.names_this_policy(label))
+            .find(|p| p.identify(label).claims())
+    }
+
+    /// Records that no release decision was made, when a recipient was given
+    /// (POUCH-POL-085).
+    fn not_decided(&self, report: &mut Report, why: &str) {
+        if let Some(recipient) = &self.recipient {
+            report.release = Some(ReleaseReport {
+                recipient: recipient.code.clone(),
+                label: None,
+                codes: vec![Entry::with(
+                    codes::RELEASE_NOT_DECIDED,
+                    format!("no release decision for {}: {why}", recipient.code),
+                )],
+            });
+        }
     }
 
     /// The policy and release stages (spec/05-policy.md §5.8), after every other stage.
@@ -306,26 +325,23 @@ impl<'p> Verifier<'p> {
             "/" | "" => Entry::with(s.code, s.detail),
             path => Entry::with(s.code, format!("{path}: {}", s.detail)),
         };
-        // Each label, and whether it may decide a release: the originator label always; an
-        // alternative label only from a seal whose signature is valid and whose signer the
-        // trust stage found trusted and authorised (POUCH-POL-082).
-        let mut labels: Vec<(String, &Label, bool)> =
-            vec![("originator".to_owned(), env.label(), true)];
+        let originator = env.label();
+        let originator_policy = self
+            .policy_for(originator)
+            .filter(|p| p.names_this_policy(originator));
+        // Each label: the originator's, then each seal's alternative label in seal order.
+        let mut labels: Vec<(usize, String, &Label)> =
+            vec![(0, "originator".to_owned(), originator)];
         for (i, seal) in env.seals().iter().enumerate() {
             if let Ok(h) = seal.header()
                 && let Some(alt) = &h.alternative_label
             {
-                let relied = self.trust.is_some()
-                    && report
-                        .seals
-                        .get(i)
-                        .is_some_and(|sr| sr.signature_valid() && sr.signer_trusted());
-                labels.push((format!("seal {i}"), alt, relied));
+                labels.push((i, format!("seal {i}"), alt));
             }
         }
-        for (name, label, _) in &labels {
+        for (n, (_, name, label)) in labels.iter().enumerate() {
             let policy = self.policy_for(label);
-            let codes = match policy {
+            let mut codes: Vec<Entry> = match policy {
                 Some(p) => p.validate_at(label, at).into_iter().map(entry).collect(),
                 None => vec![Entry::with(
                     codes::POLICY_UNAVAILABLE,
@@ -335,6 +351,14 @@ impl<'p> Verifier<'p> {
                     ),
                 )],
             };
+            // An alternative label, when the verifier holds both policies, must be the
+            // equivalent of the originator label (POUCH-POL-087).
+            if n > 0
+                && let (Some(from), Some(to)) = (originator_policy, policy)
+                && let Some(why) = not_equivalent(from, originator, to, label)
+            {
+                codes.push(Entry::with(codes::POLICY_NOT_EQUIVALENT, why));
+            }
             report.policy.push(LabelReport {
                 label: name.clone(),
                 policy: policy.map(|p| p.name.clone()),
@@ -344,35 +368,82 @@ impl<'p> Verifier<'p> {
         let Some(recipient) = &self.recipient else {
             return;
         };
-        let chosen = labels.iter().find_map(|(name, l, relied)| {
-            Some((name, *l, self.policy_for(l).filter(|_| *relied)?))
-        });
-        report.release = Some(match chosen {
-            Some((name, label, policy)) => ReleaseReport {
-                recipient: recipient.code.clone(),
-                label: Some(name.clone()),
-                codes: policy
-                    .release_at(label, recipient, at)
-                    .statuses
-                    .into_iter()
-                    .map(entry)
-                    .collect(),
-            },
-            None => ReleaseReport {
-                recipient: recipient.code.clone(),
-                label: None,
-                codes: vec![
-                    Entry::with(
-                        codes::RELEASE_NO_LABEL,
-                        "no label is under a policy given and asserted by a party relied on",
+        // No release without trusted signers (POUCH-POL-085).
+        if self.trust.is_none() {
+            self.not_decided(report, "no trust bundle, so no signer was checked");
+            return;
+        }
+        let failed = report
+            .entries()
+            .find(|e| e.code.severity() == pouch_status::Severity::Error)
+            .map(|e| e.code);
+        if let Some(code) = failed {
+            let why = format!("verification failed before release ({code})");
+            self.not_decided(report, &why);
+            return;
+        }
+        let decide = |name: &str, label: &Label, policy: &Policy| ReleaseReport {
+            recipient: recipient.code.clone(),
+            label: Some(name.to_owned()),
+            codes: policy
+                .release_at(label, recipient, at)
+                .statuses
+                .into_iter()
+                .map(entry)
+                .collect(),
+        };
+        let denied = |code, detail: String| ReleaseReport {
+            recipient: recipient.code.clone(),
+            label: None,
+            codes: vec![
+                Entry::with(code, detail),
+                Entry::with(
+                    codes::RELEASE_DENIED,
+                    format!("not releasable to {}", recipient.code),
+                ),
+            ],
+        };
+        // The originator label decides whenever its policy is held (POUCH-POL-082).
+        if let Some(p) = self.policy_for(originator) {
+            report.release = Some(decide("originator", originator, p));
+            return;
+        }
+        // Otherwise the alternative labels under the first policy, in the verifier's order,
+        // that one relied on names; they must all say the same (POUCH-POL-086).
+        for p in &self.policies {
+            let relied: Vec<&(usize, String, &Label)> = labels
+                .iter()
+                .skip(1)
+                .filter(|(i, _, l)| {
+                    p.names_this_policy(l)
+                        && report
+                            .seals
+                            .get(*i)
+                            .is_some_and(|sr| sr.signature_valid() && sr.signer_trusted())
+                })
+                .collect();
+            let Some((_, name, first)) = relied.first() else {
+                continue;
+            };
+            report.release = Some(if relied.iter().all(|(_, _, l)| p.same_meaning(first, l)) {
+                decide(name, first, p)
+            } else {
+                let names: Vec<&str> = relied.iter().map(|(_, n, _)| n.as_str()).collect();
+                denied(
+                    codes::RELEASE_LABEL_CONFLICT,
+                    format!(
+                        "the {} labels of {} do not say the same",
+                        p.name,
+                        names.join(", ")
                     ),
-                    Entry::with(
-                        codes::RELEASE_DENIED,
-                        format!("not releasable to {}", recipient.code),
-                    ),
-                ],
-            },
-        });
+                )
+            });
+            return;
+        }
+        report.release = Some(denied(
+            codes::RELEASE_NO_LABEL,
+            "no label is under a policy given and asserted by a party relied on".into(),
+        ));
     }
 
     fn seal(
@@ -492,22 +563,60 @@ impl<'p> Verifier<'p> {
         let mut labels = vec![label];
         labels.extend(h.alternative_label.as_ref());
         for l in labels {
-            let policy = l.confidentiality.policy_identifier.as_str();
-            let class = l.confidentiality.classification.as_str();
-            match party.authorises(policy) {
-                None => sr.trust.push(Entry::with(
-                    codes::TRUST_UNAUTHORISED_POLICY,
-                    format!("{} may not seal under policy {policy}", party.code),
-                )),
-                Some(a) if !a.classifications.iter().any(|c| c == class) => {
-                    sr.trust.push(Entry::with(
-                        codes::TRUST_UNAUTHORISED_CLASSIFICATION,
-                        format!("{} may not seal {policy} {class}", party.code),
-                    ))
-                }
-                Some(_) => {}
+            if let Some(fault) = self.authorisation_fault(party, l) {
+                sr.trust.push(fault);
             }
         }
+    }
+
+    /// Why `party` may not seal `label`, if it may not (POUCH-TRUST-050, POUCH-POL-084).
+    /// When the verifier holds the policy the label claims, the label's policy is identified
+    /// by the rule of POUCH-POL-020, the authorisation is the one that names that policy
+    /// (POUCH-POL-032), and its classifications reach through the policy's hierarchy
+    /// (POUCH-POL-033). Without that policy, the identifier and classification are compared
+    /// as the label spells them.
+    fn authorisation_fault(&self, party: &TrustedNation, label: &Label) -> Option<Entry> {
+        let text = label.confidentiality.policy_identifier.as_str();
+        let class = label.confidentiality.classification.as_str();
+        let Some(p) = self.policy_for(label) else {
+            return match party.authorises(text) {
+                None => Some(Entry::with(
+                    codes::TRUST_UNAUTHORISED_POLICY,
+                    format!("{} may not seal under policy {text}", party.code),
+                )),
+                Some(a) if !a.classifications.iter().any(|c| c == class) => Some(Entry::with(
+                    codes::TRUST_UNAUTHORISED_CLASSIFICATION,
+                    format!("{} may not seal {text} {class}", party.code),
+                )),
+                Some(_) => None,
+            };
+        };
+        if let PolicyMatch::Conflict { detail } = p.identify(label) {
+            return Some(Entry::with(
+                codes::TRUST_UNAUTHORISED_POLICY,
+                format!("{}: no authorisation applies: {detail}", party.code),
+            ));
+        }
+        let Some(a) = party.authorisations.iter().find(|a| p.is_called(&a.policy)) else {
+            return Some(Entry::with(
+                codes::TRUST_UNAUTHORISED_POLICY,
+                format!(
+                    "{} may not seal under policy {} ({})",
+                    party.code, p.name, p.id
+                ),
+            ));
+        };
+        (!p.covers(&a.classifications, class)).then(|| {
+            Entry::with(
+                codes::TRUST_UNAUTHORISED_CLASSIFICATION,
+                format!(
+                    "{} may seal {} up to {}, not {class}",
+                    party.code,
+                    p.name,
+                    a.classifications.join(", ")
+                ),
+            )
+        })
     }
 
     fn evaluate(&self, valid: &[(Algorithm, Option<String>)], all_valid: bool) -> Entry {
@@ -546,5 +655,32 @@ impl<'p> Verifier<'p> {
                 }
             }
         }
+    }
+}
+
+/// Why `alternative` (under `to`) is not the equivalent of `originator` (under `from`), if
+/// it is not (POUCH-POL-054, POUCH-POL-087). An originator label that does not resolve under
+/// its policy has no equivalent to compare with; its own faults are reported already.
+fn not_equivalent(
+    from: &Policy,
+    originator: &Label,
+    to: &Policy,
+    alternative: &Label,
+) -> Option<String> {
+    if std::ptr::eq(from, to) || from.id == to.id {
+        return (!from.same_meaning(originator, alternative)).then(|| {
+            format!(
+                "it does not say what the originator label says under {}",
+                from.name
+            )
+        });
+    }
+    match from.is_equivalent(originator, to, alternative) {
+        Ok(true) | Err(LabelError::Unresolved(_)) => None,
+        Ok(false) => Some(format!(
+            "it is not the {} label that {}'s equivalences derive from the originator label",
+            to.name, from.name
+        )),
+        Err(e) => Some(format!("no equivalent can be derived: {e}")),
     }
 }

@@ -215,10 +215,12 @@ fn a_trusted_authorised_seals_alternative_label_decides_for_a_national_gateway()
     let r = verify(&env, &[&f.national], Some("SWE"), true);
     assert_eq!(r.releasable(), Some(false));
 
-    // Without a trust stage no alternative label is relied on.
+    // Without a trust stage no release is decided at all (POUCH-POL-085).
     let r = verify(&env, &[&f.national], Some("FIN"), false);
     assert_eq!(r.releasable(), Some(false));
-    assert_eq!(release_codes(&r), ["release.no-label", "release.denied"]);
+    assert_eq!(release_codes(&r), ["release.not-decided"]);
+    let r = verify(&env, &[&f.coalition], Some("FIN"), false);
+    assert_eq!(release_codes(&r), ["release.not-decided"]);
 }
 
 #[test]
@@ -265,12 +267,15 @@ fn an_alternative_label_from_an_unauthorised_nation_is_not_relied_on() {
         "{:?}",
         r.seals[1].trust
     );
-    assert_eq!(release_codes(&r), ["release.no-label", "release.denied"]);
+    // An unauthorised seal leaves the envelope untrusted under the seal policy `all`: no
+    // release is decided, never one under Denmark's label (POUCH-POL-085).
+    assert_eq!(release_codes(&r), ["release.not-decided"]);
+    assert!(!r.is_valid());
 
-    // With Norway's seal 1 present, its label decides, not Denmark's later one.
+    // With Norway's seal 1 present as well, still no decision, whatever the seal order.
     let env = envelope(Some(("DNK", danish)));
     let r = verify(&env, &[&f.national], Some("SWE"), true);
-    assert_eq!(r.release.as_ref().unwrap().label.as_deref(), Some("seal 1"));
+    assert_eq!(release_codes(&r), ["release.not-decided"]);
     assert_eq!(r.releasable(), Some(false));
 }
 

@@ -10,9 +10,13 @@ pub(crate) fn root() -> PathBuf {
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
 }
 
-/// The third-party label reference data, which stays outside the project.
+/// The third-party label reference data, which stays outside the project: under
+/// `$POUCH_REFERENCE` when set, else `../shared/reference` beside the checkout.
 pub(crate) fn reference(rel: &str) -> PathBuf {
-    root().join("../shared/reference/labels").join(rel)
+    std::env::var_os("POUCH_REFERENCE")
+        .map_or_else(|| root().join("../shared/reference"), PathBuf::from)
+        .join("labels")
+        .join(rel)
 }
 
 /// Loads a reference SPIF, panicking with the loader's error.

@@ -387,25 +387,24 @@ pub(crate) fn cases(fx: &Fixture) -> Result<Vec<Case>, Error> {
         out.push(c);
     }
 
-    // A label naming its policy by URI only: the text names nothing, the URI the OID.
+    // A label naming its policy by text and URI, both agreeing (POUCH-POL-020).
     let id = "env-pol-named-by-uri";
     let label = demo_label(
-        r#"DEMO POLICY","policyIdentifierUri":"urn:oid:2.999.4774.1"#,
+        r#"pouch-demo","policyIdentifierUri":"urn:oid:2.999.4774.1"#,
         "SECRET",
         &rel(r#""FIN""#),
     )?;
     let mut c = Case::new(
         id,
-        "Label naming its policy by URI",
-        "PolicyIdentifier text \"DEMO POLICY\" (no policy's name) with URI urn:oid:2.999.4774.1, POUCH-DEMO's OID: the URI decides, the label is checked under POUCH-DEMO and is valid. No trust stage (the bundle authorises policies by name).",
-        &["POUCH-POL-020"],
+        "Label naming its policy by name and URI",
+        "PolicyIdentifier text \"pouch-demo\" (POUCH-DEMO's name in another case) with URI urn:oid:2.999.4774.1, POUCH-DEMO's OID: text and URI name the same policy, so the label is checked under POUCH-DEMO (`policy.name-case`, `policy.label-valid`), and the trust stage finds Norway's POUCH-DEMO authorisation through the same rule.",
+        &["POUCH-POL-020", "POUCH-POL-022", "POUCH-POL-084"],
     );
     c.algorithms = vec![Algorithm::Es384];
     c.envelope = sealed(fx, id, &label)?;
-    c.trust = false;
     c.policies = vec![COALITION_SPIF];
-    c.expect = untrusted_ok();
-    c.expect.policy = originator(&[s::POLICY_LABEL_VALID]);
+    c.expect = ok();
+    c.expect.policy = originator(&[s::POLICY_NAME_CASE, s::POLICY_LABEL_VALID]);
     out.push(c);
 
     // The policy the label names is not given.
@@ -468,6 +467,8 @@ pub(crate) fn cases(fx: &Fixture) -> Result<Vec<Case>, Error> {
     out.push(c);
 
     alternative_cases(fx, &mut out)?;
+    identity_cases(fx, &mut out)?;
+    steering_cases(fx, &mut out)?;
     Ok(out)
 }
 
@@ -510,8 +511,8 @@ fn alternative_cases(fx: &Fixture, out: &mut Vec<Case>) -> Result<(), Error> {
     let mut c = Case::new(
         id,
         "Alternative label invalid under its policy",
-        "As env-pol-alternative-valid, but Norway's alternative label is NOR-DEMO BEGRENSET with KRYPTO, which excludes BEGRENSET (Norway is authorised for BEGRENSET, so trust passes): the originator label is valid, seal 1's label `policy.classification-excluded`; exit label-invalid.",
-        &["POUCH-POL-080", "POUCH-POL-026"],
+        "As env-pol-alternative-valid, but Norway's alternative label is NOR-DEMO BEGRENSET with KRYPTO, which excludes BEGRENSET (Norway is authorised for BEGRENSET, so trust passes): the originator label is valid, seal 1's label `policy.classification-excluded`, and, both policies being given, `policy.not-equivalent` (POUCH-DEMO's equivalences derive HEMMELIG releasable to KOALISJON and FIN); exit label-invalid.",
+        &["POUCH-POL-080", "POUCH-POL-026", "POUCH-POL-087"],
     );
     c.algorithms = vec![Algorithm::Es384, Algorithm::MlDsa65];
     c.envelope = endorsed(fx, id, &label, "NOR", bad)?;
@@ -522,7 +523,7 @@ fn alternative_cases(fx: &Fixture, out: &mut Vec<Case>) -> Result<(), Error> {
         under(
             "seal 1",
             Some("NOR-DEMO"),
-            &[s::POLICY_CLASSIFICATION_EXCLUDED],
+            &[s::POLICY_CLASSIFICATION_EXCLUDED, s::POLICY_NOT_EQUIVALENT],
         ),
     ];
     out.push(c);
@@ -550,34 +551,12 @@ fn alternative_cases(fx: &Fixture, out: &mut Vec<Case>) -> Result<(), Error> {
     c.expect.release = release(Some("seal 1"), &[s::RELEASE_PERMITTED]);
     out.push(c);
 
-    let id = "env-rel-no-label-without-trust";
+    let id = "env-rel-not-decided-unauthorised";
     let mut c = Case::new(
         id,
-        "No label decides without a trust stage",
-        "As env-rel-alternative-label without a trust bundle: an alternative label is never relied on without a trust stage, and the originator label's policy is not given: `release.no-label`, `release.denied`. The alternative label is still checked under NOR-DEMO.",
-        &["POUCH-POL-082", "POUCH-POL-083"],
-    );
-    national_only(&mut c);
-    c.trust = false;
-    c.envelope = endorsed(fx, id, &label, "NOR", alt.clone())?;
-    let sig_only = || SealExpect {
-        codes: ids(&[s::SEAL_SIGNATURE_VALID]),
-        trust: Vec::new(),
-    };
-    c.expect = report(vec![sig_only(), sig_only()], s::SEAL_POLICY_SATISFIED);
-    c.expect.policy = vec![
-        under("originator", None, &[s::POLICY_UNAVAILABLE]),
-        under("seal 1", Some("NOR-DEMO"), &[s::POLICY_LABEL_VALID]),
-    ];
-    c.expect.release = release(None, &[s::RELEASE_NO_LABEL, s::RELEASE_DENIED]);
-    out.push(c);
-
-    let id = "env-rel-no-label-unauthorised";
-    let mut c = Case::new(
-        id,
-        "No label decides: the alternative label's nation is not authorised",
-        "Norway seals the POUCH-DEMO label; Denmark endorses with the NOR-DEMO equivalent, a policy the bundle does not authorise Denmark for (`trust.unauthorised-policy`, so the seal policy `all` is unsatisfied and the exit class is trust). Verified with only NOR-DEMO and recipient DNK: Denmark's label may not decide, the originator's policy is not given: `release.no-label`, `release.denied`. The policy and release stages change no code of the others.",
-        &["POUCH-POL-082", "POUCH-POL-083"],
+        "No release decided: the alternative label's nation is not authorised",
+        "Norway seals the POUCH-DEMO label; Denmark endorses with the NOR-DEMO equivalent, a policy the bundle does not authorise Denmark for (`trust.unauthorised-policy`, so the seal policy `all` is unsatisfied and the exit class is trust). Verified with only NOR-DEMO and recipient DNK: the envelope is not valid and trusted, so no release is decided (`release.not-decided`, never `release.permitted`). The policy stage still checks each label and changes no code of the others.",
+        &["POUCH-POL-085", "POUCH-POL-083", "POUCH-POL-084"],
     );
     national_only(&mut c);
     c.envelope = endorsed(fx, id, &label, "DNK", alt)?;
@@ -592,7 +571,303 @@ fn alternative_cases(fx: &Fixture, out: &mut Vec<Case>) -> Result<(), Error> {
         under("originator", None, &[s::POLICY_UNAVAILABLE]),
         under("seal 1", Some("NOR-DEMO"), &[s::POLICY_LABEL_VALID]),
     ];
+    c.expect.release = release(None, &[s::RELEASE_NOT_DECIDED]);
+    out.push(c);
+    Ok(())
+}
+
+/// A NOR-DEMO HEMMELIG label releasable to `values` (Kan frigis til), created like
+/// [`demo_label`].
+fn national_label(values: &str) -> Result<Label, Error> {
+    demo_label(
+        "NOR-DEMO",
+        "HEMMELIG",
+        &format!(r#"{{"tagName":"Kan frigis til","type":"PERMISSIVE","values":[{values}]}}"#),
+    )
+}
+
+/// One policy identity in every stage, authorisations up to a classification, release only
+/// with trusted signers and only on an explicit basis (issue 14).
+fn identity_cases(fx: &Fixture, out: &mut Vec<Case>) -> Result<(), Error> {
+    let nld = fx.signer("NLD", Algorithm::Es384)?;
+    let by_nld = |id: &str, label: &Label| {
+        craft::embedded(id, label, RECORD, &SealOpts::originator(&nld, time(NOW)?))
+    };
+
+    let id = "env-trust-policy-identifier-conflict";
+    let label = demo_label(
+        r#"NATO","policyIdentifierUri":"urn:oid:2.999.4774.1"#,
+        "SECRET",
+        &rel(r#""FIN""#),
+    )?;
+    let mut c = Case::new(
+        id,
+        "Name of one policy, URI of another: authorised for nothing",
+        "The Netherlands, authorised for NATO up to SECRET but for POUCH-DEMO only up to CONFIDENTIAL, seals a SECRET label whose PolicyIdentifier says NATO and whose URI is POUCH-DEMO's OID. The authorisation check once read NATO and validation POUCH-DEMO, so the envelope was trusted, valid and releasable. Under one rule the label is malformed under POUCH-DEMO (`policy.identifier-conflict`), the trust stage authorises nothing for it (`trust.unauthorised-policy`), and no release is decided.",
+        &["POUCH-POL-020", "POUCH-POL-084", "POUCH-POL-085"],
+    );
+    c.algorithms = vec![Algorithm::Es384];
+    c.envelope = by_nld(id, &label)?;
+    c.bundle = super::BUNDLE_POLICY;
+    c.policies = vec![COALITION_SPIF];
+    c.recipient = Some("FIN");
+    c.expect = report(
+        vec![valid_with_trust(&[
+            s::TRUST_SIGNER_TRUSTED,
+            s::TRUST_UNAUTHORISED_POLICY,
+        ])],
+        s::SEAL_POLICY_UNSATISFIED,
+    );
+    c.expect.policy = originator(&[s::POLICY_IDENTIFIER_CONFLICT]);
+    c.expect.release = release(None, &[s::RELEASE_NOT_DECIDED]);
+    out.push(c);
+
+    let id = "env-trust-authorised-up-to";
+    let label = demo_label("POUCH-DEMO", "RESTRICTED", &rel(r#""FIN""#))?;
+    let mut c = Case::new(
+        id,
+        "Authorisation up to a classification covers the lower ones",
+        "The bundle authorises the Netherlands for POUCH-DEMO listing CONFIDENTIAL alone; it seals a RESTRICTED label. Given the SPIF, the authorisation is resolved through its hierarchy (RESTRICTED 2 <= CONFIDENTIAL 3): trusted, and the label is valid.",
+        &["POUCH-POL-033", "POUCH-POL-084"],
+    );
+    c.algorithms = vec![Algorithm::Es384];
+    c.envelope = by_nld(id, &label)?;
+    c.bundle = super::BUNDLE_POLICY;
+    c.policies = vec![COALITION_SPIF];
+    c.expect = report(vec![trusted()], s::SEAL_POLICY_SATISFIED);
+    c.expect.policy = originator(&[s::POLICY_LABEL_VALID]);
+    out.push(c);
+
+    let id = "env-trust-authorised-up-to-exceeded";
+    let label = demo_label("POUCH-DEMO", "SECRET", &rel(r#""FIN""#))?;
+    let mut c = Case::new(
+        id,
+        "Authorisation up to a classification does not reach above it",
+        "As env-trust-authorised-up-to with a SECRET label: SECRET (4) is above CONFIDENTIAL (3), `trust.unauthorised-classification`.",
+        &["POUCH-POL-033", "POUCH-POL-084"],
+    );
+    c.algorithms = vec![Algorithm::Es384];
+    c.envelope = by_nld(id, &label)?;
+    c.bundle = super::BUNDLE_POLICY;
+    c.policies = vec![COALITION_SPIF];
+    c.expect = report(
+        vec![valid_with_trust(&[
+            s::TRUST_SIGNER_TRUSTED,
+            s::TRUST_UNAUTHORISED_CLASSIFICATION,
+        ])],
+        s::SEAL_POLICY_UNSATISFIED,
+    );
+    c.expect.policy = originator(&[s::POLICY_LABEL_VALID]);
+    out.push(c);
+
+    let id = "env-rel-no-basis";
+    let label = demo_label("POUCH-DEMO", "SECRET", "")?;
+    let mut c = Case::new(
+        id,
+        "Release fails closed: a label that names no one",
+        "Norway seals a POUCH-DEMO SECRET label with no category; recipient FIN without a clearance. Nothing forbids the release, and nothing gives a basis for it: `release.no-basis`, `release.denied`.",
+        &["POUCH-POL-067", "POUCH-POL-060"],
+    );
+    c.algorithms = vec![Algorithm::Es384];
+    c.envelope = sealed(fx, id, &label)?;
+    c.policies = vec![COALITION_SPIF];
+    c.recipient = Some("FIN");
+    c.expect = report(vec![trusted()], s::SEAL_POLICY_SATISFIED);
+    c.expect.policy = originator(&[s::POLICY_LABEL_VALID]);
+    c.expect.release = release(
+        Some("originator"),
+        &[s::RELEASE_NO_BASIS, s::RELEASE_DENIED],
+    );
+    out.push(c);
+
+    let id = "env-rel-clearance-basis";
+    let mut c = Case::new(
+        id,
+        "Release on the basis of a clearance",
+        "As env-rel-no-basis, with a POUCH-DEMO clearance for SECRET: a clearance that dominates the label is a basis, `release.permitted`.",
+        &["POUCH-POL-067", "POUCH-POL-065"],
+    );
+    c.algorithms = vec![Algorithm::Es384];
+    c.envelope = sealed(fx, id, &label)?;
+    c.policies = vec![COALITION_SPIF];
+    c.recipient = Some("FIN");
+    c.clearance = Some(clearance("urn:oid:2.999.4774.1", &["SECRET"], &[]));
+    c.expect = report(vec![trusted()], s::SEAL_POLICY_SATISFIED);
+    c.expect.policy = originator(&[s::POLICY_LABEL_VALID]);
+    c.expect.release = release(Some("originator"), &[s::RELEASE_PERMITTED]);
+    out.push(c);
+
+    let id = "env-rel-not-decided-untrusted";
+    let label = demo_label("POUCH-DEMO", "SECRET", &rel(r#""FIN""#))?;
+    let outsider = fx.named("untrusted")?;
+    let mut c = Case::new(
+        id,
+        "No release decided for an untrusted signer",
+        "A signer whose chain ends at a root the bundle does not hold seals a POUCH-DEMO label releasable to FIN; recipient FIN. The signature is valid, the signer is not trusted (`trust.no-path`), so no release is decided: `release.not-decided`, never `release.permitted` (the report once said permitted while the exit class said untrusted).",
+        &["POUCH-POL-085"],
+    );
+    c.algorithms = vec![Algorithm::Es256];
+    c.envelope = craft::embedded(
+        id,
+        &label,
+        RECORD,
+        &SealOpts::originator(&outsider, time(NOW)?),
+    )?;
+    c.policies = vec![COALITION_SPIF];
+    c.recipient = Some("FIN");
+    c.expect = report(
+        vec![valid_with_trust(&[s::TRUST_NO_PATH])],
+        s::SEAL_POLICY_UNSATISFIED,
+    );
+    c.expect.policy = originator(&[s::POLICY_LABEL_VALID]);
+    c.expect.release = release(None, &[s::RELEASE_NOT_DECIDED]);
+    out.push(c);
+    Ok(())
+}
+
+/// Which alternative label decides: not seal order, not other parties' seals (issue 14).
+/// Denmark seals a POUCH-DEMO label (ES384); Norway endorses (ML-DSA-65) with the NOR-DEMO
+/// equivalent, releasable to KOALISJON and FIN; Denmark, which the policy bundle also
+/// authorises for NOR-DEMO, endorses (ML-DSA-65) with a NOR-DEMO label releasable to SWE.
+fn steering_cases(fx: &Fixture, out: &mut Vec<Case>) -> Result<(), Error> {
+    let coalition = demo_policy(pouch_policy::demo::COALITION_SPIF)?;
+    let national = demo_policy(pouch_policy::demo::NATIONAL_SPIF)?;
+    let label = demo_label("POUCH-DEMO", "SECRET", &rel(r#""COALITION","FIN""#))?;
+    let equivalent = coalition
+        .equivalent(&label, &national)
+        .map_err(|e| Error::Generate(format!("equivalent: {e}")))?;
+    let to_swe = national_label(r#""SWE""#)?;
+    let three_seals = |id: &str| -> Result<craft::Parts, Error> {
+        let dnk = fx.signer("DNK", Algorithm::Es384)?;
+        let env = craft::embedded(id, &label, RECORD, &SealOpts::originator(&dnk, time(NOW)?))?;
+        let nor = fx.signer("NOR", Algorithm::MlDsa65)?;
+        let mut opts = SealOpts::endorser(&nor, time(NOW)?);
+        opts.alternative = Some(equivalent.clone());
+        let env = craft::endorse(&env, &opts)?;
+        let dnk_ml = fx.signer("DNK", Algorithm::MlDsa65)?;
+        let mut opts = SealOpts::endorser(&dnk_ml, time(NOW)?);
+        opts.alternative = Some(to_swe.clone());
+        craft::parts(&craft::endorse(&env, &opts)?)
+    };
+    // The seals of `parts` in the order `order` gives.
+    let pick = |parts: &craft::Parts, order: &[usize]| {
+        let seals: Vec<craft::RawSeal> = order
+            .iter()
+            .filter_map(|&i| parts.seals.get(i))
+            .map(|(p, sg)| craft::RawSeal::new(p.clone(), sg.clone()))
+            .collect();
+        craft::assemble(&parts.body, &parts.payload, &seals)
+    };
+    let setup = |c: &mut Case| {
+        c.algorithms = vec![Algorithm::Es384, Algorithm::MlDsa65];
+        c.bundle = super::BUNDLE_POLICY;
+        c.policies = vec![NATIONAL_SPIF];
+        c.recipient = Some("SWE");
+    };
+    let labels = |first: &str, second: &str| {
+        vec![
+            under("originator", None, &[s::POLICY_UNAVAILABLE]),
+            under(first, Some("NOR-DEMO"), &[s::POLICY_LABEL_VALID]),
+            under(second, Some("NOR-DEMO"), &[s::POLICY_LABEL_VALID]),
+        ]
+    };
+    let three = || {
+        report(
+            vec![trusted(), trusted(), trusted()],
+            s::SEAL_POLICY_SATISFIED,
+        )
+    };
+
+    let id = "env-rel-alternative-conflict";
+    let mut c = Case::new(
+        id,
+        "Alternative labels that disagree decide nothing",
+        "Denmark seals a POUCH-DEMO label releasable to COALITION and FIN; Norway endorses with its NOR-DEMO equivalent (KOALISJON, FIN); Denmark, authorised for NOR-DEMO by this bundle, endorses with a NOR-DEMO label releasable to SWE. Verified with NOR-DEMO only, recipient SWE: both alternative labels qualify and say different things, so neither is chosen: `release.label-conflict`, `release.denied`.",
+        &["POUCH-POL-086", "POUCH-POL-032", "POUCH-POL-033"],
+    );
+    setup(&mut c);
+    let parts = three_seals(id)?;
+    c.envelope = pick(&parts, &[0, 1, 2]);
+    c.expect = three();
+    c.expect.policy = labels("seal 1", "seal 2");
+    c.expect.release = release(None, &[s::RELEASE_LABEL_CONFLICT, s::RELEASE_DENIED]);
+    out.push(c);
+
+    let id = "env-rel-alternative-conflict-reordered";
+    let mut c = Case::new(
+        id,
+        "Reordering the seals changes no release",
+        "The seals of env-rel-alternative-conflict with the two endorsements swapped, as an intermediary may: the first qualifying label once decided, so SWE became PERMITTED. Seal order decides nothing: `release.label-conflict`, `release.denied`.",
+        &["POUCH-POL-086"],
+    );
+    setup(&mut c);
+    let parts = three_seals(id)?;
+    c.envelope = pick(&parts, &[0, 2, 1]);
+    c.expect = three();
+    c.expect.policy = labels("seal 1", "seal 2");
+    c.expect.release = release(None, &[s::RELEASE_LABEL_CONFLICT, s::RELEASE_DENIED]);
+    out.push(c);
+
+    let id = "env-rel-stripped-seal-policy";
+    let mut c = Case::new(
+        id,
+        "A stripped seal the seal policy requires stops the release",
+        "The envelope of env-rel-alternative-conflict with Norway's endorsement stripped, verified with the seal policy nations:2:NOR,DNK that names the parties whose labels the verifier relies on: only Denmark sealed, the seal policy is unsatisfied, so no release is decided (`release.not-decided`).",
+        &["POUCH-POL-088", "POUCH-POL-085"],
+    );
+    setup(&mut c);
+    let parts = three_seals(id)?;
+    c.envelope = pick(&parts, &[0, 2]);
+    c.seal_policy = "nations:2:NOR,DNK".into();
+    c.expect = report(vec![trusted(), trusted()], s::SEAL_POLICY_UNSATISFIED);
+    c.expect.policy = vec![
+        under("originator", None, &[s::POLICY_UNAVAILABLE]),
+        under("seal 1", Some("NOR-DEMO"), &[s::POLICY_LABEL_VALID]),
+    ];
+    c.expect.release = release(None, &[s::RELEASE_NOT_DECIDED]);
+    out.push(c);
+
+    let id = "env-rel-no-label";
+    let mut c = Case::new(
+        id,
+        "No label can decide",
+        "Norway seals a POUCH-DEMO label with no alternative label; the verifier holds only NOR-DEMO, recipient DNK: the originator label's policy is not held and no seal asserts a NOR-DEMO label: `release.no-label`, `release.denied`.",
+        &["POUCH-POL-082"],
+    );
+    c.algorithms = vec![Algorithm::Es384];
+    c.envelope = sealed(fx, id, &label)?;
+    c.policies = vec![NATIONAL_SPIF];
+    c.recipient = Some("DNK");
+    c.expect = report(vec![trusted()], s::SEAL_POLICY_SATISFIED);
+    c.expect.policy = vec![under("originator", None, &[s::POLICY_UNAVAILABLE])];
     c.expect.release = release(None, &[s::RELEASE_NO_LABEL, s::RELEASE_DENIED]);
+    out.push(c);
+
+    let id = "env-pol-alternative-not-equivalent";
+    let wider = national_label(r#""KOALISJON","FIN","SWE""#)?;
+    let mut c = Case::new(
+        id,
+        "An alternative label that is not the equivalent is reported and not used",
+        "Norway seals the POUCH-DEMO label (COALITION, FIN) and endorses with a NOR-DEMO label that adds SWE. Given both SPIFs, the alternative label is valid under NOR-DEMO but is not what POUCH-DEMO's equivalences derive: `policy.not-equivalent` (exit label-invalid). The release to SWE is decided under the originator label: `release.not-releasable-to`, `release.denied`.",
+        &["POUCH-POL-087", "POUCH-POL-054", "POUCH-POL-082"],
+    );
+    c.algorithms = vec![Algorithm::Es384, Algorithm::MlDsa65];
+    c.envelope = endorsed(fx, id, &label, "NOR", wider)?;
+    c.policies = vec![COALITION_SPIF, NATIONAL_SPIF];
+    c.recipient = Some("SWE");
+    c.expect = report(vec![trusted(), trusted()], s::SEAL_POLICY_SATISFIED);
+    c.expect.policy = vec![
+        under("originator", Some("POUCH-DEMO"), &[s::POLICY_LABEL_VALID]),
+        under(
+            "seal 1",
+            Some("NOR-DEMO"),
+            &[s::POLICY_LABEL_VALID, s::POLICY_NOT_EQUIVALENT],
+        ),
+    ];
+    c.expect.release = release(
+        Some("originator"),
+        &[s::RELEASE_NOT_RELEASABLE_TO, s::RELEASE_DENIED],
+    );
     out.push(c);
     Ok(())
 }
