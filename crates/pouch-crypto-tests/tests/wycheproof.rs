@@ -1,4 +1,5 @@
-//! The Wycheproof suites (read in place from `shared/reference/wycheproof`), run whole through
+//! The Wycheproof suites (read in place from the `wycheproof` reference suite, found through
+//! `pouch-reference`: `POUCH_REFERENCE`, default `../shared/reference`), run whole through
 //! every provider. Each case ends as Pass, Skip (not a Pouch algorithm or feature),
 //! KnownDivergence (listed in `conformance/exceptions/wycheproof.toml` with a reason),
 //! UnexpectedFailure (a valid case rejected) or UnexpectedSuccess (an invalid case accepted).
@@ -11,13 +12,11 @@ mod common;
 
 use common::{PROVIDERS, ml_dsa_pkcs8, ml_dsa_spki, tlv, unhex};
 use pouch_crypto::{Algorithm, CryptoProvider};
+use pouch_reference::Suite;
+use std::path::Path;
 use serde::Deserialize;
 use serde_json::Value;
 
-const VECTORS: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../../shared/reference/wycheproof/testvectors_v1"
-);
 const EXCEPTIONS: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/../../conformance/exceptions/wycheproof.toml"
@@ -188,8 +187,8 @@ fn run_sign(doc: &Value, p: &CryptoProvider, alg: Algorithm, seed: bool) -> Vec<
         .collect()
 }
 
-fn run_file(file: &str, p: &CryptoProvider) -> Vec<Case> {
-    let text = std::fs::read_to_string(format!("{VECTORS}/{file}"))
+fn run_file(vectors: &Path, file: &str, p: &CryptoProvider) -> Vec<Case> {
+    let text = std::fs::read_to_string(vectors.join(file))
         .unwrap_or_else(|e| panic!("read {file}: {e}"));
     let doc: Value = serde_json::from_str(&text).unwrap();
     let skip_all = |reason| {
@@ -233,6 +232,7 @@ fn run_file(file: &str, p: &CryptoProvider) -> Vec<Case> {
 /// Runs one file through every provider, prints a summary line per provider and fails on
 /// any unexpected outcome or stale exception.
 fn suite(file: &str) {
+    let vectors = pouch_reference::require!(Suite::Wycheproof).join("testvectors_v1");
     let exceptions = exceptions();
     let mut problems = Vec::new();
     for p in PROVIDERS {
@@ -242,7 +242,7 @@ fn suite(file: &str) {
             .collect();
         let (mut pass, mut skip, mut known, mut fail, mut success) = (0, 0, 0, 0, 0);
         let mut skip_reasons: Vec<&str> = Vec::new();
-        let cases = run_file(file, p);
+        let cases = run_file(&vectors, file, p);
         for c in &cases {
             let exception = listed.iter().find(|e| e.tc_id == c.tc_id);
             let agrees = match (&c.actual, c.expected.as_str()) {
@@ -325,8 +325,9 @@ macro_rules! suites {
         /// Every file of the reference directory has a suite above, and every exception names one.
         #[test]
         fn every_file_is_run_and_every_exception_names_a_file() {
+            let vectors = pouch_reference::require!(Suite::Wycheproof).join("testvectors_v1");
             let known = [$($file),*];
-            let mut on_disk: Vec<String> = std::fs::read_dir(VECTORS)
+            let mut on_disk: Vec<String> = std::fs::read_dir(vectors)
                 .unwrap()
                 .map(|e| e.unwrap().file_name().into_string().unwrap())
                 .filter(|n| n.ends_with(".json"))

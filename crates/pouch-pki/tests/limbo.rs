@@ -20,10 +20,6 @@ use pouch_pki::trust::{ChainValidator, LeafProfile, TrustBundle, TrustedNation};
 use pouch_pki::{CertificateParts, Oid, algorithm_from_identifier};
 use serde::Deserialize;
 
-const LIMBO: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../../shared/reference/x509-limbo"
-);
 const EXCEPTIONS: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/../../conformance/exceptions/x509-limbo.toml"
@@ -197,15 +193,15 @@ fn run(case: &Testcase, now: i64) -> (String, String) {
     (result.to_owned(), summary.join("; "))
 }
 
-fn cases() -> Vec<(PathBuf, Testcase)> {
-    let native = Path::new(LIMBO).join("generated/limbo-native.json");
+fn cases(limbo: &Path) -> Vec<(PathBuf, Testcase)> {
+    let native = limbo.join("generated/limbo-native.json");
     let limbo: Limbo = serde_json::from_slice(&fs::read(&native).unwrap()).unwrap();
     let mut all: Vec<(PathBuf, Testcase)> = limbo
         .testcases
         .into_iter()
         .map(|c| (native.clone(), c))
         .collect();
-    let online = Path::new(LIMBO).join("limbo/_assets/online");
+    let online = limbo.join("limbo/_assets/online");
     let mut files: Vec<PathBuf> = fs::read_dir(&online)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -221,6 +217,7 @@ fn cases() -> Vec<(PathBuf, Testcase)> {
 
 #[test]
 fn x509_limbo() {
+    let limbo = pouch_reference::require!(pouch_reference::Suite::X509Limbo);
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
@@ -235,7 +232,7 @@ fn x509_limbo() {
         );
         assert!(!e.reason.trim().is_empty(), "{}: no reason", e.id);
     }
-    let cases = cases();
+    let cases = cases(&limbo);
     assert!(cases.len() >= 194 + 14, "only {} cases found", cases.len());
     let mut tally: BTreeMap<Outcome, usize> = BTreeMap::new();
     let mut problems = Vec::new();
