@@ -193,15 +193,15 @@ fn run(case: &Testcase, now: i64) -> (String, String) {
     (result.to_owned(), summary.join("; "))
 }
 
-fn cases(limbo: &Path) -> Vec<(PathBuf, Testcase)> {
-    let native = limbo.join("generated/limbo-native.json");
+fn cases(dir: &Path) -> Vec<(PathBuf, Testcase)> {
+    let native = dir.join("generated/limbo-native.json");
     let limbo: Limbo = serde_json::from_slice(&fs::read(&native).unwrap()).unwrap();
     let mut all: Vec<(PathBuf, Testcase)> = limbo
         .testcases
         .into_iter()
         .map(|c| (native.clone(), c))
         .collect();
-    let online = limbo.join("limbo/_assets/online");
+    let online = dir.join("limbo/_assets/online");
     let mut files: Vec<PathBuf> = fs::read_dir(&online)
         .unwrap()
         .map(|e| e.unwrap().path())
