@@ -13,9 +13,9 @@ mod common;
 use common::{PROVIDERS, ml_dsa_pkcs8, ml_dsa_spki, tlv, unhex};
 use pouch_crypto::{Algorithm, CryptoProvider};
 use pouch_reference::Suite;
-use std::path::Path;
 use serde::Deserialize;
 use serde_json::Value;
+use std::path::Path;
 
 const EXCEPTIONS: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -188,8 +188,8 @@ fn run_sign(doc: &Value, p: &CryptoProvider, alg: Algorithm, seed: bool) -> Vec<
 }
 
 fn run_file(vectors: &Path, file: &str, p: &CryptoProvider) -> Vec<Case> {
-    let text = std::fs::read_to_string(vectors.join(file))
-        .unwrap_or_else(|e| panic!("read {file}: {e}"));
+    let text =
+        std::fs::read_to_string(vectors.join(file)).unwrap_or_else(|e| panic!("read {file}: {e}"));
     let doc: Value = serde_json::from_str(&text).unwrap();
     let skip_all = |reason| {
         tests(&doc)

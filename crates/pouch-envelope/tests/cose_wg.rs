@@ -116,8 +116,7 @@ impl fmt::Display for Outcome {
 
 /// Every `.json` file under `dir`, as paths relative to `root` with `/`, sorted.
 fn json_files(root: &Path, dir: &Path, out: &mut Vec<String>) {
-    let entries = std::fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("read {}: {e}", dir.display()));
+    let entries = std::fs::read_dir(dir).unwrap_or_else(|e| panic!("read {}: {e}", dir.display()));
     for entry in entries {
         let path = entry.expect("a directory entry").path();
         if path.is_dir() {

@@ -25,14 +25,13 @@ fn hostile_inputs_are_refused_in_memory_bounded_by_their_size() {
         "<originatorConfidentialityLabel xmlns=\"urn:nato:stanag:4774:confidentialitymetadatalabel:1:0\">",
     );
     deep_xml.push_str(&"<a>".repeat(100_000));
-    let deep_document = format!(
-        "<r>{}{}</r>",
-        "<a>".repeat(100_000),
-        "</a>".repeat(100_000)
-    );
+    let deep_document = format!("<r>{}{}</r>", "<a>".repeat(100_000), "</a>".repeat(100_000));
     let mut laughs = String::from("<!DOCTYPE l [<!ENTITY l0 \"lol\">");
     for i in 1..=9 {
-        laughs.push_str(&format!("<!ENTITY l{i} \"{}\">", format!("&l{};", i - 1).repeat(10)));
+        laughs.push_str(&format!(
+            "<!ENTITY l{i} \"{}\">",
+            format!("&l{};", i - 1).repeat(10)
+        ));
     }
     laughs.push_str("]><r>&l9;</r>");
     let cases: Vec<(&str, Vec<u8>, Refused)> = vec![

@@ -668,7 +668,11 @@ fn billion_laughs_is_rejected_quickly() {
         panic!("{err}")
     };
     assert!(message.contains("&lol9;"), "{message}");
-    assert_eq!(err.offset().map(|o| o as usize), body.find("&lol9;"), "{err}");
+    assert_eq!(
+        err.offset().map(|o| o as usize),
+        body.find("&lol9;"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -80,7 +80,10 @@ pub fn required() -> bool {
 ///
 /// # Panics
 /// When the suite is absent and `POUCH_REQUIRE_REFERENCE=1`: that is the point of the setting.
-#[allow(clippy::panic, reason = "test-only crate: a required suite that is absent fails the test")]
+#[allow(
+    clippy::panic,
+    reason = "test-only crate: a required suite that is absent fails the test"
+)]
 pub fn suite(suite: Suite) -> Option<PathBuf> {
     let dir = path(suite);
     if dir.is_dir() {
@@ -131,10 +134,7 @@ mod tests {
 
     #[test]
     fn relative_variable_is_taken_from_the_workspace_root_absolute_as_is() {
-        assert_eq!(
-            resolve(Some("refs".into())),
-            workspace_root().join("refs")
-        );
+        assert_eq!(resolve(Some("refs".into())), workspace_root().join("refs"));
         assert_eq!(
             resolve(Some("/srv/reference".into())),
             PathBuf::from("/srv/reference")

@@ -2,10 +2,10 @@
 //! through the XML decoder with the default limits, each in heap memory bounded by its size.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
-use std::path::PathBuf;
 use pouch_label::{Label, Limits};
 use pouch_test_alloc::{Counting, peak_during};
 use pouch_vectors::labels::{LABEL_LIMITS_MANIFEST, LabelManifest};
+use std::path::PathBuf;
 
 // The one test of this binary runs under a counting allocator: nothing else allocates
 // while a decode is measured.
