@@ -421,7 +421,8 @@ fn size_limit_checked_first() {
 
 #[test]
 fn deep_nesting_is_an_error_not_a_stack_overflow() {
-    let started = std::time::Instant::now();
+    // The work done is shown by where each walk stops (a byte counter, not a clock): at the
+    // depth limit's byte with limits, at the end of the input without.
     for byte in [0x81u8, 0xc1, 0xa1] {
         let deep = vec![byte; 100_000];
         rejects_with(
@@ -440,7 +441,6 @@ fn deep_nesting_is_an_error_not_a_stack_overflow() {
         assert!(matches!(e.kind(), ErrorKind::Incomplete { .. }), "{e}");
         assert_eq!(e.position(), 100_000);
     }
-    assert!(started.elapsed().as_secs() < 10);
 }
 
 #[test]

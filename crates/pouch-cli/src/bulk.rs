@@ -288,6 +288,12 @@ fn produce(
 fn framing_error(e: SequenceError) -> (u64, Result<Vec<u8>, Unreadable>) {
     let (offset, code) = match &e {
         SequenceError::TooLarge { offset, .. } => (*offset, pouch_status::ENVELOPE_LIMIT_EXCEEDED),
+        // Nesting past the depth limit is a limit, wherever it is met (POUCH-ENV-101).
+        SequenceError::Malformed { offset, error }
+            if matches!(error.kind(), pouch_cbor::ErrorKind::DepthExceeded { .. }) =>
+        {
+            (*offset, pouch_status::ENVELOPE_LIMIT_EXCEEDED)
+        }
         SequenceError::Malformed { offset, .. } | SequenceError::Truncated { offset, .. } => {
             (*offset, pouch_status::ENVELOPE_MALFORMED)
         }

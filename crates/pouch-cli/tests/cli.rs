@@ -72,9 +72,9 @@ fn a_wrong_input_exits_three_with_a_one_line_reason() {
         "{err}"
     );
 
-    let table17 =
-        fixture("../../../shared/reference/labels/surevine-spiffing/test-data/nato-4774-17-2.nato");
-    let out = pouch(&["label", "check", &table17], b"");
+    let labels = pouch_reference::require!(pouch_reference::Suite::Labels);
+    let table17 = labels.join("surevine-spiffing/test-data/nato-4774-17-2.nato");
+    let out = pouch(&["label", "check", table17.to_str().unwrap()], b"");
     assert_eq!(out.status.code(), Some(3));
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains("missing CreationDateTime"), "{err}");

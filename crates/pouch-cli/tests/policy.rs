@@ -8,11 +8,12 @@ use std::process::Output;
 mod common;
 use common::pouch_stdin as pouch;
 
+/// A file of the labels reference suite (a test using it starts with `require!`).
 fn reference(rel: &str) -> String {
-    format!(
-        "{}/../../../shared/reference/labels/{rel}",
-        env!("CARGO_MANIFEST_DIR")
-    )
+    pouch_reference::path(pouch_reference::Suite::Labels)
+        .join(rel)
+        .display()
+        .to_string()
 }
 
 fn v88() -> String {
@@ -47,6 +48,7 @@ const TABLE_17_1: &str = r#"{"confidentialityInformation":{"policyIdentifier":"N
 
 #[test]
 fn policy_check_loads_and_names_the_fault_when_not() {
+    pouch_reference::require!(pouch_reference::Suite::Labels);
     let ok = pouch(&["policy", "check", &v88()], b"");
     assert_eq!(ok.status.code(), Some(0), "{}", stderr(&ok));
     assert!(stdout(&ok).contains("loaded policy NATO (1.3.26.1.3.1), version 88"));
@@ -75,6 +77,7 @@ fn policy_check_loads_and_names_the_fault_when_not() {
 
 #[test]
 fn policy_show_lists_what_the_spif_says() {
+    pouch_reference::require!(pouch_reference::Suite::Labels);
     let text = pouch(&["policy", "show", &v88()], b"");
     assert_eq!(text.status.code(), Some(0));
     let out = stdout(&text);
@@ -129,6 +132,7 @@ fn policy_show_lists_what_the_spif_says() {
 
 #[test]
 fn label_check_under_a_policy() {
+    pouch_reference::require!(pouch_reference::Suite::Labels);
     let ok = pouch(
         &["label", "check", "--policy", &v88()],
         NATO_SECRET_FIN_SWE.as_bytes(),
@@ -172,6 +176,7 @@ fn label_check_under_a_policy() {
 
 #[test]
 fn render_with_a_policy_gives_the_spif_marking_per_language() {
+    pouch_reference::require!(pouch_reference::Suite::Labels);
     let policy = spiffing("nato-4774-policy.xml");
     for (lang, expected) in [
         (
@@ -207,6 +212,7 @@ fn render_with_a_policy_gives_the_spif_marking_per_language() {
 
 #[test]
 fn equivalent_then_render_matches_spiffing() {
+    pouch_reference::require!(pouch_reference::Suite::Labels);
     // spiffing test 9: tlpx-amber-eu.xml (TLPX, AMBER lacv 12, Dissemination lacv 0 = EU)
     // encrypted for TLP renders "TLP:AMBER [REGION=EU] [Additional Handling May
     // Apply]/[Imported Data]".
@@ -262,6 +268,7 @@ fn equivalent_then_render_matches_spiffing() {
 
 #[test]
 fn dominant_of_two_labels() {
+    pouch_reference::require!(pouch_reference::Suite::Labels);
     let dir = std::env::temp_dir().join(format!("pouch-dominant-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let a = dir.join("a.json");
@@ -298,6 +305,7 @@ fn dominant_of_two_labels() {
 
 #[test]
 fn convert_to_and_from_ess() {
+    pouch_reference::require!(pouch_reference::Suite::Labels);
     let ess = pouch(
         &["label", "convert", "--to", "ess", "--policy", &v88()],
         NATO_SECRET_FIN_SWE.as_bytes(),
@@ -378,6 +386,7 @@ fn convert_to_and_from_ess() {
 
 #[test]
 fn release_permits_and_denies_with_reasons() {
+    pouch_reference::require!(pouch_reference::Suite::Labels);
     let permit = pouch(
         &["release", "--policy", &v88(), "--recipient", "FIN"],
         NATO_SECRET_FIN_SWE.as_bytes(),

@@ -54,7 +54,8 @@ fn signatures_have_the_registered_lengths() {
                 Algorithm::Es256 | Algorithm::EdDsa => 64,
                 Algorithm::Es384 => 96,
                 Algorithm::Es512 => 132,
-                Algorithm::Ps256 => len, // the modulus length
+                // RSASSA-PSS: the modulus length in bytes (RFC 8017 §8.1.1), read from the key.
+                Algorithm::Ps256 => rsa_modulus_len(&key.public_key_spki()),
                 Algorithm::MlDsa44 => 2420,
                 Algorithm::MlDsa65 => 3309,
                 Algorithm::MlDsa87 => 4627,
@@ -63,6 +64,34 @@ fn signatures_have_the_registered_lengths() {
             assert_eq!(len, expected, "{} {alg}", p.name);
         }
     }
+}
+
+/// The length in bytes of an RSA public key's modulus, from its SubjectPublicKeyInfo.
+fn rsa_modulus_len(spki: &[u8]) -> usize {
+    let rsa_public_key = pouch_crypto::keys::spki_public_key(spki, Algorithm::Ps256).unwrap();
+    // RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER } (RFC 8017 A.1.1)
+    let (tag, seq) = der_element(rsa_public_key);
+    assert_eq!(tag, 0x30, "RSAPublicKey is a SEQUENCE");
+    let (tag, modulus) = der_element(seq);
+    assert_eq!(tag, 0x02, "the modulus is an INTEGER");
+    let magnitude = modulus.strip_prefix(&[0]).unwrap_or(modulus);
+    assert!(magnitude.len() >= 256, "RSA modulus under 2048 bits");
+    magnitude.len()
+}
+
+/// The tag and content of the DER element at the start of `der`.
+fn der_element(der: &[u8]) -> (u8, &[u8]) {
+    let (len, rest) = match der[1] {
+        n if n < 0x80 => (usize::from(n), &der[2..]),
+        n => {
+            let count = usize::from(n & 0x7f);
+            let len = der[2..2 + count]
+                .iter()
+                .fold(0usize, |acc, b| (acc << 8) | usize::from(*b));
+            (len, &der[2 + count..])
+        }
+    };
+    (der[0], &rest[..len])
 }
 
 #[test]

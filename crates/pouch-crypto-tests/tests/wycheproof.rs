@@ -1,4 +1,5 @@
-//! The Wycheproof suites (read in place from `shared/reference/wycheproof`), run whole through
+//! The Wycheproof suites (read in place from the `wycheproof` reference suite, found through
+//! `pouch-reference`: `POUCH_REFERENCE`, default `../shared/reference`), run whole through
 //! every provider. Each case ends as Pass, Skip (not a Pouch algorithm or feature),
 //! KnownDivergence (listed in `conformance/exceptions/wycheproof.toml` with a reason),
 //! UnexpectedFailure (a valid case rejected) or UnexpectedSuccess (an invalid case accepted).
@@ -11,21 +12,11 @@ mod common;
 
 use common::{PROVIDERS, ml_dsa_pkcs8, ml_dsa_spki, tlv, unhex};
 use pouch_crypto::{Algorithm, CertificateSignature, CryptoProvider};
+use pouch_reference::Suite;
 use serde::Deserialize;
 use serde_json::Value;
+use std::path::Path;
 
-/// `$POUCH_REFERENCE/wycheproof/testvectors_v1` when that variable is set (a worktree
-/// outside the main checkout), else `shared/reference` beside the checkout.
-fn vectors() -> String {
-    match std::env::var("POUCH_REFERENCE") {
-        Ok(root) => format!("{root}/wycheproof/testvectors_v1"),
-        Err(_) => concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../../shared/reference/wycheproof/testvectors_v1"
-        )
-        .to_owned(),
-    }
-}
 const EXCEPTIONS: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/../../conformance/exceptions/wycheproof.toml"
@@ -212,9 +203,9 @@ fn run_sign(doc: &Value, p: &CryptoProvider, alg: Algorithm, seed: bool) -> Vec<
         .collect()
 }
 
-fn run_file(file: &str, p: &CryptoProvider) -> Vec<Case> {
-    let text = std::fs::read_to_string(format!("{}/{file}", vectors()))
-        .unwrap_or_else(|e| panic!("read {file}: {e}"));
+fn run_file(vectors: &Path, file: &str, p: &CryptoProvider) -> Vec<Case> {
+    let text =
+        std::fs::read_to_string(vectors.join(file)).unwrap_or_else(|e| panic!("read {file}: {e}"));
     let doc: Value = serde_json::from_str(&text).unwrap();
     let skip_all = |reason| {
         tests(&doc)
@@ -266,6 +257,7 @@ fn run_file(file: &str, p: &CryptoProvider) -> Vec<Case> {
 /// Runs one file through every provider, prints a summary line per provider and fails on
 /// any unexpected outcome or stale exception.
 fn suite(file: &str) {
+    let vectors = pouch_reference::require!(Suite::Wycheproof).join("testvectors_v1");
     let exceptions = exceptions();
     let mut problems = Vec::new();
     for p in PROVIDERS {
@@ -275,7 +267,7 @@ fn suite(file: &str) {
             .collect();
         let (mut pass, mut skip, mut known, mut fail, mut success) = (0, 0, 0, 0, 0);
         let mut skip_reasons: Vec<&str> = Vec::new();
-        let cases = run_file(file, p);
+        let cases = run_file(&vectors, file, p);
         for c in &cases {
             let exception = listed.iter().find(|e| e.tc_id == c.tc_id);
             let agrees = match (&c.actual, c.expected.as_str()) {
@@ -358,8 +350,9 @@ macro_rules! suites {
         /// Every file of the reference directory has a suite above, and every exception names one.
         #[test]
         fn every_file_is_run_and_every_exception_names_a_file() {
+            let vectors = pouch_reference::require!(Suite::Wycheproof).join("testvectors_v1");
             let known = [$($file),*];
-            let mut on_disk: Vec<String> = std::fs::read_dir(vectors())
+            let mut on_disk: Vec<String> = std::fs::read_dir(vectors)
                 .unwrap()
                 .map(|e| e.unwrap().file_name().into_string().unwrap())
                 .filter(|n| n.ends_with(".json"))

@@ -21,7 +21,8 @@ pub enum Algorithm {
     Es384,
     /// ECDSA with P-521 and SHA-512 (COSE -36).
     Es512,
-    /// EdDSA with Ed25519 (COSE -8).
+    /// Ed25519 (RFC 8032, pure), by its fully-specified COSE value -19 (RFC 9864). Pouch's
+    /// registry name stays `EdDSA`; the polymorphic value -8 is not registered.
     EdDsa,
     /// RSASSA-PSS with SHA-256 (COSE -37).
     Ps256,
@@ -46,13 +47,13 @@ impl Algorithm {
         Algorithm::MlDsa87,
     ];
 
-    /// The COSE `alg` value (IANA COSE Algorithms; ML-DSA from draft-ietf-cose-dilithium).
+    /// The COSE `alg` value (IANA COSE Algorithms; Ed25519 from RFC 9864, ML-DSA from RFC 9964).
     pub const fn cose_id(self) -> i64 {
         match self {
             Algorithm::Es256 => -7,
             Algorithm::Es384 => -35,
             Algorithm::Es512 => -36,
-            Algorithm::EdDsa => -8,
+            Algorithm::EdDsa => -19,
             Algorithm::Ps256 => -37,
             Algorithm::MlDsa44 => -48,
             Algorithm::MlDsa65 => -49,
@@ -79,8 +80,12 @@ impl Algorithm {
         }
     }
 
-    /// The algorithm with this registry name (case-insensitive).
+    /// The algorithm with this registry name (case-insensitive); `Ed25519`, the IANA name of
+    /// COSE -19, is accepted for `EdDSA`.
     pub fn from_name(name: &str) -> Option<Algorithm> {
+        if name.eq_ignore_ascii_case("Ed25519") {
+            return Some(Algorithm::EdDsa);
+        }
         Self::ALL
             .into_iter()
             .find(|a| a.name().eq_ignore_ascii_case(name))

@@ -545,7 +545,7 @@ pub(crate) fn decode_seal(bytes: &[u8], limits: &Limits) -> Result<SealHeader, F
     let bad = |d: String| Fault::new(pouch_status::SEAL_HEADER_MALFORMED, d);
     if bytes.len() > limits.max_seal_header_bytes {
         return Err(Fault::new(
-            pouch_status::ENVELOPE_LIMIT_EXCEEDED,
+            pouch_status::SEAL_HEADER_LIMIT_EXCEEDED,
             format!(
                 "{what}: {} bytes, limit {}",
                 bytes.len(),
@@ -570,7 +570,7 @@ pub(crate) fn decode_seal(bytes: &[u8], limits: &Limits) -> Result<SealHeader, F
                     }
                 })?
             }
-            Key::Int(33) => chain = Some(x5chain(&mut r, limits).map_err(bad)?),
+            Key::Int(33) => chain = Some(x5chain(&mut r, limits)?),
             Key::Text(POUCH_PARAM) => fields = Some(seal_fields(&mut r, limits).map_err(bad)?),
             other => {
                 return Err(bad(format!(
@@ -594,45 +594,55 @@ pub(crate) fn decode_seal(bytes: &[u8], limits: &Limits) -> Result<SealHeader, F
     })
 }
 
-/// Seal-level faults other than limits and determinism are the seal's own.
+/// Every fault found inside a seal's protected header is that seal's own: the envelope code
+/// of its kind becomes the seal code of the same kind (POUCH-ENV-101). The envelope's codes
+/// are for faults outside any one seal, which end verification.
 fn retag(f: Fault) -> Fault {
-    if f.code == pouch_status::ENVELOPE_MALFORMED {
-        Fault::new(pouch_status::SEAL_HEADER_MALFORMED, f.detail)
-    } else {
-        f
-    }
+    let code = match f.code {
+        c if c == pouch_status::ENVELOPE_NOT_DETERMINISTIC => {
+            pouch_status::SEAL_HEADER_NOT_DETERMINISTIC
+        }
+        c if c == pouch_status::ENVELOPE_DUPLICATE_KEY => pouch_status::SEAL_HEADER_DUPLICATE_KEY,
+        c if c == pouch_status::ENVELOPE_LIMIT_EXCEEDED => pouch_status::SEAL_HEADER_LIMIT_EXCEEDED,
+        _ => pouch_status::SEAL_HEADER_MALFORMED,
+    };
+    Fault::new(code, f.detail)
 }
 
-fn x5chain(r: &mut Reader<'_>, limits: &Limits) -> Result<Vec<Vec<u8>>, String> {
-    let cert = |r: &mut Reader<'_>| -> Result<Vec<u8>, String> {
-        let b = r.bytes().map_err(|e| format!("x5chain: {e}"))?;
+fn x5chain(r: &mut Reader<'_>, limits: &Limits) -> Result<Vec<Vec<u8>>, Fault> {
+    let bad = |d: String| Fault::new(pouch_status::SEAL_HEADER_MALFORMED, d);
+    let over = |d: String| Fault::new(pouch_status::SEAL_HEADER_LIMIT_EXCEEDED, d);
+    let cert = |r: &mut Reader<'_>| -> Result<Vec<u8>, Fault> {
+        let b = r.bytes().map_err(|e| bad(format!("x5chain: {e}")))?;
         if b.len() > limits.max_certificate_bytes {
-            return Err(format!(
+            return Err(over(format!(
                 "x5chain: a certificate of {} bytes exceeds the limit of {}",
                 b.len(),
                 limits.max_certificate_bytes
-            ));
+            )));
         }
         Ok(b.to_vec())
     };
     match r.peek_kind() {
         Some(Kind::Bytes) => Ok(vec![cert(r)?]),
         Some(Kind::Array) => {
-            let n = r.array().map_err(|e| format!("x5chain: {e}"))?;
+            let n = r.array().map_err(|e| bad(format!("x5chain: {e}")))?;
             if n < 2 {
-                return Err(
+                return Err(bad(
                     "x5chain: an array must hold at least two certificates (RFC 9360)".into(),
-                );
+                ));
             }
             if n > limits.max_chain_len as u64 {
-                return Err(format!(
+                return Err(over(format!(
                     "x5chain: {n} certificates, limit {}",
                     limits.max_chain_len
-                ));
+                )));
             }
             (0..n).map(|_| cert(r)).collect()
         }
-        _ => Err("x5chain: expected a certificate or an array of certificates".into()),
+        _ => Err(bad(
+            "x5chain: expected a certificate or an array of certificates".into(),
+        )),
     }
 }
 

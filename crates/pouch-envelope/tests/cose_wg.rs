@@ -1,5 +1,5 @@
-//! The COSE working group's signature examples (read in place from
-//! `shared/reference/cose-wg-examples`), against the COSE layer Pouch shares with them.
+//! The COSE working group's signature examples (read in place from the `cose-wg-examples`
+//! reference suite, found through `pouch-reference`), against the COSE layer Pouch shares with them.
 //!
 //! The examples are not Pouch envelopes (Pouch's decoder is deliberately strict), so each is
 //! decoded with the generic `coset` parser; then, for every signer, the to-be-signed bytes
@@ -28,10 +28,6 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::Path;
 
-const EXAMPLES: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../../shared/reference/cose-wg-examples"
-);
 const EXCEPTIONS: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/../../conformance/exceptions/cose-wg.toml"
@@ -120,8 +116,7 @@ impl fmt::Display for Outcome {
 
 /// Every `.json` file under `dir`, as paths relative to `root` with `/`, sorted.
 fn json_files(root: &Path, dir: &Path, out: &mut Vec<String>) {
-    let entries = std::fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("read {} (is shared/reference there?): {e}", dir.display()));
+    let entries = std::fs::read_dir(dir).unwrap_or_else(|e| panic!("read {}: {e}", dir.display()));
     for entry in entries {
         let path = entry.expect("a directory entry").path();
         if path.is_dir() {
@@ -135,8 +130,7 @@ fn json_files(root: &Path, dir: &Path, out: &mut Vec<String>) {
     out.sort();
 }
 
-fn examples() -> Vec<Example> {
-    let root = Path::new(EXAMPLES);
+fn examples(root: &Path) -> Vec<Example> {
     let mut files = Vec::new();
     json_files(root, root, &mut files);
     files
@@ -208,7 +202,8 @@ fn judge(
 
 #[test]
 fn cose_wg_signature_examples() {
-    let examples = examples();
+    let root = pouch_reference::require!(pouch_reference::Suite::CoseWgExamples);
+    let examples = examples(&root);
     let exceptions = exceptions();
     let providers = [
         pouch_crypto_awslc::provider(),
@@ -229,7 +224,7 @@ fn cose_wg_signature_examples() {
         })
         .collect();
 
-    println!("COSE WG signature examples ({EXAMPLES})");
+    println!("COSE WG signature examples ({})", root.display());
     println!(
         "{:<36} {:<5} {:<4} {:<17} {:<17} detail",
         "file", "kind", "exp", "aws-lc-rs", "RustCrypto"

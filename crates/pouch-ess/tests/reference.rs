@@ -33,6 +33,7 @@ fn element<'a>(xml: &'a str, name: &str) -> &'a str {
 
 #[test]
 fn label_1_has_a_classification_and_a_utf8_privacy_mark() {
+    pouch_reference::require!(pouch_reference::Suite::Labels);
     //     0:d=0  hl=2 l=  21 cons: SET
     //     2:d=1  hl=2 l=   2 prim:  INTEGER           :FD
     //     6:d=1  hl=2 l=  15 prim:  UTF8STRING        :Aqua (obsolete)
@@ -49,6 +50,7 @@ fn label_1_has_a_classification_and_a_utf8_privacy_mark() {
 
 #[test]
 fn label_2_has_a_policy_and_a_classification() {
+    pouch_reference::require!(pouch_reference::Suite::Labels);
     //     0:d=0  hl=2 l=   6 cons: SET
     //     2:d=1  hl=2 l=   1 prim:  INTEGER           :04
     //     5:d=1  hl=2 l=   1 prim:  OBJECT            :1.1
@@ -67,6 +69,7 @@ fn label_2_has_a_policy_and_a_classification() {
 
 #[test]
 fn label_3_is_ber_with_its_set_out_of_order() {
+    pouch_reference::require!(pouch_reference::Suite::Labels);
     //     0:d=0  hl=2 l=   6 cons: SET
     //     2:d=1  hl=2 l=   1 prim:  OBJECT            :1.1
     //     5:d=1  hl=2 l=   1 prim:  INTEGER           :03
@@ -92,6 +95,7 @@ fn label_3_is_ber_with_its_set_out_of_order() {
 
 #[test]
 fn stupid_label_matches_its_xml_rendering() {
+    pouch_reference::require!(pouch_reference::Suite::Labels);
     //     0:d=0  hl=2 l=  22 cons: SET
     //     2:d=1  hl=2 l=   1 prim:  INTEGER           :33
     //     5:d=1  hl=2 l=   1 prim:  OBJECT            :1.1
@@ -113,6 +117,7 @@ fn stupid_label_matches_its_xml_rendering() {
 
 #[test]
 fn every_reference_label_decodes_and_der_ones_round_trip() {
+    pouch_reference::require!(pouch_reference::Suite::Labels);
     let mut seen = 0;
     for rel in [
         "surevine-spiffing/label-1.ber",

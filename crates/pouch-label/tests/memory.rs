@@ -3,6 +3,7 @@
 //! whatever the input claims.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
+use pouch_label::xml::labels_in_document;
 use pouch_label::{Label, Limits};
 use pouch_test_alloc::{Counting, peak_during};
 
@@ -24,6 +25,15 @@ fn hostile_inputs_are_refused_in_memory_bounded_by_their_size() {
         "<originatorConfidentialityLabel xmlns=\"urn:nato:stanag:4774:confidentialitymetadatalabel:1:0\">",
     );
     deep_xml.push_str(&"<a>".repeat(100_000));
+    let deep_document = format!("<r>{}{}</r>", "<a>".repeat(100_000), "</a>".repeat(100_000));
+    let mut laughs = String::from("<!DOCTYPE l [<!ENTITY l0 \"lol\">");
+    for i in 1..=9 {
+        laughs.push_str(&format!(
+            "<!ENTITY l{i} \"{}\">",
+            format!("&l{};", i - 1).repeat(10)
+        ));
+    }
+    laughs.push_str("]><r>&l9;</r>");
     let cases: Vec<(&str, Vec<u8>, Refused)> = vec![
         ("CBOR 100,000 nested arrays", vec![0x81; 100_000], |b, l| {
             Label::from_cbor(b, l).is_err()
@@ -52,6 +62,21 @@ fn hostile_inputs_are_refused_in_memory_bounded_by_their_size() {
             "XML 100,000 nested elements",
             deep_xml.into_bytes(),
             |b, l| Label::from_xml(b, l).is_err(),
+        ),
+        (
+            "XML document, 100,000 nested elements outside any label",
+            deep_document.into_bytes(),
+            |b, l| labels_in_document(b, l).is_err(),
+        ),
+        (
+            "XML billion laughs (10^9 expanded bytes), as a label",
+            laughs.clone().into_bytes(),
+            |b, l| Label::from_xml(b, l).is_err(),
+        ),
+        (
+            "XML billion laughs, as a document",
+            laughs.into_bytes(),
+            |b, l| labels_in_document(b, l).is_err(),
         ),
     ];
     for (name, input, refused) in cases {

@@ -74,6 +74,7 @@ fn through_all_forms(role: Role, label: &Label) -> (Role, Label) {
 
 #[test]
 fn labels_embedded_in_reference_documents_round_trip_as_data() {
+    pouch_reference::require!(pouch_reference::Suite::Labels);
     let limits = Limits {
         max_bytes: 4 << 20,
         ..Limits::default()
@@ -150,6 +151,7 @@ fn labels_embedded_in_reference_documents_round_trip_as_data() {
 /// project's corrected fixtures (CreationDateTime added, `URL` -> `URI`) round-trip.
 #[test]
 fn table_17_examples_are_refused_as_published_and_round_trip_corrected() {
+    pouch_reference::require!(pouch_reference::Suite::Labels);
     let limits = Limits::default();
     for n in 1..=6 {
         let file = format!("surevine-spiffing/test-data/nato-4774-17-{n}.nato");
@@ -179,6 +181,7 @@ fn table_17_examples_are_refused_as_published_and_round_trip_corrected() {
 
 #[test]
 fn sparrow_labels_are_refused_for_their_namespace_fault() {
+    pouch_reference::require!(pouch_reference::Suite::Labels);
     for f in [
         "fireflans-sparrow/test_labels_label1.xml",
         "fireflans-sparrow/test_labels_label2.xml",

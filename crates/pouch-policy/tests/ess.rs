@@ -73,6 +73,7 @@ fn same_lacv_other_name(tag: &pouch_policy::Tag, k: &pouch_policy::TagCategory) 
 
 #[test]
 fn every_classification_and_value_round_trips() {
+    pouch_reference::require!(pouch_reference::Suite::Labels);
     let mut values = 0;
     for rel in SPIFS {
         let p = common::spif(rel);
@@ -155,6 +156,7 @@ fn unhex(s: &str) -> Vec<u8> {
 
 #[test]
 fn v88_export_matches_openssl() {
+    pouch_reference::require!(pouch_reference::Suite::Labels);
     let p = common::spif(V88);
     let l = label(
         &p,
@@ -176,6 +178,7 @@ fn v88_export_matches_openssl() {
 
 #[test]
 fn v88_informative_tags_travel_as_integers() {
+    pouch_reference::require!(pouch_reference::Suite::Labels);
     let p = common::spif(V88);
     let ts = p
         .tag_sets
@@ -202,6 +205,7 @@ fn v88_informative_tags_travel_as_integers() {
 
 #[test]
 fn v88_refuses_a_value_whose_lacv_another_has() {
+    pouch_reference::require!(pouch_reference::Suite::Labels);
     let p = common::spif(V88);
     // Found from the SPIF, not assumed: a value sharing its lacv with an earlier value of
     // another name (OCCAR and NATO, 1001, in the text).
@@ -231,6 +235,7 @@ fn v88_refuses_a_value_whose_lacv_another_has() {
 
 #[test]
 fn import_refusals_name_what_is_wrong() {
+    pouch_reference::require!(pouch_reference::Suite::Labels);
     let p = common::spif(V88);
     let good = p
         .to_ess(&label(
@@ -337,6 +342,7 @@ fn import_refusals_name_what_is_wrong() {
 /// label-2 and label-3 (BER, components out of order) name policy 1.1, which no SPIF has.
 #[test]
 fn spiffing_ber_samples() {
+    pouch_reference::require!(pouch_reference::Suite::Labels);
     let read = |f: &str| {
         let bytes = std::fs::read(common::reference(&format!("surevine-spiffing/{f}"))).unwrap();
         EssLabel::decode(&bytes, &EssLimits::default()).unwrap()

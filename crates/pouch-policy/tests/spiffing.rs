@@ -229,6 +229,7 @@ fn run_test(n: usize, a: &Attrs, policies: &BTreeMap<String, Policy>, run: &mut 
 
 #[test]
 fn spiffing_suite() {
+    pouch_reference::require!(pouch_reference::Suite::Labels);
     let mut run = Run {
         results: Vec::new(),
     };

@@ -27,6 +27,7 @@ fn count(rel: &str, open_tag: &str) -> usize {
 
 #[test]
 fn every_reference_spif_loads() {
+    pouch_reference::require!(pouch_reference::Suite::Labels);
     for rel in ALL {
         let p = common::spif(rel);
         assert!(!p.classifications.is_empty(), "{rel}");
@@ -46,6 +47,7 @@ fn every_reference_spif_loads() {
 
 #[test]
 fn nato_v88_facts() {
+    pouch_reference::require!(pouch_reference::Suite::Labels);
     let p = common::spif("liturner-nmbs/NATO-Security-Policy-v88.spif.xml");
     assert_eq!(
         (p.name.as_str(), p.id.as_str(), p.version.as_str()),
@@ -92,6 +94,7 @@ fn nato_v88_facts() {
 
 #[test]
 fn nato_v79_facts() {
+    pouch_reference::require!(pouch_reference::Suite::Labels);
     let p = common::spif("surevine-spiffing/test-data/nato-4774-policy.xml");
     assert_eq!((p.name.as_str(), p.version.as_str()), ("NATO", "79"));
     let atomal = &p.tag_set("Additional Sensitivity").unwrap().tags[0].categories[0];
@@ -104,6 +107,7 @@ fn nato_v79_facts() {
 /// ACME writes equivalentSecCategoryTag unqualified: read as the SPIF element, with a warning.
 #[test]
 fn acme_unqualified_equivalence_is_read_with_a_warning() {
+    pouch_reference::require!(pouch_reference::Suite::Labels);
     let p = common::spif("fireflans-sparrow/config_spifs_ACME.xml");
     let mock = &p.tag_set("Releasable To").unwrap().tags[0].categories[0];
     assert_eq!(mock.name, "MOCK");
@@ -115,6 +119,7 @@ fn acme_unqualified_equivalence_is_read_with_a_warning() {
 
 #[test]
 fn food_policy_borked_is_refused() {
+    pouch_reference::require!(pouch_reference::Suite::Labels);
     let bytes = std::fs::read(common::reference(
         "surevine-spiffing/test-data/food-policy-borked.xml",
     ))
@@ -131,6 +136,7 @@ fn food_policy_borked_is_refused() {
 /// bsi-commercial.xml ends without `</SPIF>`: truncated, not well-formed.
 #[test]
 fn bsi_commercial_truncated_is_refused() {
+    pouch_reference::require!(pouch_reference::Suite::Labels);
     let bytes = std::fs::read(common::reference(
         "surevine-spiffing/test-data/bsi-commercial.xml",
     ))
@@ -142,6 +148,7 @@ fn bsi_commercial_truncated_is_refused() {
 
 #[test]
 fn food_policy_end_tag_mismatch_is_refused() {
+    pouch_reference::require!(pouch_reference::Suite::Labels);
     for (file, line) in [("food-policy.xml", 81), ("food-policy-missi.xml", 85)] {
         let bytes = std::fs::read(common::reference(&format!(
             "surevine-spiffing/test-data/{file}"

@@ -171,6 +171,12 @@ registry! {
     SEAL_SIGNATURE_MISSING = ("seal.signature-missing", Seal, Error);
     /// The seal's protected header lacks a required parameter or does not decode.
     SEAL_HEADER_MALFORMED = ("seal.header-malformed", Seal, Error);
+    /// The seal's protected header is well-formed CBOR but not deterministic.
+    SEAL_HEADER_NOT_DETERMINISTIC = ("seal.header-not-deterministic", Seal, Error);
+    /// The seal's protected header repeats a map key.
+    SEAL_HEADER_DUPLICATE_KEY = ("seal.header-duplicate-key", Seal, Error);
+    /// The seal's protected header exceeds a decoding limit.
+    SEAL_HEADER_LIMIT_EXCEEDED = ("seal.header-limit-exceeded", Seal, Error);
     /// The seal's crit lists a parameter this verifier does not understand.
     SEAL_UNKNOWN_CRITICAL_HEADER = ("seal.unknown-critical-header", Seal, Error);
     /// The seal's alg is in its unprotected header only.

@@ -94,11 +94,13 @@ fn index_text(reqs: &BTreeMap<String, Requirement>) -> String {
     let mut s = String::from(
         "# Requirement index\n\nGenerated from the chapters by `cargo test -p pouch-status --test spec`\n\
          (`UPDATE_SPEC=1` rewrites it); do not edit by hand. The level is the strongest BCP 14\n\
-         keyword of the requirement's text.\n\n| requirement | level | chapter |\n|---|---|---|\n",
+         keyword of the requirement's text; the last column links to the vectors that check it\n\
+         ([coverage.md](coverage.md)).\n\n| requirement | level | chapter | vectors |\n|---|---|---|---|\n",
     );
     for (id, r) in reqs {
+        let anchor = id.to_lowercase();
         s.push_str(&format!(
-            "| {id} | {} | [{}]({}) |\n",
+            "| {id} | {} | [{}]({}) | <a id=\"{anchor}\"></a>[coverage](coverage.md#{anchor}) |\n",
             r.level, r.chapter, r.chapter
         ));
     }

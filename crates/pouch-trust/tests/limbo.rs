@@ -20,14 +20,6 @@ use pouch_trust::{CertificateParts, Oid, algorithm_from_identifier};
 use pouch_trust::{ChainValidator, LeafProfile, Revocation, TrustBundle, TrustedNation};
 use serde::Deserialize;
 
-/// The suite: `$POUCH_REFERENCE/x509-limbo` when that variable is set (a worktree outside
-/// the main checkout), else `shared/reference/x509-limbo` beside the checkout.
-fn limbo_dir() -> PathBuf {
-    match std::env::var_os("POUCH_REFERENCE") {
-        Some(root) => PathBuf::from(root).join("x509-limbo"),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/reference/x509-limbo"),
-    }
-}
 const EXCEPTIONS: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/../../conformance/exceptions/x509-limbo.toml"
@@ -203,15 +195,15 @@ fn run(case: &Testcase, now: i64) -> (String, String) {
     (result.to_owned(), summary.join("; "))
 }
 
-fn cases() -> Vec<(PathBuf, Testcase)> {
-    let native = limbo_dir().join("generated/limbo-native.json");
+fn cases(dir: &Path) -> Vec<(PathBuf, Testcase)> {
+    let native = dir.join("generated/limbo-native.json");
     let limbo: Limbo = serde_json::from_slice(&fs::read(&native).unwrap()).unwrap();
     let mut all: Vec<(PathBuf, Testcase)> = limbo
         .testcases
         .into_iter()
         .map(|c| (native.clone(), c))
         .collect();
-    let online = limbo_dir().join("limbo/_assets/online");
+    let online = dir.join("limbo/_assets/online");
     let mut files: Vec<PathBuf> = fs::read_dir(&online)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -227,6 +219,7 @@ fn cases() -> Vec<(PathBuf, Testcase)> {
 
 #[test]
 fn x509_limbo() {
+    let limbo = pouch_reference::require!(pouch_reference::Suite::X509Limbo);
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
@@ -241,7 +234,7 @@ fn x509_limbo() {
         );
         assert!(!e.reason.trim().is_empty(), "{}: no reason", e.id);
     }
-    let cases = cases();
+    let cases = cases(&limbo);
     assert!(cases.len() >= 194 + 14, "only {} cases found", cases.len());
     let mut tally: BTreeMap<Outcome, usize> = BTreeMap::new();
     let mut problems = Vec::new();

@@ -264,8 +264,9 @@ impl Coverage {
             } else {
                 v.join(", ")
             };
+            let anchor = r.id.to_lowercase();
             s += &format!(
-                "| [{}]({}) | {} | {} | {} |\n",
+                "| <a id=\"{anchor}\"></a>[{}]({}) ([index](requirements.md#{anchor})) | {} | {} | {} |\n",
                 r.id,
                 r.chapter,
                 r.level,

@@ -147,7 +147,7 @@ impl Example {
         for (i, (sig, signer)) in message.signatures.iter().zip(&self.signers).enumerate() {
             let alg = sig
                 .alg
-                .and_then(Algorithm::from_cose_id)
+                .and_then(cose_wg_alg)
                 .ok_or_else(|| format!("signer {i}: message alg {:?} not registered", sig.alg))?;
             let aad = &signer.external_aad;
             let tbs = match self.kind {
@@ -175,11 +175,20 @@ impl Example {
 
 /// The algorithm an example's input names (JOSE-style names; RFC 8230 calls PS256
 /// `RSA-PSS-256` in these files).
+/// The Pouch algorithm of a message's `alg`. The examples predate RFC 9864 and sign Ed25519
+/// under the polymorphic EdDSA (-8), which the Pouch registry does not list: the signature
+/// scheme is the same as Pouch's Ed25519 (-19), so the COSE layer is checked with it.
+fn cose_wg_alg(id: i64) -> Option<Algorithm> {
+    match id {
+        -8 => Some(Algorithm::EdDsa),
+        _ => Algorithm::from_cose_id(id),
+    }
+}
+
 fn intended(name: &str) -> Option<Algorithm> {
     match name {
         "RSA-PSS-256" => Some(Algorithm::Ps256),
-        _ => Algorithm::from_name(name)
-            .or_else(|| name.parse().ok().and_then(Algorithm::from_cose_id)),
+        _ => Algorithm::from_name(name).or_else(|| name.parse().ok().and_then(cose_wg_alg)),
     }
 }
 

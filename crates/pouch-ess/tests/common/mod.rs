@@ -9,13 +9,10 @@
 
 use std::path::PathBuf;
 
-/// The third-party reference data, which stays outside the project.
+/// The third-party reference data, which stays outside the project (a test using it starts
+/// with `pouch_reference::require!`).
 pub fn reference(rel: &str) -> PathBuf {
-    PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/reference/labels"
-    ))
-    .join(rel)
+    pouch_reference::path(pouch_reference::Suite::Labels).join(rel)
 }
 
 /// Bytes from hex; whitespace is ignored.

@@ -10,9 +10,10 @@ pub fn root() -> PathBuf {
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
 }
 
-/// The third-party reference data, which stays outside the project.
+/// The third-party reference data, which stays outside the project (a test using it starts
+/// with `pouch_reference::require!`).
 pub fn reference(rel: &str) -> PathBuf {
-    root().join("../shared/reference/labels").join(rel)
+    pouch_reference::path(pouch_reference::Suite::Labels).join(rel)
 }
 
 /// One manifest entry of `test-vectors/labels/*-manifest.toml`.

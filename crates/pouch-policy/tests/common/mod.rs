@@ -10,13 +10,10 @@ pub(crate) fn root() -> PathBuf {
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
 }
 
-/// The third-party label reference data, which stays outside the project: under
-/// `$POUCH_REFERENCE` when set, else `../shared/reference` beside the checkout.
+/// The third-party label reference data, which stays outside the project (a test using it
+/// starts with `pouch_reference::require!`).
 pub(crate) fn reference(rel: &str) -> PathBuf {
-    std::env::var_os("POUCH_REFERENCE")
-        .map_or_else(|| root().join("../shared/reference"), PathBuf::from)
-        .join("labels")
-        .join(rel)
+    pouch_reference::path(pouch_reference::Suite::Labels).join(rel)
 }
 
 /// Loads a reference SPIF, panicking with the loader's error.

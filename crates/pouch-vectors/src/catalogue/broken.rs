@@ -187,7 +187,7 @@ fn encodings(fx: &Fixture) -> Result<Vec<Case>, Error> {
         e.array(3).bytes(protected).map(0).bytes(sig);
     }
     e.raw(&[0xff]);
-    out.push(mk("env-nondeterministic-indefinite", "Indefinite-length seal array", "The seal array is written with an indefinite length (9f ... ff), which deterministic CBOR forbids. The fault lies after the body: the whole item is checked before any part is acted on, so no seal is reported.", &["POUCH-ENV-002", "POUCH-CBOR-001", "POUCH-CBOR-002", "POUCH-GEN-001"], e.into_bytes(), s::ENVELOPE_NOT_DETERMINISTIC));
+    out.push(mk("env-nondeterministic-indefinite", "Indefinite-length seal array", "The seal array is written with an indefinite length (9f ... ff), which deterministic CBOR forbids. The fault lies after the body: the whole item is checked before any part is acted on, so no seal is reported.", &["POUCH-ENV-002", "POUCH-ENV-103", "POUCH-CBOR-001", "POUCH-CBOR-002", "POUCH-GEN-001"], e.into_bytes(), s::ENVELOPE_NOT_DETERMINISTIC));
 
     let (_, p, _) = honest(fx, "env-duplicate-key", "SECRET")?;
     let mut e = pouch_cbor::Encoder::new();
@@ -320,6 +320,23 @@ fn headers(fx: &Fixture) -> Result<Vec<Case>, Error> {
             "The seal states alg -47 (ES256K in the IANA registry, not in Pouch's), signed with an ES256 key.",
             &["POUCH-ENV-070"],
             Some(-47),
+            true,
+            false,
+            vec![0xa0],
+            false,
+            s::SEAL_ALG_UNREGISTERED,
+        ),
+        (
+            "env-seal-alg-eddsa-polymorphic",
+            "The polymorphic EdDSA value",
+            "The seal states alg -8, the polymorphic EdDSA of RFC 9053, which RFC 9864 deprecates and Pouch 0.2 does not register (Ed25519 is -19, POUCH-ENV-072); signed with the ES256 key, since the verdict comes before any key is used.",
+            &[
+                "POUCH-ENV-070",
+                "POUCH-ENV-072",
+                "POUCH-ENV-104",
+                "POUCH-IOP-001",
+            ],
+            Some(-8),
             true,
             false,
             vec![0xa0],
@@ -619,14 +636,14 @@ fn structure(fx: &Fixture) -> Result<Vec<Case>, Error> {
     let mut c = Case::new(
         "env-oversize-chain",
         "Nine certificates in x5chain",
-        "An ES256 seal whose x5chain repeats the intermediate until it holds nine certificates, one more than the limit of 8. The envelope decodes; the seal's header is refused (`seal.header-malformed`, the detail naming the limit), so the seal is not valid and the seal policy `all` is unsatisfied.",
-        &["POUCH-ENV-080", "POUCH-TRUST-002"],
+        "An ES256 seal whose x5chain repeats the intermediate until it holds nine certificates, one more than the limit of 8. The envelope decodes; the seal's header is refused (`seal.header-limit-exceeded`, the detail naming the limit; POUCH-ENV-101), so the seal is not valid and the seal policy `all` is unsatisfied.",
+        &["POUCH-ENV-080", "POUCH-ENV-101", "POUCH-TRUST-002"],
     );
     c.envelope = craft::assemble(&p.body, &p.payload, &[RawSeal::new(long, sig9)]);
     // The CDDL bounds x5chain at 8 (`[2*8 bstr]`) inside the seal's protected header.
     c.cddl = Some(Some("invalid"));
     c.expect = report(
-        vec![seal_fault(s::SEAL_HEADER_MALFORMED)],
+        vec![seal_fault(s::SEAL_HEADER_LIMIT_EXCEEDED)],
         s::SEAL_POLICY_UNSATISFIED,
     );
     out.push(c);

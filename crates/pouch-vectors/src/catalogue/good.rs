@@ -147,7 +147,7 @@ pub(crate) fn cases(fx: &Fixture) -> Result<Vec<Case>, Error> {
         "env-no-trust-bundle",
         "Valid seal, no trust stage",
         "The ES384 envelope verified without a trust bundle: the signature is valid and no trust code is reported, because nothing was said about who the signer is.",
-        &["POUCH-ENV-031", "POUCH-ENV-050"],
+        &["POUCH-ENV-031", "POUCH-ENV-050", "POUCH-SEC-003"],
     );
     c.algorithms = vec![Algorithm::Es384];
     c.trust = false;

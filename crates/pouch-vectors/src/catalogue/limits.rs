@@ -144,7 +144,7 @@ fn seals_and_chains(fx: &Fixture) -> Result<Vec<Case>, Error> {
             id,
             title,
             description,
-            &["POUCH-ENV-080", "POUCH-TRUST-002"],
+            &["POUCH-ENV-080", "POUCH-ENV-101", "POUCH-TRUST-002"],
         );
         c.algorithms = vec![Algorithm::Es256];
         c.trust = false;
@@ -153,7 +153,7 @@ fn seals_and_chains(fx: &Fixture) -> Result<Vec<Case>, Error> {
             report(vec![valid_with_trust(&[])], s::SEAL_POLICY_SATISFIED)
         } else {
             report(
-                vec![seal_fault(s::SEAL_HEADER_MALFORMED)],
+                vec![seal_fault(s::SEAL_HEADER_LIMIT_EXCEEDED)],
                 s::SEAL_POLICY_UNSATISFIED,
             )
         };
@@ -187,7 +187,7 @@ fn seals_and_chains(fx: &Fixture) -> Result<Vec<Case>, Error> {
     out.push(chain_case(
         "env-limit-certificate-over",
         "A certificate one byte over 16 KiB",
-        "As env-limit-certificate-at with a 16,385-byte filler: a certificate over its limit is the seal's header fault (`seal.header-malformed`, the detail naming the limit), so `all` is unsatisfied.",
+        "As env-limit-certificate-at with a 16,385-byte filler: a certificate over its limit is the seal's header fault (`seal.header-limit-exceeded`, the detail naming the limit; POUCH-ENV-101), so `all` is unsatisfied.",
         sized(MAX_CERT + 1),
         false,
     )?);
@@ -301,8 +301,8 @@ fn params_and_sizes(fx: &Fixture) -> Result<Vec<Case>, Error> {
             "env-limit-seal-params-over",
             "Seventeen parameters in a seal protected header",
             MAX_PARAMS + 1,
-            s::ENVELOPE_LIMIT_EXCEEDED,
-            "As env-limit-seal-params-at with seventeen parameters. A limit other than the chain's is reported with the envelope-wide code, on the seal whose header exceeds it (the envelope decodes: its other parts are within limits).",
+            s::SEAL_HEADER_LIMIT_EXCEEDED,
+            "As env-limit-seal-params-at with seventeen parameters: the count is checked when the map's head is read, before any parameter, so the limit is what is reported: `seal.header-limit-exceeded` on the seal whose header exceeds it (POUCH-ENV-101; the envelope decodes: its other parts are within limits).",
         ),
     ] {
         let protected = insert_params(
@@ -353,9 +353,9 @@ fn params_and_sizes(fx: &Fixture) -> Result<Vec<Case>, Error> {
     let mut c = seal_case(
         "env-limit-seal-header-over",
         "A seal protected header one byte over 64 KiB",
-        "As env-limit-seal-header-at with the last filler one byte longer (65,537 bytes): the seal's header is refused by its size with the envelope-wide code, on that seal.",
+        "As env-limit-seal-header-at with the last filler one byte longer (65,537 bytes): the seal's header is refused by its size, on that seal: `seal.header-limit-exceeded` (POUCH-ENV-101).",
         sized(MAX_HEADER + 1)?,
-        header_fault(s::ENVELOPE_LIMIT_EXCEEDED),
+        header_fault(s::SEAL_HEADER_LIMIT_EXCEEDED),
         false,
     )?;
     c.cddl = Some(Some("valid"));

@@ -577,7 +577,7 @@ fn values(m: &mut Maker, fx: &Fixture) -> Result<(), Error> {
     if let Some(b) = bad_time.get_mut(4) {
         *b = 0xff;
     }
-    let reqs = &["POUCH-ENV-030", "POUCH-CBOR-001"];
+    let reqs = &["POUCH-ENV-030", "POUCH-ENV-101", "POUCH-CBOR-001"];
     let header_rows: Vec<(&str, &str, Vec<u8>, StatusCode)> = vec![
         (
             "mal-seal-time-invalid-utf8",
@@ -641,7 +641,7 @@ fn values(m: &mut Maker, fx: &Fixture) -> Result<(), Error> {
         ),
         (
             "mal-seal-alg-nan-long",
-            "The seal's alg is a NaN in single precision (fa 7fc00000) although half precision holds it: not the shortest form, a determinism fault (POUCH-CBOR-001), reported on the seal with the envelope-wide code.",
+            "The seal's alg is a NaN in single precision (fa 7fc00000) although half precision holds it: not the shortest form, a determinism fault (POUCH-CBOR-001) inside one seal's header: `seal.header-not-deterministic` on that seal (POUCH-ENV-101).",
             seal_header(
                 &[0xfa, 0x7f, 0xc0, 0x00, 0x00],
                 &good_time,
@@ -649,11 +649,11 @@ fn values(m: &mut Maker, fx: &Fixture) -> Result<(), Error> {
                 &[],
                 0,
             ),
-            s::ENVELOPE_NOT_DETERMINISTIC,
+            s::SEAL_HEADER_NOT_DETERMINISTIC,
         ),
         (
             "mal-seal-duplicate-key",
-            "The seal's protected header has alg twice (1: -7, 1: -7): a repeated key, a determinism fault (POUCH-ENV-002) reported on the seal with the envelope-wide code.",
+            "The seal's protected header has alg twice (1: -7, 1: -7): a repeated key (POUCH-CBOR-001) inside one seal's header: `seal.header-duplicate-key` on that seal (POUCH-ENV-101).",
             {
                 let mut h = seal_header(&[0x26, 0x01, 0x26], &good_time, &sg.chain, &[], 0);
                 if let Some(b) = h.first_mut() {
@@ -661,7 +661,7 @@ fn values(m: &mut Maker, fx: &Fixture) -> Result<(), Error> {
                 }
                 h
             },
-            s::ENVELOPE_DUPLICATE_KEY,
+            s::SEAL_HEADER_DUPLICATE_KEY,
         ),
     ];
     for (id, d, h, code) in header_rows {

@@ -1,0 +1,152 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+
+use std::ffi::OsString;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+/// The environment variable naming the folder that holds the suites.
+pub const ROOT_VAR: &str = "POUCH_REFERENCE";
+/// The environment variable that, set to `1`, makes an absent suite a test failure.
+pub const REQUIRE_VAR: &str = "POUCH_REQUIRE_REFERENCE";
+/// Where the suites are when [`ROOT_VAR`] is unset, relative to the workspace root.
+pub const DEFAULT_ROOT: &str = "../shared/reference";
+
+/// One third-party suite, named by its folder under the reference root.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Suite {
+    /// The COSE working group's examples (RFC 8152 / RFC 9052), `cose-wg-examples/`.
+    CoseWgExamples,
+    /// Project Wycheproof's signature vectors, `wycheproof/`.
+    Wycheproof,
+    /// C2SP x509-limbo path-validation cases, `x509-limbo/`.
+    X509Limbo,
+    /// NATO labelling material: ADatP-4774/4778 schemas, the NATO and PUBLIC SPIFs, the
+    /// spiffing and sparrow labels and SPIFs, `labels/`.
+    Labels,
+}
+
+impl Suite {
+    /// Every suite, in the order `scripts/fetch-reference.sh` fetches them.
+    pub const ALL: [Suite; 4] = [
+        Suite::CoseWgExamples,
+        Suite::Wycheproof,
+        Suite::X509Limbo,
+        Suite::Labels,
+    ];
+
+    /// The suite's folder name under the reference root.
+    pub fn folder(self) -> &'static str {
+        match self {
+            Suite::CoseWgExamples => "cose-wg-examples",
+            Suite::Wycheproof => "wycheproof",
+            Suite::X509Limbo => "x509-limbo",
+            Suite::Labels => "labels",
+        }
+    }
+}
+
+/// The workspace root (this crate sits at `crates/pouch-reference`).
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// The reference root: [`ROOT_VAR`] if set (relative paths from the workspace root), else
+/// [`DEFAULT_ROOT`] from the workspace root.
+pub fn root() -> PathBuf {
+    resolve(std::env::var_os(ROOT_VAR))
+}
+
+fn resolve(var: Option<OsString>) -> PathBuf {
+    match var.filter(|v| !v.is_empty()) {
+        Some(v) => workspace_root().join(PathBuf::from(v)),
+        None => workspace_root().join(DEFAULT_ROOT),
+    }
+}
+
+/// The folder of `suite` under [`root`], whether or not it exists.
+pub fn path(suite: Suite) -> PathBuf {
+    root().join(suite.folder())
+}
+
+/// Whether an absent suite must fail the test ([`REQUIRE_VAR`] is `1`).
+pub fn required() -> bool {
+    std::env::var_os(REQUIRE_VAR).is_some_and(|v| v == "1")
+}
+
+/// The suite's folder if it is there. If it is not, writes a `SKIPPED:` line to stderr and
+/// returns `None`, or, when [`required`], panics with the same message.
+///
+/// # Panics
+/// When the suite is absent and `POUCH_REQUIRE_REFERENCE=1`: that is the point of the setting.
+#[allow(
+    clippy::panic,
+    reason = "test-only crate: a required suite that is absent fails the test"
+)]
+pub fn suite(suite: Suite) -> Option<PathBuf> {
+    let dir = path(suite);
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    let test = std::thread::current()
+        .name()
+        .map_or_else(String::new, |n| format!(" ({n})"));
+    let message = format!(
+        "suite {} not found at {}{test}; set {ROOT_VAR} or run scripts/fetch-reference.sh",
+        suite.folder(),
+        dir.display(),
+    );
+    if required() {
+        panic!("{REQUIRE_VAR}=1 and {message}");
+    }
+    // Straight to the stderr handle, not `eprintln!`: the test harness captures the macros,
+    // and a skip must be seen.
+    let _ = writeln!(std::io::stderr(), "SKIPPED: {message}");
+    None
+}
+
+/// The folder of a suite, or return from the calling test (after [`suite`] has said so).
+///
+/// `let dir = pouch_reference::require!(Suite::Labels);`
+#[macro_export]
+macro_rules! require {
+    ($suite:expr) => {
+        match $crate::suite($suite) {
+            ::core::option::Option::Some(dir) => dir,
+            ::core::option::Option::None => return,
+        }
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unset_or_empty_variable_means_the_default_next_to_the_workspace() {
+        assert_eq!(resolve(None), workspace_root().join("../shared/reference"));
+        assert_eq!(
+            resolve(Some(OsString::new())),
+            workspace_root().join("../shared/reference")
+        );
+    }
+
+    #[test]
+    fn relative_variable_is_taken_from_the_workspace_root_absolute_as_is() {
+        assert_eq!(resolve(Some("refs".into())), workspace_root().join("refs"));
+        assert_eq!(
+            resolve(Some("/srv/reference".into())),
+            PathBuf::from("/srv/reference")
+        );
+    }
+
+    #[test]
+    fn folder_names_are_distinct() {
+        for (i, a) in Suite::ALL.iter().enumerate() {
+            for b in &Suite::ALL[i + 1..] {
+                assert_ne!(a.folder(), b.folder());
+            }
+        }
+    }
+}
