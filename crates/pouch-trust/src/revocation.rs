@@ -203,7 +203,7 @@ pub(crate) fn assess(
                 &crl.tbs,
                 &crl.signature,
             ) {
-                let listed = crl.revoked.iter().any(|s| *s == serial);
+                let listed = crl.revoked.contains(&serial);
                 authentic.push((crl.this_update, crl.next_update, listed));
             } else {
                 forged += 1;
