@@ -43,7 +43,7 @@ fi
 
 echo "compare: building pouch and the examples (release)"
 cargo build --release -q -p pouch-cli
-cargo build --release -q -p pouch-envelope --example bench_corpus --example verify_files
+cargo build --release -q -p pouch --example bench_corpus --example verify_files
 pouch="$target_dir/release/pouch"
 mkdir -p "$target_dir/bench-bin"
 cms_many="$target_dir/bench-bin/cms_verify_many"

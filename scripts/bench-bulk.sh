@@ -29,7 +29,7 @@ fi
 
 echo "bench-bulk: building pouch and the examples (release)"
 cargo build --release -q -p pouch-cli
-cargo build --release -q -p pouch-envelope --example bench_corpus --example verify_size
+cargo build --release -q -p pouch --example bench_corpus --example verify_size
 pouch="$target_dir/release/pouch"
 
 echo "bench-bulk: writing $n envelopes (and the same ten times over) to $work"

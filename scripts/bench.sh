@@ -30,12 +30,12 @@ mkdir -p "$run_dir"
 log="$run_dir/criterion.log"
 
 echo "bench: building (release: the bench profile and --release)"
-cargo bench -p pouch-envelope --bench envelope --no-run
-cargo build --release -p pouch-envelope --example detached_rss --example verify_ratio
+cargo bench -p pouch --bench envelope --no-run
+cargo build --release -p pouch --example detached_rss --example verify_ratio
 
 echo "bench: running criterion (warm-up ${warmup}s, measurement ${measure}s per benchmark, detached record ${detached_mib} MiB); full output in $log"
 POUCH_BENCH_DETACHED_MIB=$detached_mib \
-    cargo bench -p pouch-envelope --bench envelope -- \
+    cargo bench -p pouch --bench envelope -- \
     --warm-up-time "$warmup" --measurement-time "$measure" --noplot >"$log" 2>&1 || {
     tail -40 "$log" >&2
     echo "bench: criterion failed (log: $log)" >&2

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use pouch_envelope::{Trust, Verifier};
+use pouch::{Trust, Verifier};
 use pouch_pki::trust::{ChainValidator, load_bundle};
 
 fn bench(c: &mut Criterion) {

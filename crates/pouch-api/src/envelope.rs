@@ -1,9 +1,9 @@
 //! Sealing, endorsing and inspecting envelopes from bytes.
 
-use pouch_crypto::{Algorithm, CryptoProvider, DigestAlgorithm, SigningKey, keys};
-use pouch_envelope::{
+use pouch::{
     Content, ContentType, Envelope, Limits, Payload, ReleaseApproval, Role, SealRequest, Verifier,
 };
+use pouch_crypto::{Algorithm, CryptoProvider, DigestAlgorithm, SigningKey, keys};
 use pouch_label::{DateTime, Label};
 use serde_json::{Value, json};
 
@@ -172,7 +172,7 @@ pub fn seal(
             content_type,
             location: options.location.clone(),
         };
-        pouch_envelope::seal(p, &label, payload, &request, None, None)?
+        pouch::seal(p, &label, payload, &request, None, None)?
     } else {
         if payload.len() > Limits::default().max_envelope_bytes {
             return Err(ApiError::new(
@@ -187,7 +187,7 @@ pub fn seal(
             data: payload,
             content_type,
         };
-        pouch_envelope::seal(p, &label, payload, &request, None, None)?
+        pouch::seal(p, &label, payload, &request, None, None)?
     };
     Ok(env)
 }
@@ -245,11 +245,7 @@ pub fn endorse(
             note: None,
         }),
     };
-    Ok(pouch_envelope::endorse(
-        envelope,
-        &request,
-        &Limits::default(),
-    )?)
+    Ok(pouch::endorse(envelope, &request, &Limits::default())?)
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -286,10 +282,7 @@ pub fn inspect(envelope: &[u8]) -> Result<String, ApiError> {
         .enumerate()
         .map(|(i, s)| match s.header() {
             Ok(sh) => {
-                let leaf = sh
-                    .chain
-                    .first()
-                    .and_then(|c| pouch_envelope::leaf_info(c).ok());
+                let leaf = sh.chain.first().and_then(|c| pouch::leaf_info(c).ok());
                 json!({
                     "index": i,
                     "algorithm": Algorithm::from_cose_id(sh.alg)

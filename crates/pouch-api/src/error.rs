@@ -65,8 +65,8 @@ impl From<pouch_label::Error> for ApiError {
     }
 }
 
-impl From<pouch_envelope::Fault> for ApiError {
-    fn from(f: pouch_envelope::Fault) -> Self {
+impl From<pouch::Fault> for ApiError {
+    fn from(f: pouch::Fault) -> Self {
         Self::new(f.code.id(), f.detail)
     }
 }
@@ -101,12 +101,12 @@ impl From<pouch_pki::trust::TrustError> for ApiError {
     }
 }
 
-impl From<pouch_envelope::Error> for ApiError {
-    fn from(e: pouch_envelope::Error) -> Self {
+impl From<pouch::Error> for ApiError {
+    fn from(e: pouch::Error) -> Self {
         match e {
-            pouch_envelope::Error::Malformed(f) => f.into(),
-            pouch_envelope::Error::NoCertificate => Self::new(class::CERTIFICATE, e.to_string()),
-            pouch_envelope::Error::TooManySeals(_) => {
+            pouch::Error::Malformed(f) => f.into(),
+            pouch::Error::NoCertificate => Self::new(class::CERTIFICATE, e.to_string()),
+            pouch::Error::TooManySeals(_) => {
                 Self::new(pouch_status::ENVELOPE_LIMIT_EXCEEDED.id(), e.to_string())
             }
             other => Self::new(class::CRYPTO, other.to_string()),

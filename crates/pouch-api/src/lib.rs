@@ -11,7 +11,7 @@ use std::sync::Arc;
 pub use envelope::{EndorseOptions, SealOptions, endorse, inspect, seal};
 pub use error::{ApiError, class};
 pub use label::{label_check, label_convert, label_render, policy_load, release};
-pub use pouch_envelope::{Report, SealReport};
+pub use pouch::{Report, SealReport};
 pub use verify::{VerifyContext, parse_seal_policy};
 
 use pouch_crypto::CryptoProvider;

@@ -4,8 +4,8 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use pouch::{Report, SealPolicy, Trust, Verifier};
 use pouch_crypto::CryptoProvider;
-use pouch_envelope::{Report, SealPolicy, Trust, Verifier};
 use pouch_pki::trust::{ChainValidator, TrustBundle};
 use pouch_policy::{Clearance, Recipient};
 use self_cell::self_cell;

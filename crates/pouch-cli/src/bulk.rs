@@ -15,8 +15,8 @@ use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::sync::{Condvar, Mutex};
 use std::time::{Duration, Instant};
 
+use pouch::{Entry, Report, Verifier};
 use pouch_cbor::{SequenceError, SequenceReader};
-use pouch_envelope::{Entry, Report, Verifier};
 
 use crate::envelope::exit_code;
 use crate::{EXIT_IO, EXIT_OK, ExitClass};

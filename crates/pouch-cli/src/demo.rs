@@ -10,8 +10,8 @@ use std::process::ExitCode;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
+use pouch::{ContentType, Payload, ReleaseApproval, Role, SealPolicy, Verifier};
 use pouch_crypto::Algorithm;
-use pouch_envelope::{ContentType, Payload, ReleaseApproval, Role, SealPolicy, Verifier};
 use pouch_label::{DateTime, Label, Limits};
 
 use crate::EXIT_OK;
@@ -171,7 +171,7 @@ fn envelopes(out: &mut impl Write, label: &Label) -> anyhow::Result<()> {
     )
     .load()?;
     let signing_time = now_time()?;
-    let sealed = pouch_envelope::seal(
+    let sealed = pouch::seal(
         provider,
         label,
         Payload::Embedded {
@@ -187,8 +187,8 @@ fn envelopes(out: &mut impl Write, label: &Label) -> anyhow::Result<()> {
         "\nNorway seals the record with ES384 ({} bytes),",
         sealed.len()
     )?;
-    let limits = pouch_envelope::Limits::default();
-    let hybrid = pouch_envelope::endorse(
+    let limits = pouch::Limits::default();
+    let hybrid = pouch::endorse(
         &sealed,
         &nor_mldsa.request(Role::Originator, signing_time),
         &limits,
@@ -199,7 +199,7 @@ fn envelopes(out: &mut impl Write, label: &Label) -> anyhow::Result<()> {
         recipients: vec!["NLD".into()],
         note: Some("releasable to the Netherlands for exercise FROSTY PINE".into()),
     });
-    let endorsed = pouch_envelope::endorse(&hybrid, &dnk, &limits)?;
+    let endorsed = pouch::endorse(&hybrid, &dnk, &limits)?;
     writeln!(
         out,
         "and Denmark endorses it with EdDSA and a release approval ({} bytes).\n",
@@ -212,7 +212,7 @@ fn envelopes(out: &mut impl Write, label: &Label) -> anyhow::Result<()> {
     let trusted = |policy: SealPolicy| {
         let mut v = Verifier::new(provider);
         v.policy = policy;
-        v.trust = Some(pouch_envelope::Trust {
+        v.trust = Some(pouch::Trust {
             bundle: &bundle,
             validator: &validator,
         });
@@ -261,7 +261,7 @@ fn envelopes(out: &mut impl Write, label: &Label) -> anyhow::Result<()> {
         }
     }
 
-    let with_revoked = pouch_envelope::endorse(
+    let with_revoked = pouch::endorse(
         &endorsed,
         &nor_revoked.request(Role::Endorser, signing_time),
         &limits,
@@ -365,7 +365,7 @@ fn policies(
     let (nor_es384, _) = signer_args(dir, "NOR", Algorithm::Es384).load()?;
     let (nor_mldsa, _) = signer_args(dir, "NOR", Algorithm::MlDsa65).load()?;
     let signing_time = now_time()?;
-    let sealed = pouch_envelope::seal(
+    let sealed = pouch::seal(
         provider,
         &label,
         Payload::Embedded {
@@ -378,15 +378,14 @@ fn policies(
     )?;
     let mut endorsement = nor_mldsa.request(Role::Endorser, signing_time);
     endorsement.alternative_label = Some(alternative);
-    let envelope =
-        pouch_envelope::endorse(&sealed, &endorsement, &pouch_envelope::Limits::default())?;
+    let envelope = pouch::endorse(&sealed, &endorsement, &pouch::Limits::default())?;
     writeln!(
         out,
         "Norway seals the record under the coalition label (ES384) and adds an ML-DSA-65 seal\nasserting the national label ({} bytes).",
         envelope.len()
     )?;
     let mut v = Verifier::new(provider);
-    v.trust = Some(pouch_envelope::Trust { bundle, validator });
+    v.trust = Some(pouch::Trust { bundle, validator });
     let cases: [(&str, Vec<&Policy>, &str, bool); 4] = [
         ("a coalition gateway", vec![&coalition], "DNK", true),
         ("a coalition gateway", vec![&coalition], "FIN", true),

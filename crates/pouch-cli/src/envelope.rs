@@ -6,11 +6,11 @@ use std::process::ExitCode;
 
 use anyhow::{Context, anyhow};
 use clap::{Args, ValueEnum};
-use pouch_crypto::{Algorithm, CryptoProvider, DigestAlgorithm, SigningKey, keys};
-use pouch_envelope::{
+use pouch::{
     Content, ContentType, Envelope, Limits, Payload, ReleaseApproval, Report, Role, SealPolicy,
     SealRequest, Verifier,
 };
+use pouch_crypto::{Algorithm, CryptoProvider, DigestAlgorithm, SigningKey, keys};
 use pouch_label::{DateTime, Label};
 
 use crate::{EXIT_MALFORMED, EXIT_OK, malformed_input, read_input, usage};
@@ -122,7 +122,7 @@ impl SignerArgs {
                 "{cert_file}: certificate: no CERTIFICATE block"
             )));
         };
-        pouch_envelope::leaf_info(leaf).map_err(|e| {
+        pouch::leaf_info(leaf).map_err(|e| {
             malformed_input(format_args!(
                 "{cert_file}: certificate: the leaf does not decode: {e}"
             ))
@@ -187,7 +187,7 @@ fn within_limit(envelope: Vec<u8>) -> anyhow::Result<Vec<u8>> {
 }
 
 fn too_large(size: u64, limit: usize) -> anyhow::Error {
-    malformed_input(pouch_envelope::Error::TooLarge { size, limit })
+    malformed_input(pouch::Error::TooLarge { size, limit })
 }
 
 /// `pouch seal`.
@@ -229,7 +229,7 @@ pub(crate) fn seal(
             content_type,
             location,
         };
-        pouch_envelope::seal(provider, &label, p, &request, None, None)?
+        pouch::seal(provider, &label, p, &request, None, None)?
     } else {
         // Read one byte past the limit, to know that the record is over it without reading
         // the rest: a record that large travels detached.
@@ -242,7 +242,7 @@ pub(crate) fn seal(
             data: &data,
             content_type,
         };
-        pouch_envelope::seal(provider, &label, p, &request, None, None)?
+        pouch::seal(provider, &label, p, &request, None, None)?
     };
     write_output(output, &within_limit(envelope)?)?;
     Ok(ExitCode::from(EXIT_OK))
@@ -292,13 +292,12 @@ pub(crate) fn endorse(
             note: None,
         }),
     };
-    let out =
-        pouch_envelope::endorse(&bytes, &request, &Limits::default()).map_err(|e| match e {
-            pouch_envelope::Error::Malformed(_) | pouch_envelope::Error::TooManySeals(_) => {
-                malformed_input(format_args!("{}: {e}", envelope.display()))
-            }
-            e => e.into(),
-        })?;
+    let out = pouch::endorse(&bytes, &request, &Limits::default()).map_err(|e| match e {
+        pouch::Error::Malformed(_) | pouch::Error::TooManySeals(_) => {
+            malformed_input(format_args!("{}: {e}", envelope.display()))
+        }
+        e => e.into(),
+    })?;
     write_output(output, &within_limit(out)?)?;
     Ok(ExitCode::from(EXIT_OK))
 }
@@ -319,13 +318,12 @@ pub(crate) fn print_report(out: &mut dyn Write, name: &str, report: &Report) -> 
             "NOT VALID"
         }
     )?;
-    let line =
-        |out: &mut dyn Write, stage: &str, e: &pouch_envelope::Entry| -> std::io::Result<()> {
-            match &e.detail {
-                Some(d) => writeln!(out, "  {stage:<12} {}: {d}", e.code),
-                None => writeln!(out, "  {stage:<12} {}", e.code),
-            }
-        };
+    let line = |out: &mut dyn Write, stage: &str, e: &pouch::Entry| -> std::io::Result<()> {
+        match &e.detail {
+            Some(d) => writeln!(out, "  {stage:<12} {}: {d}", e.code),
+            None => writeln!(out, "  {stage:<12} {}", e.code),
+        }
+    };
     for e in &report.envelope {
         line(out, "envelope", e)?;
     }
@@ -422,7 +420,7 @@ pub(crate) fn verify(
     verifier.policy = opts.seal_policy.clone();
     verifier.at = Some(crate::pki::at_or_now(opts.at)?);
     if let (Some(bundle), Some(validator)) = (&bundle, &validator) {
-        verifier.trust = Some(pouch_envelope::Trust { bundle, validator });
+        verifier.trust = Some(pouch::Trust { bundle, validator });
     }
     let mut policies = Vec::new();
     for path in opts.policies {
@@ -517,7 +515,7 @@ pub(crate) fn inspect(
         .enumerate()
         .map(|(i, s)| match s.header() {
             Ok(sh) => {
-                let leaf = sh.chain.first().and_then(|c| pouch_envelope::leaf_info(c).ok());
+                let leaf = sh.chain.first().and_then(|c| pouch::leaf_info(c).ok());
                 serde_json::json!({
                     "index": i,
                     "algorithm": Algorithm::from_cose_id(sh.alg).map_or_else(|| sh.alg.to_string(), |a| a.name().to_owned()),

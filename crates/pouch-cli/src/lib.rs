@@ -8,8 +8,8 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
+use pouch::{Role as SealRole, SealPolicy};
 use pouch_crypto::DigestAlgorithm;
-use pouch_envelope::{Role as SealRole, SealPolicy};
 use pouch_label::{DateTime, Label, Limits, Role};
 
 mod bulk;

@@ -156,7 +156,7 @@ fn every_documented_exit_code_has_its_documented_cause() {
     let not_json = dir.join("not-a-label.json");
     std::fs::write(&not_json, b"{\"confidentialityInformation\": 1}").unwrap();
     let out_file = dir.join("never.cbor");
-    let mut seal_with = |label: &std::path::Path| {
+    let seal_with = |label: &std::path::Path| {
         let mut args = vec!["seal", "--label", s(label)];
         let key = k.nor("ES384", ".key.pem");
         let cert = k.nor("ES384", ".pem");

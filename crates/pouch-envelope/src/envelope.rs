@@ -65,7 +65,7 @@ impl Envelope {
     /// As [`Envelope::decode`], except that the payload field is returned as a slice of
     /// `bytes` and the envelope's own [`Envelope::payload`] is left empty: a verifier reads a
     /// large embedded record where it lies instead of copying it.
-    pub(crate) fn decode_borrowing_payload<'b>(
+    pub fn decode_borrowing_payload<'b>(
         bytes: &'b [u8],
         limits: &Limits,
     ) -> Result<(Envelope, &'b [u8]), Fault> {

@@ -3,25 +3,16 @@
 
 mod cert;
 mod envelope;
-mod exit;
 mod header;
-mod report;
-mod verify;
 
 pub use cert::{LeafInfo, leaf_info};
 pub use envelope::{
     COSE_SIGN_TAG, Envelope, Payload, Seal, SealRequest, digest_reader, endorse, seal,
 };
-pub use exit::{
-    EXIT_LABEL_INVALID, EXIT_MALFORMED, EXIT_PAYLOAD, EXIT_RELEASE_DENIED, EXIT_SEAL_POLICY,
-    EXIT_SIGNATURE, EXIT_UNTRUSTED, EXIT_VALID,
-};
 pub use header::{
     Content, ContentType, EnvelopeHeader, FORMAT_VERSION, Fault, POUCH_PARAM, ReleaseApproval,
     Role, SealHeader,
 };
-pub use report::{Entry, LabelReport, ReleaseReport, Report, SealReport};
-pub use verify::{SealPolicy, Trust, Verifier};
 
 use pouch_cbor::Encoder;
 

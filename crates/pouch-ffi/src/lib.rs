@@ -13,6 +13,8 @@
 #![allow(non_camel_case_types)]
 
 mod ops;
+#[cfg(test)]
+mod tests;
 mod verify;
 
 use std::cell::RefCell;

@@ -325,10 +325,7 @@ fn sized(decoder: &str, size: usize) -> usize {
 fn decode(decoder: &str, input: &[u8]) {
     match decoder {
         "envelope" => {
-            let _ = black_box(pouch_envelope::Envelope::decode(
-                input,
-                &pouch_envelope::Limits::default(),
-            ));
+            let _ = black_box(pouch::Envelope::decode(input, &pouch::Limits::default()));
         }
         "sequence" => {
             for item in pouch_cbor::SequenceReader::new(input, 64 << 20, 24) {

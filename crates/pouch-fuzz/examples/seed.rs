@@ -6,8 +6,8 @@
 
 use std::path::{Path, PathBuf};
 
+use pouch::{Payload, Role, SealRequest};
 use pouch_crypto_rustcrypto::provider;
-use pouch_envelope::{Payload, Role, SealRequest};
 use pouch_label::{DateTime, Label, Limits};
 
 const NOW: i64 = 1_795_860_000;
@@ -89,7 +89,7 @@ fn main() {
         let payload = if i % 2 == 0 {
             Payload::Embedded {
                 data: record.as_bytes(),
-                content_type: Some(pouch_envelope::ContentType::Media("text/plain".into())),
+                content_type: Some(pouch::ContentType::Media("text/plain".into())),
             }
         } else {
             Payload::Detached {
@@ -100,7 +100,7 @@ fn main() {
             }
         };
         let label = labels.first().expect("a valid label vector");
-        let env = pouch_envelope::seal(
+        let env = pouch::seal(
             provider(),
             label,
             payload,

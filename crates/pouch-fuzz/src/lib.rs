@@ -127,7 +127,7 @@ pub fn label_xml(data: &[u8]) {
 
 /// Envelope decoding: an envelope that decodes re-encodes to its own bytes.
 pub fn envelope_decode(data: &[u8]) {
-    if let Ok(env) = pouch_envelope::Envelope::decode(data, &pouch_envelope::Limits::default()) {
+    if let Ok(env) = pouch::Envelope::decode(data, &pouch::Limits::default()) {
         assert_eq!(
             env.to_bytes(),
             data,
@@ -142,7 +142,7 @@ pub fn envelope_decode(data: &[u8]) {
 /// The two crypto providers reach the same verdict, code for code, on any input.
 pub fn envelope_providers_agree(data: &[u8]) {
     let verdict = |p| {
-        let mut v = pouch_envelope::Verifier::new(p);
+        let mut v = pouch::Verifier::new(p);
         v.at = Some(1_795_860_000);
         let r = v.verify(data, None);
         r.entries().map(|e| e.code.id()).collect::<Vec<_>>()
@@ -214,21 +214,21 @@ pub fn sample_envelope(record: &[u8]) -> Vec<u8> {
         &LabelLimits::default(),
     )
     .expect("label");
-    let request = pouch_envelope::SealRequest {
+    let request = pouch::SealRequest {
         key: key.as_ref(),
         chain: vec![
             issued.certificate.der().to_vec(),
             nation.intermediate.certificate.der().to_vec(),
         ],
-        role: pouch_envelope::Role::Originator,
+        role: pouch::Role::Originator,
         signing_time: time,
         alternative_label: None,
         release: None,
     };
-    pouch_envelope::seal(
+    pouch::seal(
         provider,
         &label,
-        pouch_envelope::Payload::Embedded {
+        pouch::Payload::Embedded {
             data: record,
             content_type: None,
         },
@@ -290,9 +290,9 @@ pub fn envelope_verify(data: &[u8]) {
         let Ok(validator) = pouch_pki::trust::ChainValidator::new(p, &f.bundle) else {
             panic!("the vector trust bundle has no validator");
         };
-        let mut v = pouch_envelope::Verifier::new(p);
+        let mut v = pouch::Verifier::new(p);
         v.at = Some(1_795_860_000);
-        v.trust = Some(pouch_envelope::Trust {
+        v.trust = Some(pouch::Trust {
             bundle: &f.bundle,
             validator: &validator,
         });

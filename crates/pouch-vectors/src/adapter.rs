@@ -4,7 +4,7 @@
 use std::io::Read;
 use std::path::Path;
 
-use pouch_envelope::{Report, SealPolicy, Trust, Verifier};
+use pouch::{Report, SealPolicy, Trust, Verifier};
 use pouch_pki::trust::{ChainValidator, load_bundle};
 use pouch_policy::{Clearance, ClearanceLimits, Limits as PolicyLimits, Policy, Recipient};
 

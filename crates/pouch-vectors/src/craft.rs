@@ -1,8 +1,8 @@
 //! Making envelopes, honest and broken: sealing through `pouch-envelope`, and assembling by
 //! hand when a vector must break exactly one rule.
 
+use pouch::{Envelope, Limits, Payload, ReleaseApproval, Role, SealRequest};
 use pouch_cbor::Encoder;
-use pouch_envelope::{Envelope, Limits, Payload, ReleaseApproval, Role, SealRequest};
 use pouch_label::{DateTime, Label};
 
 use crate::Error;
@@ -57,7 +57,7 @@ impl<'a> SealOpts<'a> {
     }
 }
 
-fn env_err(e: pouch_envelope::Error) -> Error {
+fn env_err(e: pouch::Error) -> Error {
     Error::Generate(format!("envelope: {e}"))
 }
 
@@ -85,7 +85,7 @@ pub fn seal(
     opts: &SealOpts<'_>,
     created: DateTime,
 ) -> Result<Vec<u8>, Error> {
-    pouch_envelope::seal(
+    pouch::seal(
         provider(),
         label,
         payload,
@@ -108,7 +108,7 @@ pub fn embedded(
         label,
         Payload::Embedded {
             data,
-            content_type: Some(pouch_envelope::ContentType::Media("text/plain".into())),
+            content_type: Some(pouch::ContentType::Media("text/plain".into())),
         },
         opts,
         opts.signing_time,
@@ -117,7 +117,7 @@ pub fn embedded(
 
 /// `envelope` with one more seal.
 pub fn endorse(envelope: &[u8], opts: &SealOpts<'_>) -> Result<Vec<u8>, Error> {
-    pouch_envelope::endorse(envelope, &opts.request(), &Limits::default()).map_err(env_err)
+    pouch::endorse(envelope, &opts.request(), &Limits::default()).map_err(env_err)
 }
 
 /// An envelope taken apart: body protected bytes, payload, and each seal's protected
@@ -194,12 +194,7 @@ pub fn sign(
 ) -> Result<Vec<u8>, Error> {
     signer
         .key
-        .sign(&pouch_envelope::sig_structure(
-            body,
-            protected,
-            &[],
-            payload,
-        ))
+        .sign(&pouch::sig_structure(body, protected, &[], payload))
         .map_err(|e| Error::Generate(format!("sign: {e}")))
 }
 

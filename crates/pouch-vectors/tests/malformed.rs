@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use pouch_envelope::Verifier;
+use pouch::Verifier;
 use pouch_vectors::conform::{self, Adapter, Verdict};
 use pouch_vectors::malformed::{
     FlipFeed, MALFORMED_DIR, MalformedManifest, Mutation, check_outcome, inputs,

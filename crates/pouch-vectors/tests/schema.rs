@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use pouch_envelope::{Envelope, Limits};
+use pouch::{Envelope, Limits};
 use pouch_vectors::Manifest;
 
 fn root() -> PathBuf {

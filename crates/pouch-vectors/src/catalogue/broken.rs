@@ -101,7 +101,7 @@ fn tampered(fx: &Fixture) -> Result<Vec<Case>, Error> {
     let env = craft::seal(
         id,
         &label("NATO", "SECRET")?,
-        pouch_envelope::Payload::Embedded {
+        pouch::Payload::Embedded {
             data: super::good::RECORD,
             content_type: None,
         },

@@ -1,8 +1,8 @@
 //! Honest envelopes: every algorithm, embedded and detached, several seals and the seal
 //! policies over them, an endorsement with an alternative label.
 
+use pouch::{ContentType, Payload};
 use pouch_crypto::{Algorithm, DigestAlgorithm};
-use pouch_envelope::{ContentType, Payload};
 use pouch_status as s;
 
 use super::{Case, report, seal_fault, trusted, valid_with_trust};
@@ -182,7 +182,7 @@ pub(crate) fn cases(fx: &Fixture) -> Result<Vec<Case>, Error> {
     // A release approval assertion, and a bundle without CRLs.
     let sg = fx.signer("DNK", Algorithm::Es384)?;
     let mut opts = SealOpts::originator(&sg, time(NOW)?);
-    opts.release = Some(pouch_envelope::ReleaseApproval {
+    opts.release = Some(pouch::ReleaseApproval {
         recipients: vec!["FIN".into(), "SWE".into()],
         note: Some("Releasable for exercise FROSTY PINE".into()),
     });

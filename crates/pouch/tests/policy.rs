@@ -8,8 +8,8 @@ mod common;
 use std::sync::OnceLock;
 
 use common::{NOW, now};
+use pouch::{Limits, Payload, Report, Role, SealRequest, Trust, Verifier};
 use pouch_crypto::{Algorithm, CryptoProvider};
-use pouch_envelope::{Limits, Payload, Report, Role, SealRequest, Trust, Verifier};
 use pouch_label::Label;
 use pouch_pki::DemoPki;
 use pouch_pki::trust::{ChainValidator, TrustBundle, load_bundle};
@@ -99,7 +99,7 @@ fn envelope(extra: Option<(&str, Label)>) -> Vec<u8> {
     let label = originator_label();
     let alt = f.coalition.equivalent(&label, &f.national).unwrap();
     let k = key("NOR", Algorithm::Es384);
-    let mut env = pouch_envelope::seal(
+    let mut env = pouch::seal(
         provider(),
         &label,
         Payload::Embedded {
@@ -112,7 +112,7 @@ fn envelope(extra: Option<(&str, Label)>) -> Vec<u8> {
     )
     .unwrap();
     let k = key("NOR", Algorithm::MlDsa65);
-    env = pouch_envelope::endorse(
+    env = pouch::endorse(
         &env,
         &request("NOR", Algorithm::MlDsa65, k.as_ref(), Some(alt)),
         &Limits::default(),
@@ -120,7 +120,7 @@ fn envelope(extra: Option<(&str, Label)>) -> Vec<u8> {
     .unwrap();
     if let Some((nation, alt)) = extra {
         let k = key(nation, Algorithm::EdDsa);
-        env = pouch_envelope::endorse(
+        env = pouch::endorse(
             &env,
             &request(nation, Algorithm::EdDsa, k.as_ref(), Some(alt)),
             &Limits::default(),
@@ -236,7 +236,7 @@ fn an_alternative_label_from_an_unauthorised_nation_is_not_relied_on() {
     // skips seal 1 by taking a fresh envelope whose only alternative label is Denmark's.
     let label = originator_label();
     let k = key("NOR", Algorithm::Es384);
-    let env = pouch_envelope::seal(
+    let env = pouch::seal(
         provider(),
         &label,
         Payload::Embedded {
@@ -249,7 +249,7 @@ fn an_alternative_label_from_an_unauthorised_nation_is_not_relied_on() {
     )
     .unwrap();
     let k = key("DNK", Algorithm::EdDsa);
-    let env = pouch_envelope::endorse(
+    let env = pouch::endorse(
         &env,
         &request("DNK", Algorithm::EdDsa, k.as_ref(), Some(danish.clone())),
         &Limits::default(),

@@ -10,9 +10,9 @@
 
 use std::sync::OnceLock;
 
+use pouch::{Payload, Role, SealRequest};
 use pouch_cbor::Encoder;
 use pouch_crypto::{Algorithm, CryptoProvider, SigningKey};
-use pouch_envelope::{Payload, Role, SealRequest};
 use pouch_label::{DateTime, Label, Limits as LabelLimits};
 use pouch_pki::{Coalition, CoalitionSpec, Nation};
 
@@ -88,7 +88,7 @@ pub fn request<'a>(s: &'a Signer, role: Role) -> SealRequest<'a> {
 }
 
 pub fn embedded(provider: &CryptoProvider, s: &Signer, data: &[u8]) -> Vec<u8> {
-    pouch_envelope::seal(
+    pouch::seal(
         provider,
         &label(),
         Payload::Embedded {
@@ -152,11 +152,6 @@ pub fn seal_header(
 /// Signs `protected` over the body and payload as RFC 9052 says.
 pub fn sign(s: &Signer, body: &[u8], protected: &[u8], payload: &[u8]) -> Vec<u8> {
     s.key
-        .sign(&pouch_envelope::sig_structure(
-            body,
-            protected,
-            &[],
-            payload,
-        ))
+        .sign(&pouch::sig_structure(body, protected, &[], payload))
         .unwrap()
 }

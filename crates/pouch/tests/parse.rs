@@ -2,7 +2,7 @@
 //! command line and every binding use it (spec/03-envelope.md §3.6, POUCH-ENV-051).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
-use pouch_envelope::{Error, Role, SealPolicy};
+use pouch::{Error, Role, SealPolicy};
 
 fn nations(threshold: usize, list: &[&str]) -> SealPolicy {
     SealPolicy::Nations {
@@ -57,5 +57,8 @@ fn roles_parse_by_their_report_spelling() {
         assert_eq!(r.name().parse::<Role>().unwrap(), r);
     }
     let e = "king".parse::<Role>().unwrap_err().to_string();
-    assert!(e.contains("king") && e.contains("releasing-authority"), "{e}");
+    assert!(
+        e.contains("king") && e.contains("releasing-authority"),
+        "{e}"
+    );
 }

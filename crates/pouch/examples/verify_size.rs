@@ -2,7 +2,7 @@
 //! ratios measured in one run: each size's envelope verify against the raw cryptography it
 //! cannot avoid (aws-lc-rs), and against the 1 KiB envelope.
 //!
-//! `cargo run --release -p pouch-envelope --example verify_size -- [MAX_MIB] [ALG,...]`
+//! `cargo run --release -p pouch --example verify_size -- [MAX_MIB] [ALG,...]`
 //! (defaults 100 and `ES256,ES384,ML-DSA-65`). Used by scripts/bench-bulk.sh.
 //!
 //! * Embedded: `Verifier::verify(envelope, None)` against `SignatureScheme::verify` over the
@@ -23,8 +23,8 @@ use std::hint::black_box;
 use std::io::Cursor;
 use std::time::Instant;
 
+use pouch::{Envelope, Limits, Payload, Role, SealRequest, Verifier};
 use pouch_crypto::{Algorithm, CryptoProvider, DigestAlgorithm};
-use pouch_envelope::{Envelope, Limits, Payload, Role, SealRequest, Verifier};
 use pouch_label::{DateTime, Label, Limits as LabelLimits};
 use pouch_pki::{CoalitionSpec, Nation};
 
@@ -194,8 +194,7 @@ fn main() {
                         content_type: None,
                     }
                 };
-                let env =
-                    pouch_envelope::seal(provider(), &label, payload, &req, None, None).unwrap();
+                let env = pouch::seal(provider(), &label, payload, &req, None, None).unwrap();
                 let decoded = Envelope::decode(&env, &verifier.limits).unwrap();
                 let tbs = decoded.to_be_signed(0).unwrap();
                 let sig = decoded.seals()[0].signature().to_vec();

@@ -3,15 +3,15 @@
 //! measures the drift as much as the difference. This alternates short batches of A and B,
 //! takes the ratio of each adjacent pair, and prints the median ratio and its spread.
 //!
-//! `cargo run --release -p pouch-envelope --example verify_ratio -- [ROUNDS]` (default 301).
+//! `cargo run --release -p pouch --example verify_ratio -- [ROUNDS]` (default 301).
 //! Used by scripts/bench.sh.
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::hint::black_box;
 use std::time::Instant;
 
+use pouch::{Envelope, Limits, Payload, Role, SealRequest, Verifier};
 use pouch_crypto::{Algorithm, CryptoProvider};
-use pouch_envelope::{Envelope, Limits, Payload, Role, SealRequest, Verifier};
 use pouch_label::{DateTime, Label, Limits as LabelLimits};
 use pouch_pki::{CoalitionSpec, Nation};
 
@@ -82,7 +82,7 @@ fn main() {
             alternative_label: None,
             release: None,
         };
-        let env = pouch_envelope::seal(
+        let env = pouch::seal(
             provider(),
             &label,
             Payload::Embedded {

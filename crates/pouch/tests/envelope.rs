@@ -4,10 +4,8 @@
 mod common;
 
 use common::*;
+use pouch::{Content, Envelope, Limits, Payload, ReleaseApproval, Role, SealPolicy, Verifier};
 use pouch_crypto::{Algorithm, DigestAlgorithm};
-use pouch_envelope::{
-    Content, Envelope, Limits, Payload, ReleaseApproval, Role, SealPolicy, Verifier,
-};
 use pouch_status as codes;
 
 #[test]
@@ -60,7 +58,7 @@ fn detached_payload_streams_and_a_changed_record_is_caught() {
         let s = signer(p, "FIN", Algorithm::EdDsa);
         let record: Vec<u8> = (0..300_000u32).map(|i| (i % 251) as u8).collect();
         for digest in [DigestAlgorithm::Sha256, DigestAlgorithm::Sha384] {
-            let env = pouch_envelope::seal(
+            let env = pouch::seal(
                 p,
                 &label(),
                 Payload::Detached {
@@ -118,7 +116,7 @@ fn endorsing_appends_a_seal_without_changing_any_existing_byte() {
         recipients: vec!["SWE".into()],
         note: Some("ok".into()),
     });
-    let second = pouch_envelope::endorse(&first, &req, &Limits::default()).unwrap();
+    let second = pouch::endorse(&first, &req, &Limits::default()).unwrap();
 
     let a = Envelope::decode(&first, &Limits::default()).unwrap();
     let b = Envelope::decode(&second, &Limits::default()).unwrap();
@@ -148,11 +146,9 @@ fn seal_policies_count_only_valid_seals() {
     let pq = signer(p, "NOR", Algorithm::MlDsa65);
     let finland = signer(p, "FIN", Algorithm::EdDsa);
     let one = embedded(p, &classical, b"r");
-    let hybrid =
-        pouch_envelope::endorse(&one, &request(&pq, Role::Originator), &Limits::default()).unwrap();
+    let hybrid = pouch::endorse(&one, &request(&pq, Role::Originator), &Limits::default()).unwrap();
     let two_nations =
-        pouch_envelope::endorse(&one, &request(&finland, Role::Endorser), &Limits::default())
-            .unwrap();
+        pouch::endorse(&one, &request(&finland, Role::Endorser), &Limits::default()).unwrap();
 
     let mut v = Verifier::new(p);
     v.policy = SealPolicy::Hybrid;
@@ -194,12 +190,12 @@ fn the_originator_labels_advisory_rules_are_reported_as_warnings() {
         &pouch_label::Limits::default(),
     )
     .unwrap();
-    let env = pouch_envelope::seal(
+    let env = pouch::seal(
         p,
         &no_review,
         Payload::Embedded {
             data: b"r",
-            content_type: Some(pouch_envelope::ContentType::Media("text/plain".into())),
+            content_type: Some(pouch::ContentType::Media("text/plain".into())),
         },
         &request(&s, Role::Originator),
         None,
@@ -219,7 +215,7 @@ fn coset_agrees_on_structure_and_sig_structure() {
     let p = pouch_crypto_awslc::provider();
     let nor = signer(p, "NOR", Algorithm::Es256);
     let fin = signer(p, "FIN", Algorithm::MlDsa44);
-    let env = pouch_envelope::endorse(
+    let env = pouch::endorse(
         &embedded(p, &nor, b"record"),
         &request(&fin, Role::Endorser),
         &Limits::default(),
@@ -257,8 +253,7 @@ fn envelopes_validate_against_the_cddl() {
     let s = signer(p, "SWE", Algorithm::Es256);
     let fin = signer(p, "FIN", Algorithm::EdDsa);
     let one = embedded(p, &s, b"record");
-    let two =
-        pouch_envelope::endorse(&one, &request(&fin, Role::Endorser), &Limits::default()).unwrap();
+    let two = pouch::endorse(&one, &request(&fin, Role::Endorser), &Limits::default()).unwrap();
     for env in [one, two] {
         if let Err(e) = cddl::validate_cbor_from_slice(&cddl, &env, None) {
             panic!("CDDL rejects an envelope the implementation wrote: {e}");

@@ -5,9 +5,9 @@
 mod common;
 
 use common::*;
+use pouch::{Envelope, Limits, Report, Verifier};
 use pouch_cbor::Encoder;
 use pouch_crypto::Algorithm;
-use pouch_envelope::{Envelope, Limits, Report, Verifier};
 use pouch_status::{self as codes, StatusCode};
 
 fn verify(bytes: &[u8]) -> Report {

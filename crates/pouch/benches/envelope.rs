@@ -8,7 +8,7 @@
 //!   record, against `SignatureScheme::verify` with the leaf's SPKI over that envelope's own
 //!   Sig_structure and signature (so the message has the same size and the signature the
 //!   same kind).
-//! * `seal/{envelope,raw}/ALG`: `pouch_envelope::seal` of a 1 KiB record, against
+//! * `seal/{envelope,raw}/ALG`: `pouch::seal` of a 1 KiB record, against
 //!   `SigningKey::sign` of a message the size of that seal's Sig_structure.
 //! * `detached/{verify,raw-digest}/DIGEST`: verifying a detached envelope with the record
 //!   streamed from memory, against the provider's digest over the same bytes fed in the same
@@ -27,8 +27,8 @@ use std::time::Duration;
 use criterion::{
     BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main,
 };
+use pouch::{Envelope, Limits, Payload, Role, SealRequest, Verifier, leaf_info};
 use pouch_crypto::{Algorithm, CryptoProvider, DigestAlgorithm, SigningKey};
-use pouch_envelope::{Envelope, Limits, Payload, Role, SealRequest, Verifier, leaf_info};
 use pouch_label::{DateTime, Label, Limits as LabelLimits};
 use pouch_pki::{Coalition, CoalitionSpec, Nation};
 
@@ -126,7 +126,7 @@ impl Signer {
 }
 
 fn seal_embedded(label: &Label, req: &SealRequest<'_>, data: &[u8]) -> Vec<u8> {
-    pouch_envelope::seal(
+    pouch::seal(
         provider(),
         label,
         Payload::Embedded {
@@ -246,7 +246,7 @@ fn detached(c: &mut Criterion) {
     ] {
         let name = digest.name();
         let signer = Signer::new(&coalition, alg);
-        let envelope = pouch_envelope::seal(
+        let envelope = pouch::seal(
             provider(),
             &label,
             Payload::Detached {
@@ -287,7 +287,7 @@ fn detached(c: &mut Criterion) {
 /// validator: its chain cache holds the path) against signature-only verification of the
 /// same envelope; and one cold chain validation (a fresh validator, full path building).
 fn trust(c: &mut Criterion) {
-    use pouch_envelope::Trust;
+    use pouch::Trust;
     use pouch_pki::trust::{ChainValidator, load_bundle};
     let pki = pouch_pki::demo_pki(provider(), None, NOW).unwrap();
     let dir = std::env::temp_dir().join(format!("pouch-bench-trust-{}", std::process::id()));
@@ -309,7 +309,7 @@ fn trust(c: &mut Criterion) {
         let req = SealRequest {
             key: key.as_ref(),
             chain: chain.clone(),
-            role: pouch_envelope::Role::Originator,
+            role: pouch::Role::Originator,
             signing_time: now(),
             alternative_label: None,
             release: None,

@@ -6,8 +6,8 @@ mod common;
 use std::sync::OnceLock;
 
 use common::{NOW, label, now};
+use pouch::{Limits, Payload, Report, Role, SealPolicy, SealRequest, Trust, Verifier};
 use pouch_crypto::{Algorithm, CryptoProvider, SigningKey};
-use pouch_envelope::{Limits, Payload, Report, Role, SealPolicy, SealRequest, Trust, Verifier};
 use pouch_label::{DateTime, Label};
 use pouch_pki::trust::{ChainValidator, TrustBundle, load_bundle};
 use pouch_pki::{DemoPki, Issued};
@@ -80,7 +80,7 @@ fn seal_with(
         alternative_label: None,
         release: None,
     };
-    pouch_envelope::seal(
+    pouch::seal(
         provider(),
         label,
         Payload::Embedded {
@@ -104,7 +104,7 @@ fn endorse_with(env: &[u8], (i, intermediate): (&Issued, Vec<u8>)) -> Vec<u8> {
         alternative_label: None,
         release: None,
     };
-    pouch_envelope::endorse(env, &req, &Limits::default()).unwrap()
+    pouch::endorse(env, &req, &Limits::default()).unwrap()
 }
 
 fn verify_at(env: &[u8], policy: SealPolicy, at: i64) -> Report {

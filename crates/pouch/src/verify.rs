@@ -11,10 +11,9 @@ use pouch_pki::trust::{ChainValidator, TrustBundle};
 use pouch_policy::{Policy, Recipient};
 use pouch_status as codes;
 
-use crate::envelope::{Envelope, digest_reader};
-use crate::header::{Content, SealHeader};
+use pouch_envelope::{Content, Envelope, LeafInfo, Limits, SealHeader, digest_reader, leaf_info};
+
 use crate::report::{Entry, LabelReport, ReleaseReport, Report, SealReport};
-use crate::{LeafInfo, Limits, leaf_info};
 
 /// Leaf certificates described so far, so that a gateway verifying many envelopes from the
 /// same signers parses each leaf once. Bounded; cleared when full. Keys are the whole
@@ -381,7 +380,7 @@ impl<'p> Verifier<'p> {
         env: &Envelope,
         payload: &[u8],
         index: usize,
-        header: Result<&SealHeader, &crate::Fault>,
+        header: Result<&SealHeader, &pouch_envelope::Fault>,
         signature: &[u8],
     ) -> (SealReport, Option<Algorithm>) {
         let mut sr = SealReport {
@@ -444,7 +443,7 @@ impl<'p> Verifier<'p> {
         };
         // The Sig_structure in two pieces, its head and the payload where it lies: backends
         // that hash first (ECDSA) never copy a large embedded record.
-        let head = crate::sig_structure_head(
+        let head = pouch_envelope::sig_structure_head(
             env.body_protected_bytes(),
             seal.protected_bytes(),
             &[],

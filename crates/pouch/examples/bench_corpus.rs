@@ -1,7 +1,7 @@
 //! Writes the records, keys and envelopes that `scripts/bench-bulk.sh` and `bench/compare.sh`
 //! measure, so that every tool in a comparison works on the same bytes with the same keys.
 //!
-//! `cargo run --release -p pouch-envelope --example bench_corpus -- OUT N M`
+//! `cargo run --release -p pouch --example bench_corpus -- OUT N M`
 //!
 //! * `OUT/pki/`: a seeded coalition laid out as `pouch pki demo` writes it (NOR, DNK, NLD; a
 //!   root and an intermediate CA each, ES384) but with ES256, ES384 and ML-DSA-65 signers, each
@@ -27,8 +27,8 @@ use std::fs;
 use std::io::Write;
 use std::path::Path;
 
+use pouch::{Payload, Role, SealRequest};
 use pouch_crypto::{Algorithm, CryptoProvider};
-use pouch_envelope::{Payload, Role, SealRequest};
 use pouch_label::{DateTime, Label, Limits as LabelLimits};
 use pouch_pki::trust::build_crl;
 use pouch_pki::{CoalitionSpec, DemoPki, Issued, NationPki, demo_nations, seeded_pkcs8};
@@ -126,7 +126,7 @@ fn seal_one(nation: &NationPki, signer: &Issued, label: &Label, data: &[u8]) -> 
         alternative_label: None,
         release: None,
     };
-    pouch_envelope::seal(
+    pouch::seal(
         awslc(),
         label,
         Payload::Embedded {

@@ -3,20 +3,20 @@
 //! set (VmHWM) and how the streaming verify's throughput compares with a raw digest of the
 //! same stream, measured in this same process.
 //!
-//! `cargo run --release -p pouch-envelope --example detached_rss -- [MIB] [ROUNDS]`
+//! `cargo run --release -p pouch --example detached_rss -- [MIB] [ROUNDS]`
 //! (defaults 1024 and 2). Linux only (reads /proc/self/status). Used by scripts/bench.sh.
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::io::{self, Read};
 use std::time::{Duration, Instant};
 
+use pouch::{Payload, Role, SealRequest, Verifier};
 use pouch_crypto::{Algorithm, CryptoProvider, DigestAlgorithm};
-use pouch_envelope::{Payload, Role, SealRequest, Verifier};
 use pouch_label::{DateTime, Label, Limits as LabelLimits};
 use pouch_pki::{CoalitionSpec, Nation};
 
 const NOW: i64 = 1_795_860_000;
-/// The chunk size `pouch_envelope::digest_reader` reads with; the raw digest uses it too.
+/// The chunk size `pouch::digest_reader` reads with; the raw digest uses it too.
 const CHUNK: usize = 256 * 1024;
 /// The generator's pattern block.
 const BLOCK: usize = 64 * 1024;
@@ -191,7 +191,7 @@ fn main() {
             release: None,
         };
         let (t_seal, envelope) = timed(|| {
-            pouch_envelope::seal(
+            pouch::seal(
                 provider(),
                 &label,
                 Payload::Detached {

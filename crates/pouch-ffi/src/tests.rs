@@ -1,11 +1,13 @@
-//! The C ABI called as C would: statuses, last-error codes, null pointers, ownership.
+//! The C ABI called as C would: statuses, last-error codes, null pointers, ownership. Unit
+//! tests, not tests/: the library is built only as a C library (`cdylib`, `staticlib`), so
+//! that its name `pouch` (for `libpouch.so`) never collides with the `pouch` crate's rlib.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, unsafe_code)]
 #![allow(clippy::undocumented_unsafe_blocks)]
 
 use std::ffi::{CStr, CString, c_char};
 use std::ptr::{null, null_mut};
 
-use pouch::*;
+use crate::*;
 
 fn vectors(p: &str) -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -2,7 +2,7 @@
 //! next to the raw aws-lc-rs signature verify of the same envelopes: the Rust side of the
 //! pycose comparison in `bench/compare.sh`.
 //!
-//! `cargo run --release -p pouch-envelope --example verify_files -- ROUNDS FILE...`
+//! `cargo run --release -p pouch --example verify_files -- ROUNDS FILE...`
 //!
 //! Every file is read first. Each round then times, per algorithm, one pass of
 //! `Verifier::verify` over that algorithm's envelopes (signature stage, no trust bundle: the
@@ -18,8 +18,8 @@ use std::collections::BTreeMap;
 use std::hint::black_box;
 use std::time::Instant;
 
+use pouch::{Envelope, Limits, Verifier, leaf_info};
 use pouch_crypto::{Algorithm, CryptoProvider};
-use pouch_envelope::{Envelope, Limits, Verifier, leaf_info};
 
 fn provider() -> &'static CryptoProvider {
     pouch_crypto_awslc::provider()
