@@ -167,6 +167,15 @@ pub struct Fault {
     pub detail: String,
 }
 
+impl core::fmt::Display for Fault {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "{}: {}", self.code.id(), self.detail)
+    }
+}
+
+/// A decode fault is an error to a caller that only wants the envelope.
+impl std::error::Error for Fault {}
+
 impl Fault {
     pub(crate) fn new(code: StatusCode, detail: impl Into<String>) -> Self {
         Self {

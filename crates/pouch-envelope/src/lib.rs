@@ -5,7 +5,7 @@ mod cert;
 mod envelope;
 mod header;
 
-pub use cert::{LeafInfo, leaf_info};
+pub use cert::{CertNames, LeafInfo, cert_names, leaf_info};
 pub use envelope::{
     COSE_SIGN_TAG, Envelope, Payload, Seal, SealRequest, digest_reader, endorse, seal,
 };
