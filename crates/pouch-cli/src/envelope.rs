@@ -449,14 +449,16 @@ pub(crate) fn verify(
         return Ok(ExitCode::from(worst));
     };
     let bytes = read_input(envelope, Limits::default().max_envelope_bytes)?;
-    if let (Some(p), Ok(env)) = (payload, Envelope::decode(&bytes, &verifier.limits)) {
-        if matches!(env.header().content, Content::Embedded { .. }) {
-            return Err(usage(format_args!(
-                "--payload {}: {} embeds its payload; a record is given only for a detached one",
-                p.display(),
-                envelope.display()
-            )));
-        }
+    // Decoded only to check the option: the verifier decodes it again for its report.
+    if let Some(p) = payload
+        && let Ok(env) = Envelope::decode(&bytes, &verifier.limits)
+        && matches!(env.header().content, Content::Embedded { .. })
+    {
+        return Err(usage(format_args!(
+            "--payload {}: {} embeds its payload; a record is given only for a detached one",
+            p.display(),
+            envelope.display()
+        )));
     }
     let report = match payload {
         Some(p) => {

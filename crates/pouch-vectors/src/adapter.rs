@@ -92,20 +92,6 @@ struct VerifyArgs {
     clearance: Option<String>,
 }
 
-fn parse_policy(s: &str) -> Option<SealPolicy> {
-    match s {
-        "all" => Some(SealPolicy::AllValid),
-        "hybrid" => Some(SealPolicy::Hybrid),
-        _ => {
-            let (t, list) = s.strip_prefix("nations:")?.split_once(':')?;
-            Some(SealPolicy::Nations {
-                threshold: t.parse().ok()?,
-                nations: list.split(',').map(str::to_owned).collect(),
-            })
-        }
-    }
-}
-
 /// Reads at most `limit + 1` bytes, so an oversize file is refused by the decoder's limit
 /// without reading all of it.
 fn read_bounded(path: &str, limit: usize) -> std::io::Result<Vec<u8>> {
@@ -176,18 +162,15 @@ fn verify(args: &[String]) -> Outcome {
     let mut v = Verifier::new(p);
     v.policies = policies.iter().collect();
     v.recipient = recipient;
+    // The one parser of each option type, as the command line and every binding use it.
     if let Some(s) = &a.seal_policy {
-        match parse_policy(s) {
-            Some(policy) => v.policy = policy,
-            None => {
-                return usage(format!(
-                    "--seal-policy {s}: expected all, hybrid or nations:T:A,B"
-                ));
-            }
+        match s.parse::<SealPolicy>() {
+            Ok(policy) => v.policy = policy,
+            Err(e) => return usage(format!("--seal-policy: {e}")),
         }
     }
     if let Some(t) = &a.at {
-        match pouch_label::DateTime::parse_canonical(t) {
+        match t.parse::<pouch_label::DateTime>() {
             Ok(t) => v.at = Some(t.unix_seconds()),
             Err(e) => return usage(format!("--at {t}: {e}")),
         }
