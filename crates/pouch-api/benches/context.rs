@@ -8,7 +8,7 @@ use std::path::Path;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use pouch::{Trust, Verifier};
-use pouch_pki::trust::{ChainValidator, load_bundle};
+use pouch_trust::{ChainValidator, load_bundle};
 
 fn bench(c: &mut Criterion) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../test-vectors/envelopes");

@@ -248,6 +248,20 @@ pub fn endorse(
     Ok(pouch::endorse(envelope, &request, &Limits::default())?)
 }
 
+/// One certificate of a seal's chain as `inspect` shows it: subject, issuer and validity,
+/// or why it does not parse (the trust stage says whether the chain is any good).
+fn chain_entry(der: &[u8]) -> Value {
+    match pouch::cert_names(der) {
+        Ok(n) => json!({
+            "subject": n.subject,
+            "issuer": n.issuer,
+            "notBefore": n.not_before,
+            "notAfter": n.not_after,
+        }),
+        Err(fault) => json!({ "fault": fault }),
+    }
+}
+
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -291,6 +305,7 @@ pub fn inspect(envelope: &[u8]) -> Result<String, ApiError> {
                     "signingTime": sh.signing_time.to_string(),
                     "signer": leaf.as_ref().map(|l| l.subject.clone()),
                     "certificates": sh.chain.len(),
+                    "chain": sh.chain.iter().map(Vec::as_slice).map(chain_entry).collect::<Vec<_>>(),
                     "alternativeLabel": sh.alternative_label.as_ref().map(Label::marking),
                     "releaseTo": sh.release.as_ref().map(|r| r.recipients.clone()),
                 })

@@ -89,14 +89,14 @@ impl From<pouch_policy::LabelError> for ApiError {
     }
 }
 
-impl From<pouch_pki::trust::BundleError> for ApiError {
-    fn from(e: pouch_pki::trust::BundleError) -> Self {
+impl From<pouch_trust::BundleError> for ApiError {
+    fn from(e: pouch_trust::BundleError) -> Self {
         Self::new(class::TRUST_BUNDLE, e.to_string())
     }
 }
 
-impl From<pouch_pki::trust::TrustError> for ApiError {
-    fn from(e: pouch_pki::trust::TrustError) -> Self {
+impl From<pouch_trust::TrustError> for ApiError {
+    fn from(e: pouch_trust::TrustError) -> Self {
         Self::new(class::TRUST_BUNDLE, e.to_string())
     }
 }

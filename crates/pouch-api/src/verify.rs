@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use pouch::{Report, SealPolicy, Trust, Verifier};
 use pouch_crypto::CryptoProvider;
-use pouch_pki::trust::{ChainValidator, TrustBundle};
 use pouch_policy::{Clearance, Recipient};
+use pouch_trust::{ChainValidator, TrustBundle};
 use self_cell::self_cell;
 
 use crate::{ApiError, Policy, provider};
@@ -129,14 +129,14 @@ impl VerifyContext {
         bundle_toml: &str,
         resolve: impl FnMut(&str) -> Result<Vec<u8>, String>,
     ) -> Result<(), ApiError> {
-        let bundle = pouch_pki::trust::parse_bundle_with(bundle_toml, "bundle.toml", resolve)?;
+        let bundle = pouch_trust::parse_bundle_with(bundle_toml, "bundle.toml", resolve)?;
         self.set_bundle(bundle)
     }
 
     /// Sets the trust bundle from a file, reading the files it names relative to it (for
     /// native hosts; [`VerifyContext::set_trust`] needs no filesystem).
     pub fn set_trust_file(&mut self, path: &std::path::Path) -> Result<(), ApiError> {
-        let bundle = pouch_pki::trust::load_bundle(path)?;
+        let bundle = pouch_trust::load_bundle(path)?;
         self.set_bundle(bundle)
     }
 

@@ -361,6 +361,29 @@ fn inspect_shows_the_header_and_refuses_garbage() {
 }
 
 #[test]
+fn inspect_lists_each_certificate_of_a_seal_chain() {
+    let env = seal_nor(b"record", false);
+    let j = json(&pouch_api::inspect(&env).unwrap());
+    let seal = &j["seals"][0];
+    let chain = seal["chain"].as_array().unwrap();
+    assert_eq!(chain.len(), seal["certificates"].as_u64().unwrap() as usize);
+    assert!(chain.len() >= 2, "leaf and intermediate: {chain:?}");
+    assert_eq!(chain[0]["subject"], seal["signer"]);
+    // Leaf first: each certificate is issued by the next one's subject.
+    for pair in chain.windows(2) {
+        assert_eq!(pair[0]["issuer"], pair[1]["subject"], "{chain:?}");
+        assert_ne!(pair[0]["subject"], pair[1]["subject"]);
+    }
+    for c in chain {
+        let (from, until) = (
+            c["notBefore"].as_str().unwrap(),
+            c["notAfter"].as_str().unwrap(),
+        );
+        assert!(from <= SIGNED && SIGNED <= until, "{c}");
+    }
+}
+
+#[test]
 fn labels_convert_losslessly_between_forms() {
     let json_label = label_json();
     let cbor = pouch_api::label_convert(&json_label, Some("json"), "cbor").unwrap();

@@ -18,8 +18,8 @@ use std::time::{Duration, Instant};
 use pouch::{Entry, Report, Verifier};
 use pouch_cbor::{SequenceError, SequenceReader};
 
-use crate::envelope::{EXIT_PAYLOAD, EXIT_SEAL_POLICY, EXIT_SIGNATURE, EXIT_UNTRUSTED, exit_code};
-use crate::{EXIT_IO, EXIT_MALFORMED, EXIT_OK};
+use crate::envelope::exit_code;
+use crate::{EXIT_IO, EXIT_OK, ExitClass};
 
 /// How the inputs are read and the results shown.
 pub(crate) struct Options {
@@ -45,21 +45,9 @@ fn is_sequence_file(p: &Path) -> bool {
     p.extension().is_some_and(|e| e == "cborseq")
 }
 
-/// Ranks exit codes so that a bulk run exits with its worst verdict: an input that could not
-/// be read, then malformed, seal, payload, trust, seal policy, label invalid under a policy,
-/// release denied, success.
-pub(crate) fn severity(code: u8) -> u8 {
-    match code {
-        EXIT_IO => 8,
-        EXIT_MALFORMED => 7,
-        EXIT_SIGNATURE => 6,
-        EXIT_PAYLOAD => 5,
-        EXIT_UNTRUSTED => 4,
-        EXIT_SEAL_POLICY => 3,
-        crate::EXIT_LABEL_INVALID => 2,
-        crate::EXIT_RELEASE_DENIED => 1,
-        _ => 0,
-    }
+/// The class of an exit code that a bulk run met.
+fn class(code: u8) -> ExitClass {
+    ExitClass::from_code(i32::from(code)).unwrap_or(ExitClass::Io)
 }
 
 /// One envelope to verify, or why it could not be had.
@@ -403,7 +391,8 @@ impl Tally {
     fn add(&mut self, exit: u8) {
         self.total += 1;
         *self.by_exit.entry(exit).or_default() += 1;
-        if severity(exit) > severity(self.worst) {
+        // A bulk run exits with its worst verdict: the earliest class in pipeline order.
+        if class(exit) < class(self.worst) {
             self.worst = exit;
         }
     }
@@ -425,16 +414,16 @@ impl Tally {
             self.total
         )?;
         for (exit, n) in &self.by_exit {
-            let what = match *exit {
-                EXIT_OK => "valid",
-                EXIT_MALFORMED => "malformed",
-                EXIT_SIGNATURE => "seal failed",
-                EXIT_PAYLOAD => "payload mismatch",
-                EXIT_SEAL_POLICY => "seal policy unmet",
-                EXIT_UNTRUSTED => "signer untrusted",
-                EXIT_IO => "unreadable",
-                crate::EXIT_LABEL_INVALID => "label invalid",
-                crate::EXIT_RELEASE_DENIED => "release denied",
+            let what = match class(*exit) {
+                ExitClass::Valid => "valid",
+                ExitClass::Malformed => "malformed",
+                ExitClass::Seal => "seal failed",
+                ExitClass::Payload => "payload mismatch",
+                ExitClass::SealPolicy => "seal policy unmet",
+                ExitClass::Trust => "signer untrusted",
+                ExitClass::Io => "unreadable",
+                ExitClass::LabelInvalid => "label invalid",
+                ExitClass::ReleaseDenied => "release denied",
                 _ => "other",
             };
             writeln!(out, "  {what:<20} {n:>10}  (exit {exit})")?;
@@ -524,11 +513,22 @@ impl Iterator for Walk {
                 Ok(m) => m,
                 Err(e) => return Some(Err((p, e.to_string()))),
             };
-            if meta.is_symlink() {
+            let meta = if meta.is_symlink() {
                 match fs::metadata(&p) {
                     Ok(m) if m.is_dir() => continue,
-                    _ => return Some(Ok(p)),
+                    Ok(m) => m,
+                    // A dangling link: reading it reports why.
+                    Err(_) => return Some(Ok(p)),
                 }
+            } else {
+                meta
+            };
+            // Below a named directory only regular files are read: opening a FIFO would wait
+            // for a writer that may never come, and a device or socket holds no envelope. A
+            // FIFO named on the command line is read (it is how a shell passes a stream).
+            if !named && !meta.is_dir() && !meta.is_file() {
+                let kind = special_kind(&meta.file_type());
+                return Some(Err((p, format!("not read: a {kind}, not a regular file"))));
             }
             if !meta.is_dir() {
                 return Some(Ok(p));
@@ -546,6 +546,25 @@ impl Iterator for Walk {
         }
         None
     }
+}
+
+/// What kind of special file this is, in words.
+fn special_kind(t: &fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "FIFO";
+        }
+        if t.is_socket() {
+            return "socket";
+        }
+        if t.is_block_device() || t.is_char_device() {
+            return "device";
+        }
+    }
+    let _ = t;
+    "special file"
 }
 
 #[cfg(test)]

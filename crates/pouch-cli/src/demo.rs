@@ -134,7 +134,7 @@ fn envelopes(out: &mut impl Write, label: &Label) -> anyhow::Result<()> {
         .duration_since(std::time::UNIX_EPOCH)
         .context("system clock before 1970")?
         .as_secs() as i64;
-    let pki = pouch_pki::demo_pki(provider, None, now)?;
+    let pki = pouch_testkit::demo_pki(provider, None, now)?;
     let tmp = TempDir::new()?;
     let bundle_path = pki.write(&tmp.0)?;
     writeln!(
@@ -206,8 +206,8 @@ fn envelopes(out: &mut impl Write, label: &Label) -> anyhow::Result<()> {
         endorsed.len()
     )?;
 
-    let bundle = pouch_pki::trust::load_bundle(&bundle_path)?;
-    let validator = pouch_pki::trust::ChainValidator::new(provider, &bundle)
+    let bundle = pouch_trust::load_bundle(&bundle_path)?;
+    let validator = pouch_trust::ChainValidator::new(provider, &bundle)
         .map_err(|e| anyhow::anyhow!("demo bundle: {e}"))?;
     let trusted = |policy: SealPolicy| {
         let mut v = Verifier::new(provider);
@@ -315,8 +315,8 @@ fn envelopes(out: &mut impl Write, label: &Label) -> anyhow::Result<()> {
 fn policies(
     out: &mut impl Write,
     dir: &Path,
-    bundle: &pouch_pki::trust::TrustBundle,
-    validator: &pouch_pki::trust::ChainValidator<'_>,
+    bundle: &pouch_trust::TrustBundle,
+    validator: &pouch_trust::ChainValidator<'_>,
     record: &[u8],
 ) -> anyhow::Result<()> {
     use pouch_policy::{Policy, Recipient};

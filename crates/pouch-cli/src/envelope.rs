@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{Context, anyhow, bail};
+use anyhow::{Context, anyhow};
 use clap::{Args, ValueEnum};
 use pouch::{
     Content, ContentType, Envelope, Limits, Payload, ReleaseApproval, Report, Role, SealPolicy,
@@ -13,16 +13,7 @@ use pouch::{
 use pouch_crypto::{Algorithm, CryptoProvider, DigestAlgorithm, SigningKey, keys};
 use pouch_label::{DateTime, Label};
 
-use crate::{EXIT_MALFORMED, EXIT_OK, read_input};
-
-/// Exit code: a seal's signature, algorithm or key failed.
-pub const EXIT_SIGNATURE: u8 = pouch::EXIT_SIGNATURE;
-/// Exit code: the detached record does not match its sealed digest.
-pub const EXIT_PAYLOAD: u8 = pouch::EXIT_PAYLOAD;
-/// Exit code: the valid seals do not satisfy the seal policy.
-pub const EXIT_SEAL_POLICY: u8 = pouch::EXIT_SEAL_POLICY;
-/// Exit code: a signer is not trusted or not authorised (trust stage).
-pub const EXIT_UNTRUSTED: u8 = pouch::EXIT_UNTRUSTED;
+use crate::{EXIT_MALFORMED, EXIT_OK, malformed_input, read_input, usage};
 
 #[derive(Clone, Copy, Debug, Default, ValueEnum)]
 pub(crate) enum ProviderArg {
@@ -40,29 +31,6 @@ pub(crate) fn provider(p: ProviderArg) -> &'static CryptoProvider {
     }
 }
 
-#[derive(Clone, Copy, Debug, ValueEnum)]
-pub(crate) enum RoleArg {
-    Originator,
-    Endorser,
-    ReleasingAuthority,
-}
-
-impl From<RoleArg> for Role {
-    fn from(r: RoleArg) -> Role {
-        match r {
-            RoleArg::Originator => Role::Originator,
-            RoleArg::Endorser => Role::Endorser,
-            RoleArg::ReleasingAuthority => Role::ReleasingAuthority,
-        }
-    }
-}
-
-#[derive(Clone, Copy, Debug, ValueEnum)]
-pub(crate) enum DigestArg {
-    Sha256,
-    Sha384,
-}
-
 /// The signer: key, chain and algorithm.
 #[derive(Args, Debug)]
 pub(crate) struct SignerArgs {
@@ -72,9 +40,9 @@ pub(crate) struct SignerArgs {
     /// Certificate chain, PEM (leaf first) or a single DER certificate.
     #[arg(long)]
     cert: PathBuf,
-    /// Signature algorithm; by default the key's own.
-    #[arg(long)]
-    alg: Option<String>,
+    /// Signature algorithm (ES256, ES384, EdDSA, ML-DSA-65, ...); by default the key's own.
+    #[arg(long, value_name = "ALG")]
+    alg: Option<Algorithm>,
     /// Crypto backend.
     #[arg(long, value_enum, default_value_t)]
     provider: ProviderArg,
@@ -116,39 +84,49 @@ impl SignerArgs {
 
     pub(crate) fn load(&self) -> anyhow::Result<(Signer, &'static CryptoProvider)> {
         let provider = provider(self.provider);
+        let key_file = self.key.display();
         let raw = read_file(&self.key)?;
         let der = if raw.starts_with(b"-----BEGIN") {
             keys::pem_decode(&raw, "PRIVATE KEY")
-                .map_err(|e| anyhow!("{}: {e}", self.key.display()))?
+                .map_err(|e| malformed_input(format_args!("{key_file}: key: {e}")))?
         } else {
             raw
         };
-        let alg = match &self.alg {
-            Some(name) => Algorithm::from_name(name)
-                .ok_or_else(|| anyhow!("--alg {name}: not a registered algorithm"))?,
+        let alg = match self.alg {
+            Some(alg) => alg,
             None => keys::algorithm_of_pkcs8(&der).ok_or_else(|| {
-                anyhow!(
-                    "{}: cannot tell the key's algorithm; give --alg",
-                    self.key.display()
-                )
+                malformed_input(format_args!(
+                    "{key_file}: key: not a PKCS#8 key of a registered algorithm (give --alg if it is one)"
+                ))
             })?,
         };
-        let scheme = provider
-            .signature(alg)
-            .ok_or_else(|| anyhow!("{} does not implement {alg}", provider.name))?;
+        let scheme = provider.signature(alg).ok_or_else(|| {
+            usage(format_args!(
+                "--alg {alg}: the {} provider does not implement it",
+                provider.name
+            ))
+        })?;
         let key = scheme
             .signing_key(&der)
-            .map_err(|e| anyhow!("{}: {e}", self.key.display()))?;
+            .map_err(|e| malformed_input(format_args!("{key_file}: key: {e}")))?;
+        let cert_file = self.cert.display();
         let raw = read_file(&self.cert)?;
         let chain = if raw.starts_with(b"-----BEGIN") {
             keys::pem_blocks(&raw, "CERTIFICATE")
-                .map_err(|e| anyhow!("{}: {e}", self.cert.display()))?
+                .map_err(|e| malformed_input(format_args!("{cert_file}: certificate: {e}")))?
         } else {
             vec![raw]
         };
-        if chain.is_empty() {
-            bail!("{}: no certificate", self.cert.display());
-        }
+        let Some(leaf) = chain.first() else {
+            return Err(malformed_input(format_args!(
+                "{cert_file}: certificate: no CERTIFICATE block"
+            )));
+        };
+        pouch::leaf_info(leaf).map_err(|e| {
+            malformed_input(format_args!(
+                "{cert_file}: certificate: the leaf does not decode: {e}"
+            ))
+        })?;
         Ok((Signer { key, chain }, provider))
     }
 }
@@ -164,18 +142,52 @@ fn read_label(path: &Path) -> anyhow::Result<Label> {
     let bytes = read_input(path, pouch_label::Limits::default().max_bytes)?;
     crate::decode(&bytes, None, &pouch_label::Limits::default())
         .map(|(_, l)| l)
-        .map_err(|e| anyhow!("{}: {}: {e}", path.display(), pouch_status::LABEL_MALFORMED))
+        .map_err(|e| {
+            malformed_input(format_args!(
+                "{}: {}: {e}",
+                path.display(),
+                pouch_status::LABEL_MALFORMED
+            ))
+        })
 }
 
+/// Writes the finished envelope: to standard output, or to a temporary file beside `path`
+/// renamed over it once complete, so that a failure leaves no partial output behind
+/// (docs/cli.md).
 fn write_output(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     if path.as_os_str() == "-" {
         let mut out = std::io::stdout().lock();
         out.write_all(bytes)?;
         out.flush()?;
-        Ok(())
-    } else {
-        std::fs::write(path, bytes).with_context(|| format!("writing {}", path.display()))
+        return Ok(());
     }
+    let name = path
+        .file_name()
+        .ok_or_else(|| usage(format_args!("-o {}: not a file name", path.display())))?;
+    let mut tmp_name = std::ffi::OsString::from(".");
+    tmp_name.push(name);
+    tmp_name.push(format!(".{}.tmp", std::process::id()));
+    let tmp = path.with_file_name(tmp_name);
+    let written = std::fs::write(&tmp, bytes)
+        .and_then(|()| std::fs::rename(&tmp, path))
+        .with_context(|| format!("writing {}", path.display()));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written
+}
+
+/// Refuses an envelope over the envelope limit: it would not verify anywhere (§3.9).
+fn within_limit(envelope: Vec<u8>) -> anyhow::Result<Vec<u8>> {
+    let limit = Limits::default().max_envelope_bytes;
+    if envelope.len() > limit {
+        return Err(too_large(envelope.len() as u64, limit));
+    }
+    Ok(envelope)
+}
+
+fn too_large(size: u64, limit: usize) -> anyhow::Error {
+    malformed_input(pouch::Error::TooLarge { size, limit })
 }
 
 /// `pouch seal`.
@@ -184,10 +196,10 @@ pub(crate) fn seal(
     label: &Path,
     signer: &SignerArgs,
     detached: bool,
-    digest: DigestArg,
+    digest: DigestAlgorithm,
     content_type: Option<String>,
     location: Option<String>,
-    role: RoleArg,
+    role: Role,
     payload: &Path,
     output: &Path,
 ) -> anyhow::Result<ExitCode> {
@@ -196,17 +208,13 @@ pub(crate) fn seal(
     let request = SealRequest {
         key: s.key.as_ref(),
         chain: s.chain,
-        role: role.into(),
+        role,
         signing_time: now()?,
         alternative_label: None,
         release: None,
     };
     let content_type = content_type.map(ContentType::Media);
     let envelope = if detached {
-        let digest = match digest {
-            DigestArg::Sha256 => DigestAlgorithm::Sha256,
-            DigestArg::Sha384 => DigestAlgorithm::Sha384,
-        };
         let mut reader: Box<dyn std::io::Read> = if payload.as_os_str() == "-" {
             Box::new(std::io::stdin().lock())
         } else {
@@ -223,14 +231,20 @@ pub(crate) fn seal(
         };
         pouch::seal(provider, &label, p, &request, None, None)?
     } else {
-        let data = read_input(payload, Limits::default().max_envelope_bytes)?;
+        // Read one byte past the limit, to know that the record is over it without reading
+        // the rest: a record that large travels detached.
+        let limit = Limits::default().max_envelope_bytes;
+        let data = read_input(payload, limit)?;
+        if data.len() > limit {
+            return Err(too_large(data.len() as u64, limit));
+        }
         let p = Payload::Embedded {
             data: &data,
             content_type,
         };
         pouch::seal(provider, &label, p, &request, None, None)?
     };
-    write_output(output, &envelope)?;
+    write_output(output, &within_limit(envelope)?)?;
     Ok(ExitCode::from(EXIT_OK))
 }
 
@@ -238,7 +252,7 @@ pub(crate) fn seal(
 pub(crate) fn endorse(
     envelope: &Path,
     signer: &SignerArgs,
-    role: RoleArg,
+    role: Role,
     alternative_label: Option<&Path>,
     release_to: Option<String>,
     output: &Path,
@@ -270,7 +284,7 @@ pub(crate) fn endorse(
     let request = SealRequest {
         key: s.key.as_ref(),
         chain: s.chain,
-        role: role.into(),
+        role,
         signing_time: now()?,
         alternative_label: alternative_label.map(read_label).transpose()?,
         release: release_to.map(|r| ReleaseApproval {
@@ -278,8 +292,13 @@ pub(crate) fn endorse(
             note: None,
         }),
     };
-    let out = pouch::endorse(&bytes, &request, &Limits::default())?;
-    write_output(output, &out)?;
+    let out = pouch::endorse(&bytes, &request, &Limits::default()).map_err(|e| match e {
+        pouch::Error::Malformed(_) | pouch::Error::TooManySeals(_) => {
+            malformed_input(format_args!("{}: {e}", envelope.display()))
+        }
+        e => e.into(),
+    })?;
+    write_output(output, &within_limit(out)?)?;
     Ok(ExitCode::from(EXIT_OK))
 }
 
@@ -287,28 +306,6 @@ pub(crate) fn endorse(
 /// rule every binding shares ([`Report::exit_class`]).
 pub(crate) fn exit_code(report: &Report) -> u8 {
     report.exit_class()
-}
-
-/// Parses `all`, `hybrid`, or `nations:T:NO,SE,FI`.
-pub(crate) fn parse_policy(s: &str) -> anyhow::Result<SealPolicy> {
-    match s {
-        "all" => Ok(SealPolicy::AllValid),
-        "hybrid" => Ok(SealPolicy::Hybrid),
-        _ => {
-            let rest = s.strip_prefix("nations:").ok_or_else(|| {
-                anyhow!("--seal-policy {s}: expected all, hybrid or nations:T:NO,SE,...")
-            })?;
-            let (t, list) = rest
-                .split_once(':')
-                .ok_or_else(|| anyhow!("--seal-policy {s}: expected nations:T:NO,SE,..."))?;
-            Ok(SealPolicy::Nations {
-                threshold: t
-                    .parse()
-                    .with_context(|| format!("--seal-policy {s}: threshold"))?,
-                nations: list.split(',').map(|n| n.trim().to_owned()).collect(),
-            })
-        }
-    }
 }
 
 pub(crate) fn print_report(out: &mut dyn Write, name: &str, report: &Report) -> anyhow::Result<()> {
@@ -381,10 +378,10 @@ pub(crate) fn print_report(out: &mut dyn Write, name: &str, report: &Report) -> 
 
 /// The settings of `pouch verify` other than its inputs.
 pub(crate) struct VerifyOptions<'a> {
-    pub(crate) seal_policy: &'a str,
+    pub(crate) seal_policy: SealPolicy,
     pub(crate) provider: ProviderArg,
     pub(crate) trust: Option<&'a Path>,
-    pub(crate) at: Option<&'a str>,
+    pub(crate) at: Option<DateTime>,
     pub(crate) policies: &'a [PathBuf],
     pub(crate) recipient: Option<&'a str>,
     pub(crate) clearance: Option<&'a Path>,
@@ -400,18 +397,28 @@ pub(crate) fn verify(
 ) -> anyhow::Result<ExitCode> {
     let single = crate::bulk::is_single(inputs, opts.bulk.seq);
     if payload.is_some() && !single {
-        bail!("--payload needs exactly one envelope (a file or '-', without --seq)");
+        return Err(usage(
+            "--payload needs exactly one envelope (a file or '-', without --seq)",
+        ));
+    }
+    if opts.recipient.is_some() && opts.trust.is_none() {
+        return Err(usage(
+            "--recipient needs --trust: a release is decided only for an envelope whose signers are trusted, never on seals anyone could have made",
+        ));
     }
     let provider = provider(opts.provider);
-    let bundle = opts.trust.map(pouch_pki::trust::load_bundle).transpose()?;
-    let validator = bundle
-        .as_ref()
-        .map(|b| pouch_pki::trust::ChainValidator::new(provider, b))
-        .transpose()
-        .map_err(|e| anyhow!("trust bundle: {e}"))?;
+    let bundle = opts.trust.map(crate::pki::load_bundle).transpose()?;
+    let validator = match (&bundle, opts.trust) {
+        (Some(b), Some(path)) => Some(
+            pouch_trust::ChainValidator::new(provider, b).map_err(|e| {
+                malformed_input(format_args!("{}: trust bundle: {e}", path.display()))
+            })?,
+        ),
+        _ => None,
+    };
     let mut verifier = Verifier::new(provider);
-    verifier.policy = parse_policy(opts.seal_policy)?;
-    verifier.at = Some(crate::pki::parse_at(opts.at)?);
+    verifier.policy = opts.seal_policy.clone();
+    verifier.at = Some(crate::pki::at_or_now(opts.at)?);
     if let (Some(bundle), Some(validator)) = (&bundle, &validator) {
         verifier.trust = Some(pouch::Trust { bundle, validator });
     }
@@ -442,6 +449,15 @@ pub(crate) fn verify(
         return Ok(ExitCode::from(worst));
     };
     let bytes = read_input(envelope, Limits::default().max_envelope_bytes)?;
+    if let (Some(p), Ok(env)) = (payload, Envelope::decode(&bytes, &verifier.limits)) {
+        if matches!(env.header().content, Content::Embedded { .. }) {
+            return Err(usage(format_args!(
+                "--payload {}: {} embeds its payload; a record is given only for a detached one",
+                p.display(),
+                envelope.display()
+            )));
+        }
+    }
     let report = match payload {
         Some(p) => {
             let mut f = std::io::BufReader::new(

@@ -8,7 +8,9 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
-use pouch_label::{Label, Limits, Role};
+use pouch::{Role as SealRole, SealPolicy};
+use pouch_crypto::DigestAlgorithm;
+use pouch_label::{DateTime, Label, Limits, Role};
 
 mod bulk;
 mod demo;
@@ -16,38 +18,80 @@ mod envelope;
 mod pki;
 mod policy;
 
-pub use envelope::{EXIT_PAYLOAD, EXIT_SEAL_POLICY, EXIT_SIGNATURE, EXIT_UNTRUSTED};
-pub use policy::{EXIT_LABEL_INVALID, EXIT_RELEASE_DENIED};
+pub use pouch_status::ExitClass;
 
+/// Exit code: a seal's signature, algorithm or key failed.
+pub const EXIT_SIGNATURE: u8 = ExitClass::Seal.code();
+/// Exit code: the detached record does not match its sealed digest.
+pub const EXIT_PAYLOAD: u8 = ExitClass::Payload.code();
+/// Exit code: the valid seals do not satisfy the seal policy.
+pub const EXIT_SEAL_POLICY: u8 = ExitClass::SealPolicy.code();
+/// Exit code: a signer is not trusted or not authorised (trust stage).
+pub const EXIT_UNTRUSTED: u8 = ExitClass::Trust.code();
+/// Exit code: a label breaks a rule of the policy, or cannot be rendered, mapped or combined
+/// under it.
+pub const EXIT_LABEL_INVALID: u8 = ExitClass::LabelInvalid.code();
+/// Exit code: the recipient may not receive the data.
+pub const EXIT_RELEASE_DENIED: u8 = ExitClass::ReleaseDenied.code();
 /// Success: the input was well-formed and, for `check`, broke no rule.
-pub const EXIT_OK: u8 = 0;
+pub const EXIT_OK: u8 = ExitClass::Valid.code();
 /// The input was read and decoded, and the verdict is negative (e.g. a label breaks an
 /// advisory rule).
-pub const EXIT_VERDICT: u8 = 1;
-/// The command line is wrong (clap's own code).
-pub const EXIT_USAGE: u8 = 2;
-/// The input is malformed: it is not a label in the form given.
-pub const EXIT_MALFORMED: u8 = 3;
+pub const EXIT_VERDICT: u8 = ExitClass::Finding.code();
+/// The command line is wrong.
+pub const EXIT_USAGE: u8 = ExitClass::Usage.code();
+/// The input is malformed: it is not what the command expects.
+pub const EXIT_MALFORMED: u8 = ExitClass::Malformed.code();
 /// The input or output could not be read or written.
-pub const EXIT_IO: u8 = 4;
+pub const EXIT_IO: u8 = ExitClass::Io.code();
 
-const EXIT_CODES_HELP: &str = "\
-Exit codes:
-  0   success: every requested check passed
-  1   negative verdict (a label breaks an advisory rule)
-  2   usage error
-  3   malformed input (the reason is printed on one line to stderr)
-  4   I/O error
-  5   the label is not valid under the policy, or cannot be rendered, mapped or
-      combined under it (--policy)
-  6   release denied to the recipient (release, verify --recipient)
-  10  a seal's signature, algorithm or key failed
-  11  the detached record does not match its sealed digest
-  12  the valid seals do not satisfy the seal policy
-  13  a signer is not trusted or not authorised (with --trust)";
+/// A failure that ends the command with its exit class and a one-line message. Errors
+/// without one are I/O errors (exit 4): a file that could not be read or written.
+#[derive(Debug)]
+pub struct Failure {
+    /// How the process ends.
+    pub class: ExitClass,
+    message: String,
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Failure {}
+
+/// The exit class of an error `run` returned: its [`Failure`]'s, else I/O.
+pub fn class_of(e: &anyhow::Error) -> ExitClass {
+    e.downcast_ref::<Failure>()
+        .map_or(ExitClass::Io, |f| f.class)
+}
+
+/// A usage error: the command line is wrong (exit 2).
+pub(crate) fn usage(message: impl std::fmt::Display) -> anyhow::Error {
+    Failure {
+        class: ExitClass::Usage,
+        message: message.to_string(),
+    }
+    .into()
+}
+
+/// Malformed input: a file is not what the command expects (exit 3).
+pub(crate) fn malformed_input(message: impl std::fmt::Display) -> anyhow::Error {
+    Failure {
+        class: ExitClass::Malformed,
+        message: message.to_string(),
+    }
+    .into()
+}
+
+fn exit_codes_help() -> String {
+    ExitClass::help_table()
+}
 
 #[derive(Parser, Debug)]
-#[command(name = "pouch", version, about = "Pouch: labelled, signed envelopes for moving records between allies", after_help = EXIT_CODES_HELP)]
+#[command(name = "pouch", version, about = "Pouch: labelled, signed envelopes for moving records between allies", after_help = exit_codes_help())]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -61,7 +105,7 @@ enum Command {
     #[command(subcommand)]
     Label(LabelCommand),
     /// Seal a record under a label: a new envelope with one seal.
-    #[command(after_help = EXIT_CODES_HELP)]
+    #[command(after_help = exit_codes_help())]
     Seal {
         /// The originator label (XML, JSON or CBOR).
         #[arg(long)]
@@ -71,18 +115,18 @@ enum Command {
         /// Carry the record beside the envelope, sealed by its digest.
         #[arg(long)]
         detached: bool,
-        /// Digest of a detached record.
-        #[arg(long, value_enum, default_value = "sha256")]
-        digest: envelope::DigestArg,
+        /// Digest of a detached record: sha256 or sha384.
+        #[arg(long, default_value = "sha256", value_name = "DIGEST")]
+        digest: DigestAlgorithm,
         /// The record's media type.
         #[arg(long)]
         content_type: Option<String>,
         /// Where recipients may find a detached record (a hint; never fetched).
         #[arg(long)]
         location: Option<String>,
-        /// The sealing party's role.
-        #[arg(long, value_enum, default_value = "originator")]
-        role: envelope::RoleArg,
+        /// The sealing party's role: originator, endorser or releasing-authority.
+        #[arg(long, default_value = "originator", value_name = "ROLE")]
+        role: SealRole,
         /// Output envelope, or '-' for standard output.
         #[arg(short, long)]
         output: PathBuf,
@@ -90,13 +134,13 @@ enum Command {
         payload: PathBuf,
     },
     /// Add a seal to an envelope, after verifying it, without touching the others.
-    #[command(after_help = EXIT_CODES_HELP)]
+    #[command(after_help = exit_codes_help())]
     Endorse {
         #[command(flatten)]
         signer: envelope::SignerArgs,
-        /// The sealing party's role.
-        #[arg(long, value_enum, default_value = "endorser")]
-        role: envelope::RoleArg,
+        /// The sealing party's role: originator, endorser or releasing-authority.
+        #[arg(long, default_value = "endorser", value_name = "ROLE")]
+        role: SealRole,
         /// An alternative label under another policy, asserted by this seal.
         #[arg(long)]
         alternative_label: Option<PathBuf>,
@@ -110,14 +154,14 @@ enum Command {
         envelope: PathBuf,
     },
     /// Verify every seal of an envelope and print the report.
-    #[command(after_help = EXIT_CODES_HELP)]
+    #[command(after_help = exit_codes_help())]
     Verify {
         /// The detached record, when the payload is detached.
         #[arg(long)]
         payload: Option<PathBuf>,
-        /// Seal policy: all, hybrid, or nations:T:NO,SE,FI.
-        #[arg(long, default_value = "all")]
-        seal_policy: String,
+        /// Seal policy: all, hybrid, or nations:T:NO,SE,FI (1 <= T <= the nations listed).
+        #[arg(long, default_value = "all", value_name = "POLICY")]
+        seal_policy: SealPolicy,
         /// Crypto backend.
         #[arg(long, value_enum, default_value_t)]
         provider: envelope::ProviderArg,
@@ -125,13 +169,14 @@ enum Command {
         #[arg(long)]
         trust: Option<PathBuf>,
         /// Verification time, RFC 3339 (default: now).
-        #[arg(long)]
-        at: Option<String>,
+        #[arg(long, value_name = "RFC3339")]
+        at: Option<DateTime>,
         /// Security policy (Open XML SPIF), repeatable: adds the policy stage for every
         /// label of the envelope.
         #[arg(long = "policy", value_name = "SPIF")]
         policies: Vec<PathBuf>,
-        /// Recipient (nation or organisation code): adds the release decision.
+        /// Recipient (nation or organisation code): adds the release decision. Needs
+        /// --trust: no release is decided on seals whose signers were not checked.
         #[arg(long)]
         recipient: Option<String>,
         /// The recipient's clearance (JSON, spec/05-policy.md §5.7.1).
@@ -163,7 +208,7 @@ enum Command {
     Policy(PolicyCommand),
     /// Decide whether a recipient may receive data under a label: permit or deny, with
     /// every reason.
-    #[command(after_help = EXIT_CODES_HELP)]
+    #[command(after_help = exit_codes_help())]
     Release {
         /// The security policy (SPIF).
         #[arg(long)]
@@ -185,7 +230,7 @@ enum Command {
         input: PathBuf,
     },
     /// Show an envelope's header, label and seals, without verifying them.
-    #[command(after_help = EXIT_CODES_HELP)]
+    #[command(after_help = exit_codes_help())]
     Inspect {
         /// Print as JSON.
         #[arg(long)]
@@ -198,7 +243,7 @@ enum Command {
 #[derive(Subcommand, Debug)]
 enum LabelCommand {
     /// Decode a label strictly and report the profile's advisory rules as status codes.
-    #[command(after_help = EXIT_CODES_HELP)]
+    #[command(after_help = exit_codes_help())]
     Check {
         /// Input form; guessed from the first byte when absent ('<' XML, '{' JSON, else CBOR).
         #[arg(long)]
@@ -215,7 +260,7 @@ enum LabelCommand {
     },
     /// Convert a label between its three forms, or to and from an ESS security label (DER)
     /// through a policy, to standard output.
-    #[command(after_help = EXIT_CODES_HELP)]
+    #[command(after_help = exit_codes_help())]
     Convert {
         /// Input form; guessed from the first byte when absent (never ESS).
         #[arg(long)]
@@ -235,7 +280,7 @@ enum LabelCommand {
     },
     /// Print the plain marking of a label, e.g. `SECRET Releasable To FIN, SWE`, or with
     /// --policy the SPIF's display marking, e.g. `NATO SECRET Releasable to FIN, SWE`.
-    #[command(after_help = EXIT_CODES_HELP)]
+    #[command(after_help = exit_codes_help())]
     Render {
         /// Input form; guessed from the first byte when absent.
         #[arg(long)]
@@ -251,7 +296,7 @@ enum LabelCommand {
         input: PathBuf,
     },
     /// Derive the alternative label under another policy, through the SPIF's equivalences.
-    #[command(after_help = EXIT_CODES_HELP)]
+    #[command(after_help = exit_codes_help())]
     Equivalent {
         /// The label's policy (SPIF).
         #[arg(long)]
@@ -270,7 +315,7 @@ enum LabelCommand {
         input: PathBuf,
     },
     /// The dominant label of several labels under one policy (ADatP-4774.1).
-    #[command(after_help = EXIT_CODES_HELP)]
+    #[command(after_help = exit_codes_help())]
     Dominant {
         /// The labels' policy (SPIF).
         #[arg(long)]
@@ -293,7 +338,7 @@ enum LabelCommand {
 enum PolicyCommand {
     /// Load a SPIF and print its warnings; exit 3 naming the element and line when it does
     /// not load.
-    #[command(after_help = EXIT_CODES_HELP)]
+    #[command(after_help = exit_codes_help())]
     Check {
         /// Print as JSON.
         #[arg(long)]
@@ -303,7 +348,7 @@ enum PolicyCommand {
     },
     /// Show classifications (lacv, hierarchy), tag sets and tags (types, values),
     /// memberships and equivalences.
-    #[command(after_help = EXIT_CODES_HELP)]
+    #[command(after_help = exit_codes_help())]
     Show {
         /// Print as JSON.
         #[arg(long)]
@@ -325,11 +370,11 @@ enum PkiCommand {
         #[arg(long)]
         seed: Option<u64>,
         /// The PKI's "now", RFC 3339.
-        #[arg(long)]
-        at: Option<String>,
+        #[arg(long, value_name = "RFC3339")]
+        at: Option<DateTime>,
     },
     /// Check a certificate chain (PEM, leaf first) against a trust bundle.
-    #[command(after_help = EXIT_CODES_HELP)]
+    #[command(after_help = exit_codes_help())]
     CheckChain {
         /// Trust bundle (TOML).
         #[arg(long)]
@@ -338,8 +383,8 @@ enum PkiCommand {
         #[arg(long)]
         cert: PathBuf,
         /// Time of the check, RFC 3339 (default: now).
-        #[arg(long)]
-        at: Option<String>,
+        #[arg(long, value_name = "RFC3339")]
+        at: Option<DateTime>,
         /// Print as JSON.
         #[arg(long)]
         json: bool,
@@ -397,10 +442,10 @@ impl From<RoleArg> for Role {
 pub fn run() -> anyhow::Result<ExitCode> {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
+        Err(e) if e.use_stderr() => return Err(usage(one_line(&e))),
         Err(e) => {
-            let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
             e.print().context("writing usage")?;
-            return Ok(ExitCode::from(code));
+            return Ok(ExitCode::from(EXIT_OK));
         }
     };
     let mut out = std::io::stdout().lock();
@@ -461,10 +506,10 @@ pub fn run() -> anyhow::Result<ExitCode> {
             &inputs,
             payload.as_deref(),
             &envelope::VerifyOptions {
-                seal_policy: &seal_policy,
+                seal_policy,
                 provider,
                 trust: trust.as_deref(),
-                at: at.as_deref(),
+                at,
                 policies: &policies,
                 recipient: recipient.as_deref(),
                 clearance: clearance.as_deref(),
@@ -480,14 +525,14 @@ pub fn run() -> anyhow::Result<ExitCode> {
             &mut out,
         ),
         Command::Pki(PkiCommand::Demo { out: dir, seed, at }) => {
-            pki::demo(&dir, seed, at.as_deref(), &mut out)
+            pki::demo(&dir, seed, at, &mut out)
         }
         Command::Pki(PkiCommand::CheckChain {
             trust,
             cert,
             at,
             json,
-        }) => pki::check_chain(&trust, &cert, at.as_deref(), json, &mut out),
+        }) => pki::check_chain(&trust, &cert, at, json, &mut out),
         Command::Inspect { json, envelope } => envelope::inspect(&envelope, json, &mut out),
         Command::Policy(PolicyCommand::Check { json, spif }) => {
             policy::check(&spif, json, &mut out)
@@ -512,6 +557,21 @@ pub fn run() -> anyhow::Result<ExitCode> {
             &mut out,
         ),
     }
+}
+
+/// A clap error on one line, as every error of `pouch` is (docs/cli.md): its text up to the
+/// usage lines, without the `error:` prefix, its lines joined.
+fn one_line(e: &clap::Error) -> String {
+    let text = e.render().to_string();
+    let lines: Vec<&str> = text
+        .lines()
+        .take_while(|l| !l.starts_with("Usage:") && !l.starts_with("For more information"))
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    let joined = lines.join(" ");
+    let msg = joined.strip_prefix("error: ").unwrap_or(&joined);
+    format!("{msg} (see --help)")
 }
 
 /// Loads `--policy` when given.

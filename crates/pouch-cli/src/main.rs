@@ -6,8 +6,11 @@ fn main() -> ExitCode {
     match pouch_cli::run() {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("pouch: {e:#}");
-            ExitCode::from(pouch_cli::EXIT_IO)
+            // One line, whatever the error's own text (a TOML error spans several).
+            let text = format!("{e:#}");
+            let line: Vec<&str> = text.split_whitespace().collect();
+            eprintln!("pouch: {}", line.join(" "));
+            ExitCode::from(pouch_cli::class_of(&e).code())
         }
     }
 }

@@ -1,22 +1,20 @@
 //! `pouch pki demo` and `pouch pki check-chain`.
 
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
-use anyhow::{Context, anyhow};
+use anyhow::Context;
 use pouch_crypto::keys;
-use pouch_pki::trust::{ChainValidator, load_bundle};
+use pouch_label::DateTime;
+use pouch_trust::{ChainValidator, TrustBundle};
 
-use crate::EXIT_OK;
-use crate::envelope::EXIT_UNTRUSTED;
+use crate::{EXIT_OK, EXIT_UNTRUSTED, malformed_input};
 
-/// Parses an RFC 3339 time (any offset) to Unix seconds; `None` is now.
-pub(crate) fn parse_at(at: Option<&str>) -> anyhow::Result<i64> {
+/// `--at` (parsed by [`DateTime`]'s one parser) as Unix seconds; `None` is now.
+pub(crate) fn at_or_now(at: Option<DateTime>) -> anyhow::Result<i64> {
     match at {
-        Some(t) => pouch_label::DateTime::parse_xsd(t)
-            .map(|d| d.unix_seconds())
-            .map_err(|e| anyhow!("--at {t}: {e}")),
+        Some(t) => Ok(t.unix_seconds()),
         None => Ok(std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .context("system clock before 1970")?
@@ -24,25 +22,65 @@ pub(crate) fn parse_at(at: Option<&str>) -> anyhow::Result<i64> {
     }
 }
 
+/// The largest bundle file, and file it names, that is read (the trust crate's own limit).
+const MAX_BUNDLE_FILE: usize = 16 << 20;
+
+/// Loads a trust bundle: a bundle or a file it names that cannot be read is an I/O error
+/// (exit 4), one that does not parse is malformed input (exit 3); either names the file and
+/// the entry.
+pub(crate) fn load_bundle(path: &Path) -> anyhow::Result<TrustBundle> {
+    let text = crate::read_input(path, MAX_BUNDLE_FILE)?;
+    if text.len() > MAX_BUNDLE_FILE {
+        return Err(malformed_input(format_args!(
+            "{}: trust bundle: larger than {MAX_BUNDLE_FILE} bytes",
+            path.display()
+        )));
+    }
+    let text = String::from_utf8(text).map_err(|_| {
+        malformed_input(format_args!("{}: trust bundle: not UTF-8", path.display()))
+    })?;
+    let base = path.parent().unwrap_or(Path::new("."));
+    let mut unreadable = false;
+    let parsed = pouch_trust::parse_bundle_with(&text, &path.display().to_string(), |item| {
+        let file = base.join(item);
+        // One byte past the limit is enough for the parser to refuse it as too large.
+        let mut buf = Vec::new();
+        std::fs::File::open(&file)
+            .and_then(|f| f.take(MAX_BUNDLE_FILE as u64 + 1).read_to_end(&mut buf))
+            .map(|_| buf)
+            .map_err(|e| {
+                unreadable = true;
+                format!("reading {}: {e}", file.display())
+            })
+    });
+    parsed.map_err(|e| {
+        if unreadable {
+            anyhow::Error::new(e)
+        } else {
+            malformed_input(format_args!("trust bundle {e}"))
+        }
+    })
+}
+
 /// `pouch pki demo`: the demo coalition and its bundle, deterministic with `--seed`.
 pub(crate) fn demo(
     out_dir: &Path,
     seed: Option<u64>,
-    at: Option<&str>,
+    at: Option<DateTime>,
     out: &mut impl Write,
 ) -> anyhow::Result<ExitCode> {
     // A seed means reproducible output: a fixed clock unless --at is given, and the
     // deterministic provider.
     let now = match (seed, at) {
         (Some(_), None) => 1_795_860_000, // 2026-11-28T10:00:00Z
-        _ => parse_at(at)?,
+        _ => at_or_now(at)?,
     };
     let provider = if seed.is_some() {
         pouch_crypto_rustcrypto::provider()
     } else {
         pouch_crypto_awslc::provider()
     };
-    let pki = pouch_pki::demo_pki(provider, seed, now)?;
+    let pki = pouch_testkit::demo_pki(provider, seed, now)?;
     std::fs::create_dir_all(out_dir).with_context(|| format!("creating {}", out_dir.display()))?;
     let bundle = pki.write(out_dir)?;
     writeln!(out, "demo coalition written to {}", out_dir.display())?;
@@ -82,21 +120,28 @@ pub(crate) fn demo(
 pub(crate) fn check_chain(
     trust: &Path,
     cert: &Path,
-    at: Option<&str>,
+    at: Option<DateTime>,
     json: bool,
     out: &mut impl Write,
 ) -> anyhow::Result<ExitCode> {
     let bundle = load_bundle(trust)?;
     let provider = pouch_crypto_awslc::provider();
-    let validator =
-        ChainValidator::new(provider, &bundle).map_err(|e| anyhow!("{}: {e}", trust.display()))?;
+    let validator = ChainValidator::new(provider, &bundle)
+        .map_err(|e| malformed_input(format_args!("{}: trust bundle: {e}", trust.display())))?;
     let raw = std::fs::read(cert).with_context(|| format!("reading {}", cert.display()))?;
     let chain = if raw.starts_with(b"-----BEGIN") {
-        keys::pem_blocks(&raw, "CERTIFICATE").map_err(|e| anyhow!("{}: {e}", cert.display()))?
+        keys::pem_blocks(&raw, "CERTIFICATE")
+            .map_err(|e| malformed_input(format_args!("{}: certificate: {e}", cert.display())))?
     } else {
         vec![raw]
     };
-    let time = parse_at(at)?;
+    if chain.is_empty() {
+        return Err(malformed_input(format_args!(
+            "{}: certificate: no CERTIFICATE block",
+            cert.display()
+        )));
+    }
+    let time = at_or_now(at)?;
     let verdict = validator.validate(&chain, time, time);
     let nation = verdict
         .nation

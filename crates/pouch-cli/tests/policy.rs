@@ -471,11 +471,11 @@ fn help_lists_the_new_exit_codes() {
     let out = pouch(&["release", "--help"], b"");
     let help = stdout(&out);
     assert!(
-        help.contains("  5   the label is not valid under the policy"),
+        help.contains("  5   a label is not valid under the policy"),
         "{help}"
     );
     assert!(
-        help.contains("  6   release denied to the recipient"),
+        help.contains("  6   the release to the recipient is denied"),
         "{help}"
     );
 }

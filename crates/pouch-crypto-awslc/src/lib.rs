@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 
+mod certificate;
 mod schemes;
 
 use aws_lc_rs::digest;
@@ -21,6 +22,7 @@ pub static PROVIDER: CryptoProvider = CryptoProvider {
     ],
     digests: &[&SHA256, &SHA384],
     fill_random,
+    certificate_verifiers: certificate::ALL,
 };
 
 /// The aws-lc-rs provider ([`PROVIDER`]).

@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 
+mod certificate;
 mod schemes;
 
 use pouch_crypto::{CryptoProvider, Digest, DigestAlgorithm, DigestScheme, Error, SignatureScheme};
@@ -24,6 +25,7 @@ pub static PROVIDER: CryptoProvider = CryptoProvider {
         &Sha2(DigestAlgorithm::Sha384),
     ],
     fill_random,
+    certificate_verifiers: certificate::ALL,
 };
 
 /// The RustCrypto provider ([`PROVIDER`]).

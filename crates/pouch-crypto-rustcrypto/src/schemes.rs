@@ -110,7 +110,7 @@ fn ec_key<K, const N: usize>(
     Err(Error::Backend("could not draw a valid scalar"))
 }
 
-fn verify_ml_dsa<P: MlDsaParams>(
+pub(crate) fn verify_ml_dsa<P: MlDsaParams>(
     raw: &[u8],
     msg: &[u8],
     sig: &[u8],

@@ -10,14 +10,22 @@
 mod common;
 
 use common::{PROVIDERS, ml_dsa_pkcs8, ml_dsa_spki, tlv, unhex};
-use pouch_crypto::{Algorithm, CryptoProvider};
+use pouch_crypto::{Algorithm, CertificateSignature, CryptoProvider};
 use serde::Deserialize;
 use serde_json::Value;
 
-const VECTORS: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../../shared/reference/wycheproof/testvectors_v1"
-);
+/// `$POUCH_REFERENCE/wycheproof/testvectors_v1` when that variable is set (a worktree
+/// outside the main checkout), else `shared/reference` beside the checkout.
+fn vectors() -> String {
+    match std::env::var("POUCH_REFERENCE") {
+        Ok(root) => format!("{root}/wycheproof/testvectors_v1"),
+        Err(_) => concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../../shared/reference/wycheproof/testvectors_v1"
+        )
+        .to_owned(),
+    }
+}
 const EXCEPTIONS: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/../../conformance/exceptions/wycheproof.toml"
@@ -126,6 +134,22 @@ fn run_verify(doc: &Value, p: &CryptoProvider, alg: Algorithm, hash: Option<&str
         .collect()
 }
 
+/// ECDSA files with ASN.1 DER signatures: the X.509 form, so they go through the
+/// provider's certificate verifier of the curve and digest (POUCH-TRUST-003), which takes
+/// the uncompressed point as a certificate's subjectPublicKey carries it.
+fn run_certificate_verify(doc: &Value, p: &CryptoProvider, alg: CertificateSignature) -> Vec<Case> {
+    let verifier = p.certificate_verifier(alg).unwrap();
+    tests(doc)
+        .map(|(g, t)| {
+            let key = unhex(g["publicKey"]["uncompressed"].as_str().unwrap_or(""));
+            case(
+                t,
+                outcome(verifier.verify(&key, &bytes(t, "msg"), &bytes(t, "sig"))),
+            )
+        })
+        .collect()
+}
+
 /// ML-DSA signing files: `seed` (keys as RFC 9881 seeds) or `noseed` (expanded keys).
 fn run_sign(doc: &Value, p: &CryptoProvider, alg: Algorithm, seed: bool) -> Vec<Case> {
     let scheme = p.signature(alg).unwrap();
@@ -189,7 +213,7 @@ fn run_sign(doc: &Value, p: &CryptoProvider, alg: Algorithm, seed: bool) -> Vec<
 }
 
 fn run_file(file: &str, p: &CryptoProvider) -> Vec<Case> {
-    let text = std::fs::read_to_string(format!("{VECTORS}/{file}"))
+    let text = std::fs::read_to_string(format!("{}/{file}", vectors()))
         .unwrap_or_else(|e| panic!("read {file}: {e}"));
     let doc: Value = serde_json::from_str(&text).unwrap();
     let skip_all = |reason| {
@@ -215,7 +239,16 @@ fn run_file(file: &str, p: &CryptoProvider) -> Vec<Case> {
         f if f.starts_with("ecdsa_") && f.contains("_p1363_") => {
             skip_all("curve/hash pair is not a Pouch algorithm")
         }
-        f if f.starts_with("ecdsa_") => skip_all("ASN.1 DER signatures are not the COSE form"),
+        "ecdsa_secp256r1_sha256_test.json" => {
+            run_certificate_verify(&doc, p, CertificateSignature::EcdsaP256Sha256)
+        }
+        "ecdsa_secp384r1_sha384_test.json" => {
+            run_certificate_verify(&doc, p, CertificateSignature::EcdsaP384Sha384)
+        }
+        "ecdsa_secp384r1_sha256_test.json" => {
+            run_certificate_verify(&doc, p, CertificateSignature::EcdsaP384Sha256)
+        }
+        f if f.starts_with("ecdsa_") => skip_all("no certificate verifier for this curve"),
         "ed25519_test.json" => run_verify(&doc, p, Algorithm::EdDsa, None),
         f if f.starts_with("mldsa_") && f.ends_with("_verify_test.json") => {
             run_verify(&doc, p, ml_dsa(f), None)
@@ -326,7 +359,7 @@ macro_rules! suites {
         #[test]
         fn every_file_is_run_and_every_exception_names_a_file() {
             let known = [$($file),*];
-            let mut on_disk: Vec<String> = std::fs::read_dir(VECTORS)
+            let mut on_disk: Vec<String> = std::fs::read_dir(vectors())
                 .unwrap()
                 .map(|e| e.unwrap().file_name().into_string().unwrap())
                 .filter(|n| n.ends_with(".json"))

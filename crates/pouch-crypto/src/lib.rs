@@ -1,9 +1,11 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 
+mod certificate;
 pub mod keys;
 mod registry;
 
+pub use certificate::{CertificateSignature, CertificateVerifier};
 pub use registry::{Algorithm, DigestAlgorithm, Level};
 
 use core::fmt;
@@ -41,6 +43,16 @@ pub enum Error {
     /// The backend failed for a reason of its own (e.g. no randomness available).
     #[error("backend failure: {0}")]
     Backend(&'static str),
+    /// A name is not in the registry (e.g. `ES999` as a signature algorithm).
+    #[error("{name:?} is not a registered {what}; expected one of {expected}")]
+    UnknownName {
+        /// What was named: `signature algorithm` or `digest algorithm`.
+        what: &'static str,
+        /// The name given.
+        name: String,
+        /// The registered names, comma-separated.
+        expected: String,
+    },
 }
 
 /// A signature algorithm as a provider implements it.
@@ -115,6 +127,9 @@ pub struct CryptoProvider {
     pub digests: &'static [&'static dyn DigestScheme],
     /// Fills a buffer with cryptographically secure random bytes (envelope identifiers).
     pub fill_random: fn(&mut [u8]) -> Result<(), Error>,
+    /// The signature algorithms of certificates and CRLs this provider verifies, in
+    /// [`CertificateSignature::ALL`] order.
+    pub certificate_verifiers: &'static [&'static dyn CertificateVerifier],
 }
 
 impl CryptoProvider {
@@ -124,6 +139,17 @@ impl CryptoProvider {
             .iter()
             .copied()
             .find(|s| s.algorithm() == alg)
+    }
+
+    /// The verifier of a certificate signature algorithm, if this provider has one.
+    pub fn certificate_verifier(
+        &self,
+        alg: CertificateSignature,
+    ) -> Option<&'static dyn CertificateVerifier> {
+        self.certificate_verifiers
+            .iter()
+            .copied()
+            .find(|v| v.algorithm() == alg)
     }
 
     /// The implementation of a digest algorithm, if this provider has one.

@@ -105,6 +105,24 @@ impl Algorithm {
     }
 }
 
+/// The one parser of a signature algorithm name (the command line's `--alg`, every binding):
+/// a registry name, ignoring ASCII case.
+impl core::str::FromStr for Algorithm {
+    type Err = crate::Error;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Algorithm::from_name(s).ok_or_else(|| crate::Error::UnknownName {
+            what: "signature algorithm",
+            name: s.to_owned(),
+            expected: names(Algorithm::ALL.iter().map(|a| a.name())),
+        })
+    }
+}
+
+fn names<'a>(it: impl Iterator<Item = &'a str>) -> String {
+    it.collect::<Vec<_>>().join(", ")
+}
+
 impl fmt::Display for Algorithm {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
@@ -155,8 +173,52 @@ impl DigestAlgorithm {
     }
 }
 
+/// The one parser of a digest name (the command line's `--digest`, every binding): the
+/// registry name or its short form without the hyphen (`SHA-256`, `sha256`), ignoring ASCII
+/// case.
+impl core::str::FromStr for DigestAlgorithm {
+    type Err = crate::Error;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        DigestAlgorithm::ALL
+            .into_iter()
+            .find(|d| {
+                d.name().eq_ignore_ascii_case(s)
+                    || d.name().replace('-', "").eq_ignore_ascii_case(s)
+            })
+            .ok_or_else(|| crate::Error::UnknownName {
+                what: "digest algorithm",
+                name: s.to_owned(),
+                expected: names(DigestAlgorithm::ALL.iter().map(|d| d.name())),
+            })
+    }
+}
+
 impl fmt::Display for DigestAlgorithm {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::{Algorithm, DigestAlgorithm};
+
+    #[test]
+    fn names_parse_through_from_str_and_unknown_ones_say_what_is_known() {
+        for a in Algorithm::ALL {
+            assert_eq!(a.name().parse::<Algorithm>(), Ok(a));
+            assert_eq!(a.name().to_lowercase().parse::<Algorithm>(), Ok(a));
+        }
+        let e = "ES999".parse::<Algorithm>().unwrap_err().to_string();
+        assert!(e.contains("ES999") && e.contains("ML-DSA-65"), "{e}");
+        for (text, d) in [
+            ("sha256", DigestAlgorithm::Sha256),
+            ("SHA-384", DigestAlgorithm::Sha384),
+        ] {
+            assert_eq!(text.parse::<DigestAlgorithm>(), Ok(d));
+        }
+        assert!("md5".parse::<DigestAlgorithm>().is_err());
     }
 }

@@ -1,5 +1,5 @@
 //! What this chapter needs from a signer's certificate: its public key, and its subject for
-//! reports. Path validation is the trust chapter's (`pouch-pki`).
+//! reports. Path validation is the trust chapter's (`pouch-trust`).
 
 use x509_cert::Certificate;
 use x509_cert::der::oid::ObjectIdentifier;
@@ -40,6 +40,32 @@ pub fn leaf_info(der: &[u8]) -> Result<LeafInfo, String> {
         spki,
         subject: rfc4514(tbs.subject()),
         country,
+    })
+}
+
+/// What people read of one certificate of a seal's chain (`inspect`); nothing here is judged.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CertNames {
+    /// The subject as an RFC 4514 string.
+    pub subject: String,
+    /// The issuer as an RFC 4514 string.
+    pub issuer: String,
+    /// The start of the validity period, RFC 3339 (`2026-11-28T09:00:00Z`).
+    pub not_before: String,
+    /// The end of the validity period, RFC 3339.
+    pub not_after: String,
+}
+
+/// Reads a DER certificate's subject, issuer and validity period.
+pub fn cert_names(der: &[u8]) -> Result<CertNames, String> {
+    let cert = Certificate::from_der(der).map_err(|e| format!("certificate: {e}"))?;
+    let tbs = cert.tbs_certificate();
+    let validity = tbs.validity();
+    Ok(CertNames {
+        subject: rfc4514(tbs.subject()),
+        issuer: rfc4514(tbs.issuer()),
+        not_before: validity.not_before.to_date_time().to_string(),
+        not_after: validity.not_after.to_date_time().to_string(),
     })
 }
 

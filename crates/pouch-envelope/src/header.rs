@@ -118,6 +118,20 @@ impl Role {
     }
 }
 
+/// The one parser of a sealing role (the command line's `--role`, every binding): its
+/// spelling in reports, exactly.
+impl core::str::FromStr for Role {
+    type Err = crate::Error;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Role::from_name(s).ok_or_else(|| crate::Error::InvalidValue {
+            what: "role",
+            value: s.to_owned(),
+            reason: format!("expected one of {}", Role::ALL.map(Role::name).join(", ")),
+        })
+    }
+}
+
 /// A release approval assertion (spec/03-envelope.md §3.5).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ReleaseApproval {
@@ -152,6 +166,15 @@ pub struct Fault {
     /// One line for people: what, and where.
     pub detail: String,
 }
+
+impl core::fmt::Display for Fault {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "{}: {}", self.code.id(), self.detail)
+    }
+}
+
+/// A decode fault is an error to a caller that only wants the envelope.
+impl std::error::Error for Fault {}
 
 impl Fault {
     pub(crate) fn new(code: StatusCode, detail: impl Into<String>) -> Self {

@@ -5,7 +5,7 @@ mod cert;
 mod envelope;
 mod header;
 
-pub use cert::{LeafInfo, leaf_info};
+pub use cert::{CertNames, LeafInfo, cert_names, leaf_info};
 pub use envelope::{
     COSE_SIGN_TAG, Envelope, Payload, Seal, SealRequest, digest_reader, endorse, seal,
 };
@@ -75,6 +75,26 @@ pub enum Error {
     /// Reading a detached record failed.
     #[error("reading the record: {0}")]
     Io(String),
+    /// A value given as text (a seal policy, a role) does not parse.
+    #[error("{what} {value:?}: {reason}")]
+    InvalidValue {
+        /// What was being parsed, e.g. `seal policy`.
+        what: &'static str,
+        /// The text given.
+        value: String,
+        /// What is wrong with it, and what was expected.
+        reason: String,
+    },
+    /// An embedded payload would make the envelope larger than the envelope limit (§3.9).
+    #[error(
+        "an embedded payload makes an envelope of {size} bytes, over the envelope limit of {limit} bytes; seal the record detached"
+    )]
+    TooLarge {
+        /// The size reached (at least; reading may have stopped there).
+        size: u64,
+        /// The limit, `Limits::max_envelope_bytes`.
+        limit: usize,
+    },
 }
 
 /// The RFC 9052 `Sig_structure` up to the payload's content: the array head, the context,

@@ -65,7 +65,7 @@ fn main() {
 
     // Envelopes from a seeded PKI: one per signer algorithm, embedded and detached, and one
     // with two seals; and the sequence of them all.
-    let pki = pouch_pki::demo_pki(provider(), Some(1), NOW).unwrap();
+    let pki = pouch_testkit::demo_pki(provider(), Some(1), NOW).unwrap();
     let nation = &pki.coalition.nations()[0];
     let mut envelopes = Vec::new();
     for (i, issued) in nation.signers.iter().enumerate() {
@@ -138,7 +138,7 @@ fn main() {
     );
 }
 
-fn pki_bundle(pki: &pouch_pki::DemoPki) -> String {
+fn pki_bundle(pki: &pouch_testkit::DemoPki) -> String {
     pki.bundle_toml()
 }
 

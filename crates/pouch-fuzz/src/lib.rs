@@ -159,7 +159,7 @@ pub fn envelope_providers_agree(data: &[u8]) {
 pub fn trust_bundle(data: &[u8]) {
     if let Ok(text) = std::str::from_utf8(data) {
         let base = std::path::Path::new("/nonexistent/pouch-fuzz");
-        let _ = pouch_pki::trust::parse_bundle(text, &base.join("bundle.toml"), base);
+        let _ = pouch_trust::parse_bundle(text, &base.join("bundle.toml"), base);
     }
 }
 
@@ -195,10 +195,11 @@ pub fn ess_label(data: &[u8]) {
 #[allow(clippy::expect_used)]
 pub fn sample_envelope(record: &[u8]) -> Vec<u8> {
     use std::sync::OnceLock;
-    static PKI: OnceLock<pouch_pki::DemoPki> = OnceLock::new();
+    static PKI: OnceLock<pouch_testkit::DemoPki> = OnceLock::new();
     const NOW: i64 = 1_795_860_000;
     let provider = pouch_crypto_rustcrypto::provider();
-    let pki = PKI.get_or_init(|| pouch_pki::demo_pki(provider, Some(1), NOW).expect("demo PKI"));
+    let pki =
+        PKI.get_or_init(|| pouch_testkit::demo_pki(provider, Some(1), NOW).expect("demo PKI"));
     let nation = pki.coalition.nation("NOR").expect("Norway");
     let issued = nation
         .signer(pouch_crypto::Algorithm::Es384)
@@ -267,7 +268,7 @@ pub fn spif(data: &[u8]) {
 pub fn envelope_verify(data: &[u8]) {
     use std::sync::OnceLock;
     struct Fixture {
-        bundle: pouch_pki::trust::TrustBundle,
+        bundle: pouch_trust::TrustBundle,
         coalition: pouch_policy::Policy,
         national: pouch_policy::Policy,
     }
@@ -275,8 +276,7 @@ pub fn envelope_verify(data: &[u8]) {
     let Some(f) = F.get_or_init(|| {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
         let bundle =
-            pouch_pki::trust::load_bundle(&root.join("test-vectors/envelopes/pki/bundle.toml"))
-                .ok()?;
+            pouch_trust::load_bundle(&root.join("test-vectors/envelopes/pki/bundle.toml")).ok()?;
         let l = pouch_policy::Limits::default();
         Some(Fixture {
             bundle,
@@ -287,7 +287,7 @@ pub fn envelope_verify(data: &[u8]) {
         panic!("the vector trust bundle or the demo policies do not load");
     };
     let verdict = |p: &'static pouch_crypto::CryptoProvider| {
-        let Ok(validator) = pouch_pki::trust::ChainValidator::new(p, &f.bundle) else {
+        let Ok(validator) = pouch_trust::ChainValidator::new(p, &f.bundle) else {
             panic!("the vector trust bundle has no validator");
         };
         let mut v = pouch::Verifier::new(p);

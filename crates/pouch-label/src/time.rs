@@ -167,6 +167,17 @@ impl DateTime {
     }
 }
 
+/// The one parser of a date-time given as an option (`--at` and every binding's time
+/// argument): an RFC 3339 date-time with an explicit offset, years 0001 to 9999, as
+/// [`DateTime::parse_xsd`] reads it.
+impl core::str::FromStr for DateTime {
+    type Err = TimeError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::parse_xsd(s)
+    }
+}
+
 impl fmt::Display for DateTime {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.canonical().as_str())

@@ -3,6 +3,9 @@
 
 use core::fmt;
 
+mod exit;
+pub use exit::ExitClass;
+
 /// How a status code bears on the verdict of its stage.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -212,8 +215,12 @@ registry! {
     TRUST_NOT_VALID_AT_VERIFICATION = ("trust.not-valid-at-verification", Trust, Warning);
     /// A certificate of the path is revoked by a CRL of the trust bundle.
     TRUST_REVOKED = ("trust.revoked", Trust, Error);
-    /// The bundle holds no CRL for an issuer of the path, so revocation was not checked.
+    /// An issuer of the path has no authentic CRL current at the verification time and the party's revocation is best-effort, so revocation was not checked.
     TRUST_REVOCATION_NOT_CHECKED = ("trust.revocation-not-checked", Trust, Warning);
+    /// The party requires revocation checking and an issuer of the path has no authentic CRL current at the verification time.
+    TRUST_REVOCATION_UNKNOWN = ("trust.revocation-unknown", Trust, Error);
+    /// A certificate of the path is not valid at the verification time and the verifier requires current validity.
+    TRUST_CURRENT_VALIDITY_REQUIRED = ("trust.current-validity-required", Trust, Error);
     /// The leaf's subject country disagrees with the nation whose anchor ends the chain.
     TRUST_COUNTRY_MISMATCH = ("trust.country-mismatch", Trust, Error);
     /// The nation's signers are not authorised to seal under the label's policy.

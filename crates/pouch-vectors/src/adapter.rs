@@ -5,8 +5,8 @@ use std::io::Read;
 use std::path::Path;
 
 use pouch::{Report, SealPolicy, Trust, Verifier};
-use pouch_pki::trust::{ChainValidator, load_bundle};
 use pouch_policy::{Clearance, ClearanceLimits, Limits as PolicyLimits, Policy, Recipient};
+use pouch_trust::{ChainValidator, load_bundle};
 
 use crate::conform::Observed;
 use crate::manifest::ExitClass;
@@ -223,7 +223,7 @@ fn verify(args: &[String]) -> Outcome {
     Outcome {
         stdout: report.to_json().to_string(),
         stderr: String::new(),
-        status: exit_class(&report).status(),
+        status: i32::from(exit_class(&report).code()),
     }
 }
 

@@ -3,7 +3,7 @@
 
 use pouch_crypto::{Algorithm, CryptoProvider, SigningKey};
 use pouch_label::{DateTime, Label, Limits as LabelLimits};
-use pouch_pki::{
+use pouch_testkit::{
     CertificateBuilder, CoalitionSpec, DemoPki, Issued, Name, Nation, Validity, seeded_pkcs8,
 };
 
@@ -47,7 +47,7 @@ pub struct Fixture {
     extra: Vec<(String, Issued, Vec<u8>)>,
 }
 
-fn pki_err(e: pouch_pki::Error) -> Error {
+fn pki_err(e: pouch_trust::Error) -> Error {
     Error::Generate(format!("pki: {e}"))
 }
 
@@ -63,7 +63,7 @@ impl Fixture {
     /// Builds everything from [`SEED`] at [`NOW`].
     pub fn new() -> Result<Fixture, Error> {
         let p = provider();
-        let pki = pouch_pki::demo_pki(p, Some(SEED), NOW).map_err(pki_err)?;
+        let pki = pouch_testkit::demo_pki(p, Some(SEED), NOW).map_err(pki_err)?;
         let nor = pki
             .coalition
             .nation("NOR")

@@ -28,16 +28,36 @@ pub fn generate(root: &Path) -> Result<Manifest, Error> {
     fx.pki
         .write(&pki_dir)
         .map_err(|e| Error::Generate(format!("writing the PKI: {e}")))?;
-    let no_crls: String = fx
-        .pki
-        .bundle_toml()
-        .lines()
-        .filter(|l| !l.starts_with("crls = "))
-        .map(|l| format!("{l}\n"))
-        .collect();
+    // The demo bundle without CRLs, once with best-effort revocation (a warning) and once
+    // with the default, required (an error).
+    let without_crls = |replacement: &str| -> String {
+        fx.pki
+            .bundle_toml()
+            .lines()
+            .filter_map(|l| {
+                if l.starts_with("crls = ") {
+                    (!replacement.is_empty()).then(|| format!("{replacement}\n"))
+                } else {
+                    Some(format!("{l}\n"))
+                }
+            })
+            .collect()
+    };
     write(
         &dir.join(crate::catalogue::BUNDLE_NO_CRLS),
-        format!("# The demo bundle without CRLs: revocation cannot be checked (POUCH-TRUST-031).\n{no_crls}").as_bytes(),
+        format!(
+            "# The demo bundle without CRLs, revocation best-effort: not checked (POUCH-TRUST-031).\n{}",
+            without_crls("revocation = \"best-effort\"")
+        )
+        .as_bytes(),
+    )?;
+    write(
+        &dir.join(crate::catalogue::BUNDLE_NO_CRLS_REQUIRED),
+        format!(
+            "# The demo bundle without CRLs, revocation required: unknown (POUCH-TRUST-031).\n{}",
+            without_crls("")
+        )
+        .as_bytes(),
     )?;
     write(
         &dir.join(crate::catalogue::BUNDLE_POLICY),

@@ -158,75 +158,8 @@ pub struct ReleaseExpect {
 }
 
 /// How an implementation's process ends (spec/07-conformance.md §7.4): the first failing
-/// stage in pipeline order.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-#[non_exhaustive]
-pub enum ExitClass {
-    /// No error in any stage that ran (warnings allowed).
-    #[default]
-    Valid,
-    /// The envelope does not decode.
-    Malformed,
-    /// A seal's header, algorithm, key or signature failed.
-    Seal,
-    /// The detached record does not match.
-    Payload,
-    /// A signer is not trusted or not authorised.
-    Trust,
-    /// The seal policy is not satisfied.
-    SealPolicy,
-    /// A label of the envelope is not valid under its policy.
-    LabelInvalid,
-    /// The recipient may not receive the record.
-    ReleaseDenied,
-}
-
-impl ExitClass {
-    /// The process exit status of the class (the `pouch verify` codes of `docs/cli.md`).
-    pub const fn status(self) -> i32 {
-        match self {
-            ExitClass::Valid => 0,
-            ExitClass::Malformed => 3,
-            ExitClass::Seal => 10,
-            ExitClass::Payload => 11,
-            ExitClass::SealPolicy => 12,
-            ExitClass::Trust => 13,
-            ExitClass::LabelInvalid => 5,
-            ExitClass::ReleaseDenied => 6,
-        }
-    }
-
-    /// The class of an exit status, if it is one.
-    pub fn from_status(status: i32) -> Option<ExitClass> {
-        [
-            ExitClass::Valid,
-            ExitClass::Malformed,
-            ExitClass::Seal,
-            ExitClass::Payload,
-            ExitClass::SealPolicy,
-            ExitClass::Trust,
-            ExitClass::LabelInvalid,
-            ExitClass::ReleaseDenied,
-        ]
-        .into_iter()
-        .find(|c| c.status() == status)
-    }
-
-    /// The class's name as the manifest spells it.
-    pub const fn name(self) -> &'static str {
-        match self {
-            ExitClass::Valid => "valid",
-            ExitClass::Malformed => "malformed",
-            ExitClass::Seal => "seal",
-            ExitClass::Payload => "payload",
-            ExitClass::SealPolicy => "seal-policy",
-            ExitClass::Trust => "trust",
-            ExitClass::LabelInvalid => "label-invalid",
-            ExitClass::ReleaseDenied => "release-denied",
-        }
-    }
-}
+/// stage in pipeline order. The one type every Pouch component takes its numbers from.
+pub use pouch_status::ExitClass;
 
 impl Expected {
     /// The exit class that the expected codes imply: the first stage, in pipeline order
@@ -239,22 +172,15 @@ impl Expected {
                     .is_some_and(|c| c.severity() == pouch_status::Severity::Error)
             })
         }
-        if err(self.envelope.iter()) {
-            ExitClass::Malformed
-        } else if err(self.seals.iter().flat_map(|s| &s.codes)) {
-            ExitClass::Seal
-        } else if err(self.payload.iter()) {
-            ExitClass::Payload
-        } else if err(self.seals.iter().flat_map(|s| &s.trust)) {
-            ExitClass::Trust
-        } else if err(self.seal_policy.iter()) {
-            ExitClass::SealPolicy
-        } else if err(self.policy.iter().flat_map(|l| &l.codes)) {
-            ExitClass::LabelInvalid
-        } else if err(self.release.iter().flat_map(|r| &r.codes)) {
-            ExitClass::ReleaseDenied
-        } else {
-            ExitClass::Valid
-        }
+        ExitClass::first_failing(|stage| match stage {
+            ExitClass::Malformed => err(self.envelope.iter()),
+            ExitClass::Seal => err(self.seals.iter().flat_map(|s| &s.codes)),
+            ExitClass::Payload => err(self.payload.iter()),
+            ExitClass::Trust => err(self.seals.iter().flat_map(|s| &s.trust)),
+            ExitClass::SealPolicy => err(self.seal_policy.iter()),
+            ExitClass::LabelInvalid => err(self.policy.iter().flat_map(|l| &l.codes)),
+            ExitClass::ReleaseDenied => err(self.release.iter().flat_map(|r| &r.codes)),
+            _ => false,
+        })
     }
 }

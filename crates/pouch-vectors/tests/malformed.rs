@@ -85,7 +85,11 @@ fn every_bit_flip_of_the_base_is_refused_with_a_typed_report() {
             let report = v.verify(&bytes, None);
             let exit = pouch_vectors::adapter::exit_class(&report);
             *classes.entry(exit.name()).or_insert(0usize) += 1;
-            let problem = check_outcome(case, &report.to_json().to_string(), Some(exit.status()));
+            let problem = check_outcome(
+                case,
+                &report.to_json().to_string(),
+                Some(i32::from(exit.code())),
+            );
             assert!(problem.is_none(), "{} {what}: {problem:?}", case.id);
             seen += 1;
         }

@@ -30,7 +30,7 @@ use criterion::{
 use pouch::{Envelope, Limits, Payload, Role, SealRequest, Verifier, leaf_info};
 use pouch_crypto::{Algorithm, CryptoProvider, DigestAlgorithm, SigningKey};
 use pouch_label::{DateTime, Label, Limits as LabelLimits};
-use pouch_pki::{Coalition, CoalitionSpec, Nation};
+use pouch_testkit::{Coalition, CoalitionSpec, Nation};
 
 /// 2026-11-28T10:00:00Z, as in the tests.
 const NOW: i64 = 1_795_860_000;
@@ -288,8 +288,8 @@ fn detached(c: &mut Criterion) {
 /// same envelope; and one cold chain validation (a fresh validator, full path building).
 fn trust(c: &mut Criterion) {
     use pouch::Trust;
-    use pouch_pki::trust::{ChainValidator, load_bundle};
-    let pki = pouch_pki::demo_pki(provider(), None, NOW).unwrap();
+    use pouch_trust::{ChainValidator, load_bundle};
+    let pki = pouch_testkit::demo_pki(provider(), None, NOW).unwrap();
     let dir = std::env::temp_dir().join(format!("pouch-bench-trust-{}", std::process::id()));
     let bundle = load_bundle(&pki.write(&dir).unwrap()).unwrap();
     let _ = std::fs::remove_dir_all(&dir);

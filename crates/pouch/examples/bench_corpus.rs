@@ -30,8 +30,8 @@ use std::path::Path;
 use pouch::{Payload, Role, SealRequest};
 use pouch_crypto::{Algorithm, CryptoProvider};
 use pouch_label::{DateTime, Label, Limits as LabelLimits};
-use pouch_pki::trust::build_crl;
-use pouch_pki::{CoalitionSpec, DemoPki, Issued, NationPki, demo_nations, seeded_pkcs8};
+use pouch_testkit::build_crl;
+use pouch_testkit::{CoalitionSpec, DemoPki, Issued, NationPki, demo_nations, seeded_pkcs8};
 
 /// 2026-11-28T10:00:00Z, the demo PKI's fixed clock.
 const NOW: i64 = 1_795_860_000;

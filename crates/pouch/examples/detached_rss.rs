@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use pouch::{Payload, Role, SealRequest, Verifier};
 use pouch_crypto::{Algorithm, CryptoProvider, DigestAlgorithm};
 use pouch_label::{DateTime, Label, Limits as LabelLimits};
-use pouch_pki::{CoalitionSpec, Nation};
+use pouch_testkit::{CoalitionSpec, Nation};
 
 const NOW: i64 = 1_795_860_000;
 /// The chunk size `pouch::digest_reader` reads with; the raw digest uses it too.

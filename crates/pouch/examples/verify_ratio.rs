@@ -13,7 +13,7 @@ use std::time::Instant;
 use pouch::{Envelope, Limits, Payload, Role, SealRequest, Verifier};
 use pouch_crypto::{Algorithm, CryptoProvider};
 use pouch_label::{DateTime, Label, Limits as LabelLimits};
-use pouch_pki::{CoalitionSpec, Nation};
+use pouch_testkit::{CoalitionSpec, Nation};
 
 const NOW: i64 = 1_795_860_000;
 const MUST: [Algorithm; 4] = [

@@ -26,7 +26,7 @@ use std::time::Instant;
 use pouch::{Envelope, Limits, Payload, Role, SealRequest, Verifier};
 use pouch_crypto::{Algorithm, CryptoProvider, DigestAlgorithm};
 use pouch_label::{DateTime, Label, Limits as LabelLimits};
-use pouch_pki::{CoalitionSpec, Nation};
+use pouch_testkit::{CoalitionSpec, Nation};
 
 const NOW: i64 = 1_795_860_000;
 const CHUNK: usize = 256 * 1024;

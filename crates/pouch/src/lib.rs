@@ -14,7 +14,8 @@ pub use verify::{SealPolicy, Trust, Verifier};
 
 // The envelope format, so that a vendor adds this crate alone.
 pub use pouch_envelope::{
-    COSE_SIGN_TAG, Content, ContentType, Envelope, EnvelopeHeader, Error, FORMAT_VERSION, Fault,
-    LeafInfo, Limits, POUCH_PARAM, Payload, ReleaseApproval, Role, Seal, SealHeader, SealRequest,
-    digest_reader, endorse, leaf_info, seal, sig_structure, sig_structure_head,
+    COSE_SIGN_TAG, CertNames, Content, ContentType, Envelope, EnvelopeHeader, Error,
+    FORMAT_VERSION, Fault, LeafInfo, Limits, POUCH_PARAM, Payload, ReleaseApproval, Role, Seal,
+    SealHeader, SealRequest, cert_names, digest_reader, endorse, leaf_info, seal, sig_structure,
+    sig_structure_head,
 };

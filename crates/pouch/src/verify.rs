@@ -7,9 +7,9 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use pouch_crypto::{Algorithm, CryptoProvider};
 use pouch_label::Label;
-use pouch_pki::trust::{ChainValidator, TrustBundle, TrustedNation};
 use pouch_policy::{LabelError, Policy, PolicyMatch, Recipient};
 use pouch_status as codes;
+use pouch_trust::{ChainValidator, TrustBundle, TrustedNation};
 
 use pouch_envelope::{Content, Envelope, LeafInfo, Limits, SealHeader, digest_reader, leaf_info};
 
@@ -84,6 +84,70 @@ pub enum SealPolicy {
         /// The nations that count.
         nations: Vec<String>,
     },
+}
+
+/// The one parser of a seal policy (the command line's `--seal-policy`, the adapter, every
+/// binding), spec/03-envelope.md §3.6, POUCH-ENV-051: `all`, `hybrid`, or `nations:T:A,B,...`
+/// with 1 <= T <= the number of nations, every code non-empty and listed once. Spaces around a
+/// code are ignored; codes are otherwise compared exactly.
+impl core::str::FromStr for SealPolicy {
+    type Err = crate::Error;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let bad = |reason: String| crate::Error::InvalidValue {
+            what: "seal policy",
+            value: s.to_owned(),
+            reason,
+        };
+        match s {
+            "all" => return Ok(SealPolicy::AllValid),
+            "hybrid" => return Ok(SealPolicy::Hybrid),
+            _ => {}
+        }
+        let Some((t, list)) = s.strip_prefix("nations:").and_then(|r| r.split_once(':')) else {
+            return Err(bad("expected all, hybrid or nations:T:A,B,...".into()));
+        };
+        let threshold: usize = t
+            .parse()
+            .map_err(|_| bad(format!("the threshold {t:?} is not a whole number")))?;
+        let mut nations: Vec<String> = Vec::new();
+        for code in list.split(',').map(str::trim) {
+            if code.is_empty() {
+                return Err(bad("an empty nation code in the list".into()));
+            }
+            if !code
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            {
+                return Err(bad(format!(
+                    "the nation code {code:?} is not letters, digits, '-' or '_'"
+                )));
+            }
+            if nations.iter().any(|n| n == code) {
+                return Err(bad(format!("the nation {code} is listed twice")));
+            }
+            nations.push(code.to_owned());
+        }
+        if threshold == 0 || threshold > nations.len() {
+            return Err(bad(format!(
+                "the threshold must be from 1 to the {} nations listed",
+                nations.len()
+            )));
+        }
+        Ok(SealPolicy::Nations { threshold, nations })
+    }
+}
+
+impl core::fmt::Display for SealPolicy {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            SealPolicy::AllValid => f.write_str("all"),
+            SealPolicy::Hybrid => f.write_str("hybrid"),
+            SealPolicy::Nations { threshold, nations } => {
+                write!(f, "nations:{threshold}:{}", nations.join(","))
+            }
+        }
+    }
 }
 
 impl core::fmt::Debug for Trust<'_> {

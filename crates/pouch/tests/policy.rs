@@ -11,11 +11,11 @@ use common::{NOW, now};
 use pouch::{Limits, Payload, Report, Role, SealRequest, Trust, Verifier};
 use pouch_crypto::{Algorithm, CryptoProvider};
 use pouch_label::Label;
-use pouch_pki::DemoPki;
-use pouch_pki::trust::{ChainValidator, TrustBundle, load_bundle};
 use pouch_policy::demo::{COALITION_SPIF, NATIONAL_SPIF};
 use pouch_policy::{Policy, Recipient};
 use pouch_status as codes;
+use pouch_testkit::DemoPki;
+use pouch_trust::{ChainValidator, TrustBundle, load_bundle};
 
 fn provider() -> &'static CryptoProvider {
     pouch_crypto_awslc::provider()
@@ -31,7 +31,7 @@ struct Fixture {
 fn fixture() -> &'static Fixture {
     static F: OnceLock<Fixture> = OnceLock::new();
     F.get_or_init(|| {
-        let pki = pouch_pki::demo_pki(provider(), None, NOW).unwrap();
+        let pki = pouch_testkit::demo_pki(provider(), None, NOW).unwrap();
         let dir =
             std::env::temp_dir().join(format!("pouch-envelope-policy-{}", std::process::id()));
         let path = pki.write(&dir).unwrap();

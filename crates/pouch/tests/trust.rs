@@ -9,9 +9,9 @@ use common::{NOW, label, now};
 use pouch::{Limits, Payload, Report, Role, SealPolicy, SealRequest, Trust, Verifier};
 use pouch_crypto::{Algorithm, CryptoProvider, SigningKey};
 use pouch_label::{DateTime, Label};
-use pouch_pki::trust::{ChainValidator, TrustBundle, load_bundle};
-use pouch_pki::{DemoPki, Issued};
 use pouch_status as codes;
+use pouch_testkit::{DemoPki, Issued};
+use pouch_trust::{ChainValidator, TrustBundle, load_bundle};
 
 fn provider() -> &'static CryptoProvider {
     pouch_crypto_awslc::provider()
@@ -25,7 +25,7 @@ struct Fixture {
 fn fixture() -> &'static Fixture {
     static F: OnceLock<Fixture> = OnceLock::new();
     F.get_or_init(|| {
-        let pki = pouch_pki::demo_pki(provider(), None, NOW).unwrap();
+        let pki = pouch_testkit::demo_pki(provider(), None, NOW).unwrap();
         let dir = std::env::temp_dir().join(format!("pouch-envelope-trust-{}", std::process::id()));
         let path = pki.write(&dir).unwrap();
         let bundle = load_bundle(&path).unwrap();
@@ -126,7 +126,7 @@ fn verify(env: &[u8]) -> Report {
 
 #[test]
 fn trusted_signers_of_every_demo_algorithm_are_trusted() {
-    for alg in pouch_pki::DEMO_SIGNER_ALGORITHMS {
+    for alg in pouch_testkit::DEMO_SIGNER_ALGORITHMS {
         let env = seal_with(&label(), issued("NOR", alg), now());
         let r = verify(&env);
         assert!(r.is_valid() && r.signers_trusted(), "{alg}: {r:#?}");
@@ -165,7 +165,14 @@ fn an_expired_signer_and_one_without_digital_signature_are_named() {
 fn expiry_after_signing_is_a_warning_and_a_future_signing_time_an_error() {
     let env = seal_with(&label(), issued("DNK", Algorithm::EdDsa), now());
     // Three years on, every certificate of the path has expired; the seal was made in time.
+    // Expiry is a warning; the demo CRLs are stale by then, and revocation is required by
+    // default (POUCH-TRUST-031), so the signer is no longer trusted for that reason alone.
     let r = verify_at(&env, SealPolicy::AllValid, NOW + 3 * 365 * 86_400);
+    assert!(r.has(codes::TRUST_NOT_VALID_AT_VERIFICATION), "{r:#?}");
+    assert!(r.has(codes::TRUST_REVOCATION_UNKNOWN), "{r:#?}");
+    assert!(!r.has(codes::TRUST_NOT_VALID_AT_SIGNING), "{r:#?}");
+    // Within the CRLs' life, after the signer expired: a warning only.
+    let r = verify_at(&env, SealPolicy::AllValid, NOW + 800 * 86_400);
     assert!(r.has(codes::TRUST_NOT_VALID_AT_VERIFICATION), "{r:#?}");
     assert!(r.is_valid(), "a warning only: {r:#?}");
     // A verifier whose clock is a day before the signing time.

@@ -49,3 +49,96 @@ pub fn workdir(name: &str) -> Dir {
     std::fs::create_dir_all(&d).unwrap();
     Dir(d)
 }
+
+/// Runs `pouch` with `args`, killing it if it has not ended after `secs` seconds: for a test
+/// of something that must not block. `None` when it had to be killed.
+pub fn pouch_within(args: &[&str], secs: u64) -> Option<Output> {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pouch"))
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    while std::time::Instant::now() < deadline {
+        if child.try_wait().unwrap().is_some() {
+            return Some(child.wait_with_output().unwrap());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    None
+}
+
+/// Standard error, which must be exactly one line (every error of `pouch` is).
+pub fn one_line_error(out: &Output) -> String {
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(err.lines().count(), 1, "not one line: {err:?}");
+    err
+}
+
+/// A demo coalition in `dir` (certificates valid from now, since `seal` signs at the present
+/// time), a label, a record, and the record sealed by Norway's ES384 signer.
+pub struct Sealed {
+    /// The folder.
+    pub dir: PathBuf,
+    /// `bundle.toml`.
+    pub bundle: PathBuf,
+    /// A NATO SECRET label (JSON).
+    pub label: PathBuf,
+    /// The record.
+    pub record: PathBuf,
+    /// The envelope, embedded payload, one ES384 seal.
+    pub envelope: PathBuf,
+}
+
+impl Sealed {
+    /// Makes it all in `dir`.
+    pub fn new(dir: &Path) -> Sealed {
+        let out = pouch(&["pki", "demo", "--out", s(dir)]);
+        assert_eq!(out.status.code(), Some(0), "{out:?}");
+        let label = dir.join("label.json");
+        std::fs::write(
+            &label,
+            r#"{"confidentialityInformation":{"policyIdentifier":"NATO","classification":"SECRET"},
+            "creationDateTime":"2026-11-28T09:00:00Z","reviewDateTime":"2036-11-28T00:00:00Z"}"#,
+        )
+        .unwrap();
+        let record = dir.join("record.txt");
+        std::fs::write(&record, b"the record").unwrap();
+        let sealed = Sealed {
+            dir: dir.to_path_buf(),
+            bundle: dir.join("bundle.toml"),
+            label,
+            record,
+            envelope: dir.join("env.cbor"),
+        };
+        let out = sealed.seal(&["-o", s(&sealed.envelope), s(&sealed.record)]);
+        assert_eq!(out.status.code(), Some(0), "{out:?}");
+        sealed
+    }
+
+    /// A signer's file: `nor("ES384", ".key.pem")` is Norway's ES384 key.
+    pub fn nor(&self, alg: &str, ext: &str) -> PathBuf {
+        self.dir.join(format!("NOR/signer-{alg}{ext}"))
+    }
+
+    /// `pouch seal` with the label, Norway's ES384 key and chain, and `extra`.
+    pub fn seal(&self, extra: &[&str]) -> Output {
+        let key = self.nor("ES384", ".key.pem");
+        let cert = self.nor("ES384", ".pem");
+        let mut args = vec![
+            "seal",
+            "--label",
+            s(&self.label),
+            "--key",
+            s(&key),
+            "--cert",
+            s(&cert),
+        ];
+        args.extend_from_slice(extra);
+        pouch(&args)
+    }
+}

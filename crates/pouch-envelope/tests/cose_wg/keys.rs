@@ -1,6 +1,6 @@
 //! The COSE WG examples' keys (JWK-like JSON, each field base64url as `x` or hex as `x_hex`)
 //! turned into the DER SubjectPublicKeyInfo that `SignatureScheme::verify` takes, built with
-//! `pouch_pki::der`.
+//! `pouch_trust::der`.
 //!
 //! - `kty` `EC` / `EC2`: id-ecPublicKey with the named curve of `crv`, uncompressed point
 //!   `04 || x || y` (RFC 5480), as Pouch's providers require;
@@ -8,8 +8,8 @@
 //! - `kty` `RSA`: rsaEncryption with NULL parameters over `RSAPublicKey { n, e }` (RFC 8017),
 //!   one of the two RSA forms `pouch_crypto::keys::spki_public_key` accepts for PS256.
 
-use pouch_pki::Oid;
-use pouch_pki::der;
+use pouch_trust::Oid;
+use pouch_trust::der;
 use serde_json::Value;
 
 /// Bytes from hex (either case); `None` if malformed.

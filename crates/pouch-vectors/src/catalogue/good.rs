@@ -200,7 +200,7 @@ pub(crate) fn cases(fx: &Fixture) -> Result<Vec<Case>, Error> {
     let mut c = Case::new(
         "env-revocation-not-checked",
         "Trust bundle without CRLs",
-        "Norway's ES384 seal verified with the demo bundle stripped of its CRLs: the signer is trusted, with the warning that revocation was not checked.",
+        "Norway's ES384 seal verified with the demo bundle stripped of its CRLs, every party `revocation = \"best-effort\"`: the signer is trusted, with the warning that revocation was not checked.",
         &["POUCH-TRUST-031"],
     );
     c.algorithms = vec![Algorithm::Es384];
@@ -212,6 +212,21 @@ pub(crate) fn cases(fx: &Fixture) -> Result<Vec<Case>, Error> {
             s::TRUST_REVOCATION_NOT_CHECKED,
         ])],
         s::SEAL_POLICY_SATISFIED,
+    );
+    out.push(c);
+
+    let mut c = Case::new(
+        "env-revocation-unknown",
+        "Trust bundle without CRLs, revocation required",
+        "Norway's ES384 seal verified with the demo bundle stripped of its CRLs, revocation left at its default, required: no issuer of the path has a current CRL, so the signer is not trusted.",
+        &["POUCH-TRUST-031"],
+    );
+    c.algorithms = vec![Algorithm::Es384];
+    c.bundle = super::BUNDLE_NO_CRLS_REQUIRED;
+    c.envelope = one_seal(fx, c.id, ("NOR", Algorithm::Es384), None)?;
+    c.expect = report(
+        vec![valid_with_trust(&[s::TRUST_REVOCATION_UNKNOWN])],
+        s::SEAL_POLICY_UNSATISFIED,
     );
     out.push(c);
 

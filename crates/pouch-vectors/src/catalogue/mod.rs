@@ -33,6 +33,8 @@ pub(crate) const BUNDLE_NO_CRLS: &str = "pki/bundle-no-crls.toml";
 /// The demo bundle with authorisations up to a classification, and Denmark authorised for
 /// NOR-DEMO (see `generate::policy_bundle`).
 pub(crate) const BUNDLE_POLICY: &str = "pki/bundle-policy.toml";
+/// The demo bundle without CRLs, revocation required (the default).
+pub(crate) const BUNDLE_NO_CRLS_REQUIRED: &str = "pki/bundle-no-crls-required.toml";
 /// The coalition demo SPIF (POUCH-DEMO), relative to the manifest.
 pub(crate) const COALITION_SPIF: &str = "policies/pouch-demo.spif.xml";
 /// Norway's demo SPIF (NOR-DEMO), relative to the manifest.

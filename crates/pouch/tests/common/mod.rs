@@ -14,7 +14,7 @@ use pouch::{Payload, Role, SealRequest};
 use pouch_cbor::Encoder;
 use pouch_crypto::{Algorithm, CryptoProvider, SigningKey};
 use pouch_label::{DateTime, Label, Limits as LabelLimits};
-use pouch_pki::{Coalition, CoalitionSpec, Nation};
+use pouch_testkit::{Coalition, CoalitionSpec, Nation};
 
 pub const NOW: i64 = 1_795_860_000; // 2026-11-28T10:00:00Z
 

@@ -1,0 +1,474 @@
+//! The command-line contract of docs/cli.md: every documented exit code is produced, with its
+//! documented cause, by a case below; every error is one line naming the option or file and
+//! the fault; the table of docs/cli.md and `pouch --help` are the exit-class type's.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+
+use std::collections::BTreeSet;
+use std::process::Output;
+
+use pouch_cli::ExitClass;
+
+mod common;
+use common::{Sealed, one_line_error, pouch, pouch_stdin, pouch_within, s, workdir};
+
+fn code(out: &Output) -> Option<i32> {
+    out.status.code()
+}
+
+/// Asserts the exit class and a one-line error naming every one of `names`.
+fn refused(out: &Output, class: ExitClass, names: &[&str]) {
+    assert_eq!(
+        code(out),
+        Some(i32::from(class.code())),
+        "expected {class}: {out:?}"
+    );
+    let err = one_line_error(out);
+    for n in names {
+        assert!(err.contains(n), "{n:?} not in {err:?}");
+    }
+}
+
+#[test]
+fn the_exit_code_table_of_the_docs_is_the_exit_class_type() {
+    let doc =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/cli.md")).unwrap();
+    let table = doc
+        .split("## Exit codes")
+        .nth(1)
+        .unwrap()
+        .split("\n\n")
+        .nth(1)
+        .unwrap();
+    let mut rows = Vec::new();
+    for line in table.lines().skip(2) {
+        let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+        let code: u8 = cells[1].parse().unwrap();
+        rows.push((code, cells[2].to_owned()));
+    }
+    let mut want: Vec<ExitClass> = ExitClass::ALL.to_vec();
+    want.sort_by_key(|c| c.code());
+    assert_eq!(
+        rows.iter().map(|(c, _)| *c).collect::<Vec<_>>(),
+        want.iter().map(|c| c.code()).collect::<Vec<_>>(),
+        "docs/cli.md lists other exit codes than ExitClass"
+    );
+    for ((_, meaning), class) in rows.iter().zip(&want) {
+        assert!(
+            meaning.starts_with(class.meaning()),
+            "docs/cli.md: {} should start with {:?}: {meaning}",
+            class.code(),
+            class.meaning()
+        );
+    }
+}
+
+#[test]
+fn help_prints_the_exit_class_table() {
+    for args in [&["--help"][..], &["verify", "--help"], &["seal", "--help"]] {
+        let out = pouch(args);
+        assert_eq!(code(&out), Some(0));
+        let help = String::from_utf8(out.stdout).unwrap();
+        assert!(help.contains(&ExitClass::help_table()), "{args:?}: {help}");
+    }
+}
+
+/// Each case: what it shows, the class it must end with, and how to run it.
+#[test]
+fn every_documented_exit_code_has_its_documented_cause() {
+    let d = workdir("contract");
+    let k = Sealed::new(&d.0);
+    let dir = &k.dir;
+    let env = s(&k.envelope);
+    let bundle = s(&k.bundle);
+    let mut seen = BTreeSet::new();
+    let mut check = |class: ExitClass, out: Output, names: &[&str]| {
+        if class == ExitClass::Valid || class == ExitClass::Finding {
+            assert_eq!(code(&out), Some(i32::from(class.code())), "{out:?}");
+        } else if names.is_empty() {
+            assert_eq!(code(&out), Some(i32::from(class.code())), "{out:?}");
+        } else {
+            refused(&out, class, names);
+        }
+        seen.insert(class);
+    };
+
+    // 0 and 1: `label check` of a label that breaks no advisory rule, and of one that does.
+    check(
+        ExitClass::Valid,
+        pouch(&["label", "check", s(&k.label)]),
+        &[],
+    );
+    let no_review = dir.join("no-review.json");
+    std::fs::write(
+        &no_review,
+        r#"{"confidentialityInformation":{"policyIdentifier":"NATO","classification":"SECRET"},
+        "creationDateTime":"2026-11-28T09:00:00Z"}"#,
+    )
+    .unwrap();
+    check(
+        ExitClass::Finding,
+        pouch(&["label", "check", s(&no_review)]),
+        &[],
+    );
+
+    // 2: the command line is wrong.
+    check(
+        ExitClass::Usage,
+        pouch(&["verify", "--at", "yesterday", env]),
+        &["--at", "yesterday"],
+    );
+    check(
+        ExitClass::Usage,
+        pouch(&["verify", "--at", "99999-01-01T00:00:00Z", env]),
+        &["--at", "99999"],
+    );
+    check(
+        ExitClass::Usage,
+        k.seal(&["--alg", "ES999", "-o", s(&dir.join("x.cbor")), s(&k.record)]),
+        &["--alg", "ES999", "not a registered signature algorithm"],
+    );
+    for (policy, fault) in [
+        ("bogus", "expected all, hybrid or nations"),
+        ("nations:1:", "empty nation code"),
+        ("nations:0:A", "threshold"),
+        ("nations:3:NOR,DNK", "threshold"),
+        ("nations:1:NOR,NOR", "twice"),
+    ] {
+        check(
+            ExitClass::Usage,
+            pouch(&["verify", "--seal-policy", policy, env]),
+            &["--seal-policy", fault],
+        );
+    }
+    check(
+        ExitClass::Usage,
+        pouch(&["verify", "--recipient", "DNK", env]),
+        &["--recipient", "--trust", "trusted"],
+    );
+    check(
+        ExitClass::Usage,
+        pouch(&["verify", "--payload", s(&k.record), env]),
+        &["--payload", "embeds its payload"],
+    );
+    check(ExitClass::Usage, pouch(&["verify"]), &["ENVELOPE"]);
+
+    // 3: an input is not what the command expects, whichever command reads it.
+    let not_json = dir.join("not-a-label.json");
+    std::fs::write(&not_json, b"{\"confidentialityInformation\": 1}").unwrap();
+    let out_file = dir.join("never.cbor");
+    let mut seal_with = |label: &std::path::Path| {
+        let mut args = vec!["seal", "--label", s(label)];
+        let key = k.nor("ES384", ".key.pem");
+        let cert = k.nor("ES384", ".pem");
+        args.extend_from_slice(&["--key", s(&key), "--cert", s(&cert)]);
+        args.extend_from_slice(&["-o", s(&out_file), s(&k.record)]);
+        pouch(&args)
+    };
+    check(
+        ExitClass::Malformed,
+        seal_with(&not_json),
+        &["not-a-label.json", "label.malformed"],
+    );
+    let bad_bundle = dir.join("bad-bundle.toml");
+    std::fs::write(&bad_bundle, b"format = 1\n[[nation]\n").unwrap();
+    check(
+        ExitClass::Malformed,
+        pouch(&["verify", "--trust", s(&bad_bundle), env]),
+        &["bad-bundle.toml", "trust bundle"],
+    );
+    check(
+        ExitClass::Malformed,
+        pouch(&[
+            "pki",
+            "check-chain",
+            "--trust",
+            s(&bad_bundle),
+            "--cert",
+            s(&k.nor("ES384", ".pem")),
+        ]),
+        &["bad-bundle.toml"],
+    );
+    let bad_key = dir.join("bad.key.pem");
+    std::fs::write(
+        &bad_key,
+        b"-----BEGIN PRIVATE KEY-----\nnot base64!\n-----END PRIVATE KEY-----\n",
+    )
+    .unwrap();
+    let key_cert = k.nor("ES384", ".pem");
+    check(
+        ExitClass::Malformed,
+        pouch(&[
+            "seal",
+            "--label",
+            s(&k.label),
+            "--key",
+            s(&bad_key),
+            "--cert",
+            s(&key_cert),
+            "-o",
+            s(&out_file),
+            s(&k.record),
+        ]),
+        &["bad.key.pem", "key"],
+    );
+    check(
+        ExitClass::Malformed,
+        pouch(&[
+            "seal",
+            "--label",
+            s(&k.label),
+            "--key",
+            s(&k.nor("ES384", ".key.pem")),
+            "--cert",
+            s(&k.label),
+            "-o",
+            s(&out_file),
+            s(&k.record),
+        ]),
+        &["label.json", "certificate"],
+    );
+    let broken_spif = dir.join("broken.spif.xml");
+    std::fs::write(
+        &broken_spif,
+        b"<spif:SPIF xmlns:spif=\"http://www.xmlspif.org/spif\">",
+    )
+    .unwrap();
+    check(
+        ExitClass::Malformed,
+        pouch(&["policy", "check", s(&broken_spif)]),
+        &["broken.spif.xml"],
+    );
+    let coalition = dir.join("policies/pouch-demo.spif.xml");
+    check(
+        ExitClass::Malformed,
+        pouch(&[
+            "release",
+            "--policy",
+            s(&coalition),
+            "--recipient",
+            "DNK",
+            "--clearance",
+            s(&not_json),
+            s(&k.label),
+        ]),
+        &["not-a-label.json"],
+    );
+    check(ExitClass::Malformed, pouch(&["verify", s(&k.label)]), &[]);
+    assert!(!out_file.exists(), "a failed seal wrote its output");
+
+    // 4: a file that cannot be read.
+    check(
+        ExitClass::Io,
+        pouch(&["verify", s(&dir.join("missing.cbor"))]),
+        &["missing.cbor"],
+    );
+
+    // 5: a label invalid under the policy given.
+    let cosmic = dir.join("cosmic.json");
+    std::fs::write(
+        &cosmic,
+        r#"{"confidentialityInformation":{"policyIdentifier":"POUCH-DEMO","classification":"COSMIC"},
+        "creationDateTime":"2026-11-28T09:00:00Z","reviewDateTime":"2036-11-28T00:00:00Z"}"#,
+    )
+    .unwrap();
+    check(
+        ExitClass::LabelInvalid,
+        pouch(&["label", "check", "--policy", s(&coalition), s(&cosmic)]),
+        &[],
+    );
+
+    // 6: the release denied (Sweden is not on the list).
+    let demo_label = dir.join("demo.json");
+    std::fs::write(
+        &demo_label,
+        r#"{"confidentialityInformation":{"policyIdentifier":"POUCH-DEMO","classification":"SECRET",
+        "categories":[{"tagName":"Releasable To","type":"PERMISSIVE","values":["DNK"]}]},
+        "creationDateTime":"2026-11-28T09:00:00Z","reviewDateTime":"2036-11-28T00:00:00Z"}"#,
+    )
+    .unwrap();
+    let demo_env = dir.join("demo.cbor");
+    let out = pouch(&[
+        "seal",
+        "--label",
+        s(&demo_label),
+        "--key",
+        s(&k.nor("ES384", ".key.pem")),
+        "--cert",
+        s(&k.nor("ES384", ".pem")),
+        "-o",
+        s(&demo_env),
+        s(&k.record),
+    ]);
+    assert_eq!(code(&out), Some(0), "{out:?}");
+    check(
+        ExitClass::ReleaseDenied,
+        pouch(&[
+            "verify",
+            "--trust",
+            bundle,
+            "--policy",
+            s(&coalition),
+            "--recipient",
+            "SWE",
+            s(&demo_env),
+        ]),
+        &[],
+    );
+
+    // 10: a flipped bit in the signature.
+    let mut bytes = std::fs::read(&k.envelope).unwrap();
+    let n = bytes.len();
+    bytes[n - 3] ^= 0x40;
+    let flipped = dir.join("flipped.cbor");
+    std::fs::write(&flipped, &bytes).unwrap();
+    check(ExitClass::Seal, pouch(&["verify", s(&flipped)]), &[]);
+
+    // 11: a detached record that changed.
+    let det = dir.join("det.cbor");
+    let out = k.seal(&["--detached", "-o", s(&det), s(&k.record)]);
+    assert_eq!(code(&out), Some(0), "{out:?}");
+    let changed = dir.join("changed.txt");
+    std::fs::write(&changed, b"the record, changed").unwrap();
+    check(
+        ExitClass::Payload,
+        pouch(&["verify", "--payload", s(&changed), s(&det)]),
+        &[],
+    );
+
+    // 12: one classical seal under the hybrid policy.
+    check(
+        ExitClass::SealPolicy,
+        pouch(&["verify", "--seal-policy", "hybrid", env]),
+        &[],
+    );
+
+    // 13: a chain the bundle does not trust (the expired signer).
+    check(
+        ExitClass::Trust,
+        pouch(&[
+            "pki",
+            "check-chain",
+            "--trust",
+            bundle,
+            "--cert",
+            s(&k.nor("bad-expired", ".pem")),
+        ]),
+        &[],
+    );
+
+    let missing: Vec<_> = ExitClass::ALL
+        .iter()
+        .filter(|c| !seen.contains(c))
+        .collect();
+    assert!(missing.is_empty(), "no case for {missing:?}");
+}
+
+#[test]
+fn an_embedded_payload_over_the_envelope_limit_is_refused_and_nothing_is_written() {
+    let d = workdir("too-large");
+    let k = Sealed::new(&d.0);
+    let big = d.0.join("big.bin");
+    let f = std::fs::File::create(&big).unwrap();
+    f.set_len(65 << 20).unwrap();
+    let out_file = d.0.join("big.cbor");
+    let out = k.seal(&["-o", s(&out_file), s(&big)]);
+    refused(
+        &out,
+        ExitClass::Malformed,
+        &["envelope limit of 67108864 bytes", "detached"],
+    );
+    assert!(!out_file.exists(), "a refused seal left {out_file:?}");
+    let leftovers: Vec<_> = std::fs::read_dir(&d.0)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    // The same record sealed detached is fine.
+    let out = k.seal(&["--detached", "-o", s(&out_file), s(&big)]);
+    assert_eq!(code(&out), Some(0), "{out:?}");
+    assert!(std::fs::metadata(&out_file).unwrap().len() < 1 << 20);
+}
+
+#[test]
+fn a_failed_seal_leaves_an_existing_output_untouched() {
+    let d = workdir("keep-output");
+    let k = Sealed::new(&d.0);
+    let before = std::fs::read(&k.envelope).unwrap();
+    let out = k.seal(&["--alg", "ML-DSA-65", "-o", s(&k.envelope), s(&k.record)]);
+    assert_eq!(
+        code(&out),
+        Some(3),
+        "an ES384 key is no ML-DSA-65 key: {out:?}"
+    );
+    assert_eq!(std::fs::read(&k.envelope).unwrap(), before);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_in_a_verified_directory_is_reported_unread_not_waited_on() {
+    let d = workdir("fifo");
+    let k = Sealed::new(&d.0);
+    let inbox = d.0.join("inbox");
+    std::fs::create_dir(&inbox).unwrap();
+    std::fs::copy(&k.envelope, inbox.join("a.cbor")).unwrap();
+    let fifo = inbox.join("b.fifo");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let out = pouch_within(&["verify", "--json", s(&inbox)], 60)
+        .expect("pouch verify waited on the FIFO");
+    assert_eq!(code(&out), Some(i32::from(ExitClass::Io.code())), "{out:?}");
+    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["exit"], 0);
+    assert_eq!(lines[1]["exit"], 4);
+    assert!(
+        lines[1]["error"].as_str().unwrap().contains("FIFO"),
+        "{}",
+        lines[1]
+    );
+}
+
+#[test]
+fn one_parser_per_option_accepts_what_the_docs_show() {
+    let d = workdir("parsers");
+    let k = Sealed::new(&d.0);
+    let env = s(&k.envelope);
+    for (args, want) in [
+        (&["--at", "2026-12-01T10:00:00+01:00"][..], 0),
+        (&["--seal-policy", "all"], 0),
+        (&["--seal-policy", "nations:1:NO, SE"], 0),
+        (&["--seal-policy", "nations:2:NO,SE"], 12),
+    ] {
+        let mut a = vec!["verify"];
+        a.extend_from_slice(args);
+        a.push(env);
+        let out = pouch(&a);
+        assert_eq!(code(&out), Some(want), "{args:?}: {out:?}");
+    }
+    for (role, digest) in [("releasing-authority", "sha384"), ("endorser", "SHA-256")] {
+        let out_file = d.0.join(format!("{role}.cbor"));
+        let out = k.seal(&[
+            "--detached",
+            "--role",
+            role,
+            "--digest",
+            digest,
+            "--alg",
+            "es384",
+            "-o",
+            s(&out_file),
+            s(&k.record),
+        ]);
+        assert_eq!(code(&out), Some(0), "{out:?}");
+    }
+    let out = pouch_stdin(&["seal", "--role", "king"], b"");
+    refused(&out, ExitClass::Usage, &["--role", "king"]);
+}

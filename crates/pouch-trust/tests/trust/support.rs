@@ -1,0 +1,139 @@
+//! Helpers for tests/trust.rs: bundles, chains, keys and leaves built from test PKIs.
+#![allow(dead_code, unreachable_pub)]
+
+use pouch_crypto::{Algorithm, CryptoProvider, SigningKey};
+use pouch_status::StatusCode;
+use pouch_testkit::build_crl;
+use pouch_testkit::{
+    Certificate, CertificateBuilder, Coalition, Issued, KeySlot, Name, Nation, NationPki, Role,
+    Validity, demo_nations,
+};
+use pouch_trust::{ChainVerdict, Revocation, TrustBundle, TrustedNation};
+
+use crate::common::{NOW, cached_key};
+
+pub const DAY: i64 = 86_400;
+pub const YEAR: i64 = 365 * DAY;
+
+pub fn aws() -> &'static CryptoProvider {
+    &pouch_crypto_awslc::PROVIDER
+}
+
+pub fn nations(n: usize) -> Vec<Nation> {
+    demo_nations().unwrap()[..n].to_vec()
+}
+
+/// A bundle trusting each nation's root, with its alpha-2 country.
+pub fn bundle_for(coalition: &Coalition) -> TrustBundle {
+    TrustBundle {
+        nations: coalition
+            .nations()
+            .iter()
+            .map(|pki| TrustedNation {
+                code: pki.nation.code_alpha3().to_owned(),
+                country: Some(pki.nation.country_alpha2().to_owned()),
+                anchors: vec![pki.root.certificate.der().to_vec()],
+                intermediates: Vec::new(),
+                crls: Vec::new(),
+                // The tests of revocation-required set it themselves.
+                revocation: Revocation::BestEffort,
+                authorisations: Vec::new(),
+            })
+            .collect(),
+    }
+}
+
+pub fn chain(pki: &NationPki, leaf: &Certificate) -> Vec<Vec<u8>> {
+    vec![
+        leaf.der().to_vec(),
+        pki.intermediate.certificate.der().to_vec(),
+    ]
+}
+
+pub fn key(provider: &CryptoProvider, issued: &Issued) -> Box<dyn SigningKey> {
+    provider
+        .signature(issued.algorithm)
+        .unwrap()
+        .signing_key(&issued.pkcs8)
+        .unwrap()
+}
+
+pub fn leaf_key(provider: &CryptoProvider, nation: &Nation, alg: Algorithm) -> Box<dyn SigningKey> {
+    let slot = KeySlot {
+        nation,
+        role: Role::Signer,
+        algorithm: alg,
+    };
+    let pkcs8 = cached_key(provider, &slot).unwrap();
+    provider
+        .signature(alg)
+        .unwrap()
+        .signing_key(&pkcs8)
+        .unwrap()
+}
+
+pub fn signer_name(pki: &NationPki, cn: &str) -> Name {
+    Name::new()
+        .country(pki.nation.country_alpha2())
+        .unwrap()
+        .organization(pki.nation.name())
+        .unwrap()
+        .common_name(cn)
+        .unwrap()
+}
+
+/// A leaf issued by the nation's intermediate from `builder`.
+pub fn issue(
+    provider: &CryptoProvider,
+    pki: &NationPki,
+    builder: CertificateBuilder,
+) -> Certificate {
+    let int_key = key(provider, &pki.intermediate);
+    builder
+        .issue(provider, &pki.intermediate.certificate, int_key.as_ref())
+        .unwrap()
+}
+
+pub fn validity() -> Validity {
+    Validity::new(NOW - DAY, NOW + YEAR).unwrap()
+}
+
+pub fn codes(verdict: &ChainVerdict) -> Vec<&'static str> {
+    verdict.entries.iter().map(|(c, _)| c.id()).collect()
+}
+
+#[track_caller]
+pub fn assert_untrusted(verdict: &ChainVerdict, code: StatusCode) {
+    assert!(!verdict.trusted, "{verdict:#?}");
+    assert!(verdict.has(code), "expected {code}: {verdict:#?}");
+}
+
+/// Norway's coalition with CRLs from the root (for the intermediate) and the intermediate
+/// (for the signers), revoking `revoked`.
+pub fn with_crls(coalition: &Coalition, revoked: &[&[u8]], root_crl: bool) -> TrustBundle {
+    let pki = &coalition.nations()[0];
+    let mut bundle = bundle_for(coalition);
+    let int_key = key(aws(), &pki.intermediate);
+    let int_crl = build_crl(
+        aws(),
+        &pki.intermediate.certificate,
+        int_key.as_ref(),
+        revoked,
+        NOW - 60,
+        NOW + DAY,
+    );
+    bundle.nations[0].crls.push(int_crl.unwrap());
+    if root_crl {
+        let root_key = key(aws(), &pki.root);
+        let crl = build_crl(
+            aws(),
+            &pki.root.certificate,
+            root_key.as_ref(),
+            &[],
+            NOW - 60,
+            NOW + DAY,
+        );
+        bundle.nations[0].crls.push(crl.unwrap());
+    }
+    bundle
+}
