@@ -30,11 +30,11 @@ const ADAPTER_REQUIREMENTS: &[&str] = &[
 pub(crate) const BUNDLE: &str = "pki/bundle.toml";
 /// The same bundle without its CRLs.
 pub(crate) const BUNDLE_NO_CRLS: &str = "pki/bundle-no-crls.toml";
+/// The demo bundle without CRLs, revocation required (the default).
+pub(crate) const BUNDLE_NO_CRLS_REQUIRED: &str = "pki/bundle-no-crls-required.toml";
 /// The demo bundle with authorisations up to a classification, and Denmark authorised for
 /// NOR-DEMO (see `generate::policy_bundle`).
 pub(crate) const BUNDLE_POLICY: &str = "pki/bundle-policy.toml";
-/// The demo bundle without CRLs, revocation required (the default).
-pub(crate) const BUNDLE_NO_CRLS_REQUIRED: &str = "pki/bundle-no-crls-required.toml";
 /// The coalition demo SPIF (POUCH-DEMO), relative to the manifest.
 pub(crate) const COALITION_SPIF: &str = "policies/pouch-demo.spif.xml";
 /// Norway's demo SPIF (NOR-DEMO), relative to the manifest.
