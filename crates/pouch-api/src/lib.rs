@@ -61,6 +61,10 @@ impl Policy {
         &self.0
     }
 
+    pub(crate) fn shared(&self) -> Arc<pouch_policy::Policy> {
+        Arc::clone(&self.0)
+    }
+
     /// The policy's name, e.g. `NATO`.
     pub fn name(&self) -> &str {
         &self.0.name
@@ -85,7 +89,7 @@ pub fn report_json(report: &Report) -> String {
 
 /// The report's exit class (spec/07-conformance.md §7.4): `pouch verify`'s exit code.
 pub fn exit_class(report: &Report) -> u8 {
-    report.exit_class()
+    report.exit_class().code()
 }
 
 /// The features a conformance adapter built on this API claims (spec/07-conformance.md

@@ -16,13 +16,13 @@ use pouch_label::{DateTime, Label};
 use crate::{EXIT_MALFORMED, EXIT_OK, read_input};
 
 /// Exit code: a seal's signature, algorithm or key failed.
-pub const EXIT_SIGNATURE: u8 = pouch::EXIT_SIGNATURE;
+pub const EXIT_SIGNATURE: u8 = pouch::ExitClass::Seal.code();
 /// Exit code: the detached record does not match its sealed digest.
-pub const EXIT_PAYLOAD: u8 = pouch::EXIT_PAYLOAD;
+pub const EXIT_PAYLOAD: u8 = pouch::ExitClass::Payload.code();
 /// Exit code: the valid seals do not satisfy the seal policy.
-pub const EXIT_SEAL_POLICY: u8 = pouch::EXIT_SEAL_POLICY;
+pub const EXIT_SEAL_POLICY: u8 = pouch::ExitClass::SealPolicy.code();
 /// Exit code: a signer is not trusted or not authorised (trust stage).
-pub const EXIT_UNTRUSTED: u8 = pouch::EXIT_UNTRUSTED;
+pub const EXIT_UNTRUSTED: u8 = pouch::ExitClass::Trust.code();
 
 #[derive(Clone, Copy, Debug, Default, ValueEnum)]
 pub(crate) enum ProviderArg {
@@ -245,7 +245,10 @@ pub(crate) fn endorse(
 ) -> anyhow::Result<ExitCode> {
     let bytes = read_input(envelope, Limits::default().max_envelope_bytes)?;
     let (s, provider) = signer.load()?;
-    let report = Verifier::new(provider).verify(&bytes, None);
+    let report = Verifier::builder(provider)
+        .without_trust()
+        .build()?
+        .verify(&bytes, None);
     if !report.is_valid() {
         let first = report
             .entries()
@@ -286,29 +289,12 @@ pub(crate) fn endorse(
 /// The documented exit code of a report: the first failing stage in pipeline order, by the
 /// rule every binding shares ([`Report::exit_class`]).
 pub(crate) fn exit_code(report: &Report) -> u8 {
-    report.exit_class()
+    report.exit_class().code()
 }
 
 /// Parses `all`, `hybrid`, or `nations:T:NO,SE,FI`.
 pub(crate) fn parse_policy(s: &str) -> anyhow::Result<SealPolicy> {
-    match s {
-        "all" => Ok(SealPolicy::AllValid),
-        "hybrid" => Ok(SealPolicy::Hybrid),
-        _ => {
-            let rest = s.strip_prefix("nations:").ok_or_else(|| {
-                anyhow!("--seal-policy {s}: expected all, hybrid or nations:T:NO,SE,...")
-            })?;
-            let (t, list) = rest
-                .split_once(':')
-                .ok_or_else(|| anyhow!("--seal-policy {s}: expected nations:T:NO,SE,..."))?;
-            Ok(SealPolicy::Nations {
-                threshold: t
-                    .parse()
-                    .with_context(|| format!("--seal-policy {s}: threshold"))?,
-                nations: list.split(',').map(|n| n.trim().to_owned()).collect(),
-            })
-        }
-    }
+    Ok(s.parse::<SealPolicy>()?)
 }
 
 pub(crate) fn print_report(out: &mut dyn Write, name: &str, report: &Report) -> anyhow::Result<()> {
@@ -368,7 +354,7 @@ pub(crate) fn print_report(out: &mut dyn Write, name: &str, report: &Report) -> 
             "  release to {} ({}): {}",
             r.recipient,
             r.label
-                .as_deref()
+                .as_ref()
                 .map_or("no label".to_owned(), |l| format!("under the {l} label")),
             if r.permitted() { "PERMITTED" } else { "DENIED" }
         )?;
@@ -403,40 +389,39 @@ pub(crate) fn verify(
         bail!("--payload needs exactly one envelope (a file or '-', without --seq)");
     }
     let provider = provider(opts.provider);
-    let bundle = opts.trust.map(pouch_pki::trust::load_bundle).transpose()?;
-    let validator = bundle
-        .as_ref()
-        .map(|b| pouch_pki::trust::ChainValidator::new(provider, b))
-        .transpose()
-        .map_err(|e| anyhow!("trust bundle: {e}"))?;
-    let mut verifier = Verifier::new(provider);
-    verifier.policy = parse_policy(opts.seal_policy)?;
-    verifier.at = Some(crate::pki::parse_at(opts.at)?);
-    if let (Some(bundle), Some(validator)) = (&bundle, &validator) {
-        verifier.trust = Some(pouch::Trust { bundle, validator });
-    }
-    let mut policies = Vec::new();
+    let mut builder = Verifier::builder(provider)
+        .seal_policy(parse_policy(opts.seal_policy)?)
+        .at(DateTime::from_unix(crate::pki::parse_at(opts.at)?, 0)
+            .ok_or_else(|| anyhow!("--at: out of range"))?);
+    builder = match opts.trust {
+        Some(path) => builder
+            .trust_store(pouch::TrustStore::load(provider, path).map_err(|e| anyhow!("{e}"))?),
+        None => builder.without_trust(),
+    };
     for path in opts.policies {
         match crate::load_policy(path)? {
-            Ok(p) => policies.push(p),
+            Ok(p) => builder = builder.policy(p),
             Err(e) => {
                 eprintln!("pouch: {}: {e}", path.display());
                 return Ok(ExitCode::from(EXIT_MALFORMED));
             }
         }
     }
-    verifier.policies = policies.iter().collect();
-    verifier.recipient = opts.recipient.map(pouch_policy::Recipient::new);
-    if let (Some(path), Some(r)) = (opts.clearance, verifier.recipient.as_mut()) {
-        let bytes = read_input(path, pouch_policy::ClearanceLimits::default().max_bytes)?;
-        match pouch_policy::Clearance::from_json(&bytes) {
-            Ok(c) => r.clearance = Some(c),
-            Err(e) => {
-                eprintln!("pouch: {}: clearance: {e}", path.display());
-                return Ok(ExitCode::from(EXIT_MALFORMED));
+    if let Some(code) = opts.recipient {
+        let mut r = pouch_policy::Recipient::new(code);
+        if let Some(path) = opts.clearance {
+            let bytes = read_input(path, pouch_policy::ClearanceLimits::default().max_bytes)?;
+            match pouch_policy::Clearance::from_json(&bytes) {
+                Ok(c) => r.clearance = Some(c),
+                Err(e) => {
+                    eprintln!("pouch: {}: clearance: {e}", path.display());
+                    return Ok(ExitCode::from(EXIT_MALFORMED));
+                }
             }
         }
+        builder = builder.recipient(r);
     }
+    let verifier = builder.build()?;
     let ([envelope], true) = (inputs, single) else {
         let worst = crate::bulk::run(inputs, &verifier, &opts.bulk, out)?;
         return Ok(ExitCode::from(worst));

@@ -16,9 +16,9 @@ use crate::{EXIT_MALFORMED, EXIT_OK, EXIT_USAGE, EXIT_VERDICT, Form, read_input}
 
 /// A label breaks a rule of the policy, or cannot be rendered, mapped or combined under it
 /// (the same number as `verify`'s label-invalid exit class).
-pub const EXIT_LABEL_INVALID: u8 = pouch::EXIT_LABEL_INVALID;
+pub const EXIT_LABEL_INVALID: u8 = pouch::ExitClass::LabelInvalid.code();
 /// `release`: the recipient may not receive the data (as `verify --recipient`).
-pub const EXIT_RELEASE_DENIED: u8 = pouch::EXIT_RELEASE_DENIED;
+pub const EXIT_RELEASE_DENIED: u8 = pouch::ExitClass::ReleaseDenied.code();
 
 /// A value, or the exit code of a failure already reported.
 pub(crate) type Step<T> = anyhow::Result<Result<T, ExitCode>>;

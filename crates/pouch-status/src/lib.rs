@@ -3,6 +3,10 @@
 
 use core::fmt;
 
+mod exit;
+
+pub use exit::{EXIT_IO, EXIT_USAGE, EXIT_VERDICT, ExitClass};
+
 /// How a status code bears on the verdict of its stage.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]

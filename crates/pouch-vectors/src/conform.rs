@@ -215,14 +215,14 @@ pub fn compare(expected: &Expected, observed: &Observed, exit: Option<ExitClass>
         Some(x) => diffs.push(format!(
             "exit: expected {} ({}), got {} ({})",
             expected.exit.name(),
-            expected.exit.status(),
+            expected.exit.code(),
             x.name(),
-            x.status()
+            x.code()
         )),
         None => diffs.push(format!(
             "exit: expected {} ({}), got a status that is no exit class",
             expected.exit.name(),
-            expected.exit.status()
+            expected.exit.code()
         )),
     }
     diffs
@@ -502,7 +502,7 @@ fn run_one(adapter: &Adapter, v: &Vector, dir: &Path) -> Vec<String> {
         }
     };
     match Observed::from_json(&json) {
-        Ok(o) => compare(&v.expect, &o, status.and_then(ExitClass::from_status)),
+        Ok(o) => compare(&v.expect, &o, status.and_then(ExitClass::from_code)),
         Err(e) => vec![format!("report: {e}")],
     }
 }

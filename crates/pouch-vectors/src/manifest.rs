@@ -96,6 +96,7 @@ pub struct Inputs {
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Expected {
     /// The exit class.
+    #[serde(with = "exit_class_name")]
     pub exit: ExitClass,
     /// Decode stage.
     pub envelope: Vec<String>,
@@ -157,73 +158,51 @@ pub struct ReleaseExpect {
     pub codes: Vec<String>,
 }
 
-/// How an implementation's process ends (spec/07-conformance.md §7.4): the first failing
-/// stage in pipeline order.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-#[non_exhaustive]
-pub enum ExitClass {
-    /// No error in any stage that ran (warnings allowed).
-    #[default]
-    Valid,
-    /// The envelope does not decode.
-    Malformed,
-    /// A seal's header, algorithm, key or signature failed.
-    Seal,
-    /// The detached record does not match.
-    Payload,
-    /// A signer is not trusted or not authorised.
-    Trust,
-    /// The seal policy is not satisfied.
-    SealPolicy,
-    /// A label of the envelope is not valid under its policy.
-    LabelInvalid,
-    /// The recipient may not receive the record.
-    ReleaseDenied,
-}
+/// How an implementation's process ends (spec/07-conformance.md §7.4): `pouch-status`'s one
+/// list of classes, spelled in manifests by [`ExitClass::name`].
+pub use pouch_status::ExitClass;
 
-impl ExitClass {
-    /// The process exit status of the class (the `pouch verify` codes of `docs/cli.md`).
-    pub const fn status(self) -> i32 {
-        match self {
-            ExitClass::Valid => 0,
-            ExitClass::Malformed => 3,
-            ExitClass::Seal => 10,
-            ExitClass::Payload => 11,
-            ExitClass::SealPolicy => 12,
-            ExitClass::Trust => 13,
-            ExitClass::LabelInvalid => 5,
-            ExitClass::ReleaseDenied => 6,
+/// Serde for an [`ExitClass`] by its name (the type lives in the dependency-free
+/// `pouch-status`).
+pub mod exit_class_name {
+    use super::ExitClass;
+    use serde::{Deserialize, Deserializer, Serializer, de::Error as _};
+
+    /// Writes the class's name.
+    pub fn serialize<S: Serializer>(c: &ExitClass, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(c.name())
+    }
+
+    /// Reads a class by its name.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<ExitClass, D::Error> {
+        let name = String::deserialize(d)?;
+        ExitClass::from_name(&name)
+            .ok_or_else(|| D::Error::custom(format!("unknown exit class {name:?}")))
+    }
+
+    /// The same for a list of classes.
+    pub mod list {
+        use super::ExitClass;
+        use serde::{Deserialize, Deserializer, Serializer, de::Error as _, ser::SerializeSeq};
+
+        /// Writes the classes' names.
+        pub fn serialize<S: Serializer>(v: &[ExitClass], s: S) -> Result<S::Ok, S::Error> {
+            let mut seq = s.serialize_seq(Some(v.len()))?;
+            for c in v {
+                seq.serialize_element(c.name())?;
+            }
+            seq.end()
         }
-    }
 
-    /// The class of an exit status, if it is one.
-    pub fn from_status(status: i32) -> Option<ExitClass> {
-        [
-            ExitClass::Valid,
-            ExitClass::Malformed,
-            ExitClass::Seal,
-            ExitClass::Payload,
-            ExitClass::SealPolicy,
-            ExitClass::Trust,
-            ExitClass::LabelInvalid,
-            ExitClass::ReleaseDenied,
-        ]
-        .into_iter()
-        .find(|c| c.status() == status)
-    }
-
-    /// The class's name as the manifest spells it.
-    pub const fn name(self) -> &'static str {
-        match self {
-            ExitClass::Valid => "valid",
-            ExitClass::Malformed => "malformed",
-            ExitClass::Seal => "seal",
-            ExitClass::Payload => "payload",
-            ExitClass::SealPolicy => "seal-policy",
-            ExitClass::Trust => "trust",
-            ExitClass::LabelInvalid => "label-invalid",
-            ExitClass::ReleaseDenied => "release-denied",
+        /// Reads classes by their names.
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<ExitClass>, D::Error> {
+            Vec::<String>::deserialize(d)?
+                .iter()
+                .map(|n| {
+                    ExitClass::from_name(n)
+                        .ok_or_else(|| D::Error::custom(format!("unknown exit class {n:?}")))
+                })
+                .collect()
         }
     }
 }

@@ -6,14 +6,15 @@ use std::io::Read;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use pouch_crypto::{Algorithm, CryptoProvider};
-use pouch_label::Label;
+use pouch_label::{DateTime, Label};
 use pouch_pki::trust::{ChainValidator, TrustBundle};
 use pouch_policy::{Policy, Recipient};
 use pouch_status as codes;
 
 use pouch_envelope::{Content, Envelope, LeafInfo, Limits, SealHeader, digest_reader, leaf_info};
 
-use crate::report::{Entry, LabelReport, ReleaseReport, Report, SealReport};
+use crate::Error;
+use crate::report::{Entry, LabelRef, LabelReport, ReleaseReport, Report, SealReport};
 
 /// Leaf certificates described so far, so that a gateway verifying many envelopes from the
 /// same signers parses each leaf once. Bounded; cleared when full. Keys are the whole
@@ -67,8 +68,11 @@ impl LeafCache {
     }
 }
 
-/// Which seals a verifier requires (spec/03-envelope.md §3.6).
+/// Which seals a verifier requires (spec/03-envelope.md §3.6). Parsed from its one text form
+/// (`all`, `hybrid`, `nations:T:A,B,...`) by [`str::parse`], the one parser the CLI, the
+/// adapter and every binding share (POUCH-ENV-090).
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub enum SealPolicy {
     /// At least one seal, and every seal valid.
     #[default]
@@ -94,53 +98,242 @@ impl core::fmt::Debug for Trust<'_> {
     }
 }
 
-/// Verifies envelopes with one crypto provider and one policy; reusable across envelopes.
+/// Verifies envelopes with one crypto provider and one configuration; reusable across
+/// envelopes and threads, cheap to clone (the trust store, policies and caches are shared).
+/// Made by [`Verifier::builder`].
 #[derive(Clone, Debug)]
-pub struct Verifier<'p> {
+pub struct Verifier {
     /// The crypto backend.
-    pub provider: &'p CryptoProvider,
+    provider: &'static CryptoProvider,
     /// Which seals are required.
-    pub policy: SealPolicy,
+    policy: SealPolicy,
     /// Algorithms accepted; `None` accepts every registered one the provider implements.
-    pub allowed: Option<Vec<Algorithm>>,
+    allowed: Option<Vec<Algorithm>>,
     /// Decoder limits.
-    pub limits: Limits,
-    /// The trust stage: a bundle and its validator. `None` skips the stage.
-    pub trust: Option<Trust<'p>>,
+    limits: Limits,
+    /// The trust stage; `None` only when the builder was told [`VerifierBuilder::without_trust`].
+    trust: Option<TrustStore>,
     /// The verification time, Unix seconds; `None` is the system clock at each call.
-    pub at: Option<i64>,
+    at: Option<i64>,
     /// Security policies: adds the policy stage for every label of the envelope
     /// (spec/05-policy.md §5.8). Empty skips it.
-    pub policies: Vec<&'p Policy>,
+    policies: Vec<Arc<Policy>>,
     /// The recipient of a release decision: adds the release stage. `None` skips it.
-    pub recipient: Option<Recipient>,
+    recipient: Option<Recipient>,
     /// Leaf certificates already parsed (shared by clones of this verifier).
     leaves: LeafCache,
 }
 
-/// What the trust stage needs: the bundle and a validator built over it.
+/// What the trust stage needs: the bundle and a validator built over it (a view of a
+/// [`TrustStore`]).
 #[derive(Clone, Copy)]
-pub struct Trust<'a> {
+pub(crate) struct Trust<'a> {
     /// The bundle (for nation codes and authorisations).
-    pub bundle: &'a TrustBundle,
+    pub(crate) bundle: &'a TrustBundle,
     /// The chain validator over that bundle.
-    pub validator: &'a ChainValidator<'a>,
+    pub(crate) validator: &'a ChainValidator<'a>,
 }
 
-impl<'p> Verifier<'p> {
-    /// A verifier with the default policy (every seal valid) and default limits.
-    pub fn new(provider: &'p CryptoProvider) -> Self {
-        Self {
-            provider,
-            policy: SealPolicy::AllValid,
-            allowed: None,
-            limits: Limits::default(),
-            trust: None,
-            at: None,
-            policies: Vec::new(),
-            recipient: None,
-            leaves: LeafCache::default(),
+self_cell::self_cell!(
+    struct TrustCell {
+        owner: TrustBundle,
+        #[covariant]
+        dependent: ChainValidator,
+    }
+);
+
+/// A trust bundle and the chain validator over it: anchors and CRLs parsed once, chain
+/// verdicts cached and shared by every verifier holding it. Cheap to clone.
+#[derive(Clone)]
+pub struct TrustStore(Arc<TrustCell>);
+
+impl core::fmt::Debug for TrustStore {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("TrustStore")
+            .field("nations", &self.bundle().nations.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl TrustStore {
+    /// Builds the validator over `bundle` for `provider`'s algorithms.
+    pub fn new(provider: &'static CryptoProvider, bundle: TrustBundle) -> Result<Self, Error> {
+        TrustCell::try_new(bundle, |b| ChainValidator::new(provider, b))
+            .map(|c| Self(Arc::new(c)))
+            .map_err(Error::Trust)
+    }
+
+    /// Loads a bundle file (TOML), reading the files it names relative to it.
+    pub fn load(provider: &'static CryptoProvider, path: &std::path::Path) -> Result<Self, Error> {
+        let bundle = pouch_pki::trust::load_bundle(path).map_err(Error::Bundle)?;
+        Self::new(provider, bundle)
+    }
+
+    /// The bundle.
+    pub fn bundle(&self) -> &TrustBundle {
+        self.0.borrow_owner()
+    }
+
+    fn view(&self) -> Trust<'_> {
+        Trust {
+            bundle: self.0.borrow_owner(),
+            validator: self.0.borrow_dependent(),
         }
+    }
+}
+
+/// Builds a [`Verifier`]: `Verifier::builder(provider).trust(bundle).build()`.
+#[derive(Clone, Debug)]
+#[must_use]
+pub struct VerifierBuilder {
+    verifier: Verifier,
+    trust: TrustChoice,
+}
+
+#[derive(Clone, Debug)]
+enum TrustChoice {
+    Unset,
+    Without,
+    Bundle(Box<TrustBundle>),
+    Store(TrustStore),
+}
+
+impl VerifierBuilder {
+    /// Checks every seal's signer against `bundle` (spec/04-trust.md).
+    pub fn trust(mut self, bundle: TrustBundle) -> Self {
+        self.trust = TrustChoice::Bundle(Box::new(bundle));
+        self
+    }
+
+    /// As [`VerifierBuilder::trust`], with a store already built (shared, with its caches).
+    pub fn trust_store(mut self, store: TrustStore) -> Self {
+        self.trust = TrustChoice::Store(store);
+        self
+    }
+
+    /// Verifies signatures without checking who made them: a valid report then says only
+    /// that the envelope is intact, and [`crate::Verdict::signers`] is [`crate::Signers::NotChecked`].
+    pub fn without_trust(mut self) -> Self {
+        self.trust = TrustChoice::Without;
+        self
+    }
+
+    /// Which seals are required (default: every seal valid).
+    pub fn seal_policy(mut self, policy: SealPolicy) -> Self {
+        self.verifier.policy = policy;
+        self
+    }
+
+    /// Accepts only these algorithms (default: every registered one the provider has).
+    pub fn allowed(mut self, algorithms: impl IntoIterator<Item = Algorithm>) -> Self {
+        self.verifier.allowed = Some(algorithms.into_iter().collect());
+        self
+    }
+
+    /// Decoder limits (default: spec/03-envelope.md §3.9's).
+    pub fn limits(mut self, limits: Limits) -> Self {
+        self.verifier.limits = limits;
+        self
+    }
+
+    /// Verifies as at `at` (default: the system clock at each call).
+    pub fn at(mut self, at: DateTime) -> Self {
+        self.verifier.at = Some(at.unix_seconds());
+        self
+    }
+
+    /// Adds security policies: the policy stage then checks every label of the envelope
+    /// under the one it names.
+    pub fn policies<P: Into<Arc<Policy>>>(mut self, policies: impl IntoIterator<Item = P>) -> Self {
+        self.verifier
+            .policies
+            .extend(policies.into_iter().map(Into::into));
+        self
+    }
+
+    /// Adds one security policy.
+    pub fn policy(self, policy: impl Into<Arc<Policy>>) -> Self {
+        self.policies([policy.into()])
+    }
+
+    /// Decides release to `recipient` (a nation or organisation code, optionally with a
+    /// clearance): adds the release stage.
+    pub fn recipient(mut self, recipient: Recipient) -> Self {
+        self.verifier.recipient = Some(recipient);
+        self
+    }
+
+    /// The verifier, or why it cannot be made.
+    pub fn build(self) -> Result<Verifier, Error> {
+        let mut v = self.verifier;
+        v.trust = match self.trust {
+            TrustChoice::Unset => return Err(Error::TrustUnset),
+            TrustChoice::Without => None,
+            TrustChoice::Bundle(b) => Some(TrustStore::new(v.provider, *b)?),
+            TrustChoice::Store(s) => Some(s),
+        };
+        Ok(v)
+    }
+}
+
+impl Verifier {
+    /// A builder over `provider`. Choosing trust is not optional: call
+    /// [`VerifierBuilder::trust`] or [`VerifierBuilder::without_trust`].
+    pub fn builder(provider: &'static CryptoProvider) -> VerifierBuilder {
+        VerifierBuilder {
+            verifier: Verifier {
+                provider,
+                policy: SealPolicy::AllValid,
+                allowed: None,
+                limits: Limits::default(),
+                trust: None,
+                at: None,
+                policies: Vec::new(),
+                recipient: None,
+                leaves: LeafCache::default(),
+            },
+            trust: TrustChoice::Unset,
+        }
+    }
+
+    /// A verifier with the defaults that checks signatures only: nobody checks who sealed
+    /// (the same as `Verifier::builder(provider).without_trust().build()`, which cannot fail).
+    pub fn without_trust(provider: &'static CryptoProvider) -> Verifier {
+        let mut b = Verifier::builder(provider);
+        b.trust = TrustChoice::Without;
+        b.verifier
+    }
+
+    /// This verifier's settings as a builder, to derive another (sharing the trust store,
+    /// policies and caches).
+    pub fn to_builder(&self) -> VerifierBuilder {
+        VerifierBuilder {
+            verifier: self.clone(),
+            trust: match &self.trust {
+                Some(s) => TrustChoice::Store(s.clone()),
+                None => TrustChoice::Without,
+            },
+        }
+    }
+
+    /// The crypto provider.
+    pub fn provider(&self) -> &'static CryptoProvider {
+        self.provider
+    }
+
+    /// The decoder limits.
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    /// The trust store, unless built [`VerifierBuilder::without_trust`].
+    pub fn trust(&self) -> Option<&TrustStore> {
+        self.trust.as_ref()
+    }
+
+    /// The recipient of the release stage, if any.
+    pub fn recipient(&self) -> Option<&Recipient> {
+        self.recipient.as_ref()
     }
 
     fn verification_time(&self) -> i64 {
@@ -200,11 +393,13 @@ impl<'p> Verifier<'p> {
                 },
             });
         }
+        report.trust_checked = self.trust.is_some();
         let mut valid: Vec<(Algorithm, Option<String>)> = Vec::new();
         let now = self.verification_time();
+        let trust = self.trust.as_ref().map(TrustStore::view);
         for (index, seal) in env.seals().iter().enumerate() {
             let (mut sr, ok) = self.seal(env, payload, index, seal.header(), seal.signature());
-            if let (Some(trust), Ok(h)) = (&self.trust, seal.header()) {
+            if let (Some(trust), Ok(h)) = (&trust, seal.header()) {
                 self.trust_stage(trust, env.label(), h, ok.is_some(), now, &mut sr);
             }
             if let Some(alg) = ok {
@@ -228,10 +423,10 @@ impl<'p> Verifier<'p> {
     }
 
     /// The policy that `label` names, among those this verifier holds.
-    fn policy_for(&self, label: &Label) -> Option<&'p Policy> {
+    fn policy_for(&self, label: &Label) -> Option<&Policy> {
         self.policies
             .iter()
-            .copied()
+            .map(AsRef::as_ref)
             .find(|p| p.names_this_policy(label))
     }
 
@@ -245,8 +440,8 @@ impl<'p> Verifier<'p> {
         // Each label, and whether it may decide a release: the originator label always; an
         // alternative label only from a seal whose signature is valid and whose signer the
         // trust stage found trusted and authorised (POUCH-POL-082).
-        let mut labels: Vec<(String, &Label, bool)> =
-            vec![("originator".to_owned(), env.label(), true)];
+        let mut labels: Vec<(LabelRef, &Label, bool)> =
+            vec![(LabelRef::Originator, env.label(), true)];
         for (i, seal) in env.seals().iter().enumerate() {
             if let Ok(h) = seal.header()
                 && let Some(alt) = &h.alternative_label
@@ -256,7 +451,7 @@ impl<'p> Verifier<'p> {
                         .seals
                         .get(i)
                         .is_some_and(|sr| sr.signature_valid() && sr.signer_trusted());
-                labels.push((format!("seal {i}"), alt, relied));
+                labels.push((LabelRef::Seal(i), alt, relied));
             }
         }
         for (name, label, _) in &labels {

@@ -44,6 +44,7 @@ pub enum Mutation {
 pub struct Expect {
     /// The exit classes allowed (one for a fixed input; bit flips allow `malformed` and
     /// `seal`).
+    #[serde(with = "crate::manifest::exit_class_name::list")]
     pub exit: Vec<ExitClass>,
     /// A code that must be in the report: in the envelope stage for `malformed`, on a seal
     /// for `seal`. `None` when only the class can be known from the construction.

@@ -69,7 +69,7 @@ pub fn check_outcome(case: &Case, stdout: &str, status: Option<i32>) -> Option<S
         Ok(o) => o,
         Err(e) => return Some(format!("report: {e}")),
     };
-    let Some(exit) = status.and_then(ExitClass::from_status) else {
+    let Some(exit) = status.and_then(ExitClass::from_code) else {
         return Some(format!("exit status {status:?} is no exit class"));
     };
     if !case.expect.exit.contains(&exit) {
