@@ -5,7 +5,7 @@ data; JSON outputs of the API are returned as ``dict``; every error is a ``Pouch
 """
 
 import os
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
+from typing import Any, BinaryIO, Dict, List, Mapping, Optional, Sequence, Union
 
 __version__: str
 
@@ -143,8 +143,11 @@ class VerifyContext:
     def set_recipient(
         self, recipient: Optional[str], clearance: Optional[bytes] = None
     ) -> None: ...
-    def verify(self, envelope: bytes, payload: Optional[bytes] = None) -> Report:
-        """Verifies ``envelope``; never raises for a bad envelope."""
+    def verify(
+        self, envelope: bytes, payload: Optional[Union[bytes, BinaryIO]] = None
+    ) -> Report:
+        """Verifies ``envelope``; never raises for a bad envelope. ``payload``, the detached
+        record, is bytes or a binary file-like object (streamed with ``read(n)``)."""
 
 def seal(
     label: bytes,

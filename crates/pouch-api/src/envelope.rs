@@ -206,8 +206,11 @@ pub fn endorse(
     let signing_time = signing_time(options.signing_time.as_deref())?;
     // Verified as at the new seal's signing time: a given time, so that no system clock is
     // read (wasm32 has none; the verifier reads one when not given a time).
-    let mut verifier = Verifier::new(p);
-    verifier.at = Some(signing_time.unix_seconds());
+    // Signatures only: the endorser vouches for the envelope it read, whoever sealed it.
+    let verifier = Verifier::builder(p)
+        .without_trust()
+        .at(signing_time)
+        .build()?;
     let report = verifier.verify(envelope, None);
     if !report.is_valid() {
         let first = report

@@ -101,15 +101,39 @@ impl From<pouch_trust::TrustError> for ApiError {
     }
 }
 
-impl From<pouch::Error> for ApiError {
-    fn from(e: pouch::Error) -> Self {
+impl From<pouch::envelope::Error> for ApiError {
+    fn from(e: pouch::envelope::Error) -> Self {
+        use pouch::envelope::Error as E;
         match e {
-            pouch::Error::Malformed(f) => f.into(),
-            pouch::Error::NoCertificate => Self::new(class::CERTIFICATE, e.to_string()),
-            pouch::Error::TooManySeals(_) => {
+            E::Malformed(f) => f.into(),
+            E::NoCertificate => Self::new(class::CERTIFICATE, e.to_string()),
+            E::TooManySeals(_) => {
                 Self::new(pouch_status::ENVELOPE_LIMIT_EXCEEDED.id(), e.to_string())
             }
             other => Self::new(class::CRYPTO, other.to_string()),
+        }
+    }
+}
+
+impl From<pouch::ParseError> for ApiError {
+    fn from(e: pouch::ParseError) -> Self {
+        Self::argument(e.to_string())
+    }
+}
+
+impl From<pouch::Error> for ApiError {
+    fn from(e: pouch::Error) -> Self {
+        match e {
+            pouch::Error::Bundle(e) => e.into(),
+            pouch::Error::Trust(e) => e.into(),
+            pouch::Error::Parse(e) => e.into(),
+            pouch::Error::Envelope(e) => e.into(),
+            pouch::Error::Key(_) => Self::new(class::KEY, e.to_string()),
+            pouch::Error::Certificate(_) => Self::new(class::CERTIFICATE, e.to_string()),
+            pouch::Error::TooLarge { .. } => {
+                Self::new(pouch_status::ENVELOPE_LIMIT_EXCEEDED.id(), e.to_string())
+            }
+            other => Self::argument(other.to_string()),
         }
     }
 }

@@ -61,6 +61,10 @@ impl Policy {
         &self.0
     }
 
+    pub(crate) fn shared(&self) -> Arc<pouch_policy::Policy> {
+        Arc::clone(&self.0)
+    }
+
     /// The policy's name, e.g. `NATO`.
     pub fn name(&self) -> &str {
         &self.0.name

@@ -1,61 +1,51 @@
-//! [`VerifyContext`]: everything a verification needs, owned, with the borrowing
-//! [`Verifier`] built once and kept beside its owner.
+//! [`VerifyContext`]: the string-option face of [`pouch::Verifier`] for the bindings; every
+//! stage is `pouch`'s, this only parses options and rebuilds the verifier when one changes.
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
-use pouch::{Report, SealPolicy, Trust, Verifier};
+use pouch::{Report, SealPolicy, TrustStore, Verifier};
 use pouch_crypto::CryptoProvider;
 use pouch_policy::{Clearance, Recipient};
-use pouch_trust::{ChainValidator, TrustBundle};
-use self_cell::self_cell;
+use pouch_trust::TrustBundle;
 
 use crate::{ApiError, Policy, provider};
 
-type Validator<'a> = ChainValidator<'a>;
-
-self_cell!(
-    /// A trust bundle and the chain validator over it (anchors and CRLs parsed once, chain
-    /// verdicts cached).
-    struct TrustCell {
-        owner: TrustBundle,
-        #[covariant]
-        dependent: Validator,
-    }
-);
-
-/// The owned settings of a context; the cell's verifier borrows them.
+/// The owned settings of a context, from which its verifier is built.
 #[derive(Clone)]
 struct Settings {
     provider: &'static CryptoProvider,
-    trust: Option<Arc<TrustCell>>,
+    trust: Option<TrustStore>,
     seal_policy: SealPolicy,
-    at: Option<i64>,
+    at: Option<pouch_label::DateTime>,
     policies: Vec<Policy>,
     recipient: Option<Recipient>,
 }
 
-type BorrowedVerifier<'a> = Verifier<'a>;
-
-self_cell!(
-    struct VerifierCell {
-        owner: Settings,
-        #[covariant]
-        dependent: BorrowedVerifier,
+fn build(s: &Settings) -> Verifier {
+    let mut b = Verifier::builder(s.provider)
+        .seal_policy(s.seal_policy.clone())
+        .policies(s.policies.iter().map(Policy::shared));
+    b = match &s.trust {
+        Some(t) => b.trust_store(t.clone()),
+        None => b.without_trust(),
+    };
+    if let Some(at) = s.at {
+        b = b.at(at);
     }
-);
+    if let Some(r) = &s.recipient {
+        b = b.recipient(r.clone());
+    }
+    // Trust is always chosen above, and a store is already built: nothing can fail.
+    b.build()
+        .unwrap_or_else(|_| unreachable_verifier(s.provider))
+}
 
-fn build(s: &Settings) -> Verifier<'_> {
-    let mut v = Verifier::new(s.provider);
-    v.policy = s.seal_policy.clone();
-    v.at = s.at;
-    v.policies = s.policies.iter().map(Policy::inner).collect();
-    v.recipient = s.recipient.clone();
-    v.trust = s.trust.as_deref().map(|t| Trust {
-        bundle: t.borrow_owner(),
-        validator: t.borrow_dependent(),
-    });
-    v
+/// A verifier without trust: unreachable in practice (see [`build`]), but no panic.
+fn unreachable_verifier(provider: &'static CryptoProvider) -> Verifier {
+    Verifier::builder(provider)
+        .without_trust()
+        .build()
+        .unwrap_or_else(|_| unreachable_verifier(provider))
 }
 
 /// What a verification needs, owned and lifetime-free: the crypto provider, the trust
@@ -64,12 +54,13 @@ fn build(s: &Settings) -> Verifier<'_> {
 /// called any number of times, from any thread, and reuses the chain validator's and
 /// verifier's caches across calls.
 pub struct VerifyContext {
-    cell: VerifierCell,
+    settings: Settings,
+    verifier: Verifier,
 }
 
 impl core::fmt::Debug for VerifyContext {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        let s = self.cell.borrow_owner();
+        let s = &self.settings;
         f.debug_struct("VerifyContext")
             .field("provider", &s.provider.name)
             .field("trust", &s.trust.is_some())
@@ -95,14 +86,14 @@ impl VerifyContext {
             recipient: None,
         };
         Ok(Self {
-            cell: VerifierCell::new(settings, build),
+            verifier: build(&settings),
+            settings,
         })
     }
 
     fn update(&mut self, change: impl FnOnce(&mut Settings)) {
-        let mut settings = self.cell.borrow_owner().clone();
-        change(&mut settings);
-        self.cell = VerifierCell::new(settings, build);
+        change(&mut self.settings);
+        self.verifier = build(&self.settings);
     }
 
     /// Sets the trust bundle: its TOML text, and the bytes of each file it names (PEM or
@@ -141,9 +132,8 @@ impl VerifyContext {
     }
 
     fn set_bundle(&mut self, bundle: TrustBundle) -> Result<(), ApiError> {
-        let provider = self.cell.borrow_owner().provider;
-        let cell = TrustCell::try_new(bundle, |b| ChainValidator::new(provider, b))?;
-        self.update(|s| s.trust = Some(Arc::new(cell)));
+        let store = TrustStore::new(self.settings.provider, bundle)?;
+        self.update(|s| s.trust = Some(store));
         Ok(())
     }
 
@@ -154,7 +144,7 @@ impl VerifyContext {
 
     /// Sets the seal policy: `all`, `hybrid` or `nations:T:A,B,...`.
     pub fn set_seal_policy(&mut self, policy: &str) -> Result<(), ApiError> {
-        let p = parse_seal_policy(policy)?;
+        let p: SealPolicy = policy.parse()?;
         self.update(|s| s.seal_policy = p);
         Ok(())
     }
@@ -163,7 +153,7 @@ impl VerifyContext {
     /// system clock at each call. WebAssembly hosts without a clock must set it.
     pub fn set_at(&mut self, at: Option<&str>) -> Result<(), ApiError> {
         let at = at.map(crate::parse_time).transpose()?;
-        self.update(|s| s.at = at.map(|t| t.unix_seconds()));
+        self.update(|s| s.at = at);
         Ok(())
     }
 
@@ -202,45 +192,32 @@ impl VerifyContext {
 
     /// The provider's name (`aws-lc-rs` or `RustCrypto`).
     pub fn provider_name(&self) -> &'static str {
-        self.cell.borrow_owner().provider.name
+        self.settings.provider.name
     }
 
     /// Verifies `envelope`; `detached` is the record when the payload is detached (without
     /// it, the payload is not checked). Never fails: everything found is in the report.
     pub fn verify(&self, envelope: &[u8], detached: Option<&[u8]>) -> Report {
-        let v = self.cell.borrow_dependent();
         match detached {
-            Some(mut record) => v.verify(envelope, Some(&mut record)),
-            None => v.verify(envelope, None),
+            Some(mut record) => self.verifier.verify(envelope, Some(&mut record)),
+            None => self.verifier.verify(envelope, None),
         }
+    }
+
+    /// As [`VerifyContext::verify`], streaming a detached record from `record` in bounded
+    /// memory.
+    pub fn verify_reader(&self, envelope: &[u8], record: &mut dyn std::io::Read) -> Report {
+        self.verifier.verify(envelope, Some(record))
+    }
+
+    /// The verifier this context holds.
+    pub fn verifier(&self) -> &Verifier {
+        &self.verifier
     }
 }
 
-/// Parses `all`, `hybrid`, or `nations:T:A,B,...`.
+/// Parses `all`, `hybrid`, or `nations:T:A,B,...` (the one parser, [`SealPolicy`]'s
+/// `FromStr`).
 pub fn parse_seal_policy(s: &str) -> Result<SealPolicy, ApiError> {
-    let bad = || {
-        ApiError::argument(format!(
-            "seal policy {s:?}: expected all, hybrid or nations:T:A,B"
-        ))
-    };
-    match s {
-        "all" => Ok(SealPolicy::AllValid),
-        "hybrid" => Ok(SealPolicy::Hybrid),
-        _ => {
-            let (t, list) = s
-                .strip_prefix("nations:")
-                .and_then(|r| r.split_once(':'))
-                .ok_or_else(bad)?;
-            let threshold = t.parse().map_err(|_| bad())?;
-            let nations: Vec<String> = list
-                .split(',')
-                .map(|n| n.trim().to_owned())
-                .filter(|n| !n.is_empty())
-                .collect();
-            if nations.is_empty() {
-                return Err(bad());
-            }
-            Ok(SealPolicy::Nations { threshold, nations })
-        }
-    }
+    Ok(s.parse()?)
 }

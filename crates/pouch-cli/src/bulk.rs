@@ -158,14 +158,14 @@ impl Window {
 /// in input order, then a summary. Returns the worst exit code.
 pub(crate) fn run(
     inputs: &[PathBuf],
-    verifier: &Verifier<'_>,
+    verifier: &Verifier,
     opts: &Options,
     out: &mut dyn Write,
 ) -> anyhow::Result<u8> {
     let jobs = opts.jobs.max(1);
     let window = Window::new(256 + 8 * jobs, BYTE_BUDGET);
-    let max_bytes = verifier.limits.max_envelope_bytes;
-    let max_depth = verifier.limits.max_depth;
+    let max_bytes = verifier.limits().max_envelope_bytes;
+    let max_depth = verifier.limits().max_depth;
     let started = Instant::now();
     let mut tally = Tally::default();
     let mut progress = Progress::new(opts.progress && std::io::stderr().is_terminal());
@@ -307,12 +307,7 @@ fn framing_error(e: SequenceError) -> (u64, Result<Vec<u8>, Unreadable>) {
 }
 
 /// A worker: verifies jobs until the queue closes.
-fn work(
-    rx: &Mutex<Receiver<Job>>,
-    verifier: &Verifier<'_>,
-    window: &Window,
-    tx: SyncSender<Outcome>,
-) {
+fn work(rx: &Mutex<Receiver<Job>>, verifier: &Verifier, window: &Window, tx: SyncSender<Outcome>) {
     loop {
         let job = {
             let rx = rx.lock().unwrap_or_else(|p| p.into_inner());

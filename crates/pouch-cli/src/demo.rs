@@ -206,19 +206,15 @@ fn envelopes(out: &mut impl Write, label: &Label) -> anyhow::Result<()> {
         endorsed.len()
     )?;
 
-    let bundle = pouch_trust::load_bundle(&bundle_path)?;
-    let validator = pouch_trust::ChainValidator::new(provider, &bundle)
+    let store = pouch::TrustStore::load(provider, &bundle_path)
         .map_err(|e| anyhow::anyhow!("demo bundle: {e}"))?;
     let trusted = |policy: SealPolicy| {
-        let mut v = Verifier::new(provider);
-        v.policy = policy;
-        v.trust = Some(pouch::Trust {
-            bundle: &bundle,
-            validator: &validator,
-        });
-        v
+        Verifier::builder(provider)
+            .seal_policy(policy)
+            .trust_store(store.clone())
+            .build()
     };
-    let report = trusted(SealPolicy::AllValid).verify(&endorsed, None);
+    let report = trusted(SealPolicy::AllValid)?.verify(&endorsed, None);
     writeln!(
         out,
         "Verified against the coalition's trust bundle, every seal required:"
@@ -240,7 +236,7 @@ fn envelopes(out: &mut impl Write, label: &Label) -> anyhow::Result<()> {
             },
         ),
     ] {
-        let report = trusted(policy).verify(&endorsed, None);
+        let report = trusted(policy)?.verify(&endorsed, None);
         let policy: Vec<String> = report
             .seal_policy
             .iter()
@@ -270,7 +266,7 @@ fn envelopes(out: &mut impl Write, label: &Label) -> anyhow::Result<()> {
         out,
         "\nThe same envelope with one more seal, by Norway's revoked signer:"
     )?;
-    let report = trusted(SealPolicy::AllValid).verify(&with_revoked, None);
+    let report = trusted(SealPolicy::AllValid)?.verify(&with_revoked, None);
     print_report(out, "   envelope", &report)?;
     if report.is_valid() || !report.signatures_valid() {
         bail!("the revoked signer's seal was not reported as valid but untrusted");
@@ -280,9 +276,11 @@ fn envelopes(out: &mut impl Write, label: &Label) -> anyhow::Result<()> {
         "   (its signature is valid; its signer is not trusted: the report keeps the two apart)"
     )?;
 
-    let mut v = Verifier::new(provider);
-    v.policy = SealPolicy::Hybrid;
-    let report = v.verify(&sealed, None);
+    let report = Verifier::builder(provider)
+        .seal_policy(SealPolicy::Hybrid)
+        .without_trust()
+        .build()?
+        .verify(&sealed, None);
     writeln!(
         out,
         "\nThe first, ES384-only envelope under the hybrid policy:"
@@ -302,12 +300,12 @@ fn envelopes(out: &mut impl Write, label: &Label) -> anyhow::Result<()> {
         out,
         "\nThe envelope with its label changed from SECRET to PUBLIC in transit:"
     )?;
-    let report = trusted(SealPolicy::AllValid).verify(&tampered, None);
+    let report = trusted(SealPolicy::AllValid)?.verify(&tampered, None);
     print_report(out, "   envelope", &report)?;
     if report.is_valid() {
         bail!("a tampered label went unnoticed");
     }
-    policies(out, &tmp.0, &bundle, &validator, record)
+    policies(out, &tmp.0, &store, record)
 }
 
 /// Part 3: the demo security policies, a label valid under one and its equivalent under the
@@ -315,8 +313,7 @@ fn envelopes(out: &mut impl Write, label: &Label) -> anyhow::Result<()> {
 fn policies(
     out: &mut impl Write,
     dir: &Path,
-    bundle: &pouch_trust::TrustBundle,
-    validator: &pouch_trust::ChainValidator<'_>,
+    store: &pouch::TrustStore,
     record: &[u8],
 ) -> anyhow::Result<()> {
     use pouch_policy::{Policy, Recipient};
@@ -384,9 +381,11 @@ fn policies(
         "Norway seals the record under the coalition label (ES384) and adds an ML-DSA-65 seal\nasserting the national label ({} bytes).",
         envelope.len()
     )?;
-    let mut v = Verifier::new(provider);
-    v.trust = Some(pouch::Trust { bundle, validator });
-    let cases: [(&str, Vec<&Policy>, &str, bool); 4] = [
+    let (coalition, national) = (
+        std::sync::Arc::new(coalition),
+        std::sync::Arc::new(national),
+    );
+    let cases: [(&str, Vec<&std::sync::Arc<Policy>>, &str, bool); 4] = [
         ("a coalition gateway", vec![&coalition], "DNK", true),
         ("a coalition gateway", vec![&coalition], "FIN", true),
         ("a coalition gateway", vec![&coalition], "SWE", false),
@@ -398,9 +397,12 @@ fn policies(
         ),
     ];
     for (who, policies, recipient, expected) in cases {
-        v.policies = policies;
-        v.recipient = Some(Recipient::new(recipient));
-        let report = v.verify(&envelope, None);
+        let report = Verifier::builder(provider)
+            .trust_store(store.clone())
+            .policies(policies.into_iter().cloned())
+            .recipient(Recipient::new(recipient))
+            .build()?
+            .verify(&envelope, None);
         let Some(release) = &report.release else {
             bail!("no release stage in the demo report");
         };
@@ -417,7 +419,10 @@ fn policies(
             } else {
                 "NOT VALID"
             },
-            release.label.as_deref().unwrap_or("no")
+            release
+                .label
+                .as_ref()
+                .map_or("no".to_owned(), ToString::to_string)
         )?;
         for e in &release.codes {
             match &e.detail {

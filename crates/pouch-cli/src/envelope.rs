@@ -187,7 +187,7 @@ fn within_limit(envelope: Vec<u8>) -> anyhow::Result<Vec<u8>> {
 }
 
 fn too_large(size: u64, limit: usize) -> anyhow::Error {
-    malformed_input(pouch::Error::TooLarge { size, limit })
+    malformed_input(pouch::envelope::Error::TooLarge { size, limit })
 }
 
 /// `pouch seal`.
@@ -259,7 +259,10 @@ pub(crate) fn endorse(
 ) -> anyhow::Result<ExitCode> {
     let bytes = read_input(envelope, Limits::default().max_envelope_bytes)?;
     let (s, provider) = signer.load()?;
-    let report = Verifier::new(provider).verify(&bytes, None);
+    let report = Verifier::builder(provider)
+        .without_trust()
+        .build()?
+        .verify(&bytes, None);
     if !report.is_valid() {
         let first = report
             .entries()
@@ -293,7 +296,7 @@ pub(crate) fn endorse(
         }),
     };
     let out = pouch::endorse(&bytes, &request, &Limits::default()).map_err(|e| match e {
-        pouch::Error::Malformed(_) | pouch::Error::TooManySeals(_) => {
+        pouch::envelope::Error::Malformed(_) | pouch::envelope::Error::TooManySeals(_) => {
             malformed_input(format_args!("{}: {e}", envelope.display()))
         }
         e => e.into(),
@@ -365,7 +368,7 @@ pub(crate) fn print_report(out: &mut dyn Write, name: &str, report: &Report) -> 
             "  release to {} ({}): {}",
             r.recipient,
             r.label
-                .as_deref()
+                .as_ref()
                 .map_or("no label".to_owned(), |l| format!("under the {l} label")),
             if r.permitted() { "PERMITTED" } else { "DENIED" }
         )?;
@@ -408,42 +411,42 @@ pub(crate) fn verify(
     }
     let provider = provider(opts.provider);
     let bundle = opts.trust.map(crate::pki::load_bundle).transpose()?;
-    let validator = match (&bundle, opts.trust) {
-        (Some(b), Some(path)) => Some(
-            pouch_trust::ChainValidator::new(provider, b).map_err(|e| {
+    let at = crate::pki::at_or_now(opts.at)?;
+    let mut builder = Verifier::builder(provider)
+        .seal_policy(opts.seal_policy.clone())
+        .at(DateTime::from_unix(at, 0).ok_or_else(|| anyhow!("--at: out of range"))?);
+    builder = match (bundle, opts.trust) {
+        (Some(b), Some(path)) => {
+            builder.trust_store(pouch::TrustStore::new(provider, b).map_err(|e| {
                 malformed_input(format_args!("{}: trust bundle: {e}", path.display()))
-            })?,
-        ),
-        _ => None,
+            })?)
+        }
+        _ => builder.without_trust(),
     };
-    let mut verifier = Verifier::new(provider);
-    verifier.policy = opts.seal_policy.clone();
-    verifier.at = Some(crate::pki::at_or_now(opts.at)?);
-    if let (Some(bundle), Some(validator)) = (&bundle, &validator) {
-        verifier.trust = Some(pouch::Trust { bundle, validator });
-    }
-    let mut policies = Vec::new();
     for path in opts.policies {
         match crate::load_policy(path)? {
-            Ok(p) => policies.push(p),
+            Ok(p) => builder = builder.policy(p),
             Err(e) => {
                 eprintln!("pouch: {}: {e}", path.display());
                 return Ok(ExitCode::from(EXIT_MALFORMED));
             }
         }
     }
-    verifier.policies = policies.iter().collect();
-    verifier.recipient = opts.recipient.map(pouch_policy::Recipient::new);
-    if let (Some(path), Some(r)) = (opts.clearance, verifier.recipient.as_mut()) {
-        let bytes = read_input(path, pouch_policy::ClearanceLimits::default().max_bytes)?;
-        match pouch_policy::Clearance::from_json(&bytes) {
-            Ok(c) => r.clearance = Some(c),
-            Err(e) => {
-                eprintln!("pouch: {}: clearance: {e}", path.display());
-                return Ok(ExitCode::from(EXIT_MALFORMED));
+    if let Some(code) = opts.recipient {
+        let mut r = pouch_policy::Recipient::new(code);
+        if let Some(path) = opts.clearance {
+            let bytes = read_input(path, pouch_policy::ClearanceLimits::default().max_bytes)?;
+            match pouch_policy::Clearance::from_json(&bytes) {
+                Ok(c) => r.clearance = Some(c),
+                Err(e) => {
+                    eprintln!("pouch: {}: clearance: {e}", path.display());
+                    return Ok(ExitCode::from(EXIT_MALFORMED));
+                }
             }
         }
+        builder = builder.recipient(r);
     }
+    let verifier = builder.build()?;
     let ([envelope], true) = (inputs, single) else {
         let worst = crate::bulk::run(inputs, &verifier, &opts.bulk, out)?;
         return Ok(ExitCode::from(worst));
@@ -451,7 +454,7 @@ pub(crate) fn verify(
     let bytes = read_input(envelope, Limits::default().max_envelope_bytes)?;
     // Decoded only to check the option: the verifier decodes it again for its report.
     if let Some(p) = payload
-        && let Ok(env) = Envelope::decode(&bytes, &verifier.limits)
+        && let Ok(env) = Envelope::decode(&bytes, &verifier.limits())
         && matches!(env.header().content, Content::Embedded { .. })
     {
         return Err(usage(format_args!(

@@ -59,6 +59,10 @@ typedef struct PouchEndorseOptions {
   const char *signing_time;
 } PouchEndorseOptions;
 
+// Reads the next bytes of a detached record into `buf` (at most `len` bytes) and returns
+// how many it wrote: 0 at the end of the record, a negative number on a read error.
+typedef ptrdiff_t (*pouch_read_fn)(void *user_data, uint8_t *buf, size_t len);
+
 // Success.
 #define POUCH_OK 0
 
@@ -309,6 +313,21 @@ pouch_status pouch_verify(const struct PouchVerifyContext *ctx,
                           const uint8_t *payload,
                           size_t payload_len,
                           struct PouchReport **out);
+
+// Verifies an envelope whose detached record is streamed through `read` (called with
+// `user_data` until it returns 0), in bounded memory whatever the record's size. A read
+// error (a negative return) is reported as `payload.digest-mismatch` with its detail.
+//
+// # Safety
+// `ctx` is a live context; `envelope` has `envelope_len` bytes; `read` is a function that
+// writes at most `len` bytes to `buf` and returns their number, 0 at the end, or a negative
+// number on error; `out` is writable.
+pouch_status pouch_verify_read(const struct PouchVerifyContext *ctx,
+                               const uint8_t *envelope,
+                               size_t envelope_len,
+                               pouch_read_fn read,
+                               void *user_data,
+                               struct PouchReport **out);
 
 // Frees a report. Null is ignored.
 //

@@ -421,3 +421,119 @@ fn endorse_and_features() {
         );
     }
 }
+
+/// A record the callback hands out in pieces of at most 1000 bytes, as C code reading a
+/// file would.
+struct Source {
+    data: Vec<u8>,
+    at: usize,
+    calls: usize,
+}
+
+unsafe extern "C" fn read_source(user: *mut std::ffi::c_void, buf: *mut u8, len: usize) -> isize {
+    let s = unsafe { &mut *(user as *mut Source) };
+    s.calls += 1;
+    let n = len.min(1000).min(s.data.len() - s.at);
+    unsafe { std::ptr::copy_nonoverlapping(s.data.as_ptr().add(s.at), buf, n) };
+    s.at += n;
+    n as isize
+}
+
+unsafe extern "C" fn read_fails(_: *mut std::ffi::c_void, _: *mut u8, _: usize) -> isize {
+    -1
+}
+
+#[test]
+fn a_detached_record_streams_through_a_read_callback() {
+    let record: Vec<u8> = (0..50_000u32).map(|i| (i % 251) as u8).collect();
+    let label = std::fs::read(vectors("labels/json/valid/full.json")).unwrap();
+    let key = std::fs::read(vectors("envelopes/pki/NOR/signer-ES384.key.pem")).unwrap();
+    let chain = std::fs::read(vectors("envelopes/pki/NOR/signer-ES384.pem")).unwrap();
+    let at = CString::new("2026-11-28T10:00:00Z").unwrap();
+    let options = PouchSealOptions {
+        provider: null(),
+        detached: true,
+        digest: null(),
+        content_type: null(),
+        location: null(),
+        role: null(),
+        alg: null(),
+        signing_time: at.as_ptr(),
+    };
+    let (mut out, mut len) = (null_mut(), 0usize);
+    let s = unsafe {
+        pouch_seal(
+            label.as_ptr(),
+            label.len(),
+            record.as_ptr(),
+            record.len(),
+            key.as_ptr(),
+            key.len(),
+            chain.as_ptr(),
+            chain.len(),
+            &options,
+            &mut out,
+            &mut len,
+        )
+    };
+    assert_eq!(s, POUCH_OK, "{}", last_message());
+    let env = unsafe { std::slice::from_raw_parts(out, len) }.to_vec();
+    unsafe { pouch_bytes_free(out, len) };
+    let ctx = context();
+    for (data, expect) in [(record.clone(), 0u8), ([&record[1..], b"x"].concat(), 11)] {
+        let mut src = Source {
+            data,
+            at: 0,
+            calls: 0,
+        };
+        let mut report = null_mut();
+        let user = (&mut src as *mut Source).cast();
+        assert_eq!(
+            unsafe {
+                pouch_verify_read(
+                    ctx,
+                    env.as_ptr(),
+                    env.len(),
+                    Some(read_source),
+                    user,
+                    &mut report,
+                )
+            },
+            POUCH_OK
+        );
+        let mut class = 99u8;
+        assert_eq!(
+            unsafe { pouch_report_exit_class(report, &mut class) },
+            POUCH_OK
+        );
+        assert_eq!(class, expect);
+        assert!(src.calls > 50, "read in pieces: {} calls", src.calls);
+        unsafe { pouch_report_free(report) };
+    }
+    let mut report = null_mut();
+    assert_eq!(
+        unsafe {
+            pouch_verify_read(
+                ctx,
+                env.as_ptr(),
+                env.len(),
+                Some(read_fails),
+                null_mut(),
+                &mut report,
+            )
+        },
+        POUCH_OK
+    );
+    let mut class = 99u8;
+    assert_eq!(
+        unsafe { pouch_report_exit_class(report, &mut class) },
+        POUCH_OK
+    );
+    assert_eq!(class, 11, "a failing read is a payload that does not match");
+    unsafe { pouch_report_free(report) };
+    assert_ne!(
+        unsafe { pouch_verify_read(ctx, env.as_ptr(), env.len(), None, null_mut(), &mut report) },
+        POUCH_OK
+    );
+    unsafe { pouch_verify_context_free(ctx) };
+}

@@ -1,7 +1,8 @@
 //! Verification: the context, the report and its accessors, and policy handles.
 
 use std::collections::HashMap;
-use std::ffi::c_char;
+use std::ffi::{c_char, c_void};
+use std::io::Read;
 
 use pouch_api::{ApiError, Report, VerifyContext, class};
 
@@ -230,6 +231,66 @@ pub unsafe extern "C" fn pouch_verify(
             return Err(null("out"));
         }
         let report = Box::new(PouchReport(ctx.0.verify(env, detached)));
+        // SAFETY: `out` is non-null and writable by the contract.
+        unsafe { out.write(Box::into_raw(report)) };
+        Ok(())
+    })
+}
+
+/// Reads the next bytes of a detached record into `buf` (at most `len` bytes) and returns
+/// how many it wrote: 0 at the end of the record, a negative number on a read error.
+pub type pouch_read_fn =
+    Option<unsafe extern "C" fn(user_data: *mut c_void, buf: *mut u8, len: usize) -> isize>;
+
+/// A C read callback as a `std::io::Read`.
+struct CallbackReader {
+    read: unsafe extern "C" fn(*mut c_void, *mut u8, usize) -> isize,
+    user_data: *mut c_void,
+}
+
+impl Read for CallbackReader {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        // SAFETY: the caller of `pouch_verify_read` promised a callback that writes at most
+        // `len` bytes into `buf`, which is valid for that many.
+        let n = unsafe { (self.read)(self.user_data, buf.as_mut_ptr(), buf.len()) };
+        match usize::try_from(n) {
+            Ok(n) if n <= buf.len() => Ok(n),
+            Ok(_) => Err(std::io::Error::other(
+                "the read callback returned more bytes than asked for",
+            )),
+            Err(_) => Err(std::io::Error::other("the read callback reported an error")),
+        }
+    }
+}
+
+/// Verifies an envelope whose detached record is streamed through `read` (called with
+/// `user_data` until it returns 0), in bounded memory whatever the record's size. A read
+/// error (a negative return) is reported as `payload.digest-mismatch` with its detail.
+///
+/// # Safety
+/// `ctx` is a live context; `envelope` has `envelope_len` bytes; `read` is a function that
+/// writes at most `len` bytes to `buf` and returns their number, 0 at the end, or a negative
+/// number on error; `out` is writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pouch_verify_read(
+    ctx: *const PouchVerifyContext,
+    envelope: *const u8,
+    envelope_len: usize,
+    read: pouch_read_fn,
+    user_data: *mut c_void,
+    out: *mut *mut PouchReport,
+) -> pouch_status {
+    guard(|| {
+        // SAFETY: per this function's contract.
+        let ctx = unsafe { handle(ctx, "ctx") }?;
+        // SAFETY: per this function's contract.
+        let env = unsafe { bytes(envelope, envelope_len, "envelope") }?;
+        let read = read.ok_or_else(|| null("read"))?;
+        if out.is_null() {
+            return Err(null("out"));
+        }
+        let mut reader = CallbackReader { read, user_data };
+        let report = Box::new(PouchReport(ctx.0.verify_reader(env, &mut reader)));
         // SAFETY: `out` is non-null and writable by the contract.
         unsafe { out.write(Box::into_raw(report)) };
         Ok(())

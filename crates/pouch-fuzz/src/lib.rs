@@ -142,8 +142,12 @@ pub fn envelope_decode(data: &[u8]) {
 /// The two crypto providers reach the same verdict, code for code, on any input.
 pub fn envelope_providers_agree(data: &[u8]) {
     let verdict = |p| {
-        let mut v = pouch::Verifier::new(p);
-        v.at = Some(1_795_860_000);
+        let Some(at) = pouch_label::DateTime::from_unix(1_795_860_000, 0) else {
+            panic!("a fixed time out of range");
+        };
+        let Ok(v) = pouch::Verifier::builder(p).without_trust().at(at).build() else {
+            panic!("a verifier without trust always builds");
+        };
         let r = v.verify(data, None);
         r.entries().map(|e| e.code.id()).collect::<Vec<_>>()
     };
@@ -287,17 +291,18 @@ pub fn envelope_verify(data: &[u8]) {
         panic!("the vector trust bundle or the demo policies do not load");
     };
     let verdict = |p: &'static pouch_crypto::CryptoProvider| {
-        let Ok(validator) = pouch_trust::ChainValidator::new(p, &f.bundle) else {
+        let Some(at) = pouch_label::DateTime::from_unix(1_795_860_000, 0) else {
+            panic!("a fixed time out of range");
+        };
+        let Ok(v) = pouch::Verifier::builder(p)
+            .at(at)
+            .trust(f.bundle.clone())
+            .policies([f.coalition.clone(), f.national.clone()])
+            .recipient(pouch_policy::Recipient::new("DNK"))
+            .build()
+        else {
             panic!("the vector trust bundle has no validator");
         };
-        let mut v = pouch::Verifier::new(p);
-        v.at = Some(1_795_860_000);
-        v.trust = Some(pouch::Trust {
-            bundle: &f.bundle,
-            validator: &validator,
-        });
-        v.policies = vec![&f.coalition, &f.national];
-        v.recipient = Some(pouch_policy::Recipient::new("DNK"));
         let r = v.verify(data, None);
         (
             r.all_entries().map(|e| e.code.id()).collect::<Vec<_>>(),

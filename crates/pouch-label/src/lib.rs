@@ -96,8 +96,3 @@ impl Label {
         check::plain_marking(self)
     }
 }
-
-/// The repository README's example compiles and runs as a doctest.
-#[cfg(doctest)]
-#[doc = include_str!("../../../README.md")]
-struct RootReadme;

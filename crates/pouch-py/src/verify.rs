@@ -295,15 +295,63 @@ impl VerifyContext {
     }
 
     /// Verifies `envelope` (bytes); `payload` is the record when the payload is detached
-    /// (without it, the payload is not checked). Never raises for a bad envelope: what was
-    /// found is in the report. Releases the GIL while it works.
+    /// (without it, the payload is not checked): bytes, or a binary file-like object (any
+    /// object with `read(n)`), which is streamed in bounded memory. Never raises for a bad
+    /// envelope: what was found is in the report. Releases the GIL while it works.
     #[pyo3(signature = (envelope, payload=None))]
-    fn verify(&self, py: Python<'_>, envelope: &[u8], payload: Option<&[u8]>) -> Report {
+    fn verify(
+        &self,
+        py: Python<'_>,
+        envelope: &[u8],
+        payload: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Report> {
         let ctx = &self.0;
-        Report(py.detach(|| ctx.verify(envelope, payload)))
+        let Some(payload) = payload else {
+            return Ok(Report(py.detach(|| ctx.verify(envelope, None))));
+        };
+        if let Ok(bytes) = payload.cast::<PyBytes>() {
+            let record = bytes.as_bytes();
+            return Ok(Report(py.detach(|| ctx.verify(envelope, Some(record)))));
+        }
+        if !payload.hasattr("read")? {
+            return Err(pyo3::exceptions::PyTypeError::new_err(
+                "payload: expected bytes or a binary file-like object with read(n)",
+            ));
+        }
+        let mut reader = PyReader(payload.clone().unbind());
+        Ok(Report(
+            py.detach(|| ctx.verify_reader(envelope, &mut reader)),
+        ))
     }
 
     fn __repr__(&self) -> String {
         format!("{:?}", self.0)
+    }
+}
+
+/// A Python binary file-like object as a `std::io::Read`: each read takes the GIL for one
+/// `read(n)` call, so memory stays bounded by `n` whatever the record's size.
+struct PyReader(Py<PyAny>);
+
+impl std::io::Read for PyReader {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        Python::attach(|py| {
+            let chunk = self
+                .0
+                .bind(py)
+                .call_method1("read", (buf.len(),))
+                .map_err(|e| std::io::Error::other(format!("payload.read: {e}")))?;
+            let bytes = chunk.cast::<PyBytes>().map_err(|_| {
+                std::io::Error::other(
+                    "payload.read did not return bytes (open the file in binary mode)",
+                )
+            })?;
+            let data = bytes.as_bytes();
+            let out = buf.get_mut(..data.len()).ok_or_else(|| {
+                std::io::Error::other("payload.read returned more bytes than asked for")
+            })?;
+            out.copy_from_slice(data);
+            Ok(data.len())
+        })
     }
 }

@@ -123,6 +123,28 @@ def test_detached_payload_digest_and_mismatch(signer, ctx):
     assert pouch.inspect(env384)["content"]["digest"] == hashlib.sha384(RECORD).hexdigest()
 
 
+def test_detached_payload_streams_from_a_file_like_object(signer, ctx):
+    import io
+
+    class Counting(io.BytesIO):
+        calls = 0
+
+        def read(self, n=-1):
+            assert 0 < n <= 1 << 20, n  # asked in bounded pieces, never "read it all"
+            Counting.calls += 1
+            return super().read(n)
+
+    record = bytes(range(256)) * 4096  # 1 MiB
+    env = seal(signer(), payload=record, detached=True)
+    ok = ctx.verify(env, Counting(record))
+    assert ok.exit_class == 0 and ok.has("payload.digest-match"), ok.json
+    assert Counting.calls > 1
+    bad = ctx.verify(env, io.BytesIO(record[:-1] + b"!"))
+    assert bad.exit_class == 11 and bad.has("payload.digest-mismatch")
+    with pytest.raises(TypeError):
+        ctx.verify(env, 42)
+
+
 def test_inspect_says_what_was_sealed(signer):
     env = seal(signer(), content_type="application/octet-stream")
     info = pouch.inspect(env)

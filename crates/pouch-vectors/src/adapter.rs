@@ -4,11 +4,9 @@
 use std::io::Read;
 use std::path::Path;
 
-use pouch::{Report, SealPolicy, Trust, Verifier};
+use pouch::{Report, SealPolicy, TrustStore, Verifier};
 use pouch_policy::{Clearance, ClearanceLimits, Limits as PolicyLimits, Policy, Recipient};
-use pouch_trust::{ChainValidator, load_bundle};
 
-use crate::conform::Observed;
 use crate::manifest::ExitClass;
 
 /// Exit status of a usage error (bad command line, or a feature the adapter does not
@@ -158,47 +156,42 @@ fn verify(args: &[String]) -> Outcome {
         }
         None => None,
     };
+    // Every option through `pouch`'s one parser and builder: nothing is wired here.
     let p = provider();
-    let mut v = Verifier::new(p);
-    v.policies = policies.iter().collect();
-    v.recipient = recipient;
-    // The one parser of each option type, as the command line and every binding use it.
+    let mut builder = Verifier::builder(p).policies(policies);
+    if let Some(r) = recipient {
+        builder = builder.recipient(r);
+    }
     if let Some(s) = &a.seal_policy {
         match s.parse::<SealPolicy>() {
-            Ok(policy) => v.policy = policy,
+            Ok(policy) => builder = builder.seal_policy(policy),
             Err(e) => return usage(format!("--seal-policy: {e}")),
         }
     }
     if let Some(t) = &a.at {
         match t.parse::<pouch_label::DateTime>() {
-            Ok(t) => v.at = Some(t.unix_seconds()),
+            Ok(t) => builder = builder.at(t),
             Err(e) => return usage(format!("--at {t}: {e}")),
         }
     }
-    let bytes = match read_bounded(&envelope, v.limits.max_envelope_bytes) {
+    builder = match &a.trust {
+        Some(b) => match TrustStore::load(p, Path::new(b)) {
+            Ok(store) => builder.trust_store(store),
+            Err(e) => return io_error(b, &e),
+        },
+        None => builder.without_trust(),
+    };
+    let v = match builder.build() {
+        Ok(v) => v,
+        Err(e) => return usage(e.to_string()),
+    };
+    let bytes = match read_bounded(&envelope, v.limits().max_envelope_bytes) {
         Ok(b) => b,
         Err(e) => return io_error(&envelope, &e),
     };
-    let bundle = match &a.trust {
-        Some(b) => match load_bundle(Path::new(b)) {
-            Ok(bundle) => Some(bundle),
-            Err(e) => return io_error(b, &e),
-        },
-        None => None,
-    };
-    let validator = match &bundle {
-        Some(b) => match ChainValidator::new(p, b) {
-            Ok(val) => Some(val),
-            Err(e) => return io_error(a.trust.as_deref().unwrap_or_default(), &e),
-        },
-        None => None,
-    };
-    if let (Some(bundle), Some(validator)) = (&bundle, &validator) {
-        v.trust = Some(Trust { bundle, validator });
-    }
     let report = match &a.payload {
         Some(path) => match std::fs::File::open(path) {
-            Ok(mut f) => v.verify(&bytes, Some(&mut f)),
+            Ok(f) => v.verify(&bytes, Some(&mut std::io::BufReader::new(f))),
             Err(e) => return io_error(path, &e),
         },
         None => v.verify(&bytes, None),
@@ -218,9 +211,8 @@ fn io_error(what: &str, e: &dyn core::fmt::Display) -> Outcome {
     }
 }
 
-/// The exit class of a report, by the same rule the manifest's expected class follows.
+/// The exit class of a report: `pouch`'s one rule (the manifest's expected class follows
+/// the same rule over the expected codes).
 pub fn exit_class(report: &Report) -> ExitClass {
-    Observed::from_json(&report.to_json())
-        .map(|o| o.as_expected().implied_exit())
-        .unwrap_or(ExitClass::Malformed)
+    report.class()
 }

@@ -57,7 +57,7 @@ impl<'a> SealOpts<'a> {
     }
 }
 
-fn env_err(e: pouch::Error) -> Error {
+fn env_err(e: pouch::envelope::Error) -> Error {
     Error::Generate(format!("envelope: {e}"))
 }
 

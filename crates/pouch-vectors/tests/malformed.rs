@@ -72,12 +72,11 @@ fn every_bit_flip_of_the_base_is_refused_with_a_typed_report() {
             "the in-process run has no trust stage"
         );
         let file = std::fs::read(dir.join(&case.input)).unwrap();
-        let mut v = Verifier::new(pouch_crypto_awslc::provider());
-        v.at = Some(
-            pouch_label::DateTime::parse_canonical(&case.at)
-                .unwrap()
-                .unix_seconds(),
-        );
+        let v = Verifier::builder(pouch_crypto_awslc::provider())
+            .at(pouch_label::DateTime::parse_canonical(&case.at).unwrap())
+            .without_trust()
+            .build()
+            .unwrap();
         let all = inputs(case, &file, false);
         assert_eq!(all.len(), file.len() * 8);
         let mut classes = std::collections::BTreeMap::new();

@@ -153,22 +153,89 @@ impl VerifyContext {
         envelope: &[u8],
         detached: Option<Vec<u8>>,
     ) -> Result<VerifyResult, JsValue> {
+        self.tick()?;
+        let report = match detached {
+            Some(record) => self.inner.verify_reader(envelope, &mut record.as_slice()),
+            None => self.inner.verify(envelope, None),
+        };
+        Ok(result(&report))
+    }
+
+    /// Verifies `envelope` whose detached record arrives in chunks: `next()` is called until
+    /// it returns `undefined` or `null`, each time returning the next `Uint8Array` chunk, so
+    /// the record never needs to be in memory whole. A `next` that throws or returns
+    /// anything else makes the payload not match (`payload.digest-mismatch`, with why).
+    #[wasm_bindgen(js_name = verifyChunks)]
+    pub fn verify_chunks(
+        &mut self,
+        envelope: &[u8],
+        next: &js_sys::Function,
+    ) -> Result<VerifyResult, JsValue> {
+        self.tick()?;
+        let mut reader = ChunkReader {
+            next,
+            chunk: Vec::new(),
+            at: 0,
+        };
+        Ok(result(&self.inner.verify_reader(envelope, &mut reader)))
+    }
+}
+
+impl VerifyContext {
+    /// With the host's clock, sets the verification time to now (rebuilding the verifier
+    /// over the settings at most once a second).
+    fn tick(&mut self) -> Result<(), JsValue> {
         if let Clock::Host(last) = &mut self.clock
             && let Some(now) = js::host_now()
             && last.as_deref() != Some(now.as_str())
         {
-            // Rebuilds only the verifier over the settings, at most once a second.
             self.inner.set_at(Some(&now)).map_err(error)?;
             *last = Some(now);
         }
-        let report = self.inner.verify(envelope, detached.as_deref());
-        Ok(VerifyResult {
-            json: pouch_api::report_json(&report),
-            exit_class: pouch_api::exit_class(&report),
-            valid: report.is_valid(),
-            trusted: report.signers_trusted(),
-            label_valid: report.label_valid(),
-            releasable: report.releasable(),
-        })
+        Ok(())
+    }
+}
+
+fn result(report: &pouch_api::Report) -> VerifyResult {
+    VerifyResult {
+        json: pouch_api::report_json(report),
+        exit_class: pouch_api::exit_class(report),
+        valid: report.is_valid(),
+        trusted: report.signers_trusted(),
+        label_valid: report.label_valid(),
+        releasable: report.releasable(),
+    }
+}
+
+/// Chunks from a JS function as a `std::io::Read`.
+struct ChunkReader<'a> {
+    next: &'a js_sys::Function,
+    chunk: Vec<u8>,
+    at: usize,
+}
+
+impl std::io::Read for ChunkReader<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        while self.at >= self.chunk.len() {
+            let v = self
+                .next
+                .call0(&JsValue::UNDEFINED)
+                .map_err(|e| std::io::Error::other(format!("next(): {}", js::message(&e))))?;
+            if v.is_undefined() || v.is_null() {
+                return Ok(0);
+            }
+            let arr = v.dyn_into::<js_sys::Uint8Array>().map_err(|_| {
+                std::io::Error::other("next() returned something other than a Uint8Array")
+            })?;
+            self.chunk = arr.to_vec();
+            self.at = 0;
+        }
+        let rest = self.chunk.get(self.at..).unwrap_or_default();
+        let n = rest.len().min(buf.len());
+        buf.get_mut(..n)
+            .unwrap_or_default()
+            .copy_from_slice(rest.get(..n).unwrap_or_default());
+        self.at += n;
+        Ok(n)
     }
 }

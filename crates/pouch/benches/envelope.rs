@@ -144,7 +144,7 @@ fn embedded(c: &mut Criterion) {
     let coalition = coalition();
     let label = label();
     let data = record(RECORD_BYTES);
-    let verifier = Verifier::new(provider());
+    let verifier = Verifier::without_trust(provider());
     let limits = Limits::default();
     let signers: Vec<Signer> = MUST.iter().map(|a| Signer::new(&coalition, *a)).collect();
 
@@ -175,7 +175,7 @@ fn embedded(c: &mut Criterion) {
         });
         // Cold: a fresh verifier per envelope, so the leaf certificate is parsed every time.
         verify.bench_function(BenchmarkId::new("envelope-cold", name), |b| {
-            b.iter(|| Verifier::new(provider()).verify(black_box(&envelope), None));
+            b.iter(|| Verifier::without_trust(provider()).verify(black_box(&envelope), None));
         });
         verify.bench_function(BenchmarkId::new("raw", name), |b| {
             b.iter(|| scheme.verify(black_box(&s.spki), black_box(&tbs), black_box(&signature)));
@@ -233,7 +233,7 @@ fn detached(c: &mut Criterion) {
     let coalition = coalition();
     let label = label();
     let data = record(mib << 20);
-    let verifier = Verifier::new(provider());
+    let verifier = Verifier::without_trust(provider());
 
     let mut group = c.benchmark_group("detached");
     group
@@ -287,7 +287,6 @@ fn detached(c: &mut Criterion) {
 /// validator: its chain cache holds the path) against signature-only verification of the
 /// same envelope; and one cold chain validation (a fresh validator, full path building).
 fn trust(c: &mut Criterion) {
-    use pouch::Trust;
     use pouch_trust::{ChainValidator, load_bundle};
     let pki = pouch_testkit::demo_pki(provider(), None, NOW).unwrap();
     let dir = std::env::temp_dir().join(format!("pouch-bench-trust-{}", std::process::id()));
@@ -315,14 +314,13 @@ fn trust(c: &mut Criterion) {
             release: None,
         };
         let envelope = seal_embedded(&label(), &req, &record(RECORD_BYTES));
-        let validator = ChainValidator::new(provider(), &bundle).unwrap();
-        let mut plain = Verifier::new(provider());
-        plain.at = Some(NOW + 60);
-        let mut trusted = plain.clone();
-        trusted.trust = Some(Trust {
-            bundle: &bundle,
-            validator: &validator,
-        });
+        let at = pouch_label::DateTime::from_unix(NOW + 60, 0).unwrap();
+        let plain = Verifier::builder(provider())
+            .at(at)
+            .without_trust()
+            .build()
+            .unwrap();
+        let trusted = plain.to_builder().trust(bundle.clone()).build().unwrap();
         let r = trusted.verify(&envelope, None);
         assert!(r.is_valid() && r.signers_trusted(), "{r:?}");
         let name = alg.name();

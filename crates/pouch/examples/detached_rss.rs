@@ -161,7 +161,7 @@ fn main() {
             .unwrap();
     let nation = &coalition.nations()[0];
     let label = label();
-    let verifier = Verifier::new(provider());
+    let verifier = Verifier::without_trust(provider());
     let setup_hwm = status_kib("VmHWM");
 
     println!(

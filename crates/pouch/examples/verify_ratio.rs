@@ -99,7 +99,7 @@ fn main() {
         let sig = decoded.seals()[0].signature().to_vec();
         let spki = issued.certificate.subject_public_key_info().to_vec();
         let scheme = provider().signature(alg).unwrap();
-        let verifier = Verifier::new(provider());
+        let verifier = Verifier::without_trust(provider());
         assert!(verifier.verify(&env, None).is_valid());
         scheme.verify(&spki, &tbs, &sig).unwrap();
         // Batches of about a millisecond each.

@@ -121,11 +121,14 @@ fn main() {
         .build(provider(), &nations)
         .unwrap();
     let nation = &pki.nations()[0];
-    let mut verifier = Verifier::new(provider());
-    verifier.limits = Limits {
-        max_envelope_bytes: 128 * MIB,
-        ..Limits::default()
-    };
+    let verifier = Verifier::builder(provider())
+        .limits(Limits {
+            max_envelope_bytes: 128 * MIB,
+            ..Limits::default()
+        })
+        .without_trust()
+        .build()
+        .unwrap();
     let big = 128 * MIB;
     let mut record: Vec<u8> = Vec::with_capacity(sizes.last().copied().unwrap_or(KIB));
     let mut x = 0x2545_f491_4f6c_dd1du64;
@@ -195,7 +198,7 @@ fn main() {
                     }
                 };
                 let env = pouch::seal(provider(), &label, payload, &req, None, None).unwrap();
-                let decoded = Envelope::decode(&env, &verifier.limits).unwrap();
+                let decoded = Envelope::decode(&env, verifier.limits()).unwrap();
                 let tbs = decoded.to_be_signed(0).unwrap();
                 let sig = decoded.seals()[0].signature().to_vec();
                 drop(decoded);

@@ -7,23 +7,6 @@ use pouch_status::ExitClass;
 
 use crate::{Entry, Report};
 
-/// No stage that ran has an error (warnings allowed).
-pub const EXIT_VALID: u8 = ExitClass::Valid.code();
-/// The envelope does not decode (`envelope.*` errors).
-pub const EXIT_MALFORMED: u8 = ExitClass::Malformed.code();
-/// A label is not valid under its policy (policy stage).
-pub const EXIT_LABEL_INVALID: u8 = ExitClass::LabelInvalid.code();
-/// Release to the recipient is denied (release stage).
-pub const EXIT_RELEASE_DENIED: u8 = ExitClass::ReleaseDenied.code();
-/// A seal's header, algorithm, key or signature failed.
-pub const EXIT_SIGNATURE: u8 = ExitClass::Seal.code();
-/// The detached record does not match its sealed digest.
-pub const EXIT_PAYLOAD: u8 = ExitClass::Payload.code();
-/// The valid seals do not satisfy the seal policy.
-pub const EXIT_SEAL_POLICY: u8 = ExitClass::SealPolicy.code();
-/// A signer is not trusted or not authorised (trust stage).
-pub const EXIT_UNTRUSTED: u8 = ExitClass::Trust.code();
-
 fn has_error<'a>(entries: impl Iterator<Item = &'a Entry>) -> bool {
     ExitClass::has_error(entries.map(|e| &e.code))
 }
@@ -47,5 +30,64 @@ impl Report {
     /// The exit status of [`Report::class`].
     pub fn exit_class(&self) -> u8 {
         self.class().code()
+    }
+
+    /// The report in a few answers, kept apart: intact, signed by whom, label, release.
+    pub fn verdict(&self) -> Verdict {
+        let signers = if !self.trust_checked {
+            Signers::NotChecked
+        } else if self.signers_trusted() {
+            Signers::Trusted
+        } else {
+            Signers::Untrusted
+        };
+        Verdict {
+            exit: self.class(),
+            signatures_valid: self.signatures_valid(),
+            signers,
+            seal_policy_satisfied: !has_error(self.seal_policy.iter()),
+            label_valid: self.label_valid(),
+            releasable: self.releasable(),
+        }
+    }
+}
+
+/// Whether the sealing parties were checked against a trust bundle, and found trusted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Signers {
+    /// Every seal's signer chains to an anchor of the bundle and is authorised.
+    Trusted,
+    /// Some signer is not trusted or not authorised (or no seal could be checked).
+    Untrusted,
+    /// The verifier was built without a trust bundle: nobody checked who sealed.
+    NotChecked,
+}
+
+/// The answers a caller acts on, each separate: a valid signature by a signer nobody trusts
+/// is `signatures_valid` with `signers` [`Signers::Untrusted`] or [`Signers::NotChecked`],
+/// never "valid".
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct Verdict {
+    /// The exit class: the first failing stage, or [`ExitClass::Valid`].
+    pub exit: ExitClass,
+    /// Well-formed, every seal's signature valid, payload intact.
+    pub signatures_valid: bool,
+    /// Who sealed, as far as the trust stage could tell.
+    pub signers: Signers,
+    /// The seal policy is satisfied.
+    pub seal_policy_satisfied: bool,
+    /// The originator label under its policy; `None` when no policy given is the label's.
+    pub label_valid: Option<bool>,
+    /// Release to the recipient; `None` when no recipient was given.
+    pub releasable: Option<bool>,
+}
+
+impl Verdict {
+    /// Everything that ran passed, and the signers were checked and trusted: the envelope
+    /// may be relied on (and released, when a recipient was given).
+    pub fn accepted(&self) -> bool {
+        self.exit == ExitClass::Valid && self.signers == Signers::Trusted
     }
 }

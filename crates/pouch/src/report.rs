@@ -36,6 +36,7 @@ impl Entry {
 
 /// What verification found about one seal.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct SealReport {
     /// Position in the envelope's seal array, from 0.
     pub index: usize,
@@ -88,6 +89,7 @@ impl SealReport {
 /// The outcome of verifying one envelope. The stages stay apart: a valid signature by a
 /// signer nobody trusts is reported as exactly that once the trust stage exists.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Report {
     /// Decoding: structure, determinism, limits, header.
     pub envelope: Vec<Entry>,
@@ -107,13 +109,43 @@ pub struct Report {
     /// The release decision, when the verifier was given a recipient.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub release: Option<ReleaseReport>,
+    /// Whether the trust stage ran (the verifier had a trust bundle). When it did not, a
+    /// valid report says only that the envelope is intact, not who sealed it.
+    #[serde(skip)]
+    pub trust_checked: bool,
+}
+
+/// Which label of an envelope: the originator label, or the alternative label that seal N
+/// asserts. In the report's JSON (spec/07-conformance.md §7.5) it is `originator` or `seal N`.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum LabelRef {
+    /// The originator label, in the envelope header.
+    Originator,
+    /// The alternative label of the seal at this index (from 0).
+    Seal(usize),
+}
+
+impl core::fmt::Display for LabelRef {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            LabelRef::Originator => f.write_str("originator"),
+            LabelRef::Seal(i) => write!(f, "seal {i}"),
+        }
+    }
+}
+
+impl Serialize for LabelRef {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
 }
 
 /// One label of the envelope checked under a security policy.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct LabelReport {
-    /// Which label: `originator`, or `seal N` for seal N's alternative label.
-    pub label: String,
+    /// Which label.
+    pub label: LabelRef,
     /// The policy it was checked under, when the verifier holds the one it names.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub policy: Option<String>,
@@ -134,12 +166,13 @@ impl LabelReport {
 
 /// The release decision for one recipient.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct ReleaseReport {
     /// The recipient's nation or organisation code.
     pub recipient: String,
-    /// The label the decision was made under (`originator` or `seal N`), if any applied.
+    /// The label the decision was made under, if any applied.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub label: Option<String>,
+    pub label: Option<LabelRef>,
     /// The release stage's codes, ending with `release.permitted` or `release.denied`; or the
     /// single `release.not-decided` when no decision was made (spec/05-policy.md
     /// POUCH-POL-085).
@@ -187,7 +220,7 @@ impl Report {
     pub fn label_valid(&self) -> Option<bool> {
         self.policy
             .first()
-            .filter(|l| l.label == "originator" && l.policy.is_some())
+            .filter(|l| l.label == LabelRef::Originator && l.policy.is_some())
             .map(LabelReport::valid)
     }
 

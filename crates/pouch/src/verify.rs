@@ -6,14 +6,15 @@ use std::io::Read;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use pouch_crypto::{Algorithm, CryptoProvider};
-use pouch_label::Label;
+use pouch_label::{DateTime, Label};
 use pouch_policy::{LabelError, Policy, PolicyMatch, Recipient};
 use pouch_status as codes;
 use pouch_trust::{ChainValidator, TrustBundle, TrustedNation};
 
 use pouch_envelope::{Content, Envelope, LeafInfo, Limits, SealHeader, digest_reader, leaf_info};
 
-use crate::report::{Entry, LabelReport, ReleaseReport, Report, SealReport};
+use crate::Error;
+use crate::report::{Entry, LabelRef, LabelReport, ReleaseReport, Report, SealReport};
 
 /// Leaf certificates described so far, so that a gateway verifying many envelopes from the
 /// same signers parses each leaf once. Bounded; cleared when full. Keys are the whole
@@ -67,8 +68,11 @@ impl LeafCache {
     }
 }
 
-/// Which seals a verifier requires (spec/03-envelope.md §3.6).
+/// Which seals a verifier requires (spec/03-envelope.md §3.6). Parsed from its one text form
+/// (`all`, `hybrid`, `nations:T:A,B,...`) by [`str::parse`], the one parser the CLI, the
+/// adapter and every binding share (POUCH-ENV-090).
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub enum SealPolicy {
     /// At least one seal, and every seal valid.
     #[default]
@@ -86,70 +90,6 @@ pub enum SealPolicy {
     },
 }
 
-/// The one parser of a seal policy (the command line's `--seal-policy`, the adapter, every
-/// binding), spec/03-envelope.md §3.6, POUCH-ENV-051: `all`, `hybrid`, or `nations:T:A,B,...`
-/// with 1 <= T <= the number of nations, every code non-empty and listed once. Spaces around a
-/// code are ignored; codes are otherwise compared exactly.
-impl core::str::FromStr for SealPolicy {
-    type Err = crate::Error;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let bad = |reason: String| crate::Error::InvalidValue {
-            what: "seal policy",
-            value: s.to_owned(),
-            reason,
-        };
-        match s {
-            "all" => return Ok(SealPolicy::AllValid),
-            "hybrid" => return Ok(SealPolicy::Hybrid),
-            _ => {}
-        }
-        let Some((t, list)) = s.strip_prefix("nations:").and_then(|r| r.split_once(':')) else {
-            return Err(bad("expected all, hybrid or nations:T:A,B,...".into()));
-        };
-        let threshold: usize = t
-            .parse()
-            .map_err(|_| bad(format!("the threshold {t:?} is not a whole number")))?;
-        let mut nations: Vec<String> = Vec::new();
-        for code in list.split(',').map(str::trim) {
-            if code.is_empty() {
-                return Err(bad("an empty nation code in the list".into()));
-            }
-            if !code
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-            {
-                return Err(bad(format!(
-                    "the nation code {code:?} is not letters, digits, '-' or '_'"
-                )));
-            }
-            if nations.iter().any(|n| n == code) {
-                return Err(bad(format!("the nation {code} is listed twice")));
-            }
-            nations.push(code.to_owned());
-        }
-        if threshold == 0 || threshold > nations.len() {
-            return Err(bad(format!(
-                "the threshold must be from 1 to the {} nations listed",
-                nations.len()
-            )));
-        }
-        Ok(SealPolicy::Nations { threshold, nations })
-    }
-}
-
-impl core::fmt::Display for SealPolicy {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        match self {
-            SealPolicy::AllValid => f.write_str("all"),
-            SealPolicy::Hybrid => f.write_str("hybrid"),
-            SealPolicy::Nations { threshold, nations } => {
-                write!(f, "nations:{threshold}:{}", nations.join(","))
-            }
-        }
-    }
-}
-
 impl core::fmt::Debug for Trust<'_> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Trust")
@@ -158,53 +98,242 @@ impl core::fmt::Debug for Trust<'_> {
     }
 }
 
-/// Verifies envelopes with one crypto provider and one policy; reusable across envelopes.
+/// Verifies envelopes with one crypto provider and one configuration; reusable across
+/// envelopes and threads, cheap to clone (the trust store, policies and caches are shared).
+/// Made by [`Verifier::builder`].
 #[derive(Clone, Debug)]
-pub struct Verifier<'p> {
+pub struct Verifier {
     /// The crypto backend.
-    pub provider: &'p CryptoProvider,
+    provider: &'static CryptoProvider,
     /// Which seals are required.
-    pub policy: SealPolicy,
+    policy: SealPolicy,
     /// Algorithms accepted; `None` accepts every registered one the provider implements.
-    pub allowed: Option<Vec<Algorithm>>,
+    allowed: Option<Vec<Algorithm>>,
     /// Decoder limits.
-    pub limits: Limits,
-    /// The trust stage: a bundle and its validator. `None` skips the stage.
-    pub trust: Option<Trust<'p>>,
+    limits: Limits,
+    /// The trust stage; `None` only when the builder was told [`VerifierBuilder::without_trust`].
+    trust: Option<TrustStore>,
     /// The verification time, Unix seconds; `None` is the system clock at each call.
-    pub at: Option<i64>,
+    at: Option<i64>,
     /// Security policies: adds the policy stage for every label of the envelope
     /// (spec/05-policy.md §5.8). Empty skips it.
-    pub policies: Vec<&'p Policy>,
+    policies: Vec<Arc<Policy>>,
     /// The recipient of a release decision: adds the release stage. `None` skips it.
-    pub recipient: Option<Recipient>,
+    recipient: Option<Recipient>,
     /// Leaf certificates already parsed (shared by clones of this verifier).
     leaves: LeafCache,
 }
 
-/// What the trust stage needs: the bundle and a validator built over it.
+/// What the trust stage needs: the bundle and a validator built over it (a view of a
+/// [`TrustStore`]).
 #[derive(Clone, Copy)]
-pub struct Trust<'a> {
+pub(crate) struct Trust<'a> {
     /// The bundle (for nation codes and authorisations).
-    pub bundle: &'a TrustBundle,
+    pub(crate) bundle: &'a TrustBundle,
     /// The chain validator over that bundle.
-    pub validator: &'a ChainValidator<'a>,
+    pub(crate) validator: &'a ChainValidator<'a>,
 }
 
-impl<'p> Verifier<'p> {
-    /// A verifier with the default policy (every seal valid) and default limits.
-    pub fn new(provider: &'p CryptoProvider) -> Self {
-        Self {
-            provider,
-            policy: SealPolicy::AllValid,
-            allowed: None,
-            limits: Limits::default(),
-            trust: None,
-            at: None,
-            policies: Vec::new(),
-            recipient: None,
-            leaves: LeafCache::default(),
+self_cell::self_cell!(
+    struct TrustCell {
+        owner: TrustBundle,
+        #[covariant]
+        dependent: ChainValidator,
+    }
+);
+
+/// A trust bundle and the chain validator over it: anchors and CRLs parsed once, chain
+/// verdicts cached and shared by every verifier holding it. Cheap to clone.
+#[derive(Clone)]
+pub struct TrustStore(Arc<TrustCell>);
+
+impl core::fmt::Debug for TrustStore {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("TrustStore")
+            .field("nations", &self.bundle().nations.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl TrustStore {
+    /// Builds the validator over `bundle` for `provider`'s algorithms.
+    pub fn new(provider: &'static CryptoProvider, bundle: TrustBundle) -> Result<Self, Error> {
+        TrustCell::try_new(bundle, |b| ChainValidator::new(provider, b))
+            .map(|c| Self(Arc::new(c)))
+            .map_err(Error::Trust)
+    }
+
+    /// Loads a bundle file (TOML), reading the files it names relative to it.
+    pub fn load(provider: &'static CryptoProvider, path: &std::path::Path) -> Result<Self, Error> {
+        let bundle = pouch_trust::load_bundle(path).map_err(Error::Bundle)?;
+        Self::new(provider, bundle)
+    }
+
+    /// The bundle.
+    pub fn bundle(&self) -> &TrustBundle {
+        self.0.borrow_owner()
+    }
+
+    fn view(&self) -> Trust<'_> {
+        Trust {
+            bundle: self.0.borrow_owner(),
+            validator: self.0.borrow_dependent(),
         }
+    }
+}
+
+/// Builds a [`Verifier`]: `Verifier::builder(provider).trust(bundle).build()`.
+#[derive(Clone, Debug)]
+#[must_use]
+pub struct VerifierBuilder {
+    verifier: Verifier,
+    trust: TrustChoice,
+}
+
+#[derive(Clone, Debug)]
+enum TrustChoice {
+    Unset,
+    Without,
+    Bundle(Box<TrustBundle>),
+    Store(TrustStore),
+}
+
+impl VerifierBuilder {
+    /// Checks every seal's signer against `bundle` (spec/04-trust.md).
+    pub fn trust(mut self, bundle: TrustBundle) -> Self {
+        self.trust = TrustChoice::Bundle(Box::new(bundle));
+        self
+    }
+
+    /// As [`VerifierBuilder::trust`], with a store already built (shared, with its caches).
+    pub fn trust_store(mut self, store: TrustStore) -> Self {
+        self.trust = TrustChoice::Store(store);
+        self
+    }
+
+    /// Verifies signatures without checking who made them: a valid report then says only
+    /// that the envelope is intact, and [`crate::Verdict::signers`] is [`crate::Signers::NotChecked`].
+    pub fn without_trust(mut self) -> Self {
+        self.trust = TrustChoice::Without;
+        self
+    }
+
+    /// Which seals are required (default: every seal valid).
+    pub fn seal_policy(mut self, policy: SealPolicy) -> Self {
+        self.verifier.policy = policy;
+        self
+    }
+
+    /// Accepts only these algorithms (default: every registered one the provider has).
+    pub fn allowed(mut self, algorithms: impl IntoIterator<Item = Algorithm>) -> Self {
+        self.verifier.allowed = Some(algorithms.into_iter().collect());
+        self
+    }
+
+    /// Decoder limits (default: spec/03-envelope.md §3.9's).
+    pub fn limits(mut self, limits: Limits) -> Self {
+        self.verifier.limits = limits;
+        self
+    }
+
+    /// Verifies as at `at` (default: the system clock at each call).
+    pub fn at(mut self, at: DateTime) -> Self {
+        self.verifier.at = Some(at.unix_seconds());
+        self
+    }
+
+    /// Adds security policies: the policy stage then checks every label of the envelope
+    /// under the one it names.
+    pub fn policies<P: Into<Arc<Policy>>>(mut self, policies: impl IntoIterator<Item = P>) -> Self {
+        self.verifier
+            .policies
+            .extend(policies.into_iter().map(Into::into));
+        self
+    }
+
+    /// Adds one security policy.
+    pub fn policy(self, policy: impl Into<Arc<Policy>>) -> Self {
+        self.policies([policy.into()])
+    }
+
+    /// Decides release to `recipient` (a nation or organisation code, optionally with a
+    /// clearance): adds the release stage.
+    pub fn recipient(mut self, recipient: Recipient) -> Self {
+        self.verifier.recipient = Some(recipient);
+        self
+    }
+
+    /// The verifier, or why it cannot be made.
+    pub fn build(self) -> Result<Verifier, Error> {
+        let mut v = self.verifier;
+        v.trust = match self.trust {
+            TrustChoice::Unset => return Err(Error::TrustUnset),
+            TrustChoice::Without => None,
+            TrustChoice::Bundle(b) => Some(TrustStore::new(v.provider, *b)?),
+            TrustChoice::Store(s) => Some(s),
+        };
+        Ok(v)
+    }
+}
+
+impl Verifier {
+    /// A builder over `provider`. Choosing trust is not optional: call
+    /// [`VerifierBuilder::trust`] or [`VerifierBuilder::without_trust`].
+    pub fn builder(provider: &'static CryptoProvider) -> VerifierBuilder {
+        VerifierBuilder {
+            verifier: Verifier {
+                provider,
+                policy: SealPolicy::AllValid,
+                allowed: None,
+                limits: Limits::default(),
+                trust: None,
+                at: None,
+                policies: Vec::new(),
+                recipient: None,
+                leaves: LeafCache::default(),
+            },
+            trust: TrustChoice::Unset,
+        }
+    }
+
+    /// A verifier with the defaults that checks signatures only: nobody checks who sealed
+    /// (the same as `Verifier::builder(provider).without_trust().build()`, which cannot fail).
+    pub fn without_trust(provider: &'static CryptoProvider) -> Verifier {
+        let mut b = Verifier::builder(provider);
+        b.trust = TrustChoice::Without;
+        b.verifier
+    }
+
+    /// This verifier's settings as a builder, to derive another (sharing the trust store,
+    /// policies and caches).
+    pub fn to_builder(&self) -> VerifierBuilder {
+        VerifierBuilder {
+            verifier: self.clone(),
+            trust: match &self.trust {
+                Some(s) => TrustChoice::Store(s.clone()),
+                None => TrustChoice::Without,
+            },
+        }
+    }
+
+    /// The crypto provider.
+    pub fn provider(&self) -> &'static CryptoProvider {
+        self.provider
+    }
+
+    /// The decoder limits.
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    /// The trust store, unless built [`VerifierBuilder::without_trust`].
+    pub fn trust(&self) -> Option<&TrustStore> {
+        self.trust.as_ref()
+    }
+
+    /// The recipient of the release stage, if any.
+    pub fn recipient(&self) -> Option<&Recipient> {
+        self.recipient.as_ref()
     }
 
     fn verification_time(&self) -> i64 {
@@ -265,11 +394,13 @@ impl<'p> Verifier<'p> {
                 },
             });
         }
+        report.trust_checked = self.trust.is_some();
         let mut valid: Vec<(Algorithm, Option<String>)> = Vec::new();
         let now = self.verification_time();
+        let trust = self.trust.as_ref().map(TrustStore::view);
         for (index, seal) in env.seals().iter().enumerate() {
             let (mut sr, ok) = self.seal(env, payload, index, seal.header(), seal.signature());
-            if let (Some(trust), Ok(h)) = (&self.trust, seal.header()) {
+            if let (Some(trust), Ok(h)) = (&trust, seal.header()) {
                 self.trust_stage(trust, env.label(), h, ok.is_some(), now, &mut sr);
             }
             if let Some(alg) = ok {
@@ -296,11 +427,11 @@ impl<'p> Verifier<'p> {
     /// POUCH-POL-020: the first that the label claims, whether its text and URI agree
     /// ([`pouch_policy::PolicyMatch::Names`]) or conflict (then that policy finds the label
     /// malformed).
-    fn policy_for(&self, label: &Label) -> Option<&'p Policy> {
+    fn policy_for(&self, label: &Label) -> Option<&Policy> {
         self.policies
             .iter()
-            .copied()
-            .find(|p| p.identify(label).claims())
+            .map(AsRef::as_ref)
+            .find(|p: &&Policy| p.identify(label).claims())
     }
 
     /// Records that no release decision was made, when a recipient was given
@@ -330,13 +461,13 @@ impl<'p> Verifier<'p> {
             .policy_for(originator)
             .filter(|p| p.names_this_policy(originator));
         // Each label: the originator's, then each seal's alternative label in seal order.
-        let mut labels: Vec<(usize, String, &Label)> =
-            vec![(0, "originator".to_owned(), originator)];
+        let mut labels: Vec<(usize, LabelRef, &Label)> =
+            vec![(0, LabelRef::Originator, originator)];
         for (i, seal) in env.seals().iter().enumerate() {
             if let Ok(h) = seal.header()
                 && let Some(alt) = &h.alternative_label
             {
-                labels.push((i, format!("seal {i}"), alt));
+                labels.push((i, LabelRef::Seal(i), alt));
             }
         }
         for (n, (_, name, label)) in labels.iter().enumerate() {
@@ -382,9 +513,9 @@ impl<'p> Verifier<'p> {
             self.not_decided(report, &why);
             return;
         }
-        let decide = |name: &str, label: &Label, policy: &Policy| ReleaseReport {
+        let decide = |name: &LabelRef, label: &Label, policy: &Policy| ReleaseReport {
             recipient: recipient.code.clone(),
-            label: Some(name.to_owned()),
+            label: Some(name.clone()),
             codes: policy
                 .release_at(label, recipient, at)
                 .statuses
@@ -405,13 +536,13 @@ impl<'p> Verifier<'p> {
         };
         // The originator label decides whenever its policy is held (POUCH-POL-082).
         if let Some(p) = self.policy_for(originator) {
-            report.release = Some(decide("originator", originator, p));
+            report.release = Some(decide(&LabelRef::Originator, originator, p));
             return;
         }
         // Otherwise the alternative labels under the first policy, in the verifier's order,
         // that one relied on names; they must all say the same (POUCH-POL-086).
         for p in &self.policies {
-            let relied: Vec<&(usize, String, &Label)> = labels
+            let relied: Vec<&(usize, LabelRef, &Label)> = labels
                 .iter()
                 .skip(1)
                 .filter(|(i, _, l)| {
@@ -428,7 +559,7 @@ impl<'p> Verifier<'p> {
             report.release = Some(if relied.iter().all(|(_, _, l)| p.same_meaning(first, l)) {
                 decide(name, first, p)
             } else {
-                let names: Vec<&str> = relied.iter().map(|(_, n, _)| n.as_str()).collect();
+                let names: Vec<String> = relied.iter().map(|(_, n, _)| n.to_string()).collect();
                 denied(
                     codes::RELEASE_LABEL_CONFLICT,
                     format!(

@@ -15,7 +15,7 @@ fn every_algorithm_seals_with_one_provider_and_verifies_with_both() {
             let s = signer(sign_with, "NOR", alg);
             let env = embedded(sign_with, &s, b"the record");
             for verify_with in providers() {
-                let report = Verifier::new(verify_with).verify(&env, None);
+                let report = Verifier::without_trust(verify_with).verify(&env, None);
                 assert!(
                     report.is_valid(),
                     "{alg} sealed by {} verified by {}: {:#?}",
@@ -74,7 +74,7 @@ fn detached_payload_streams_and_a_changed_record_is_caught() {
             .unwrap();
             let decoded = Envelope::decode(&env, &Limits::default()).unwrap();
             assert_eq!(decoded.payload().len(), digest.output_len());
-            let v = Verifier::new(p);
+            let v = Verifier::without_trust(p);
             let ok = v.verify(&env, Some(&mut record.as_slice()));
             assert!(
                 ok.is_valid() && ok.has(codes::PAYLOAD_DIGEST_MATCH),
@@ -133,7 +133,7 @@ fn endorsing_appends_a_seal_without_changing_any_existing_byte() {
     assert_eq!(h.role, Role::Endorser);
 
     for v in providers() {
-        let r = Verifier::new(v).verify(&second, None);
+        let r = Verifier::without_trust(v).verify(&second, None);
         assert!(r.is_valid(), "{r:#?}");
         assert_eq!(r.seals.len(), 2);
     }
@@ -150,8 +150,11 @@ fn seal_policies_count_only_valid_seals() {
     let two_nations =
         pouch::endorse(&one, &request(&finland, Role::Endorser), &Limits::default()).unwrap();
 
-    let mut v = Verifier::new(p);
-    v.policy = SealPolicy::Hybrid;
+    let v = Verifier::builder(p)
+        .seal_policy(SealPolicy::Hybrid)
+        .without_trust()
+        .build()
+        .unwrap();
     assert!(v.verify(&hybrid, None).has(codes::SEAL_POLICY_SATISFIED));
     let r = v.verify(&one, None);
     assert!(r.has(codes::SEAL_POLICY_UNSATISFIED) && !r.is_valid());
@@ -160,10 +163,14 @@ fn seal_policies_count_only_valid_seals() {
             .has(codes::SEAL_POLICY_UNSATISFIED)
     );
 
-    v.policy = SealPolicy::Nations {
-        threshold: 2,
-        nations: vec!["NO".into(), "FI".into(), "SE".into()],
-    };
+    let v = v
+        .to_builder()
+        .seal_policy(SealPolicy::Nations {
+            threshold: 2,
+            nations: vec!["NO".into(), "FI".into(), "SE".into()],
+        })
+        .build()
+        .unwrap();
     assert!(
         v.verify(&two_nations, None)
             .has(codes::SEAL_POLICY_SATISFIED)
@@ -174,8 +181,11 @@ fn seal_policies_count_only_valid_seals() {
     );
 
     // A restricted algorithm list makes a seal not allowed, and the policy fails.
-    let mut v = Verifier::new(p);
-    v.allowed = Some(vec![Algorithm::MlDsa65]);
+    let v = Verifier::builder(p)
+        .allowed([Algorithm::MlDsa65])
+        .without_trust()
+        .build()
+        .unwrap();
     let r = v.verify(&one, None);
     assert!(r.has(codes::SEAL_ALG_NOT_ALLOWED) && r.has(codes::SEAL_POLICY_UNSATISFIED));
 }
@@ -202,7 +212,7 @@ fn the_originator_labels_advisory_rules_are_reported_as_warnings() {
         None,
     )
     .unwrap();
-    let r = Verifier::new(p).verify(&env, None);
+    let r = Verifier::without_trust(p).verify(&env, None);
     assert!(r.is_valid());
     assert!(r.has(codes::LABEL_REVIEW_TIME_MISSING));
 }

@@ -2,7 +2,7 @@
 //! command line and every binding use it (spec/03-envelope.md §3.6, POUCH-ENV-051).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
-use pouch::{Error, Role, SealPolicy};
+use pouch::{ParseError, Role, SealPolicy};
 
 fn nations(threshold: usize, list: &[&str]) -> SealPolicy {
     SealPolicy::Nations {
@@ -41,7 +41,7 @@ fn a_policy_nothing_can_fail_or_pass_is_refused() {
         ("nations:1:N O", "letters, digits"),
     ] {
         match text.parse::<SealPolicy>() {
-            Err(e @ Error::InvalidValue { .. }) => {
+            Err(e @ ParseError { .. }) => {
                 let msg = e.to_string();
                 assert!(msg.contains(fault), "{text}: {msg}");
                 assert!(msg.contains("seal policy"), "{text}: {msg}");

@@ -8,14 +8,14 @@ mod common;
 use std::sync::OnceLock;
 
 use common::{NOW, now};
-use pouch::{Limits, Payload, Report, Role, SealRequest, Trust, Verifier};
+use pouch::{LabelRef, Limits, Payload, Report, Role, SealRequest, TrustStore, Verifier};
 use pouch_crypto::{Algorithm, CryptoProvider};
 use pouch_label::Label;
 use pouch_policy::demo::{COALITION_SPIF, NATIONAL_SPIF};
 use pouch_policy::{Policy, Recipient};
 use pouch_status as codes;
 use pouch_testkit::DemoPki;
-use pouch_trust::{ChainValidator, TrustBundle, load_bundle};
+use pouch_trust::{TrustBundle, load_bundle};
 
 fn provider() -> &'static CryptoProvider {
     pouch_crypto_awslc::provider()
@@ -136,20 +136,23 @@ fn verify(
     recipient: Option<&str>,
     trust: bool,
 ) -> Report {
-    static V: OnceLock<ChainValidator<'static>> = OnceLock::new();
+    static S: OnceLock<TrustStore> = OnceLock::new();
     let f = fixture();
-    let validator = V.get_or_init(|| ChainValidator::new(provider(), &f.bundle).unwrap());
-    let mut v = Verifier::new(provider());
-    v.at = Some(NOW);
-    v.policies = policies.to_vec();
-    v.recipient = recipient.map(Recipient::new);
-    if trust {
-        v.trust = Some(Trust {
-            bundle: &f.bundle,
-            validator,
-        });
+    let mut b = Verifier::builder(provider())
+        .at(now())
+        .policies(policies.iter().map(|p| (*p).clone()));
+    if let Some(r) = recipient {
+        b = b.recipient(Recipient::new(r));
     }
-    v.verify(env, None)
+    b = if trust {
+        b.trust_store(
+            S.get_or_init(|| TrustStore::new(provider(), f.bundle.clone()).unwrap())
+                .clone(),
+        )
+    } else {
+        b.without_trust()
+    };
+    b.build().unwrap().verify(env, None)
 }
 
 fn release_codes(r: &Report) -> Vec<&'static str> {
@@ -169,11 +172,11 @@ fn each_label_is_checked_under_the_policy_it_names() {
     let r = verify(&env, &[&f.coalition], None, true);
     assert!(r.is_valid(), "{r:#?}");
     assert_eq!(r.policy.len(), 2);
-    assert_eq!(r.policy[0].label, "originator");
+    assert_eq!(r.policy[0].label, LabelRef::Originator);
     assert_eq!(r.policy[0].policy.as_deref(), Some("POUCH-DEMO"));
     assert_eq!(r.policy[0].codes[0].code, codes::POLICY_LABEL_VALID);
     assert_eq!(r.label_valid(), Some(true));
-    assert_eq!(r.policy[1].label, "seal 1");
+    assert_eq!(r.policy[1].label, LabelRef::Seal(1));
     assert_eq!(r.policy[1].policy, None);
     assert_eq!(r.policy[1].codes[0].code, codes::POLICY_UNAVAILABLE);
     assert!(r.release.is_none(), "no recipient, no release stage");
@@ -193,7 +196,7 @@ fn the_originator_label_decides_when_its_policy_is_held() {
     for (who, permitted) in [("DNK", true), ("FIN", true), ("SWE", false)] {
         let r = verify(&env, &[&f.coalition], Some(who), true);
         let rel = r.release.as_ref().unwrap();
-        assert_eq!(rel.label.as_deref(), Some("originator"));
+        assert_eq!(rel.label, Some(LabelRef::Originator));
         assert_eq!(r.releasable(), Some(permitted), "{who}: {rel:?}");
         // The envelope verdict does not depend on the release (POUCH-POL-083).
         assert!(r.is_valid());
@@ -210,7 +213,7 @@ fn a_trusted_authorised_seals_alternative_label_decides_for_a_national_gateway()
     // A Norwegian gateway holds only its national policy: seal 1's label decides.
     let r = verify(&env, &[&f.national], Some("FIN"), true);
     let rel = r.release.as_ref().unwrap();
-    assert_eq!(rel.label.as_deref(), Some("seal 1"), "{rel:?}");
+    assert_eq!(rel.label, Some(LabelRef::Seal(1)), "{rel:?}");
     assert_eq!(r.releasable(), Some(true));
     let r = verify(&env, &[&f.national], Some("SWE"), true);
     assert_eq!(r.releasable(), Some(false));

@@ -6,12 +6,12 @@ mod common;
 use std::sync::OnceLock;
 
 use common::{NOW, label, now};
-use pouch::{Limits, Payload, Report, Role, SealPolicy, SealRequest, Trust, Verifier};
+use pouch::{Limits, Payload, Report, Role, SealPolicy, SealRequest, Verifier};
 use pouch_crypto::{Algorithm, CryptoProvider, SigningKey};
 use pouch_label::{DateTime, Label};
 use pouch_status as codes;
 use pouch_testkit::{DemoPki, Issued};
-use pouch_trust::{ChainValidator, TrustBundle, load_bundle};
+use pouch_trust::{TrustBundle, load_bundle};
 
 fn provider() -> &'static CryptoProvider {
     pouch_crypto_awslc::provider()
@@ -109,15 +109,13 @@ fn endorse_with(env: &[u8], (i, intermediate): (&Issued, Vec<u8>)) -> Vec<u8> {
 
 fn verify_at(env: &[u8], policy: SealPolicy, at: i64) -> Report {
     let f = fixture();
-    let validator = ChainValidator::new(provider(), &f.bundle).unwrap();
-    let mut v = Verifier::new(provider());
-    v.policy = policy;
-    v.at = Some(at);
-    v.trust = Some(Trust {
-        bundle: &f.bundle,
-        validator: &validator,
-    });
-    v.verify(env, None)
+    Verifier::builder(provider())
+        .seal_policy(policy)
+        .at(DateTime::from_unix(at, 0).unwrap())
+        .trust(f.bundle.clone())
+        .build()
+        .unwrap()
+        .verify(env, None)
 }
 
 fn verify(env: &[u8]) -> Report {
@@ -214,17 +212,15 @@ fn a_nation_missing_from_the_bundle_has_no_path_and_does_not_count() {
         &seal_with(&label(), issued("NOR", Algorithm::Es384), now()),
         issued("DNK", Algorithm::EdDsa),
     );
-    let validator = ChainValidator::new(provider(), &partial).unwrap();
-    let mut v = Verifier::new(provider());
-    v.at = Some(NOW + 60);
-    v.policy = SealPolicy::Nations {
-        threshold: 2,
-        nations: vec!["NOR".into(), "DNK".into()],
-    };
-    v.trust = Some(Trust {
-        bundle: &partial,
-        validator: &validator,
-    });
+    let v = Verifier::builder(provider())
+        .at(DateTime::from_unix(NOW + 60, 0).unwrap())
+        .seal_policy(SealPolicy::Nations {
+            threshold: 2,
+            nations: vec!["NOR".into(), "DNK".into()],
+        })
+        .trust(partial)
+        .build()
+        .unwrap();
     let r = v.verify(&env, None);
     assert!(
         r.seals[1].signature_valid()

@@ -1,0 +1,58 @@
+//! The crate's one error type: why a verifier, a signer or a seal could not be made.
+//! Verification itself never fails: everything it finds is in the [`crate::Report`].
+
+use crate::ParseError;
+
+/// Why something could not be built, loaded or sealed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Neither `trust(..)` nor `without_trust()` was called on the verifier builder:
+    /// leaving out the trust stage must be explicit (POUCH-ENV-052).
+    #[error("no trust bundle given: call trust(..), or without_trust() to verify signatures only")]
+    TrustUnset,
+    /// The trust bundle does not load.
+    #[error("trust bundle: {0}")]
+    Bundle(#[from] pouch_trust::BundleError),
+    /// The chain validator cannot be built over the bundle.
+    #[error("trust bundle: {0}")]
+    Trust(#[from] pouch_trust::TrustError),
+    /// A security policy (SPIF) does not load.
+    #[error("security policy: {0}")]
+    Policy(#[from] pouch_policy::Error),
+    /// A label does not decode.
+    #[error("label: {0}")]
+    Label(#[from] pouch_label::Error),
+    /// An option's text does not parse.
+    #[error(transparent)]
+    Parse(#[from] ParseError),
+    /// The private key cannot be read or used.
+    #[error("key: {0}")]
+    Key(String),
+    /// The certificate chain cannot be read.
+    #[error("certificate chain: {0}")]
+    Certificate(String),
+    /// The envelope cannot be made or extended.
+    #[error(transparent)]
+    Envelope(#[from] pouch_envelope::Error),
+    /// The sealed envelope would exceed the envelope limit that every verifier applies
+    /// (spec/03-envelope.md §3.9): nothing is returned rather than an envelope no one can
+    /// verify. Seal the record detached instead.
+    #[error(
+        "the envelope would be {size} bytes, over the limit of {limit}: seal the record detached"
+    )]
+    TooLarge {
+        /// The envelope's size.
+        size: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// A file could not be read.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
+}
