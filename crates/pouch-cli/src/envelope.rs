@@ -454,7 +454,7 @@ pub(crate) fn verify(
     let bytes = read_input(envelope, Limits::default().max_envelope_bytes)?;
     // Decoded only to check the option: the verifier decodes it again for its report.
     if let Some(p) = payload
-        && let Ok(env) = Envelope::decode(&bytes, &verifier.limits())
+        && let Ok(env) = Envelope::decode(&bytes, verifier.limits())
         && matches!(env.header().content, Content::Embedded { .. })
     {
         return Err(usage(format_args!(
