@@ -384,6 +384,7 @@ pub(crate) struct VerifyOptions<'a> {
     pub(crate) seal_policy: SealPolicy,
     pub(crate) provider: ProviderArg,
     pub(crate) trust: Option<&'a Path>,
+    pub(crate) require_current_validity: bool,
     pub(crate) at: Option<DateTime>,
     pub(crate) policies: &'a [PathBuf],
     pub(crate) recipient: Option<&'a str>,
@@ -416,11 +417,11 @@ pub(crate) fn verify(
         .seal_policy(opts.seal_policy.clone())
         .at(DateTime::from_unix(at, 0).ok_or_else(|| anyhow!("--at: out of range"))?);
     builder = match (bundle, opts.trust) {
-        (Some(b), Some(path)) => {
-            builder.trust_store(pouch::TrustStore::new(provider, b).map_err(|e| {
-                malformed_input(format_args!("{}: trust bundle: {e}", path.display()))
-            })?)
-        }
+        (Some(b), Some(path)) => builder.trust_store(
+            pouch::TrustStore::with_options(provider, b, opts.require_current_validity).map_err(
+                |e| malformed_input(format_args!("{}: trust bundle: {e}", path.display())),
+            )?,
+        ),
         _ => builder.without_trust(),
     };
     for path in opts.policies {

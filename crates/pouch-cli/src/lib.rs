@@ -168,6 +168,10 @@ enum Command {
         /// Trust bundle (TOML): adds the trust stage, per seal.
         #[arg(long)]
         trust: Option<PathBuf>,
+        /// Refuse back-dated seals: every certificate of a signer's path must also be valid
+        /// at the verification time (spec/04-trust.md POUCH-TRUST-022). Needs --trust.
+        #[arg(long, requires = "trust")]
+        require_current_validity: bool,
         /// Verification time, RFC 3339 (default: now).
         #[arg(long, value_name = "RFC3339")]
         at: Option<DateTime>,
@@ -493,6 +497,7 @@ pub fn run() -> anyhow::Result<ExitCode> {
             seal_policy,
             provider,
             trust,
+            require_current_validity,
             at,
             json,
             seq,
@@ -509,6 +514,7 @@ pub fn run() -> anyhow::Result<ExitCode> {
                 seal_policy,
                 provider,
                 trust: trust.as_deref(),
+                require_current_validity,
                 at,
                 policies: &policies,
                 recipient: recipient.as_deref(),

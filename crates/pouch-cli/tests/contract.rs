@@ -471,3 +471,40 @@ fn one_parser_per_option_accepts_what_the_docs_show() {
     let out = pouch_stdin(&["seal", "--role", "king"], b"");
     refused(&out, ExitClass::Usage, &["--role", "king"]);
 }
+
+/// A seal whose signer's certificate has expired since it signed: accepted with a warning by
+/// default, refused in the strict mode (spec/04-trust.md POUCH-TRUST-022), which needs --trust.
+#[test]
+fn require_current_validity_refuses_a_seal_whose_signer_has_since_expired() {
+    let root =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../test-vectors/envelopes");
+    let env = root.join("env-alg-es384/envelope.cbor");
+    // Revocation best-effort, so that the CRLs' own expiry does not decide the case.
+    let bundle = root.join("pki/bundle-no-crls.toml");
+    // The vector PKI's signer certificates end on 2028-11-27.
+    let after = "2029-01-01T00:00:00Z";
+    let base = [
+        "verify",
+        "--json",
+        "--trust",
+        s(&bundle),
+        "--at",
+        after,
+        s(&env),
+    ];
+    let lax = pouch(&base);
+    assert_eq!(
+        code(&lax),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&lax.stdout)
+    );
+    assert!(String::from_utf8_lossy(&lax.stdout).contains("trust.not-valid-at-verification"));
+    let mut strict_args = base.to_vec();
+    strict_args.insert(1, "--require-current-validity");
+    let strict = pouch(&strict_args);
+    assert_eq!(code(&strict), Some(i32::from(ExitClass::Trust.code())));
+    assert!(String::from_utf8_lossy(&strict.stdout).contains("trust.current-validity-required"));
+    let no_trust = pouch(&["verify", "--require-current-validity", s(&env)]);
+    assert_eq!(code(&no_trust), Some(i32::from(ExitClass::Usage.code())));
+}

@@ -216,6 +216,12 @@ impl<'a> ChainValidator<'a> {
         self
     }
 
+    /// Whether this validator is in the strict mode of
+    /// [`ChainValidator::with_require_current_validity`].
+    pub fn requires_current_validity(&self) -> bool {
+        self.require_current_validity
+    }
+
     /// Validates `chain` (DER certificates, leaf first, as a seal's `x5chain`) for a seal
     /// made at `signing_time` and checked at `verification_time` (Unix seconds).
     ///

@@ -158,9 +158,27 @@ impl core::fmt::Debug for TrustStore {
 impl TrustStore {
     /// Builds the validator over `bundle` for `provider`'s algorithms.
     pub fn new(provider: &'static CryptoProvider, bundle: TrustBundle) -> Result<Self, Error> {
-        TrustCell::try_new(bundle, |b| ChainValidator::new(provider, b))
-            .map(|c| Self(Arc::new(c)))
-            .map_err(Error::Trust)
+        Self::with_options(provider, bundle, false)
+    }
+
+    /// As [`TrustStore::new`], and with `require_current_validity` every certificate of a
+    /// path must also be valid at the verification time (POUCH-TRUST-022).
+    pub fn with_options(
+        provider: &'static CryptoProvider,
+        bundle: TrustBundle,
+        require_current_validity: bool,
+    ) -> Result<Self, Error> {
+        TrustCell::try_new(bundle, |b| {
+            ChainValidator::new(provider, b)
+                .map(|v| v.with_require_current_validity(require_current_validity))
+        })
+        .map(|c| Self(Arc::new(c)))
+        .map_err(Error::Trust)
+    }
+
+    /// Whether this store refuses paths that are no longer valid at the verification time.
+    pub fn current_validity_required(&self) -> bool {
+        self.0.borrow_dependent().requires_current_validity()
     }
 
     /// Loads a bundle file (TOML), reading the files it names relative to it.
@@ -188,6 +206,7 @@ impl TrustStore {
 pub struct VerifierBuilder {
     verifier: Verifier,
     trust: TrustChoice,
+    require_current_validity: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -208,6 +227,14 @@ impl VerifierBuilder {
     /// As [`VerifierBuilder::trust`], with a store already built (shared, with its caches).
     pub fn trust_store(mut self, store: TrustStore) -> Self {
         self.trust = TrustChoice::Store(store);
+        self
+    }
+
+    /// Refuses back-dated seals (spec/04-trust.md, POUCH-TRUST-022): every certificate of a
+    /// signer's path must also be valid at the verification time, not only at the signing
+    /// time the seal claims; a path that expired since is `trust.current-validity-required`.
+    pub fn require_current_validity(mut self, require: bool) -> Self {
+        self.require_current_validity = require;
         self
     }
 
@@ -269,7 +296,21 @@ impl VerifierBuilder {
         v.trust = match self.trust {
             TrustChoice::Unset => return Err(Error::TrustUnset),
             TrustChoice::Without => None,
-            TrustChoice::Bundle(b) => Some(TrustStore::new(v.provider, *b)?),
+            TrustChoice::Bundle(b) => Some(TrustStore::with_options(
+                v.provider,
+                *b,
+                self.require_current_validity,
+            )?),
+            // A store is built once; the strict mode needs its own validator over the bundle.
+            TrustChoice::Store(s)
+                if self.require_current_validity && !s.current_validity_required() =>
+            {
+                Some(TrustStore::with_options(
+                    v.provider,
+                    s.bundle().clone(),
+                    true,
+                )?)
+            }
             TrustChoice::Store(s) => Some(s),
         };
         Ok(v)
@@ -293,6 +334,7 @@ impl Verifier {
                 leaves: LeafCache::default(),
             },
             trust: TrustChoice::Unset,
+            require_current_validity: false,
         }
     }
 
@@ -313,6 +355,10 @@ impl Verifier {
                 Some(s) => TrustChoice::Store(s.clone()),
                 None => TrustChoice::Without,
             },
+            require_current_validity: self
+                .trust
+                .as_ref()
+                .is_some_and(TrustStore::current_validity_required),
         }
     }
 
