@@ -4,6 +4,8 @@
 //! `openssl` must be installed; these tests fail (they do not skip) when it is missing.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+// One helper module for the PKI crates' tests (the scratch folder is named per crate).
+#[path = "../../pouch-trust/tests/common/mod.rs"]
 mod common;
 
 use std::path::Path;

@@ -3,6 +3,8 @@
 //! fixed keys regenerate byte for byte where the provider signs deterministically.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+// One helper module for the PKI crates' tests (the scratch folder is named per crate).
+#[path = "../../pouch-trust/tests/common/mod.rs"]
 mod common;
 
 use std::collections::BTreeMap;

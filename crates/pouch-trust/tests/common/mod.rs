@@ -43,8 +43,11 @@ impl Scratch {
     pub fn new(tag: &str) -> Scratch {
         static COUNTER: AtomicUsize = AtomicUsize::new(0);
         let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let dir =
-            std::env::temp_dir().join(format!("pouch-trust-{tag}-{}-{n}", std::process::id()));
+        let dir = std::env::temp_dir().join(format!(
+            "{}-{tag}-{}-{n}",
+            env!("CARGO_PKG_NAME"),
+            std::process::id()
+        ));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         Scratch(dir)
