@@ -20,32 +20,9 @@ if ! python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; 
     say "python3 3.11 or later is needed (tomllib): the page was NOT built."
     exit 2
 fi
-if ! rustup target list --installed 2>/dev/null | grep -qx "$target"; then
-    if ! rustup target add "$target"; then
-        say "cannot install the Rust target $target (rustup target add failed):"
-        say "the page was NOT built."
-        exit 2
-    fi
-fi
-
-# wasm-bindgen-cli must be exactly the version of the wasm-bindgen crate in Cargo.lock.
-version=$(awk '$0 == "name = \"wasm-bindgen\"" { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
-if [ -z "$version" ]; then
-    say "no wasm-bindgen in Cargo.lock"
-    exit 2
-fi
-have=$(wasm-bindgen --version 2>/dev/null | awk '{ print $2 }' || true)
-if [ "$have" != "$version" ]; then
-    say "installing wasm-bindgen-cli $version (found: ${have:-none})"
-    # --locked first; its lockfile can pin a dependency the index no longer offers, and
-    # then the newest compatible versions are used (as scripts/check-wasm-binding.sh).
-    if ! cargo install wasm-bindgen-cli --version "$version" --locked &&
-        ! cargo install wasm-bindgen-cli --version "$version"; then
-        say "cannot install wasm-bindgen-cli $version (cargo install failed):"
-        say "the page was NOT built."
-        exit 2
-    fi
-fi
+# shellcheck source=scripts/wasm-tools.sh
+source scripts/wasm-tools.sh
+ensure_wasm_tools "the page"
 
 cargo build --release -p pouch-wasm --target "$target"
 pkg="$target_dir/web-pkg"
