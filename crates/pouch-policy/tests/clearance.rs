@@ -17,6 +17,7 @@ fn spec_example() -> String {
 
 #[test]
 fn spec_example_reads() {
+    pouch_reference::require!(pouch_reference::Suite::Labels);
     let c = Clearance::from_json(spec_example().as_bytes()).unwrap();
     assert_eq!(c.policy, "urn:oid:1.3.26.1.3.1");
     assert_eq!(c.classifications, ["SECRET"]);

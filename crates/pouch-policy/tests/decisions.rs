@@ -36,6 +36,7 @@ use CategoryType::{Permissive as P, Restrictive as R};
 
 #[test]
 fn v88_valid_label_and_marking() {
+    pouch_reference::require!(pouch_reference::Suite::Labels);
     let p = common::spif(V88);
     let l = label("NATO", "SECRET", &[("Releasable To", P, &["FIN", "SWE"])]);
     assert_eq!(codes(&p.validate(&l)), ["policy.label-valid"]);
@@ -43,6 +44,7 @@ fn v88_valid_label_and_marking() {
 
 #[test]
 fn every_failure_is_reported() {
+    pouch_reference::require!(pouch_reference::Suite::Labels);
     let p = common::spif(V88);
     let l = label(
         "NATO",
@@ -68,6 +70,7 @@ fn every_failure_is_reported() {
 
 #[test]
 fn excluded_class_and_case() {
+    pouch_reference::require!(pouch_reference::Suite::Labels);
     // v79: ATOMAL excludes UNCLASSIFIED and RESTRICTED; SIOP ESI is obsolete.
     let p = common::spif("surevine-spiffing/test-data/nato-4774-policy.xml");
     let l = label(
@@ -88,6 +91,7 @@ fn excluded_class_and_case() {
 
 #[test]
 fn release_through_memberships() {
+    pouch_reference::require!(pouch_reference::Suite::Labels);
     let p = common::spif(V88);
     // KFOR's membership (nspif) lists FIN; Releasable To KFOR reaches it.
     let l = label("NATO", "SECRET", &[("Releasable To", P, &["KFOR"])]);
@@ -105,6 +109,7 @@ fn release_through_memberships() {
 
 #[test]
 fn release_needs_clearance_for_restrictive() {
+    pouch_reference::require!(pouch_reference::Suite::Labels);
     let p = common::spif("surevine-spiffing/test-data/nato-4774-policy.xml");
     let l = label(
         "NATO",
@@ -167,6 +172,7 @@ fn release_needs_clearance_for_restrictive() {
 
 #[test]
 fn equivalence_keeps_the_originator_and_names_what_is_missing() {
+    pouch_reference::require!(pouch_reference::Suite::Labels);
     let tlpx = common::spif("surevine-spiffing/test-data/tlp-plus.xml");
     let tlp = common::spif("surevine-spiffing/test-data/tlp.xml");
     let l = label("TLPX", "AMBER", &[("Dissemination", P, &["EU"])]);
@@ -197,6 +203,7 @@ fn equivalence_keeps_the_originator_and_names_what_is_missing() {
 
 #[test]
 fn dominance() {
+    pouch_reference::require!(pouch_reference::Suite::Labels);
     let p = common::spif("surevine-spiffing/test-data/nato-4774-policy.xml");
     let a = label(
         "NATO",

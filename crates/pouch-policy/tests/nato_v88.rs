@@ -83,6 +83,7 @@ fn nations(p: &Policy) -> Vec<&str> {
 
 #[test]
 fn each_nation_value_releases_to_that_nation_only() {
+    pouch_reference::require!(pouch_reference::Suite::Labels);
     let p = common::spif(V88);
     let nations = nations(&p);
     assert!(nations.len() > 40, "v88 lists {} nations", nations.len());
@@ -110,6 +111,7 @@ fn each_nation_value_releases_to_that_nation_only() {
 /// marking phrases, releases to each member and to no nation outside it.
 #[test]
 fn groups_reach_their_members_by_name_and_by_phrase() {
+    pouch_reference::require!(pouch_reference::Suite::Labels);
     let p = common::spif(V88);
     let nations = nations(&p);
     let (mut by_name, mut by_phrase) = (Vec::new(), Vec::new());
@@ -167,6 +169,7 @@ fn groups_reach_their_members_by_name_and_by_phrase() {
 
 #[test]
 fn restrictive_categories_need_a_clearance_holding_them() {
+    pouch_reference::require!(pouch_reference::Suite::Labels);
     let p = common::spif(V88);
     let atomal = label("SECRET", &[(REL, P, &["FIN"]), (SCD, R, &["ATOMAL"])]);
     assert_eq!(
@@ -212,6 +215,7 @@ fn restrictive_categories_need_a_clearance_holding_them() {
 
 #[test]
 fn a_classification_above_the_clearance_is_denied() {
+    pouch_reference::require!(pouch_reference::Suite::Labels);
     let p = common::spif(V88);
     let ts = label("TOP SECRET", &[(REL, P, &["DEU"])]);
     let deu = |c: &[&str]| Recipient::new("DEU").with_clearance(clearance(c, &[]));
@@ -240,6 +244,7 @@ fn a_classification_above_the_clearance_is_denied() {
 /// was permitted to any recipient code, RUS and JPN included.
 #[test]
 fn a_label_with_no_releasability_is_not_released_on_a_code_alone() {
+    pouch_reference::require!(pouch_reference::Suite::Labels);
     let p = common::spif(V88);
     let ts = label("TOP SECRET", &[]);
     for who in ["RUS", "JPN", "DEU", "NATO"] {
