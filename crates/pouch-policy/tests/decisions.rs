@@ -4,28 +4,10 @@
 
 mod common;
 
-use pouch_label::{
-    Category, CategoryType, CategoryValue, ConfidentialityInformation, DateTime, Label, Text, Token,
-};
+use pouch_label::{Category, CategoryType, CategoryValue, Text};
 use pouch_policy::{Clearance, LabelError, Recipient};
 
-fn label(policy: &str, class: &str, cats: &[(&str, CategoryType, &[&str])]) -> Label {
-    let mut ci =
-        ConfidentialityInformation::new(Token::new(policy).unwrap(), Token::new(class).unwrap());
-    ci.categories = cats
-        .iter()
-        .map(|(t, ty, vs)| Category {
-            tag_name: Text::new(*t).unwrap(),
-            category_type: *ty,
-            uri: None,
-            values: vs
-                .iter()
-                .map(|v| CategoryValue::Generic(Text::new(*v).unwrap()))
-                .collect(),
-        })
-        .collect();
-    Label::new(ci, DateTime::from_unix(1_700_000_000, 0).unwrap())
-}
+use common::label;
 
 fn codes(s: &[pouch_policy::Status]) -> Vec<&'static str> {
     s.iter().map(|s| s.code.id()).collect()

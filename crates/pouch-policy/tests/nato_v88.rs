@@ -6,9 +6,7 @@
 
 mod common;
 
-use pouch_label::{
-    Category, CategoryType, CategoryValue, ConfidentialityInformation, DateTime, Label, Text, Token,
-};
+use pouch_label::{Category, CategoryType, CategoryValue, Label, Text, Token};
 use pouch_policy::{Clearance, Policy, Recipient, TagCategory};
 
 use CategoryType::{Permissive as P, Restrictive as R};
@@ -17,23 +15,11 @@ const V88: &str = "liturner-nmbs/NATO-Security-Policy-v88.spif.xml";
 const REL: &str = "Releasable To";
 const SCD: &str = "Special Category Designators";
 
+/// A NATO label named by its text and its OID, as v88 labels are.
 fn label(class: &str, cats: &[(&str, CategoryType, &[&str])]) -> Label {
-    let mut ci =
-        ConfidentialityInformation::new(Token::new("NATO").unwrap(), Token::new(class).unwrap());
-    ci.policy_identifier_uri = Some(Token::new("urn:oid:1.3.26.1.3.1").unwrap());
-    ci.categories = cats
-        .iter()
-        .map(|(t, ty, vs)| Category {
-            tag_name: Text::new(*t).unwrap(),
-            category_type: *ty,
-            uri: None,
-            values: vs
-                .iter()
-                .map(|v| CategoryValue::Generic(Text::new(*v).unwrap()))
-                .collect(),
-        })
-        .collect();
-    Label::new(ci, DateTime::from_unix(1_700_000_000, 0).unwrap())
+    let mut l = common::label("NATO", class, cats);
+    l.confidentiality.policy_identifier_uri = Some(Token::new("urn:oid:1.3.26.1.3.1").unwrap());
+    l
 }
 
 fn clearance(classes: &[&str], special: &[&str]) -> Clearance {
