@@ -1,6 +1,6 @@
 //! `pouch pki demo` and `pouch pki check-chain`.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -22,39 +22,13 @@ pub(crate) fn at_or_now(at: Option<DateTime>) -> anyhow::Result<i64> {
     }
 }
 
-/// The largest bundle file, and file it names, that is read (the trust crate's own limit).
-const MAX_BUNDLE_FILE: usize = 16 << 20;
-
-/// Loads a trust bundle: a bundle or a file it names that cannot be read is an I/O error
-/// (exit 4), one that does not parse is malformed input (exit 3); either names the file and
-/// the entry.
+/// Loads a trust bundle through the trust crate's one loader (its size limits, and its refusal
+/// of files outside the bundle's directory, POUCH-TRUST-061): a bundle or a file it names that
+/// cannot be read is an I/O error (exit 4), one that does not parse is malformed input (exit
+/// 3); either names the file and the entry.
 pub(crate) fn load_bundle(path: &Path) -> anyhow::Result<TrustBundle> {
-    let text = crate::read_input(path, MAX_BUNDLE_FILE)?;
-    if text.len() > MAX_BUNDLE_FILE {
-        return Err(malformed_input(format_args!(
-            "{}: trust bundle: larger than {MAX_BUNDLE_FILE} bytes",
-            path.display()
-        )));
-    }
-    let text = String::from_utf8(text).map_err(|_| {
-        malformed_input(format_args!("{}: trust bundle: not UTF-8", path.display()))
-    })?;
-    let base = path.parent().unwrap_or(Path::new("."));
-    let mut unreadable = false;
-    let parsed = pouch_trust::parse_bundle_with(&text, &path.display().to_string(), |item| {
-        let file = base.join(item);
-        // One byte past the limit is enough for the parser to refuse it as too large.
-        let mut buf = Vec::new();
-        std::fs::File::open(&file)
-            .and_then(|f| f.take(MAX_BUNDLE_FILE as u64 + 1).read_to_end(&mut buf))
-            .map(|_| buf)
-            .map_err(|e| {
-                unreadable = true;
-                format!("reading {}: {e}", file.display())
-            })
-    });
-    parsed.map_err(|e| {
-        if unreadable {
+    pouch_trust::load_bundle(path).map_err(|e| {
+        if e.unreadable {
             anyhow::Error::new(e)
         } else {
             malformed_input(format_args!("trust bundle {e}"))

@@ -508,3 +508,28 @@ fn require_current_validity_refuses_a_seal_whose_signer_has_since_expired() {
     let no_trust = pouch(&["verify", "--require-current-validity", s(&env)]);
     assert_eq!(code(&no_trust), Some(i32::from(ExitClass::Usage.code())));
 }
+
+/// A bundle whose nation folders are symbolic links leaving the bundle's directory is refused
+/// as malformed (POUCH-TRUST-061): the command line loads bundles through the trust crate's
+/// one loader, not a resolver of its own.
+#[cfg(unix)]
+#[test]
+fn a_bundle_reaching_outside_its_directory_through_a_link_is_refused() {
+    let vectors = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../test-vectors/envelopes")
+        .canonicalize()
+        .unwrap();
+    let dir = workdir("bundle-link");
+    let bundle = dir.0.join("bundle.toml");
+    std::fs::copy(vectors.join("pki/bundle-no-crls.toml"), &bundle).unwrap();
+    for nation in ["NOR", "DNK", "NLD"] {
+        std::os::unix::fs::symlink(vectors.join("pki").join(nation), dir.0.join(nation)).unwrap();
+    }
+    let env = vectors.join("env-alg-es384/envelope.cbor");
+    let out = pouch(&["verify", "--trust", s(&bundle), s(&env)]);
+    refused(
+        &out,
+        ExitClass::Malformed,
+        &["outside the bundle's directory"],
+    );
+}

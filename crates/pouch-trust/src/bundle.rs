@@ -24,7 +24,13 @@ pub struct BundleError {
     pub entry: String,
     /// What was wrong.
     pub reason: String,
+    /// The file could not be opened or read (an I/O fault, not a malformed bundle): a
+    /// command line reports it as I/O, not as malformed input.
+    pub unreadable: bool,
 }
+
+/// Why a file a bundle names could not be had, and whether that was an I/O fault.
+type ReadFault = (String, bool);
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -65,29 +71,31 @@ struct AuthorisationFile {
 
 /// Reads a bundle file and every file it names.
 pub fn load_bundle(path: &Path) -> Result<TrustBundle, BundleError> {
-    let text = read_limited(path).map_err(|reason| BundleError {
+    let text = read_limited(path).map_err(|(reason, unreadable)| BundleError {
         file: path.to_path_buf(),
         entry: "bundle".into(),
         reason,
+        unreadable,
     })?;
     let text = String::from_utf8(text).map_err(|_| BundleError {
         file: path.to_path_buf(),
         entry: "bundle".into(),
         reason: "not UTF-8".into(),
+        unreadable: false,
     })?;
     let base = path.parent().unwrap_or(Path::new("."));
     parse_bundle(&text, path, base)
 }
 
-fn read_limited(path: &Path) -> Result<Vec<u8>, String> {
+fn read_limited(path: &Path) -> Result<Vec<u8>, ReadFault> {
     use std::io::Read;
-    let f = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let f = std::fs::File::open(path).map_err(|e| (e.to_string(), true))?;
     let mut buf = Vec::new();
     f.take(MAX_FILE_BYTES + 1)
         .read_to_end(&mut buf)
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| (e.to_string(), true))?;
     if buf.len() as u64 > MAX_FILE_BYTES {
-        return Err(format!("larger than {MAX_FILE_BYTES} bytes"));
+        return Err((format!("larger than {MAX_FILE_BYTES} bytes"), false));
     }
     Ok(buf)
 }
@@ -96,8 +104,8 @@ fn read_limited(path: &Path) -> Result<Vec<u8>, String> {
 pub fn parse_bundle(text: &str, file: &Path, base: &Path) -> Result<TrustBundle, BundleError> {
     parse(text, file, &mut |item, allow_outside| {
         let path = base.join(item);
-        if !allow_outside && let Err(reason) = inside(base, &path) {
-            return (path, Err(reason));
+        if !allow_outside && let Err(fault) = inside(base, &path) {
+            return (path, Err(fault));
         }
         let bytes = read_limited(&path);
         (path, bytes)
@@ -106,15 +114,18 @@ pub fn parse_bundle(text: &str, file: &Path, base: &Path) -> Result<TrustBundle,
 
 /// Whether `path` (under `base` lexically) still lies in `base` once symbolic links are
 /// resolved.
-fn inside(base: &Path, path: &Path) -> Result<(), String> {
-    let real_base = base.canonicalize().map_err(|e| e.to_string())?;
-    let real = path.canonicalize().map_err(|e| e.to_string())?;
+fn inside(base: &Path, path: &Path) -> Result<(), ReadFault> {
+    let real_base = base.canonicalize().map_err(|e| (e.to_string(), true))?;
+    let real = path.canonicalize().map_err(|e| (e.to_string(), true))?;
     if real.starts_with(&real_base) {
         Ok(())
     } else {
-        Err(format!(
-            "resolves to {}, outside the bundle's directory (allow_outside = true permits it)",
-            real.display()
+        Err((
+            format!(
+                "resolves to {}, outside the bundle's directory (allow_outside = true permits it)",
+                real.display()
+            ),
+            false,
         ))
     }
 }
@@ -129,20 +140,23 @@ pub fn parse_bundle_with(
     mut resolve: impl FnMut(&str) -> Result<Vec<u8>, String>,
 ) -> Result<TrustBundle, BundleError> {
     parse(text, Path::new(file_name), &mut |item, _| {
-        let bytes = resolve(item).and_then(|b| {
-            if b.len() as u64 > MAX_FILE_BYTES {
-                Err(format!("larger than {MAX_FILE_BYTES} bytes"))
-            } else {
-                Ok(b)
-            }
-        });
+        // What the host cannot give is unread, as a file that does not open.
+        let bytes = resolve(item)
+            .map_err(|reason| (reason, true))
+            .and_then(|b| {
+                if b.len() as u64 > MAX_FILE_BYTES {
+                    Err((format!("larger than {MAX_FILE_BYTES} bytes"), false))
+                } else {
+                    Ok(b)
+                }
+            });
         (PathBuf::from(item), bytes)
     })
 }
 
 /// Gives the bytes of a file the bundle names, with the path to name it by in errors.
 /// The flag says whether the bundle allows files outside its directory.
-type Resolver<'r> = dyn FnMut(&str, bool) -> (PathBuf, Result<Vec<u8>, String>) + 'r;
+type Resolver<'r> = dyn FnMut(&str, bool) -> (PathBuf, Result<Vec<u8>, ReadFault>) + 'r;
 
 /// Whether a path as the bundle writes it leaves the bundle's directory lexically: an
 /// absolute path, or one with a `..` component.
@@ -164,6 +178,7 @@ fn parse(text: &str, file: &Path, resolve: &mut Resolver<'_>) -> Result<TrustBun
         file: file.to_path_buf(),
         entry: entry.to_owned(),
         reason,
+        unreadable: false,
     };
     let parsed: BundleFile = toml::from_str(text).map_err(|e| err("bundle", e.to_string()))?;
     if parsed.format != BUNDLE_FORMAT {
@@ -211,10 +226,11 @@ fn parse(text: &str, file: &Path, resolve: &mut Resolver<'_>) -> Result<TrustBun
                 for (i, item) in items.iter().enumerate() {
                     let e = format!("{entry}, {what}[{i}]");
                     out.extend(load_item(item, label, allow_outside, resolve).map_err(
-                        |(f, reason)| BundleError {
+                        |(f, (reason, unreadable))| BundleError {
                             file: f.unwrap_or_else(|| file.to_path_buf()),
                             entry: e.clone(),
                             reason,
+                            unreadable,
                         },
                     )?);
                 }
@@ -269,26 +285,32 @@ fn load_item(
     label: &str,
     allow_outside: bool,
     resolve: &mut Resolver<'_>,
-) -> Result<Vec<Vec<u8>>, (Option<PathBuf>, String)> {
+) -> Result<Vec<Vec<u8>>, (Option<PathBuf>, ReadFault)> {
     if item.trim_start().starts_with("-----BEGIN") {
-        return pem(item.as_bytes(), label).map_err(|e| (None, e));
+        return pem(item.as_bytes(), label).map_err(|e| (None, (e, false)));
     }
     if !allow_outside && escapes(item) {
         return Err((
             None,
-            format!(
-                "{item:?} leaves the bundle's directory (absolute or with ..); allow_outside = true permits it"
+            (
+                format!(
+                    "{item:?} leaves the bundle's directory (absolute or with ..); allow_outside = true permits it"
+                ),
+                false,
             ),
         ));
     }
     let (path, bytes) = resolve(item, allow_outside);
     let bytes = bytes.map_err(|e| (Some(path.clone()), e))?;
     if bytes.starts_with(b"-----BEGIN") {
-        pem(&bytes, label).map_err(|e| (Some(path), e))
+        pem(&bytes, label).map_err(|e| (Some(path), (e, false)))
     } else if bytes.first() == Some(&0x30) {
         Ok(vec![bytes])
     } else {
-        Err((Some(path), format!("neither PEM ({label}) nor DER")))
+        Err((
+            Some(path),
+            (format!("neither PEM ({label}) nor DER"), false),
+        ))
     }
 }
 
