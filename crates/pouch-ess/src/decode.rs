@@ -12,15 +12,8 @@ use crate::{Decoded, PrivacyMark};
 const VALUE_DEPTH: usize = 4;
 
 pub(crate) fn decode(input: &[u8], limits: &Limits) -> Result<Decoded, Error> {
-    if input.len() > limits.max_bytes {
-        return Err(Error::at(
-            ErrorKind::TooLarge {
-                limit: limits.max_bytes,
-                actual: input.len(),
-            },
-            0,
-        ));
-    }
+    pouch_status::TooLarge::check(input.len(), limits.max_bytes)
+        .map_err(|e| Error::at(ErrorKind::TooLarge(e), 0))?;
     let mut ctx = Ctx::new(limits);
     let mut top = Items::new(input);
     let set = top.expect(&mut ctx, tag::SET, "ESSSecurityLabel (SET)")?;

@@ -51,14 +51,9 @@ impl std::error::Error for Error {}
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ErrorKind {
-    /// The input is larger than the decoder's limit.
-    #[error("input of {actual} bytes exceeds the limit of {limit} bytes")]
-    TooLarge {
-        /// The limit.
-        limit: usize,
-        /// The input's size.
-        actual: usize,
-    },
+    /// The input is larger than the decoder's byte limit.
+    #[error(transparent)]
+    TooLarge(#[from] pouch_status::TooLarge),
     /// The input ends inside an element.
     #[error("input ends early: expected {expected}")]
     Truncated {
@@ -156,7 +151,7 @@ impl ErrorKind {
     /// The variant's name, as test manifests spell the expected error.
     pub fn name(&self) -> &'static str {
         match self {
-            ErrorKind::TooLarge { .. } => "TooLarge",
+            ErrorKind::TooLarge(_) => "TooLarge",
             ErrorKind::Truncated { .. } => "Truncated",
             ErrorKind::LengthOverrun { .. } => "LengthOverrun",
             ErrorKind::BadLength => "BadLength",

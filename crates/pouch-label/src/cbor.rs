@@ -264,16 +264,8 @@ impl<'a> Path<'a> {
 }
 
 pub(crate) fn decode(bytes: &[u8], limits: &Limits) -> Result<Label, Error> {
-    if bytes.len() > limits.max_bytes {
-        return Err(Error::new(
-            ErrorKind::TooLarge {
-                limit: limits.max_bytes,
-                actual: bytes.len(),
-            },
-            "/",
-            None,
-        ));
-    }
+    pouch_status::TooLarge::check(bytes.len(), limits.max_bytes)
+        .map_err(|e| Error::new(ErrorKind::TooLarge(e), "/", None))?;
     let cbor_limits = pouch_cbor::Limits {
         max_bytes: limits.max_bytes,
         // label > info > categories > category > values (five containers), and two more
@@ -289,16 +281,8 @@ pub(crate) fn decode(bytes: &[u8], limits: &Limits) -> Result<Label, Error> {
 /// (an envelope header): the strict check is not run a second time, the size limit is.
 /// The decoder never skips, so its own structure bounds the depth it reaches.
 pub(crate) fn decode_item(reader: Reader<'_>, limits: &Limits) -> Result<Label, Error> {
-    if reader.input_len() > limits.max_bytes {
-        return Err(Error::new(
-            ErrorKind::TooLarge {
-                limit: limits.max_bytes,
-                actual: reader.input_len(),
-            },
-            "/",
-            None,
-        ));
-    }
+    pouch_status::TooLarge::check(reader.input_len(), limits.max_bytes)
+        .map_err(|e| Error::new(ErrorKind::TooLarge(e), "/", None))?;
     decode_checked(reader, limits)
 }
 

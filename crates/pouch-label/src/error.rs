@@ -58,14 +58,9 @@ impl std::error::Error for Error {}
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ErrorKind {
-    /// The input is larger than the decoder's limit.
-    #[error("input of {actual} bytes exceeds the limit of {limit} bytes")]
-    TooLarge {
-        /// The limit.
-        limit: usize,
-        /// The input's size.
-        actual: usize,
-    },
+    /// The input is larger than the decoder's byte limit.
+    #[error(transparent)]
+    TooLarge(#[from] pouch_status::TooLarge),
     /// The CBOR is not well-formed deterministic CBOR.
     #[error("CBOR: {0}")]
     Cbor(pouch_cbor::ErrorKind),
@@ -149,7 +144,7 @@ impl ErrorKind {
     /// The variant's name, as test-vector manifests spell the expected error.
     pub fn name(&self) -> &'static str {
         match self {
-            ErrorKind::TooLarge { .. } => "TooLarge",
+            ErrorKind::TooLarge(_) => "TooLarge",
             ErrorKind::Cbor(_) => "Cbor",
             ErrorKind::Json(_) => "Json",
             ErrorKind::Xml(_) => "Xml",

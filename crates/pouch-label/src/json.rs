@@ -311,16 +311,8 @@ fn category_to_json(c: &Category) -> CategoryJson {
 // ---------------------------------------------------------------- JSON -> model
 
 pub(crate) fn decode(text: &[u8], limits: &Limits) -> Result<Label, Error> {
-    if text.len() > limits.max_bytes {
-        return Err(Error::new(
-            ErrorKind::TooLarge {
-                limit: limits.max_bytes,
-                actual: text.len(),
-            },
-            "/",
-            None,
-        ));
-    }
+    pouch_status::TooLarge::check(text.len(), limits.max_bytes)
+        .map_err(|e| Error::new(ErrorKind::TooLarge(e), "/", None))?;
     let j: LabelJson = serde_json::from_slice(text)
         .map_err(|e| Error::new(ErrorKind::Json(e.to_string()), "/", None))?;
     let c = Conv { limits };

@@ -383,10 +383,10 @@ fn limits_are_enforced() {
     };
     assert_eq!(
         with(|l| l.max_bytes = 100),
-        ErrorKind::TooLarge {
+        ErrorKind::TooLarge(pouch_status::TooLarge {
             limit: 100,
             actual: full.len()
-        }
+        })
     );
     assert_eq!(
         with(|l| l.max_categories = 3),
@@ -461,10 +461,10 @@ fn reference_spifs() {
         *labels_in_document(&v88, &Limits::default())
             .unwrap_err()
             .kind(),
-        ErrorKind::TooLarge {
+        ErrorKind::TooLarge(pouch_status::TooLarge {
             limit: 64 * 1024,
             actual: v88.len()
-        }
+        })
     );
     let labels = labels_in_document(&v88, &spif_limits()).unwrap();
     assert_eq!(labels.len(), 2);

@@ -78,13 +78,8 @@ impl std::error::Error for ClearanceError {}
 #[non_exhaustive]
 pub enum ClearanceErrorKind {
     /// The document is larger than the limit.
-    #[error("input of {actual} bytes exceeds the limit of {limit} bytes")]
-    TooLarge {
-        /// The limit.
-        limit: usize,
-        /// The input's size.
-        actual: usize,
-    },
+    #[error(transparent)]
+    TooLarge(#[from] pouch_status::TooLarge),
     /// Not JSON (with serde_json's line and column), or a member given twice.
     #[error("JSON: {0}")]
     Json(String),
@@ -354,14 +349,8 @@ impl Clearance {
         bytes: &[u8],
         limits: &ClearanceLimits,
     ) -> Result<Clearance, ClearanceError> {
-        if bytes.len() > limits.max_bytes {
-            return fail(
-                ClearanceErrorKind::TooLarge {
-                    limit: limits.max_bytes,
-                    actual: bytes.len(),
-                },
-                "/",
-            );
+        if let Err(e) = pouch_status::TooLarge::check(bytes.len(), limits.max_bytes) {
+            return fail(ClearanceErrorKind::TooLarge(e), "/");
         }
         let doc: Json = serde_json::from_slice(bytes)
             .or_else(|e| fail(ClearanceErrorKind::Json(e.to_string()), "/"))?;

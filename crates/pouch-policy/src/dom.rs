@@ -102,16 +102,8 @@ fn xml_err(message: impl Into<String>, element: &str, line: usize) -> Error {
 
 /// Parses `text` into a tree within `limits`.
 pub(crate) fn parse(text: &[u8], limits: &Limits) -> Result<Node, Error> {
-    if text.len() > limits.max_bytes {
-        return Err(Error::new(
-            ErrorKind::TooLarge {
-                limit: limits.max_bytes,
-                actual: text.len(),
-            },
-            "",
-            1,
-        ));
-    }
+    pouch_status::TooLarge::check(text.len(), limits.max_bytes)
+        .map_err(|e| Error::new(ErrorKind::TooLarge(e), "", 1))?;
     let body = text.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(text);
     let s = std::str::from_utf8(body).map_err(|e| {
         xml_err(

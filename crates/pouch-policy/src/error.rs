@@ -55,14 +55,9 @@ impl std::error::Error for Error {}
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ErrorKind {
-    /// The input is larger than the limit.
-    #[error("input of {actual} bytes exceeds the limit of {limit} bytes")]
-    TooLarge {
-        /// The limit.
-        limit: usize,
-        /// The input's size.
-        actual: usize,
-    },
+    /// The input is larger than the decoder's byte limit.
+    #[error(transparent)]
+    TooLarge(#[from] pouch_status::TooLarge),
     /// A limit other than size was exceeded.
     #[error("more than {limit} {what}")]
     LimitExceeded {

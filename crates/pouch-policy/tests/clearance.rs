@@ -177,7 +177,7 @@ fn limits_are_enforced() {
     let e = Clearance::from_json_with_limits(too_big.as_bytes(), &limits).unwrap_err();
     assert!(matches!(
         e.kind(),
-        ClearanceErrorKind::TooLarge { limit: 200, .. }
+        ClearanceErrorKind::TooLarge(pouch_status::TooLarge { limit: 200, .. })
     ));
     let cases = [
         (

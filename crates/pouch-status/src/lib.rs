@@ -4,7 +4,9 @@
 use core::fmt;
 
 mod exit;
+mod size;
 pub use exit::ExitClass;
+pub use size::TooLarge;
 
 /// How a status code bears on the verdict of its stage.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

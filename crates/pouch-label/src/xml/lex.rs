@@ -32,16 +32,8 @@ pub(super) struct Lexer<'a> {
 
 impl<'a> Lexer<'a> {
     pub(super) fn new(text: &'a [u8], limits: &Limits) -> Result<Self, Error> {
-        if text.len() > limits.max_bytes {
-            return Err(Error::new(
-                ErrorKind::TooLarge {
-                    limit: limits.max_bytes,
-                    actual: text.len(),
-                },
-                "/",
-                None,
-            ));
-        }
+        pouch_status::TooLarge::check(text.len(), limits.max_bytes)
+            .map_err(|e| Error::new(ErrorKind::TooLarge(e), "/", None))?;
         let (body, base) = match text.strip_prefix(b"\xEF\xBB\xBF") {
             Some(rest) => (rest, 3u64),
             None => (text, 0u64),
