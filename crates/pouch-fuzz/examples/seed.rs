@@ -69,17 +69,10 @@ fn main() {
     let nation = &pki.coalition.nations()[0];
     let mut envelopes = Vec::new();
     for (i, issued) in nation.signers.iter().enumerate() {
-        let key = provider()
-            .signature(issued.algorithm)
-            .unwrap()
-            .signing_key(&issued.pkcs8)
-            .unwrap();
+        let key = issued.signing_key(provider()).unwrap();
         let req = SealRequest {
             key: key.as_ref(),
-            chain: vec![
-                issued.certificate.der().to_vec(),
-                nation.intermediate.certificate.der().to_vec(),
-            ],
+            chain: nation.signer_chain(issued),
             role: Role::Originator,
             signing_time: DateTime::from_unix(NOW, 0).unwrap(),
             alternative_label: None,

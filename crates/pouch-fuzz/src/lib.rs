@@ -221,10 +221,7 @@ pub fn sample_envelope(record: &[u8]) -> Vec<u8> {
     .expect("label");
     let request = pouch::SealRequest {
         key: key.as_ref(),
-        chain: vec![
-            issued.certificate.der().to_vec(),
-            nation.intermediate.certificate.der().to_vec(),
-        ],
+        chain: nation.signer_chain(issued),
         role: pouch::Role::Originator,
         signing_time: time,
         alternative_label: None,

@@ -5,7 +5,7 @@ use std::fs;
 use std::io::Write;
 use std::path::Path;
 
-use pouch_crypto::{Algorithm, CryptoProvider};
+use pouch_crypto::{Algorithm, CryptoProvider, SigningKey};
 
 use crate::{Certificate, CertificateBuilder, Error, Name, Validity, pem};
 
@@ -114,6 +114,17 @@ impl Issued {
     pub fn key_pem(&self) -> String {
         pem::private_key_pem(&self.pkcs8)
     }
+
+    /// The private key, loaded by `provider` for signing.
+    pub fn signing_key(
+        &self,
+        provider: &CryptoProvider,
+    ) -> Result<Box<dyn SigningKey>, pouch_crypto::Error> {
+        provider
+            .signature(self.algorithm)
+            .ok_or(pouch_crypto::Error::Unsupported(self.algorithm))?
+            .signing_key(&self.pkcs8)
+    }
 }
 
 /// One nation's PKI.
@@ -138,6 +149,15 @@ impl NationPki {
     /// The PEM chain a signer presents: its certificate, then the intermediate.
     pub fn signer_chain_pem(&self, signer: &Issued) -> String {
         signer.certificate.to_pem() + &self.intermediate.certificate.to_pem()
+    }
+
+    /// The DER chain a signer presents (a seal's `x5chain`): its certificate, then the
+    /// intermediate.
+    pub fn signer_chain(&self, signer: &Issued) -> Vec<Vec<u8>> {
+        vec![
+            signer.certificate.der().to_vec(),
+            self.intermediate.certificate.der().to_vec(),
+        ]
     }
 }
 

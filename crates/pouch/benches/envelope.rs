@@ -94,21 +94,14 @@ impl Signer {
     fn new(coalition: &Coalition, alg: Algorithm) -> Signer {
         let nation = &coalition.nations()[0];
         let issued = nation.signer(alg).unwrap();
-        let key = provider()
-            .signature(alg)
-            .unwrap()
-            .signing_key(&issued.pkcs8)
-            .unwrap();
+        let key = issued.signing_key(provider()).unwrap();
         let spki = issued.certificate.subject_public_key_info().to_vec();
         // The key `verify` uses is the one read from the leaf certificate: the same bytes.
         assert_eq!(leaf_info(issued.certificate.der()).unwrap().spki, spki);
         Signer {
             alg,
             key,
-            chain: vec![
-                issued.certificate.der().to_vec(),
-                nation.intermediate.certificate.der().to_vec(),
-            ],
+            chain: nation.signer_chain(issued),
             spki,
         }
     }
@@ -296,15 +289,8 @@ fn trust(c: &mut Criterion) {
     let mut group = c.benchmark_group("trust");
     for alg in [Algorithm::Es384, Algorithm::MlDsa65] {
         let issued = nor.signer(alg).unwrap();
-        let key = provider()
-            .signature(alg)
-            .unwrap()
-            .signing_key(&issued.pkcs8)
-            .unwrap();
-        let chain = vec![
-            issued.certificate.der().to_vec(),
-            nor.intermediate.certificate.der().to_vec(),
-        ];
+        let key = issued.signing_key(provider()).unwrap();
+        let chain = nor.signer_chain(issued);
         let req = SealRequest {
             key: key.as_ref(),
             chain: chain.clone(),

@@ -85,11 +85,7 @@ fn pki() -> DemoPki {
     let mut crls = Vec::new();
     for n in coalition.nations() {
         for (file, ca) in [("intermediate", &n.intermediate), ("root", &n.root)] {
-            let key = rc
-                .signature(ca.algorithm)
-                .unwrap()
-                .signing_key(&ca.pkcs8)
-                .unwrap();
+            let key = ca.signing_key(rc).unwrap();
             let crl = build_crl(
                 rc,
                 &ca.certificate,
@@ -110,17 +106,10 @@ fn pki() -> DemoPki {
 }
 
 fn seal_one(nation: &NationPki, signer: &Issued, label: &Label, data: &[u8]) -> Vec<u8> {
-    let key = awslc()
-        .signature(signer.algorithm)
-        .unwrap()
-        .signing_key(&signer.pkcs8)
-        .unwrap();
+    let key = signer.signing_key(awslc()).unwrap();
     let req = SealRequest {
         key: key.as_ref(),
-        chain: vec![
-            signer.certificate.der().to_vec(),
-            nation.intermediate.certificate.der().to_vec(),
-        ],
+        chain: nation.signer_chain(signer),
         role: Role::Originator,
         signing_time: DateTime::from_unix(NOW, 0).unwrap(),
         alternative_label: None,

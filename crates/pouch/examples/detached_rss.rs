@@ -174,17 +174,10 @@ fn main() {
         (DigestAlgorithm::Sha384, Algorithm::Es384),
     ] {
         let issued = nation.signer(alg).unwrap();
-        let key = provider()
-            .signature(alg)
-            .unwrap()
-            .signing_key(&issued.pkcs8)
-            .unwrap();
+        let key = issued.signing_key(provider()).unwrap();
         let request = SealRequest {
             key: key.as_ref(),
-            chain: vec![
-                issued.certificate.der().to_vec(),
-                nation.intermediate.certificate.der().to_vec(),
-            ],
+            chain: nation.signer_chain(issued),
             role: Role::Originator,
             signing_time: now,
             alternative_label: None,

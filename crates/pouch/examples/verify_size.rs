@@ -157,17 +157,10 @@ fn main() {
     );
     for &alg in &algs {
         let issued = nation.signer(alg).unwrap();
-        let key = provider()
-            .signature(alg)
-            .unwrap()
-            .signing_key(&issued.pkcs8)
-            .unwrap();
+        let key = issued.signing_key(provider()).unwrap();
         let req = SealRequest {
             key: key.as_ref(),
-            chain: vec![
-                issued.certificate.der().to_vec(),
-                nation.intermediate.certificate.der().to_vec(),
-            ],
+            chain: nation.signer_chain(issued),
             role: Role::Originator,
             signing_time: DateTime::from_unix(NOW, 0).unwrap(),
             alternative_label: None,

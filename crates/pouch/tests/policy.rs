@@ -67,10 +67,7 @@ fn request<'a>(
     let i = n.signer(alg).unwrap();
     SealRequest {
         key,
-        chain: vec![
-            i.certificate.der().to_vec(),
-            n.intermediate.certificate.der().to_vec(),
-        ],
+        chain: n.signer_chain(i),
         role: if alternative.is_some() {
             Role::Endorser
         } else {

@@ -62,17 +62,10 @@ pub struct Signer {
 pub fn signer(provider: &CryptoProvider, nation: &str, alg: Algorithm) -> Signer {
     let n = coalition().nation(nation).unwrap();
     let issued = n.signer(alg).unwrap();
-    let key = provider
-        .signature(alg)
-        .unwrap()
-        .signing_key(&issued.pkcs8)
-        .unwrap();
+    let key = issued.signing_key(provider).unwrap();
     Signer {
         key,
-        chain: vec![
-            issued.certificate.der().to_vec(),
-            n.intermediate.certificate.der().to_vec(),
-        ],
+        chain: n.signer_chain(issued),
     }
 }
 
