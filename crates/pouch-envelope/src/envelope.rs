@@ -312,6 +312,24 @@ pub struct SealRequest<'a> {
     pub release: Option<ReleaseApproval>,
 }
 
+impl<'a> SealRequest<'a> {
+    /// The originator's seal, with no seal assertions: the request most senders make.
+    pub fn originator(
+        key: &'a dyn SigningKey,
+        chain: Vec<Vec<u8>>,
+        signing_time: DateTime,
+    ) -> Self {
+        SealRequest {
+            key,
+            chain,
+            role: Role::Originator,
+            signing_time,
+            alternative_label: None,
+            release: None,
+        }
+    }
+}
+
 fn sign_seal(
     body_protected: &[u8],
     payload: &[u8],

@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use pouch::{Payload, Role, SealRequest};
+use pouch::{Payload, SealRequest};
 use pouch_crypto_rustcrypto::provider;
 use pouch_label::{DateTime, Label, Limits};
 
@@ -70,14 +70,11 @@ fn main() {
     let mut envelopes = Vec::new();
     for (i, issued) in nation.signers.iter().enumerate() {
         let key = issued.signing_key(provider()).unwrap();
-        let req = SealRequest {
-            key: key.as_ref(),
-            chain: nation.signer_chain(issued),
-            role: Role::Originator,
-            signing_time: DateTime::from_unix(NOW, 0).unwrap(),
-            alternative_label: None,
-            release: None,
-        };
+        let req = SealRequest::originator(
+            key.as_ref(),
+            nation.signer_chain(issued),
+            DateTime::from_unix(NOW, 0).unwrap(),
+        );
         let record = format!("record {i}");
         let payload = if i % 2 == 0 {
             Payload::Embedded {

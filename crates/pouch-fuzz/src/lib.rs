@@ -219,14 +219,7 @@ pub fn sample_envelope(record: &[u8]) -> Vec<u8> {
         &LabelLimits::default(),
     )
     .expect("label");
-    let request = pouch::SealRequest {
-        key: key.as_ref(),
-        chain: nation.signer_chain(issued),
-        role: pouch::Role::Originator,
-        signing_time: time,
-        alternative_label: None,
-        release: None,
-    };
+    let request = pouch::SealRequest::originator(key.as_ref(), nation.signer_chain(issued), time);
     pouch::seal(
         provider,
         &label,

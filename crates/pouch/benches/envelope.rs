@@ -27,7 +27,7 @@ use std::time::Duration;
 use criterion::{
     BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main,
 };
-use pouch::{Envelope, Limits, Payload, Role, SealRequest, Verifier, leaf_info};
+use pouch::{Envelope, Limits, Payload, SealRequest, Verifier, leaf_info};
 use pouch_crypto::{Algorithm, CryptoProvider, DigestAlgorithm, SigningKey};
 use pouch_label::{DateTime, Label, Limits as LabelLimits};
 use pouch_testkit::{Coalition, CoalitionSpec, Nation};
@@ -107,14 +107,7 @@ impl Signer {
     }
 
     fn request(&self) -> SealRequest<'_> {
-        SealRequest {
-            key: self.key.as_ref(),
-            chain: self.chain.clone(),
-            role: Role::Originator,
-            signing_time: now(),
-            alternative_label: None,
-            release: None,
-        }
+        SealRequest::originator(self.key.as_ref(), self.chain.clone(), now())
     }
 }
 
@@ -291,14 +284,7 @@ fn trust(c: &mut Criterion) {
         let issued = nor.signer(alg).unwrap();
         let key = issued.signing_key(provider()).unwrap();
         let chain = nor.signer_chain(issued);
-        let req = SealRequest {
-            key: key.as_ref(),
-            chain: chain.clone(),
-            role: pouch::Role::Originator,
-            signing_time: now(),
-            alternative_label: None,
-            release: None,
-        };
+        let req = SealRequest::originator(key.as_ref(), chain.clone(), now());
         let envelope = seal_embedded(&label(), &req, &record(RECORD_BYTES));
         let at = pouch_label::DateTime::from_unix(NOW + 60, 0).unwrap();
         let plain = Verifier::builder(provider())

@@ -27,7 +27,7 @@ use std::fs;
 use std::io::Write;
 use std::path::Path;
 
-use pouch::{Payload, Role, SealRequest};
+use pouch::{Payload, SealRequest};
 use pouch_crypto::{Algorithm, CryptoProvider};
 use pouch_label::{DateTime, Label, Limits as LabelLimits};
 use pouch_testkit::build_crl;
@@ -107,14 +107,11 @@ fn pki() -> DemoPki {
 
 fn seal_one(nation: &NationPki, signer: &Issued, label: &Label, data: &[u8]) -> Vec<u8> {
     let key = signer.signing_key(awslc()).unwrap();
-    let req = SealRequest {
-        key: key.as_ref(),
-        chain: nation.signer_chain(signer),
-        role: Role::Originator,
-        signing_time: DateTime::from_unix(NOW, 0).unwrap(),
-        alternative_label: None,
-        release: None,
-    };
+    let req = SealRequest::originator(
+        key.as_ref(),
+        nation.signer_chain(signer),
+        DateTime::from_unix(NOW, 0).unwrap(),
+    );
     pouch::seal(
         awslc(),
         label,

@@ -10,7 +10,7 @@
 use std::io::{self, Read};
 use std::time::{Duration, Instant};
 
-use pouch::{Payload, Role, SealRequest, Verifier};
+use pouch::{Payload, SealRequest, Verifier};
 use pouch_crypto::{Algorithm, CryptoProvider, DigestAlgorithm};
 use pouch_label::{DateTime, Label, Limits as LabelLimits};
 use pouch_testkit::{CoalitionSpec, Nation};
@@ -175,14 +175,7 @@ fn main() {
     ] {
         let issued = nation.signer(alg).unwrap();
         let key = issued.signing_key(provider()).unwrap();
-        let request = SealRequest {
-            key: key.as_ref(),
-            chain: nation.signer_chain(issued),
-            role: Role::Originator,
-            signing_time: now,
-            alternative_label: None,
-            release: None,
-        };
+        let request = SealRequest::originator(key.as_ref(), nation.signer_chain(issued), now);
         let (t_seal, envelope) = timed(|| {
             pouch::seal(
                 provider(),

@@ -10,7 +10,7 @@
 use std::hint::black_box;
 use std::time::Instant;
 
-use pouch::{Envelope, Limits, Payload, Role, SealRequest, Verifier};
+use pouch::{Envelope, Limits, Payload, SealRequest, Verifier};
 use pouch_crypto::{Algorithm, CryptoProvider};
 use pouch_label::{DateTime, Label, Limits as LabelLimits};
 use pouch_testkit::{CoalitionSpec, Nation};
@@ -67,14 +67,11 @@ fn main() {
     for alg in MUST {
         let issued = nation.signer(alg).unwrap();
         let key = issued.signing_key(provider()).unwrap();
-        let req = SealRequest {
-            key: key.as_ref(),
-            chain: nation.signer_chain(issued),
-            role: Role::Originator,
-            signing_time: DateTime::from_unix(NOW, 0).unwrap(),
-            alternative_label: None,
-            release: None,
-        };
+        let req = SealRequest::originator(
+            key.as_ref(),
+            nation.signer_chain(issued),
+            DateTime::from_unix(NOW, 0).unwrap(),
+        );
         let env = pouch::seal(
             provider(),
             &label,

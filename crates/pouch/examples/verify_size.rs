@@ -23,7 +23,7 @@ use std::hint::black_box;
 use std::io::Cursor;
 use std::time::Instant;
 
-use pouch::{Envelope, Limits, Payload, Role, SealRequest, Verifier};
+use pouch::{Envelope, Limits, Payload, SealRequest, Verifier};
 use pouch_crypto::{Algorithm, CryptoProvider, DigestAlgorithm};
 use pouch_label::{DateTime, Label, Limits as LabelLimits};
 use pouch_testkit::{CoalitionSpec, Nation};
@@ -158,14 +158,11 @@ fn main() {
     for &alg in &algs {
         let issued = nation.signer(alg).unwrap();
         let key = issued.signing_key(provider()).unwrap();
-        let req = SealRequest {
-            key: key.as_ref(),
-            chain: nation.signer_chain(issued),
-            role: Role::Originator,
-            signing_time: DateTime::from_unix(NOW, 0).unwrap(),
-            alternative_label: None,
-            release: None,
-        };
+        let req = SealRequest::originator(
+            key.as_ref(),
+            nation.signer_chain(issued),
+            DateTime::from_unix(NOW, 0).unwrap(),
+        );
         let spki = issued.certificate.subject_public_key_info().to_vec();
         let scheme = provider().signature(alg).unwrap();
         let digest = if alg == Algorithm::Es256 {

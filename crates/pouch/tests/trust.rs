@@ -72,14 +72,11 @@ fn seal_with(
     signing_time: DateTime,
 ) -> Vec<u8> {
     let k = key(i);
-    let req = SealRequest {
-        key: k.as_ref(),
-        chain: vec![i.certificate.der().to_vec(), intermediate],
-        role: Role::Originator,
+    let req = SealRequest::originator(
+        k.as_ref(),
+        vec![i.certificate.der().to_vec(), intermediate],
         signing_time,
-        alternative_label: None,
-        release: None,
-    };
+    );
     pouch::seal(
         provider(),
         label,
