@@ -2,55 +2,20 @@
 
 use std::sync::Arc;
 
-use pouch_label::{Label, Limits, Role};
+use pouch_label::{Form, Label, Limits, Role, UnknownForm};
 use pouch_policy::{Clearance, Recipient, Status};
 use serde_json::{Value, json};
 
 use crate::{ApiError, Policy};
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Form {
-    Xml,
-    Json,
-    Cbor,
-}
-
 fn form(name: &str) -> Result<Form, ApiError> {
-    match name {
-        "xml" => Ok(Form::Xml),
-        "json" => Ok(Form::Json),
-        "cbor" => Ok(Form::Cbor),
-        other => Err(ApiError::argument(format!(
-            "label form {other:?}: expected json, xml or cbor"
-        ))),
-    }
-}
-
-/// The form of `bytes` by their first significant byte: `<` XML, `{` JSON, else CBOR.
-fn guess(bytes: &[u8]) -> Form {
-    let first = bytes
-        .strip_prefix(b"\xef\xbb\xbf")
-        .unwrap_or(bytes)
-        .iter()
-        .find(|b| !b.is_ascii_whitespace());
-    match first {
-        Some(b'<') => Form::Xml,
-        Some(b'{') => Form::Json,
-        _ => Form::Cbor,
-    }
+    name.parse()
+        .map_err(|e: UnknownForm| ApiError::argument(e.to_string()))
 }
 
 pub(crate) fn decode(bytes: &[u8], from: Option<&str>) -> Result<(Option<Role>, Label), ApiError> {
-    let limits = Limits::default();
-    let f = match from {
-        Some(name) => form(name)?,
-        None => guess(bytes),
-    };
-    Ok(match f {
-        Form::Xml => Label::from_xml(bytes, &limits).map(|(r, l)| (Some(r), l))?,
-        Form::Json => (None, Label::from_json(bytes, &limits)?),
-        Form::Cbor => (None, Label::from_cbor(bytes, &limits)?),
-    })
+    let form = from.map(form).transpose()?;
+    Ok(Label::decode(bytes, form, &Limits::default())?)
 }
 
 /// Converts a label between its three forms: `from` is `json`, `xml`, `cbor` or `None`
@@ -59,11 +24,7 @@ pub(crate) fn decode(bytes: &[u8], from: Option<&str>) -> Result<(Option<Role>, 
 pub fn label_convert(bytes: &[u8], from: Option<&str>, to: &str) -> Result<Vec<u8>, ApiError> {
     let to = form(to)?;
     let (role, label) = decode(bytes, from)?;
-    Ok(match to {
-        Form::Xml => label.to_xml(role.unwrap_or_default()).into_bytes(),
-        Form::Json => label.to_json().into_bytes(),
-        Form::Cbor => label.to_cbor(),
-    })
+    Ok(label.encode(to, role.unwrap_or_default()))
 }
 
 fn status_json(s: &Status) -> Value {

@@ -140,7 +140,7 @@ fn now() -> anyhow::Result<DateTime> {
 
 fn read_label(path: &Path) -> anyhow::Result<Label> {
     let bytes = read_input(path, pouch_label::Limits::default().max_bytes)?;
-    crate::decode(&bytes, None, &pouch_label::Limits::default())
+    Label::decode(&bytes, None, &pouch_label::Limits::default())
         .map(|(_, l)| l)
         .map_err(|e| {
             malformed_input(format_args!(

@@ -10,7 +10,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
 use pouch::{Role as SealRole, SealPolicy};
 use pouch_crypto::DigestAlgorithm;
-use pouch_label::{DateTime, Label, Limits, Role};
+use pouch_label::{DateTime, Form, Label, Limits, Role};
 
 mod bulk;
 mod demo;
@@ -223,7 +223,7 @@ enum Command {
         /// The recipient's clearance (JSON, spec/05-policy.md §5.7.1).
         #[arg(long)]
         clearance: Option<PathBuf>,
-        /// Input form; guessed from the first byte when absent.
+        /// Input form (xml, json or cbor); guessed from the first byte when absent.
         #[arg(long)]
         from: Option<Form>,
         /// Print the decision as JSON.
@@ -249,7 +249,7 @@ enum LabelCommand {
     /// Decode a label strictly and report the profile's advisory rules as status codes.
     #[command(after_help = exit_codes_help())]
     Check {
-        /// Input form; guessed from the first byte when absent ('<' XML, '{' JSON, else CBOR).
+        /// Input form (xml, json or cbor); guessed from the first byte when absent ('<' XML, '{' JSON, else CBOR).
         #[arg(long)]
         from: Option<Form>,
         /// Also validate the label under this security policy (SPIF).
@@ -286,7 +286,7 @@ enum LabelCommand {
     /// --policy the SPIF's display marking, e.g. `NATO SECRET Releasable to FIN, SWE`.
     #[command(after_help = exit_codes_help())]
     Render {
-        /// Input form; guessed from the first byte when absent.
+        /// Input form (xml, json or cbor); guessed from the first byte when absent.
         #[arg(long)]
         from: Option<Form>,
         /// Render the SPIF's display marking of this policy.
@@ -308,11 +308,11 @@ enum LabelCommand {
         /// The other policy (SPIF).
         #[arg(long)]
         to: PathBuf,
-        /// Input form; guessed from the first byte when absent.
+        /// Input form (xml, json or cbor); guessed from the first byte when absent.
         #[arg(long)]
         from: Option<Form>,
-        /// Output form.
-        #[arg(long, value_enum, default_value = "json")]
+        /// Output form: xml, json or cbor.
+        #[arg(long, default_value = "json")]
         format: Form,
         /// Label file, or '-' for standard input.
         #[arg(default_value = "-")]
@@ -324,11 +324,11 @@ enum LabelCommand {
         /// The labels' policy (SPIF).
         #[arg(long)]
         policy: PathBuf,
-        /// Input form; guessed from each file's first byte when absent.
+        /// Input form (xml, json or cbor); guessed from each file's first byte when absent.
         #[arg(long)]
         from: Option<Form>,
-        /// Output form.
-        #[arg(long, value_enum, default_value = "json")]
+        /// Output form: xml, json or cbor.
+        #[arg(long, default_value = "json")]
         format: Form,
         /// Label files ('-' once for standard input).
         #[arg(required = true, value_name = "LABEL")]
@@ -393,13 +393,6 @@ enum PkiCommand {
         #[arg(long)]
         json: bool,
     },
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-enum Form {
-    Xml,
-    Json,
-    Cbor,
 }
 
 /// The forms `label convert` reads and writes: the label's three, and ESS through a policy.
@@ -628,7 +621,7 @@ fn label(cmd: LabelCommand, out: &mut impl Write) -> anyhow::Result<ExitCode> {
         } => {
             let policy = step!(load_opt(policy.as_deref()));
             let bytes = read_input(&input, limits.max_bytes)?;
-            let (_, label) = match decode(&bytes, from, &limits) {
+            let (_, label) = match Label::decode(&bytes, from, &limits) {
                 Ok(l) => l,
                 Err(e) => return malformed(&input, &e, json, out),
             };
@@ -723,7 +716,7 @@ fn label(cmd: LabelCommand, out: &mut impl Write) -> anyhow::Result<ExitCode> {
         } => {
             let policy = step!(load_opt(policy.as_deref()));
             let bytes = read_input(&input, limits.max_bytes)?;
-            match (decode(&bytes, from, &limits), &policy) {
+            match (Label::decode(&bytes, from, &limits), &policy) {
                 (Ok((_, label)), Some(p)) => {
                     policy::render(p, &label, lang.as_deref(), &input, out)
                 }
@@ -806,31 +799,6 @@ fn malformed(
         pouch_status::LABEL_MALFORMED
     );
     Ok(ExitCode::from(EXIT_MALFORMED))
-}
-
-fn decode(
-    bytes: &[u8],
-    from: Option<Form>,
-    limits: &Limits,
-) -> Result<(Option<Role>, Label), pouch_label::Error> {
-    match from.unwrap_or_else(|| guess(bytes)) {
-        Form::Xml => Label::from_xml(bytes, limits).map(|(r, l)| (Some(r), l)),
-        Form::Json => Label::from_json(bytes, limits).map(|l| (None, l)),
-        Form::Cbor => Label::from_cbor(bytes, limits).map(|l| (None, l)),
-    }
-}
-
-fn guess(bytes: &[u8]) -> Form {
-    let first = bytes
-        .strip_prefix(b"\xef\xbb\xbf")
-        .unwrap_or(bytes)
-        .iter()
-        .find(|b| !b.is_ascii_whitespace());
-    match first {
-        Some(b'<') => Form::Xml,
-        Some(b'{') => Form::Json,
-        _ => Form::Cbor,
-    }
 }
 
 /// Reads a file or standard input, refusing more than `limit + 1` bytes so that an oversize

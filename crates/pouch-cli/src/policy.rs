@@ -68,7 +68,7 @@ pub(crate) fn read_label(
             .map_err(|e| fail(input, e, EXIT_LABEL_INVALID)));
     }
     let bytes = read_input(input, limits.max_bytes)?;
-    Ok(crate::decode(&bytes, from, &limits).map_err(|e| {
+    Ok(Label::decode(&bytes, from, &limits).map_err(|e| {
         fail(
             input,
             format_args!("{}: {e}", pouch_status::LABEL_MALFORMED),

@@ -51,9 +51,6 @@ impl std::error::Error for Error {}
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ErrorKind {
-    /// The input is larger than the decoder's byte limit.
-    #[error(transparent)]
-    TooLarge(#[from] pouch_status::TooLarge),
     /// The input ends inside an element.
     #[error("input ends early: expected {expected}")]
     Truncated {
@@ -145,6 +142,9 @@ pub enum ErrorKind {
     /// A value that this crate cannot encode as the syntax requires.
     #[error("cannot encode: {0}")]
     Unencodable(&'static str),
+    /// The input is larger than the decoder's byte limit.
+    #[error(transparent)]
+    TooLarge(#[from] pouch_status::TooLarge),
 }
 
 impl ErrorKind {

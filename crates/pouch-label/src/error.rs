@@ -58,9 +58,6 @@ impl std::error::Error for Error {}
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ErrorKind {
-    /// The input is larger than the decoder's byte limit.
-    #[error(transparent)]
-    TooLarge(#[from] pouch_status::TooLarge),
     /// The CBOR is not well-formed deterministic CBOR.
     #[error("CBOR: {0}")]
     Cbor(pouch_cbor::ErrorKind),
@@ -138,6 +135,9 @@ pub enum ErrorKind {
     /// The document contains no label at all.
     #[error("no confidentiality label found")]
     NoLabel,
+    /// The input is larger than the decoder's byte limit.
+    #[error(transparent)]
+    TooLarge(#[from] pouch_status::TooLarge),
 }
 
 impl ErrorKind {

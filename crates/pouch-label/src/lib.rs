@@ -49,7 +49,84 @@ impl Default for Limits {
     }
 }
 
+/// One of a label's three equal representations (spec/02-label.md).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Form {
+    /// ADatP-4774 XML.
+    Xml,
+    /// JSON (spec/label.schema.json).
+    Json,
+    /// Deterministic CBOR, the normative form.
+    Cbor,
+}
+
+impl Form {
+    /// The form's name as options spell it: `xml`, `json` or `cbor`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Form::Xml => "xml",
+            Form::Json => "json",
+            Form::Cbor => "cbor",
+        }
+    }
+
+    /// The form of `bytes`, told by the first byte that is not white space (after a UTF-8
+    /// byte-order mark): `<` is XML, `{` JSON, anything else CBOR (whose label map starts
+    /// with a major-type-5 byte, never one of those two).
+    pub fn guess(bytes: &[u8]) -> Form {
+        let first = bytes
+            .strip_prefix(b"\xef\xbb\xbf")
+            .unwrap_or(bytes)
+            .iter()
+            .find(|b| !b.is_ascii_whitespace());
+        match first {
+            Some(b'<') => Form::Xml,
+            Some(b'{') => Form::Json,
+            _ => Form::Cbor,
+        }
+    }
+}
+
+/// A label form name that is not `xml`, `json` or `cbor`.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("label form {0:?}: expected json, xml or cbor")]
+pub struct UnknownForm(pub String);
+
+impl std::str::FromStr for Form {
+    type Err = UnknownForm;
+
+    fn from_str(s: &str) -> Result<Form, UnknownForm> {
+        [Form::Xml, Form::Json, Form::Cbor]
+            .into_iter()
+            .find(|f| f.name() == s)
+            .ok_or_else(|| UnknownForm(s.to_owned()))
+    }
+}
+
 impl Label {
+    /// Decodes a label in `form`, or in the form [`Form::guess`] tells when `None`. The XML
+    /// form also gives the element the label was read from.
+    pub fn decode(
+        bytes: &[u8],
+        form: Option<Form>,
+        limits: &Limits,
+    ) -> Result<(Option<Role>, Label), Error> {
+        match form.unwrap_or_else(|| Form::guess(bytes)) {
+            Form::Xml => Label::from_xml(bytes, limits).map(|(r, l)| (Some(r), l)),
+            Form::Json => Label::from_json(bytes, limits).map(|l| (None, l)),
+            Form::Cbor => Label::from_cbor(bytes, limits).map(|l| (None, l)),
+        }
+    }
+
+    /// Encodes the label in `form`; XML as the root element `role`.
+    pub fn encode(&self, form: Form, role: Role) -> Vec<u8> {
+        match form {
+            Form::Xml => self.to_xml(role).into_bytes(),
+            Form::Json => self.to_json().into_bytes(),
+            Form::Cbor => self.to_cbor(),
+        }
+    }
+
     /// Decodes the normative CBOR form (spec/pouch.cddl `label`), strictly: deterministic
     /// encoding, no unknown keys, within `limits`.
     pub fn from_cbor(bytes: &[u8], limits: &Limits) -> Result<Label, Error> {

@@ -55,9 +55,6 @@ impl std::error::Error for Error {}
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ErrorKind {
-    /// The input is larger than the decoder's byte limit.
-    #[error(transparent)]
-    TooLarge(#[from] pouch_status::TooLarge),
     /// A limit other than size was exceeded.
     #[error("more than {limit} {what}")]
     LimitExceeded {
@@ -107,4 +104,7 @@ pub enum ErrorKind {
         /// The name.
         value: String,
     },
+    /// The input is larger than the decoder's byte limit.
+    #[error(transparent)]
+    TooLarge(#[from] pouch_status::TooLarge),
 }
