@@ -1,11 +1,8 @@
 //! Sealing, endorsing and inspecting envelopes from bytes.
 
-use pouch::{
-    Content, ContentType, Envelope, Limits, Payload, ReleaseApproval, Role, SealRequest, Verifier,
-};
+use pouch::{ContentType, Envelope, Limits, Payload, ReleaseApproval, Role, SealRequest, Verifier};
 use pouch_crypto::{Algorithm, CryptoProvider, DigestAlgorithm, SigningKey, keys};
 use pouch_label::{DateTime, Label};
-use serde_json::{Value, json};
 
 use crate::error::class;
 use crate::{ApiError, parse_time, provider};
@@ -251,81 +248,9 @@ pub fn endorse(
     Ok(pouch::endorse(envelope, &request, &Limits::default())?)
 }
 
-/// One certificate of a seal's chain as `inspect` shows it: subject, issuer and validity,
-/// or why it does not parse (the trust stage says whether the chain is any good).
-fn chain_entry(der: &[u8]) -> Value {
-    match pouch::cert_names(der) {
-        Ok(n) => json!({
-            "subject": n.subject,
-            "issuer": n.issuer,
-            "notBefore": n.not_before,
-            "notAfter": n.not_after,
-        }),
-        Err(fault) => json!({ "fault": fault }),
-    }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// What the envelope says, without judging it, as JSON: format version, envelope id,
-/// creation time, content, label (JSON form) and marking, and each seal's header. An
-/// envelope that does not decode is an error with its `envelope.*` code.
+/// What the envelope says, without judging it, as JSON ([`pouch::inspect`]). An envelope
+/// that does not decode is an error with its `envelope.*` code.
 pub fn inspect(envelope: &[u8]) -> Result<String, ApiError> {
     let env = Envelope::decode(envelope, &Limits::default())?;
-    let h = env.header();
-    let content = match &h.content {
-        Content::Embedded { content_type } => json!({
-            "payload": "embedded",
-            "bytes": env.payload().len(),
-            "contentType": content_type.as_ref().map(ToString::to_string),
-        }),
-        Content::Detached {
-            digest,
-            content_type,
-            location,
-        } => json!({
-            "payload": "detached",
-            "digestAlgorithm": digest.name(),
-            "digest": hex(env.payload()),
-            "contentType": content_type.as_ref().map(ToString::to_string),
-            "location": location,
-        }),
-    };
-    let seals: Vec<Value> = env
-        .seals()
-        .iter()
-        .enumerate()
-        .map(|(i, s)| match s.header() {
-            Ok(sh) => {
-                let leaf = sh.chain.first().and_then(|c| pouch::leaf_info(c).ok());
-                json!({
-                    "index": i,
-                    "algorithm": Algorithm::from_cose_id(sh.alg)
-                        .map_or_else(|| sh.alg.to_string(), |a| a.name().to_owned()),
-                    "role": sh.role.name(),
-                    "signingTime": sh.signing_time.to_string(),
-                    "signer": leaf.as_ref().map(|l| l.subject.clone()),
-                    "certificates": sh.chain.len(),
-                    "chain": sh.chain.iter().map(Vec::as_slice).map(chain_entry).collect::<Vec<_>>(),
-                    "alternativeLabel": sh.alternative_label.as_ref().map(Label::marking),
-                    "releaseTo": sh.release.as_ref().map(|r| r.recipients.clone()),
-                })
-            }
-            Err(f) => json!({"index": i, "fault": f.code.id(), "detail": f.detail}),
-        })
-        .collect();
-    let label: Value = serde_json::from_str(&h.label.to_json())
-        .map_err(|e| ApiError::new(class::INTERNAL, format!("label JSON: {e}")))?;
-    Ok(json!({
-        "formatVersion": h.version,
-        "envelopeId": hex(&h.id),
-        "created": h.created.to_string(),
-        "content": content,
-        "label": label,
-        "marking": h.label.marking(),
-        "seals": seals,
-    })
-    .to_string())
+    Ok(pouch::inspect(&env).to_string())
 }

@@ -496,62 +496,16 @@ pub(crate) fn inspect(
         }
     };
     let h = env.header();
-    let id: String = h.id.iter().map(|b| format!("{b:02x}")).collect();
-    let content = match &h.content {
-        Content::Embedded { content_type } => serde_json::json!({
-            "payload": "embedded",
-            "bytes": env.payload().len(),
-            "contentType": content_type.as_ref().map(|c| c.to_string()),
-        }),
-        Content::Detached {
-            digest,
-            content_type,
-            location,
-        } => serde_json::json!({
-            "payload": "detached",
-            "digestAlgorithm": digest.name(),
-            "digest": env.payload().iter().map(|b| format!("{b:02x}")).collect::<String>(),
-            "contentType": content_type.as_ref().map(|c| c.to_string()),
-            "location": location,
-        }),
-    };
-    let seals: Vec<serde_json::Value> = env
-        .seals()
-        .iter()
-        .enumerate()
-        .map(|(i, s)| match s.header() {
-            Ok(sh) => {
-                let leaf = sh.chain.first().and_then(|c| pouch::leaf_info(c).ok());
-                serde_json::json!({
-                    "index": i,
-                    "algorithm": Algorithm::from_cose_id(sh.alg).map_or_else(|| sh.alg.to_string(), |a| a.name().to_owned()),
-                    "role": sh.role.name(),
-                    "signingTime": sh.signing_time.to_string(),
-                    "signer": leaf.as_ref().map(|l| l.subject.clone()),
-                    "certificates": sh.chain.len(),
-                    "alternativeLabel": sh.alternative_label.as_ref().map(|l| l.marking()),
-                    "releaseTo": sh.release.as_ref().map(|r| r.recipients.clone()),
-                })
-            }
-            Err(f) => serde_json::json!({"index": i, "fault": f.code.id(), "detail": f.detail}),
-        })
-        .collect();
-    let doc = serde_json::json!({
-        "formatVersion": h.version,
-        "envelopeId": id,
-        "created": h.created.to_string(),
-        "content": content,
-        "label": serde_json::from_str::<serde_json::Value>(&h.label.to_json())?,
-        "marking": h.label.marking(),
-        "seals": seals,
-    });
+    let doc = pouch::inspect(&env);
     if json {
         writeln!(out, "{}", serde_json::to_string_pretty(&doc)?)?;
     } else {
         writeln!(
             out,
-            "envelope {id} (format {}), created {}",
-            h.version, h.created
+            "envelope {} (format {}), created {}",
+            doc["envelopeId"].as_str().unwrap_or_default(),
+            h.version,
+            h.created
         )?;
         writeln!(out, "  marking   {}", h.label.marking())?;
         writeln!(
@@ -559,8 +513,8 @@ pub(crate) fn inspect(
             "  policy    {}",
             h.label.confidentiality.policy_identifier.as_str()
         )?;
-        writeln!(out, "  content   {}", content)?;
-        for s in &seals {
+        writeln!(out, "  content   {}", doc["content"])?;
+        for s in doc["seals"].as_array().into_iter().flatten() {
             writeln!(out, "  seal      {s}")?;
         }
     }

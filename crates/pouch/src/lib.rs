@@ -3,6 +3,7 @@
 
 mod error;
 mod exit;
+mod inspect;
 mod options;
 mod report;
 mod signer;
@@ -10,6 +11,7 @@ mod verify;
 
 pub use error::Error;
 pub use exit::{Signers, Verdict};
+pub use inspect::inspect;
 pub use options::{ParseError, parse_time};
 pub use pouch_status::ExitClass;
 pub use report::{Entry, LabelRef, LabelReport, ReleaseReport, Report, SealReport};
