@@ -17,18 +17,6 @@ use serde::Deserialize;
 use serde_json::Value;
 use std::path::Path;
 
-const EXCEPTIONS: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../conformance/exceptions/wycheproof.toml"
-);
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Exceptions {
-    #[serde(default)]
-    exception: Vec<Exception>,
-}
-
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct Exception {
@@ -40,18 +28,17 @@ struct Exception {
     reason: String,
 }
 
-fn exceptions() -> Vec<Exception> {
-    let text = std::fs::read_to_string(EXCEPTIONS).expect("read the exceptions file");
-    let parsed: Exceptions = toml::from_str(&text).expect("parse the exceptions file");
-    for e in &parsed.exception {
-        assert!(
-            !e.reason.trim().is_empty(),
-            "exception {} #{} has no reason",
-            e.file,
-            e.tc_id
-        );
+impl pouch_reference::Exception for Exception {
+    fn key(&self) -> String {
+        format!("{} #{} ({})", self.file, self.tc_id, self.provider)
     }
-    parsed.exception
+    fn reason(&self) -> &str {
+        &self.reason
+    }
+}
+
+fn exceptions() -> Vec<Exception> {
+    pouch_reference::exceptions("wycheproof").unwrap()
 }
 
 /// What a provider did with one case.

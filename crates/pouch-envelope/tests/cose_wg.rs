@@ -28,11 +28,6 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::Path;
 
-const EXCEPTIONS: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../conformance/exceptions/cose-wg.toml"
-);
-
 /// What `shared/reference/README.md` states about the examples: a missing folder, a parser
 /// change or a new copy of the examples must not pass silently.
 const SIGN1_EXAMPLES: usize = 21;
@@ -41,13 +36,6 @@ const FAIL_EXAMPLES: usize = 12;
 /// Examples every provider skips (Ed448 x2, HSS-LMS x2, RSA-PSS-384, RSA-PSS-512): a skip
 /// follows from the example's input alone, so any other number means the data changed.
 const SKIPPED_EXAMPLES: usize = 6;
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Exceptions {
-    #[serde(default)]
-    exception: Vec<Exception>,
-}
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -70,14 +58,8 @@ impl Exception {
 }
 
 fn exceptions() -> Vec<Exception> {
-    let text = std::fs::read_to_string(EXCEPTIONS).expect("read the exceptions file");
-    let parsed: Exceptions = toml::from_str(&text).expect("parse the exceptions file");
-    for e in &parsed.exception {
-        assert!(
-            !e.reason.trim().is_empty(),
-            "exception {} has no reason",
-            e.file
-        );
+    let parsed: Vec<Exception> = pouch_reference::exceptions("cose-wg").unwrap();
+    for e in &parsed {
         assert!(
             ["both", "aws-lc-rs", "rustcrypto"].contains(&e.provider.to_lowercase().as_str()),
             "exception {}: unknown provider {:?}",
@@ -90,7 +72,16 @@ fn exceptions() -> Vec<Exception> {
             e.file
         );
     }
-    parsed.exception
+    parsed
+}
+
+impl pouch_reference::Exception for Exception {
+    fn key(&self) -> String {
+        format!("{} ({})", self.file, self.provider)
+    }
+    fn reason(&self) -> &str {
+        &self.reason
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -119,6 +119,53 @@ macro_rules! require {
     };
 }
 
+/// One entry of an exceptions file: a case of a third-party suite whose outcome here is
+/// known to differ from the suite's expectation, with the reason.
+pub trait Exception {
+    /// What the entry names (a case id, or a file and case), for messages and duplicates.
+    fn key(&self) -> String;
+    /// Why the outcome differs.
+    fn reason(&self) -> &str;
+}
+
+/// Reads `conformance/exceptions/NAME.toml` (a list of `[[exception]]` tables) and checks
+/// that every entry gives a reason and that no entry is listed twice.
+///
+/// # Errors
+///
+/// The file cannot be read or parsed, an entry has no reason, or one is listed twice.
+pub fn exceptions<T: serde::de::DeserializeOwned + Exception>(
+    name: &str,
+) -> Result<Vec<T>, String> {
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct File<T> {
+        #[serde(default = "Vec::new")]
+        exception: Vec<T>,
+    }
+    let path = workspace_root().join(format!("conformance/exceptions/{name}.toml"));
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let file: File<T> = toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut seen = std::collections::BTreeSet::new();
+    for e in &file.exception {
+        if e.reason().trim().is_empty() {
+            return Err(format!(
+                "{}: exception {} has no reason",
+                path.display(),
+                e.key()
+            ));
+        }
+        if !seen.insert(e.key()) {
+            return Err(format!(
+                "{}: exception {} listed twice",
+                path.display(),
+                e.key()
+            ));
+        }
+    }
+    Ok(file.exception)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
