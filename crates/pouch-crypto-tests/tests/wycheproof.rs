@@ -32,9 +32,6 @@ impl pouch_reference::Exception for Exception {
     fn key(&self) -> String {
         format!("{} #{} ({})", self.file, self.tc_id, self.provider)
     }
-    fn reason(&self) -> &str {
-        &self.reason
-    }
 }
 
 fn exceptions() -> Vec<Exception> {

@@ -79,9 +79,6 @@ impl pouch_reference::Exception for Exception {
     fn key(&self) -> String {
         format!("{} ({})", self.file, self.provider)
     }
-    fn reason(&self) -> &str {
-        &self.reason
-    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

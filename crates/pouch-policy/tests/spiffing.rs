@@ -23,15 +23,11 @@ struct Exception {
     kind: String,
     expected: String,
     actual: String,
-    reason: String,
 }
 
 impl pouch_reference::Exception for Exception {
     fn key(&self) -> String {
         self.id.clone()
-    }
-    fn reason(&self) -> &str {
-        &self.reason
     }
 }
 

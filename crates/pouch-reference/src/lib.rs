@@ -124,8 +124,6 @@ macro_rules! require {
 pub trait Exception {
     /// What the entry names (a case id, or a file and case), for messages and duplicates.
     fn key(&self) -> String;
-    /// Why the outcome differs.
-    fn reason(&self) -> &str;
 }
 
 /// Reads `conformance/exceptions/NAME.toml` (a list of `[[exception]]` tables) and checks
@@ -137,18 +135,28 @@ pub trait Exception {
 pub fn exceptions<T: serde::de::DeserializeOwned + Exception>(
     name: &str,
 ) -> Result<Vec<T>, String> {
+    let path = workspace_root().join(format!("conformance/exceptions/{name}.toml"));
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    parse_exceptions(&text, &path)
+}
+
+fn parse_exceptions<T: serde::de::DeserializeOwned + Exception>(
+    text: &str,
+    path: &Path,
+) -> Result<Vec<T>, String> {
     #[derive(serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     struct File<T> {
         #[serde(default = "Vec::new")]
         exception: Vec<T>,
     }
-    let path = workspace_root().join(format!("conformance/exceptions/{name}.toml"));
-    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let file: File<T> = toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    let file: File<T> = toml::from_str(text).map_err(|e| format!("{}: {e}", path.display()))?;
+    // Every table has a reason, whatever else its suite records.
+    let tables: File<toml::Table> = toml::from_str(text).map_err(|e| e.to_string())?;
     let mut seen = std::collections::BTreeSet::new();
-    for e in &file.exception {
-        if e.reason().trim().is_empty() {
+    for (e, table) in file.exception.iter().zip(&tables.exception) {
+        let reason = table.get("reason").and_then(toml::Value::as_str);
+        if reason.is_none_or(|r| r.trim().is_empty()) {
             return Err(format!(
                 "{}: exception {} has no reason",
                 path.display(),
@@ -168,6 +176,34 @@ pub fn exceptions<T: serde::de::DeserializeOwned + Exception>(
 
 #[cfg(test)]
 mod tests {
+    #[derive(serde::Deserialize, Debug)]
+    struct Case {
+        id: String,
+    }
+
+    impl super::Exception for Case {
+        fn key(&self) -> String {
+            self.id.clone()
+        }
+    }
+
+    fn parse(text: &str) -> Result<Vec<Case>, String> {
+        super::parse_exceptions(text, std::path::Path::new("x.toml"))
+    }
+
+    #[test]
+    fn an_exception_needs_a_reason_and_is_listed_once() {
+        let one = "[[exception]]\nid = \"a\"\nreason = \"why\"\n";
+        assert_eq!(parse(one).unwrap().len(), 1);
+        let blank = "[[exception]]\nid = \"a\"\nreason = \" \"\n";
+        assert!(parse(blank).unwrap_err().contains("a has no reason"));
+        let missing = "[[exception]]\nid = \"a\"\n";
+        assert!(parse(missing).unwrap_err().contains("a has no reason"));
+        let twice = format!("{one}{one}");
+        assert!(parse(&twice).unwrap_err().contains("a listed twice"));
+        assert!(parse("").unwrap().is_empty());
+    }
+
     use super::*;
 
     #[test]

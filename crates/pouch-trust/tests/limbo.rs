@@ -48,15 +48,14 @@ struct Exception {
     id: String,
     expected: String,
     actual: String,
-    reason: String,
+    /// Checked, with the other entries, by `pouch_reference::exceptions`.
+    #[serde(rename = "reason")]
+    _reason: String,
 }
 
 impl pouch_reference::Exception for Exception {
     fn key(&self) -> String {
         self.id.clone()
-    }
-    fn reason(&self) -> &str {
-        &self.reason
     }
 }
 
