@@ -175,6 +175,7 @@ fn parse_exceptions<T: serde::de::DeserializeOwned + Exception>(
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::panic)]
 mod tests {
     #[derive(serde::Deserialize, Debug)]
     struct Case {
