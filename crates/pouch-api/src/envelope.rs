@@ -1,8 +1,9 @@
 //! Sealing, endorsing and inspecting envelopes from bytes.
 
-use pouch::{ContentType, Envelope, Limits, Payload, ReleaseApproval, Role, SealRequest, Verifier};
-use pouch_crypto::{Algorithm, CryptoProvider, DigestAlgorithm, SigningKey, keys};
-use pouch_label::{DateTime, Label};
+use pouch::SealOptions as Seal;
+use pouch::{ContentType, Envelope, Limits, ReleaseApproval, Role, Signer, Verifier};
+use pouch_crypto::{Algorithm, CryptoProvider, DigestAlgorithm, keys};
+use pouch_label::Label;
 
 use crate::error::class;
 use crate::{ApiError, parse_time, provider};
@@ -47,82 +48,46 @@ pub struct EndorseOptions {
     pub signing_time: Option<String>,
 }
 
-fn role(name: Option<&str>, default: Role) -> Result<Role, ApiError> {
-    match name {
-        None => Ok(default),
-        Some(n) => Role::from_name(n).ok_or_else(|| {
-            ApiError::argument(format!(
-                "role {n:?}: expected originator, endorser or releasing-authority"
-            ))
-        }),
-    }
+/// Parses an optional option value with its type's one parser.
+fn parse<T: std::str::FromStr>(value: Option<&str>) -> Result<Option<T>, ApiError>
+where
+    T::Err: std::fmt::Display,
+{
+    value
+        .map(|v| {
+            v.parse()
+                .map_err(|e: T::Err| ApiError::argument(e.to_string()))
+        })
+        .transpose()
 }
-
-fn signing_time(at: Option<&str>) -> Result<DateTime, ApiError> {
-    match at {
-        Some(t) => parse_time(t),
-        None => {
-            let secs = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_err(|_| ApiError::argument("the system clock is before 1970"))?
-                .as_secs();
-            i64::try_from(secs)
-                .ok()
-                .and_then(|s| DateTime::from_unix(s, 0))
-                .ok_or_else(|| ApiError::argument("the system clock is out of range"))
-        }
-    }
-}
-
-/// A certificate chain, leaf first, DER.
-type Chain = Vec<Vec<u8>>;
 
 /// The signer: a PKCS#8 key (PEM or DER) of `alg` or of its own algorithm, and its chain
 /// (PEM certificates, leaf first, or one DER certificate).
 fn signer(
-    p: &CryptoProvider,
+    p: &'static CryptoProvider,
     key: &[u8],
     chain: &[u8],
     alg: Option<&str>,
-) -> Result<(Box<dyn SigningKey>, Chain), ApiError> {
-    let der = if key.starts_with(b"-----BEGIN") {
-        keys::pem_decode(key, "PRIVATE KEY")
-            .map_err(|e| ApiError::new(class::KEY, format!("key PEM: {e}")))?
-    } else {
-        key.to_vec()
-    };
-    let alg = match alg {
-        Some(name) => Algorithm::from_name(name).ok_or_else(|| {
-            ApiError::argument(format!("algorithm {name:?}: not a registered algorithm"))
-        })?,
-        None => keys::algorithm_of_pkcs8(&der).ok_or_else(|| {
-            ApiError::new(
-                class::KEY,
-                "cannot tell the key's algorithm: not PKCS#8 of a registered algorithm",
-            )
-        })?,
-    };
-    let scheme = p
-        .signature(alg)
-        .ok_or_else(|| ApiError::argument(format!("{} does not implement {alg}", p.name)))?;
-    let key = scheme
-        .signing_key(&der)
-        .map_err(|e| ApiError::new(class::KEY, format!("{alg} key: {e}")))?;
-    let chain = if chain.starts_with(b"-----BEGIN") {
-        keys::pem_blocks(chain, "CERTIFICATE")
-            .map_err(|e| ApiError::new(class::CERTIFICATE, format!("chain PEM: {e}")))?
-    } else if chain.is_empty() {
-        Vec::new()
-    } else {
-        vec![chain.to_vec()]
-    };
-    if chain.is_empty() {
-        return Err(ApiError::new(
-            class::CERTIFICATE,
-            "no certificate in the chain",
-        ));
+) -> Result<Signer, ApiError> {
+    Ok(match parse::<Algorithm>(alg)? {
+        None => Signer::from_key_and_chain(p, key, chain)?,
+        Some(alg) if key.starts_with(b"-----BEGIN") => {
+            let der = keys::pem_decode(key, "PRIVATE KEY")
+                .map_err(|e| ApiError::new(class::KEY, format!("key PEM: {e}")))?;
+            Signer::with_algorithm(p, alg, &der, chain)?
+        }
+        Some(alg) => Signer::with_algorithm(p, alg, key, chain)?,
+    })
+}
+
+/// The options every seal shares: role (or `default`) and signing time (or now, which
+/// WebAssembly cannot read).
+fn seal_options(role: Option<&str>, at: Option<&str>, default: Role) -> Result<Seal, ApiError> {
+    let mut opts = Seal::new().role(parse(role)?.unwrap_or(default));
+    if let Some(at) = at {
+        opts = opts.signing_time(parse_time(at)?);
     }
-    Ok((key, chain))
+    Ok(opts)
 }
 
 /// Decodes a label in JSON, XML or CBOR, told apart by the first byte.
@@ -132,7 +97,8 @@ pub(crate) fn read_label(bytes: &[u8]) -> Result<Label, ApiError> {
 
 /// Seals `payload` under `label` (JSON, XML or CBOR) with `key` (PKCS#8, PEM or DER) and
 /// `chain` (PEM, leaf first): a new envelope with one seal. With `detached`, the envelope
-/// carries the payload's digest and the payload travels beside it.
+/// carries the payload's digest and the payload travels beside it. An embedded payload that
+/// would make the envelope exceed the envelope limit is refused (`envelope.limit-exceeded`).
 pub fn seal(
     label: &[u8],
     payload: &[u8],
@@ -142,51 +108,20 @@ pub fn seal(
 ) -> Result<Vec<u8>, ApiError> {
     let p = provider(options.provider.as_deref())?;
     let label = read_label(label)?;
-    let (key, chain) = signer(p, key, chain, options.alg.as_deref())?;
-    let request = SealRequest {
-        key: key.as_ref(),
-        chain,
-        role: role(options.role.as_deref(), Role::Originator)?,
-        signing_time: signing_time(options.signing_time.as_deref())?,
-        alternative_label: None,
-        release: None,
-    };
-    let content_type = options.content_type.clone().map(ContentType::Media);
-    let env = if options.detached {
-        let digest = match options.digest.as_deref() {
-            None | Some("sha256") => DigestAlgorithm::Sha256,
-            Some("sha384") => DigestAlgorithm::Sha384,
-            Some(other) => {
-                return Err(ApiError::argument(format!(
-                    "digest {other:?}: expected sha256 or sha384"
-                )));
-            }
-        };
-        let mut data = payload;
-        let payload = Payload::Detached {
-            data: &mut data,
-            digest,
-            content_type,
-            location: options.location.clone(),
-        };
-        pouch::seal(p, &label, payload, &request, None, None)?
+    let signer = signer(p, key, chain, options.alg.as_deref())?;
+    let mut opts = seal_options(
+        options.role.as_deref(),
+        options.signing_time.as_deref(),
+        Role::Originator,
+    )?;
+    opts.content_type = options.content_type.clone().map(ContentType::Media);
+    opts.location = options.location.clone();
+    Ok(if options.detached {
+        let digest = parse(options.digest.as_deref())?.unwrap_or(DigestAlgorithm::Sha256);
+        signer.seal_detached(&label, &mut { payload }, digest, &opts)?
     } else {
-        if payload.len() > Limits::default().max_envelope_bytes {
-            return Err(ApiError::new(
-                pouch_status::ENVELOPE_LIMIT_EXCEEDED.id(),
-                format!(
-                    "an embedded payload of {} bytes exceeds the envelope limit; seal it detached",
-                    payload.len()
-                ),
-            ));
-        }
-        let payload = Payload::Embedded {
-            data: payload,
-            content_type,
-        };
-        pouch::seal(p, &label, payload, &request, None, None)?
-    };
-    Ok(env)
+        signer.seal(&label, payload, &opts)?
+    })
 }
 
 /// Adds a seal to `envelope` without changing its other bytes, after verifying it: an
@@ -199,16 +134,20 @@ pub fn endorse(
     options: &EndorseOptions,
 ) -> Result<Vec<u8>, ApiError> {
     let p = provider(options.provider.as_deref())?;
-    let (key, chain) = signer(p, key, chain, options.alg.as_deref())?;
-    let signing_time = signing_time(options.signing_time.as_deref())?;
-    // Verified as at the new seal's signing time: a given time, so that no system clock is
-    // read (wasm32 has none; the verifier reads one when not given a time).
+    let signer = signer(p, key, chain, options.alg.as_deref())?;
+    let mut opts = seal_options(
+        options.role.as_deref(),
+        options.signing_time.as_deref(),
+        Role::Endorser,
+    )?;
+    // Verified as at the new seal's signing time, so that no system clock is read where a
+    // time is given (wasm32 has none; the verifier reads one when not given a time).
     // Signatures only: the endorser vouches for the envelope it read, whoever sealed it.
-    let verifier = Verifier::builder(p)
-        .without_trust()
-        .at(signing_time)
-        .build()?;
-    let report = verifier.verify(envelope, None);
+    let mut verifier = Verifier::builder(p).without_trust();
+    if let Some(at) = opts.signing_time {
+        verifier = verifier.at(at);
+    }
+    let report = verifier.build()?.verify(envelope, None);
     if !report.is_valid() {
         let first = report
             .entries()
@@ -230,22 +169,16 @@ pub fn endorse(
             ),
         });
     }
-    let request = SealRequest {
-        key: key.as_ref(),
-        chain,
-        role: role(options.role.as_deref(), Role::Endorser)?,
-        signing_time,
-        alternative_label: options
-            .alternative_label
-            .as_deref()
-            .map(read_label)
-            .transpose()?,
-        release: options.release_to.as_ref().map(|r| ReleaseApproval {
-            recipients: r.iter().map(|s| s.trim().to_owned()).collect(),
-            note: None,
-        }),
-    };
-    Ok(pouch::endorse(envelope, &request, &Limits::default())?)
+    opts.alternative_label = options
+        .alternative_label
+        .as_deref()
+        .map(read_label)
+        .transpose()?;
+    opts.release = options.release_to.as_ref().map(|r| ReleaseApproval {
+        recipients: r.iter().map(|s| s.trim().to_owned()).collect(),
+        note: None,
+    });
+    Ok(signer.endorse(envelope, &opts)?)
 }
 
 /// What the envelope says, without judging it, as JSON ([`pouch::inspect`]). An envelope
