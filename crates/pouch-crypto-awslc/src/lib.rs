@@ -5,21 +5,12 @@ mod certificate;
 mod schemes;
 
 use aws_lc_rs::digest;
-use pouch_crypto::{CryptoProvider, Digest, DigestAlgorithm, DigestScheme, Error, SignatureScheme};
+use pouch_crypto::{CryptoProvider, Digest, DigestAlgorithm, DigestScheme, Error};
 
 /// The aws-lc-rs provider: every registered algorithm, both digests, and aws-lc's DRBG.
 pub static PROVIDER: CryptoProvider = CryptoProvider {
     name: "aws-lc-rs",
-    signatures: &[
-        &schemes::ES256 as &dyn SignatureScheme,
-        &schemes::ES384,
-        &schemes::ES512,
-        &schemes::EDDSA,
-        &schemes::PS256,
-        &schemes::ML_DSA_44,
-        &schemes::ML_DSA_65,
-        &schemes::ML_DSA_87,
-    ],
+    signatures: pouch_crypto::every_signature_scheme!(schemes),
     digests: &[&SHA256, &SHA384],
     fill_random,
     certificate_verifiers: certificate::ALL,

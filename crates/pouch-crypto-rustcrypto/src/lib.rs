@@ -4,22 +4,13 @@
 mod certificate;
 mod schemes;
 
-use pouch_crypto::{CryptoProvider, Digest, DigestAlgorithm, DigestScheme, Error, SignatureScheme};
+use pouch_crypto::{CryptoProvider, Digest, DigestAlgorithm, DigestScheme, Error};
 
 /// The pure-Rust provider: every registered algorithm, both digests, and the OS's randomness
 /// (the browser's `Crypto.getRandomValues` on wasm32).
 pub static PROVIDER: CryptoProvider = CryptoProvider {
     name: "RustCrypto",
-    signatures: &[
-        &schemes::ES256 as &dyn SignatureScheme,
-        &schemes::ES384,
-        &schemes::ES512,
-        &schemes::EDDSA,
-        &schemes::PS256,
-        &schemes::ML_DSA_44,
-        &schemes::ML_DSA_65,
-        &schemes::ML_DSA_87,
-    ],
+    signatures: pouch_crypto::every_signature_scheme!(schemes),
     digests: &[
         &Sha2(DigestAlgorithm::Sha256),
         &Sha2(DigestAlgorithm::Sha384),

@@ -114,6 +114,26 @@ pub trait DigestScheme: Send + Sync + fmt::Debug {
     fn start(&self) -> Box<dyn Digest>;
 }
 
+/// The table of every registered signature algorithm, in registry order, for a provider whose
+/// module `$m` names one scheme per algorithm: `ES256`, `ES384`, `ES512`, `EDDSA`, `PS256`,
+/// `ML_DSA_44`, `ML_DSA_65`, `ML_DSA_87`. A provider missing one of them does not compile,
+/// so the two providers cannot drift apart in what they cover.
+#[macro_export]
+macro_rules! every_signature_scheme {
+    ($m:ident) => {
+        &[
+            &$m::ES256 as &dyn $crate::SignatureScheme,
+            &$m::ES384,
+            &$m::ES512,
+            &$m::EDDSA,
+            &$m::PS256,
+            &$m::ML_DSA_44,
+            &$m::ML_DSA_65,
+            &$m::ML_DSA_87,
+        ]
+    };
+}
+
 /// Everything Pouch needs from a cryptographic backend: a table of `&'static` algorithm
 /// objects (as rustls's `CryptoProvider`). Backend crates export a ready-made value; the core
 /// crates never pick one.
