@@ -206,6 +206,22 @@ impl DemoPki {
         Ok(path)
     }
 
+    /// The trust bundle as a verifier loads it: written to a fresh temporary folder, read back
+    /// with [`pouch_trust::load_bundle`] (anchors, intermediates and CRLs included), and the
+    /// folder removed.
+    pub fn trust_bundle(&self) -> Result<pouch_trust::TrustBundle, Box<dyn std::error::Error>> {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir =
+            std::env::temp_dir().join(format!("pouch-testkit-bundle-{}-{n}", std::process::id()));
+        let loaded = self
+            .write(&dir)
+            .map_err(Box::<dyn std::error::Error>::from)
+            .and_then(|path| Ok(pouch_trust::load_bundle(&path)?));
+        let _ = std::fs::remove_dir_all(&dir);
+        loaded
+    }
+
     /// The trust bundle text: paths relative to the folder [`DemoPki::write`] fills. Norway
     /// and Denmark may seal NATO and POUCH-DEMO labels up to SECRET, the Netherlands up to
     /// CONFIDENTIAL; Norway alone may also seal under its national NOR-DEMO policy.

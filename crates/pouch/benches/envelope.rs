@@ -273,11 +273,9 @@ fn detached(c: &mut Criterion) {
 /// validator: its chain cache holds the path) against signature-only verification of the
 /// same envelope; and one cold chain validation (a fresh validator, full path building).
 fn trust(c: &mut Criterion) {
-    use pouch_trust::{ChainValidator, load_bundle};
+    use pouch_trust::ChainValidator;
     let pki = pouch_testkit::demo_pki(provider(), None, NOW).unwrap();
-    let dir = std::env::temp_dir().join(format!("pouch-bench-trust-{}", std::process::id()));
-    let bundle = load_bundle(&pki.write(&dir).unwrap()).unwrap();
-    let _ = std::fs::remove_dir_all(&dir);
+    let bundle = pki.trust_bundle().unwrap();
     let nor = pki.coalition.nation("NOR").unwrap();
     let mut group = c.benchmark_group("trust");
     for alg in [Algorithm::Es384, Algorithm::MlDsa65] {

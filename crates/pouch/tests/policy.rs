@@ -15,7 +15,7 @@ use pouch_policy::demo::{COALITION_SPIF, NATIONAL_SPIF};
 use pouch_policy::{Policy, Recipient};
 use pouch_status as codes;
 use pouch_testkit::DemoPki;
-use pouch_trust::{TrustBundle, load_bundle};
+use pouch_trust::TrustBundle;
 
 fn provider() -> &'static CryptoProvider {
     pouch_crypto_awslc::provider()
@@ -32,11 +32,7 @@ fn fixture() -> &'static Fixture {
     static F: OnceLock<Fixture> = OnceLock::new();
     F.get_or_init(|| {
         let pki = pouch_testkit::demo_pki(provider(), None, NOW).unwrap();
-        let dir =
-            std::env::temp_dir().join(format!("pouch-envelope-policy-{}", std::process::id()));
-        let path = pki.write(&dir).unwrap();
-        let bundle = load_bundle(&path).unwrap();
-        let _ = std::fs::remove_dir_all(&dir);
+        let bundle = pki.trust_bundle().unwrap();
         let l = pouch_policy::Limits::default();
         Fixture {
             pki,

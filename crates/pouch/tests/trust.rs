@@ -11,7 +11,7 @@ use pouch_crypto::{Algorithm, CryptoProvider, SigningKey};
 use pouch_label::{DateTime, Label};
 use pouch_status as codes;
 use pouch_testkit::{DemoPki, Issued};
-use pouch_trust::{TrustBundle, load_bundle};
+use pouch_trust::TrustBundle;
 
 fn provider() -> &'static CryptoProvider {
     pouch_crypto_awslc::provider()
@@ -26,10 +26,7 @@ fn fixture() -> &'static Fixture {
     static F: OnceLock<Fixture> = OnceLock::new();
     F.get_or_init(|| {
         let pki = pouch_testkit::demo_pki(provider(), None, NOW).unwrap();
-        let dir = std::env::temp_dir().join(format!("pouch-envelope-trust-{}", std::process::id()));
-        let path = pki.write(&dir).unwrap();
-        let bundle = load_bundle(&path).unwrap();
-        let _ = std::fs::remove_dir_all(&dir);
+        let bundle = pki.trust_bundle().unwrap();
         Fixture { pki, bundle }
     })
 }
