@@ -7,7 +7,7 @@ mod common;
 
 use std::sync::OnceLock;
 
-use common::{NOW, now};
+use common::now;
 use pouch::{LabelRef, Limits, Payload, Report, Role, SealRequest, TrustStore, Verifier};
 use pouch_crypto::{Algorithm, CryptoProvider};
 use pouch_label::Label;
@@ -22,8 +22,8 @@ fn provider() -> &'static CryptoProvider {
 }
 
 struct Fixture {
-    pki: DemoPki,
-    bundle: TrustBundle,
+    pki: &'static DemoPki,
+    bundle: &'static TrustBundle,
     coalition: Policy,
     national: Policy,
 }
@@ -31,12 +31,11 @@ struct Fixture {
 fn fixture() -> &'static Fixture {
     static F: OnceLock<Fixture> = OnceLock::new();
     F.get_or_init(|| {
-        let pki = pouch_testkit::demo_pki(provider(), None, NOW).unwrap();
-        let bundle = pki.trust_bundle().unwrap();
+        let demo = common::demo();
         let l = pouch_policy::Limits::default();
         Fixture {
-            pki,
-            bundle,
+            pki: &demo.pki,
+            bundle: &demo.bundle,
             coalition: Policy::load(COALITION_SPIF, &l).unwrap(),
             national: Policy::load(NATIONAL_SPIF, &l).unwrap(),
         }

@@ -3,32 +3,19 @@
 
 mod common;
 
-use std::sync::OnceLock;
-
 use common::{NOW, label, now};
 use pouch::{Limits, Payload, Report, Role, SealPolicy, SealRequest, Verifier};
 use pouch_crypto::{Algorithm, CryptoProvider, SigningKey};
 use pouch_label::{DateTime, Label};
 use pouch_status as codes;
-use pouch_testkit::{DemoPki, Issued};
-use pouch_trust::TrustBundle;
+use pouch_testkit::Issued;
 
 fn provider() -> &'static CryptoProvider {
     pouch_crypto_awslc::provider()
 }
 
-struct Fixture {
-    pki: DemoPki,
-    bundle: TrustBundle,
-}
-
-fn fixture() -> &'static Fixture {
-    static F: OnceLock<Fixture> = OnceLock::new();
-    F.get_or_init(|| {
-        let pki = pouch_testkit::demo_pki(provider(), None, NOW).unwrap();
-        let bundle = pki.trust_bundle().unwrap();
-        Fixture { pki, bundle }
-    })
+fn fixture() -> &'static common::Demo {
+    common::demo()
 }
 
 fn issued(nation: &str, alg: Algorithm) -> (&'static Issued, Vec<u8>) {

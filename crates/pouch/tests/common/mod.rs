@@ -25,6 +25,22 @@ pub fn providers() -> [&'static CryptoProvider; 2] {
     ]
 }
 
+/// The demo coalition's PKI (with Norway's bad signers and every CRL) and its trust
+/// bundle as a verifier loads it, made once with aws-lc.
+pub struct Demo {
+    pub pki: pouch_testkit::DemoPki,
+    pub bundle: pouch_trust::TrustBundle,
+}
+
+pub fn demo() -> &'static Demo {
+    static D: OnceLock<Demo> = OnceLock::new();
+    D.get_or_init(|| {
+        let pki = pouch_testkit::demo_pki(pouch_crypto_awslc::provider(), None, NOW).unwrap();
+        let bundle = pki.trust_bundle().unwrap();
+        Demo { pki, bundle }
+    })
+}
+
 pub fn now() -> DateTime {
     DateTime::from_unix(NOW, 0).unwrap()
 }
