@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use pouch_label::{Form, Label, Limits, Role, UnknownForm};
+use pouch_label::{Form, Label, LabelElement, Limits, UnknownForm};
 use pouch_policy::{Clearance, Recipient, Status};
 use serde_json::{Value, json};
 
@@ -13,7 +13,10 @@ fn form(name: &str) -> Result<Form, ApiError> {
         .map_err(|e: UnknownForm| ApiError::argument(e.to_string()))
 }
 
-pub(crate) fn decode(bytes: &[u8], from: Option<&str>) -> Result<(Option<Role>, Label), ApiError> {
+pub(crate) fn decode(
+    bytes: &[u8],
+    from: Option<&str>,
+) -> Result<(Option<LabelElement>, Label), ApiError> {
     let form = from.map(form).transpose()?;
     Ok(Label::decode(bytes, form, &Limits::default())?)
 }

@@ -10,7 +10,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
 use pouch::{Role as SealRole, SealPolicy};
 use pouch_crypto::DigestAlgorithm;
-use pouch_label::{DateTime, Form, Label, Limits, Role};
+use pouch_label::{DateTime, Form, Label, LabelElement, Limits};
 
 mod bulk;
 mod demo;
@@ -424,13 +424,13 @@ enum RoleArg {
     Legacy,
 }
 
-impl From<RoleArg> for Role {
-    fn from(r: RoleArg) -> Role {
+impl From<RoleArg> for LabelElement {
+    fn from(r: RoleArg) -> LabelElement {
         match r {
-            RoleArg::Originator => Role::Originator,
-            RoleArg::Alternative => Role::Alternative,
-            RoleArg::Metadata => Role::Metadata,
-            RoleArg::Legacy => Role::Legacy,
+            RoleArg::Originator => LabelElement::Originator,
+            RoleArg::Alternative => LabelElement::Alternative,
+            RoleArg::Metadata => LabelElement::Metadata,
+            RoleArg::Legacy => LabelElement::Legacy,
         }
     }
 }
@@ -582,7 +582,12 @@ fn load_opt(path: Option<&std::path::Path>) -> policy::Step<Option<pouch_policy:
 }
 
 /// Writes a label in `form`; `role` chooses the XML element.
-fn write_label(out: &mut impl Write, label: &Label, form: Form, role: Role) -> anyhow::Result<()> {
+fn write_label(
+    out: &mut impl Write,
+    label: &Label,
+    form: Form,
+    role: LabelElement,
+) -> anyhow::Result<()> {
     match form {
         Form::Xml => out.write_all(label.to_xml(role).as_bytes())?,
         Form::Json => writeln!(out, "{}", label.to_json())?,
@@ -693,10 +698,13 @@ fn label(cmd: LabelCommand, out: &mut impl Write) -> anyhow::Result<ExitCode> {
             ));
             match to.label_form() {
                 Some(Form::Xml) => {
-                    let role = role.map(Role::from).or(read_role).unwrap_or_default();
+                    let role = role
+                        .map(LabelElement::from)
+                        .or(read_role)
+                        .unwrap_or_default();
                     write_label(out, &label, Form::Xml, role)?;
                 }
-                Some(form) => write_label(out, &label, form, Role::default())?,
+                Some(form) => write_label(out, &label, form, LabelElement::default())?,
                 None => {
                     let Some(p) = &policy else {
                         return Ok(policy::fail(&input, "--to ess needs --policy", EXIT_USAGE));
@@ -741,7 +749,7 @@ fn label(cmd: LabelCommand, out: &mut impl Write) -> anyhow::Result<ExitCode> {
                 Ok(l) => l,
                 Err(code) => return Ok(code),
             };
-            write_label(out, &alternative, format, Role::Alternative)?;
+            write_label(out, &alternative, format, LabelElement::Alternative)?;
             Ok(ExitCode::from(EXIT_OK))
         }
         LabelCommand::Dominant {
@@ -759,7 +767,7 @@ fn label(cmd: LabelCommand, out: &mut impl Write) -> anyhow::Result<ExitCode> {
                 Ok(v) => v,
                 Err(code) => return Ok(code),
             };
-            write_label(out, &label, format, Role::Originator)?;
+            write_label(out, &label, format, LabelElement::Originator)?;
             Ok(ExitCode::from(code))
         }
         LabelCommand::Schema => {

@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use pouch_label::{DateTime, Label, Limits, Role};
+use pouch_label::{DateTime, Label, LabelElement, Limits};
 use pouch_policy::{Applied, Clearance, Policy, Recipient, Status};
 use pouch_status::Severity;
 use serde_json::{Value, json};
@@ -40,7 +40,7 @@ pub(crate) fn read_label(
     from: Option<Form>,
     ess: bool,
     policy: Option<&Policy>,
-) -> Step<(Option<Role>, Label)> {
+) -> Step<(Option<LabelElement>, Label)> {
     let limits = Limits::default();
     if ess {
         let Some(policy) = policy else {

@@ -150,7 +150,7 @@ fn classes() -> Vec<Class> {
                     let l =
                         Label::from_json(&label_json_with_mark(json_size), &LabelLimits::default())
                             .unwrap();
-                    let xml = l.to_xml(pouch_label::Role::Originator).into_bytes();
+                    let xml = l.to_xml(pouch_label::LabelElement::Originator).into_bytes();
                     if xml.len() <= n {
                         return xml;
                     }

@@ -86,7 +86,7 @@ fn round_trips(label: &Label) {
         Some(label),
         "JSON round trip: {json}"
     );
-    let xml = label.to_xml(pouch_label::Role::Originator);
+    let xml = label.to_xml(pouch_label::LabelElement::Originator);
     assert_eq!(
         Label::from_xml(xml.as_bytes(), &limits)
             .ok()

@@ -14,7 +14,8 @@ pub use error::{Error, ErrorKind};
 pub use json::{LabelJson, json_schema};
 pub use model::{
     BitString, Category, CategoryType, CategoryValue, ConfidentialityInformation, IdType, Label,
-    OriginatorId, Role, StringError, SuccessionHandling, SuccessorLabel, Text, Token, XmlId,
+    LabelElement, OriginatorId, StringError, SuccessionHandling, SuccessorLabel, Text, Token,
+    XmlId,
 };
 pub use time::{DateTime, TimeError};
 
@@ -110,7 +111,7 @@ impl Label {
         bytes: &[u8],
         form: Option<Form>,
         limits: &Limits,
-    ) -> Result<(Option<Role>, Label), Error> {
+    ) -> Result<(Option<LabelElement>, Label), Error> {
         match form.unwrap_or_else(|| Form::guess(bytes)) {
             Form::Xml => Label::from_xml(bytes, limits).map(|(r, l)| (Some(r), l)),
             Form::Json => Label::from_json(bytes, limits).map(|l| (None, l)),
@@ -119,7 +120,7 @@ impl Label {
     }
 
     /// Encodes the label in `form`; XML as the root element `role`.
-    pub fn encode(&self, form: Form, role: Role) -> Vec<u8> {
+    pub fn encode(&self, form: Form, role: LabelElement) -> Vec<u8> {
         match form {
             Form::Xml => self.to_xml(role).into_bytes(),
             Form::Json => self.to_json().into_bytes(),
@@ -157,12 +158,12 @@ impl Label {
     }
 
     /// Decodes an ADatP-4774 XML document whose root is a label element.
-    pub fn from_xml(text: &[u8], limits: &Limits) -> Result<(Role, Label), Error> {
+    pub fn from_xml(text: &[u8], limits: &Limits) -> Result<(LabelElement, Label), Error> {
         xml::decode(text, limits)
     }
 
     /// Encodes an ADatP-4774 XML document with the label as the root element of `role`.
-    pub fn to_xml(&self, role: Role) -> String {
+    pub fn to_xml(&self, role: LabelElement) -> String {
         xml::encode(self, role)
     }
 

@@ -162,7 +162,7 @@ impl BitString {
 /// the role outside [`Label`]: in an envelope the position of a label is its role
 /// (POUCH-LBL-004).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
-pub enum Role {
+pub enum LabelElement {
     /// `originatorConfidentialityLabel`: the label its originator gave the data.
     #[default]
     Originator,
@@ -174,28 +174,30 @@ pub enum Role {
     Legacy,
 }
 
-impl Role {
+impl LabelElement {
     /// Every role, in the order the ADatP-4774 schema declares their elements.
-    pub const ALL: [Role; 4] = [
-        Role::Legacy,
-        Role::Originator,
-        Role::Alternative,
-        Role::Metadata,
+    pub const ALL: [LabelElement; 4] = [
+        LabelElement::Legacy,
+        LabelElement::Originator,
+        LabelElement::Alternative,
+        LabelElement::Metadata,
     ];
 
     /// The XML element name of this role.
     pub const fn element_name(self) -> &'static str {
         match self {
-            Role::Originator => "originatorConfidentialityLabel",
-            Role::Alternative => "alternativeConfidentialityLabel",
-            Role::Metadata => "metadataConfidentialityLabel",
-            Role::Legacy => "ConfidentialityLabel",
+            LabelElement::Originator => "originatorConfidentialityLabel",
+            LabelElement::Alternative => "alternativeConfidentialityLabel",
+            LabelElement::Metadata => "metadataConfidentialityLabel",
+            LabelElement::Legacy => "ConfidentialityLabel",
         }
     }
 
     /// The role of an XML element name, if it names one.
-    pub fn from_element_name(name: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.element_name() == name)
+    pub fn from_element_name(name: &str) -> Option<LabelElement> {
+        LabelElement::ALL
+            .into_iter()
+            .find(|r| r.element_name() == name)
     }
 }
 

@@ -4,7 +4,7 @@
 
 mod common;
 
-use pouch_label::{CategoryType, Label, Limits, Role, xml::labels_in_document};
+use pouch_label::{CategoryType, Label, LabelElement, Limits, xml::labels_in_document};
 
 /// One reference document: where it is, how many labels it embeds, and facts read from it by
 /// eye, so the round trip is checked against the source and not only against itself.
@@ -62,7 +62,7 @@ const CASES: &[Case] = &[
     },
 ];
 
-fn through_all_forms(role: Role, label: &Label) -> (Role, Label) {
+fn through_all_forms(role: LabelElement, label: &Label) -> (LabelElement, Label) {
     let limits = Limits::default();
     let cbor = label.to_cbor();
     let a = Label::from_cbor(&cbor, &limits).unwrap();
@@ -86,7 +86,7 @@ fn labels_embedded_in_reference_documents_round_trip_as_data() {
             labels_in_document(&bytes, &limits).unwrap_or_else(|e| panic!("{}: {e}", case.file));
         assert_eq!(found.len(), case.labels, "{}", case.file);
         let (role, label) = &found[0];
-        assert_eq!(*role, Role::Originator, "{}", case.file);
+        assert_eq!(*role, LabelElement::Originator, "{}", case.file);
         let i = &label.confidentiality;
         assert_eq!(i.policy_identifier.as_str(), case.policy, "{}", case.file);
         assert_eq!(

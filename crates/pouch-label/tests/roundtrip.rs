@@ -3,7 +3,7 @@
 
 mod strategy;
 
-use pouch_label::{Label, Limits, Role};
+use pouch_label::{Label, LabelElement, Limits};
 use proptest::prelude::*;
 
 proptest! {
@@ -12,7 +12,7 @@ proptest! {
     #[test]
     fn any_label_round_trips_through_all_three_forms(label in strategy::label(), r in 0usize..4) {
         let limits = Limits::default();
-        let role = Role::ALL[r];
+        let role = LabelElement::ALL[r];
         let cbor = label.to_cbor();
         let from_cbor = Label::from_cbor(&cbor, &limits).unwrap();
         prop_assert_eq!(&from_cbor, &label);

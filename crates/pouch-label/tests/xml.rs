@@ -5,8 +5,8 @@
 use pouch_label::xml::labels_in_document;
 use pouch_label::{
     BitString, Category, CategoryType, CategoryValue, ConfidentialityInformation, DateTime,
-    ErrorKind, IdType, Label, Limits, OriginatorId, Role, SuccessionHandling, SuccessorLabel, Text,
-    Token, XmlId,
+    ErrorKind, IdType, Label, LabelElement, Limits, OriginatorId, SuccessionHandling,
+    SuccessorLabel, Text, Token, XmlId,
 };
 use proptest::prelude::*;
 
@@ -81,7 +81,7 @@ fn manifest() -> Vec<Vector> {
         .collect()
 }
 
-fn round_trip(id: &str, bytes: &[u8]) -> (Role, Label) {
+fn round_trip(id: &str, bytes: &[u8]) -> (LabelElement, Label) {
     let limits = Limits::default();
     let (role, label) = Label::from_xml(bytes, &limits).unwrap_or_else(|e| panic!("{id}: {e}"));
     let first = label.to_xml(role);
@@ -134,7 +134,7 @@ fn manifest_vectors() {
     }
 }
 
-fn valid(name: &str) -> (Role, Label) {
+fn valid(name: &str) -> (LabelElement, Label) {
     let bytes = read(&format!("{VECTORS}xml/valid/{name}.xml"));
     Label::from_xml(&bytes, &Limits::default()).unwrap()
 }
@@ -159,7 +159,7 @@ fn text(s: &str) -> Text {
 #[test]
 fn full_vector_has_every_field() {
     let (role, label) = valid("full");
-    assert_eq!(role, Role::Originator);
+    assert_eq!(role, LabelElement::Originator);
     assert_eq!(label.id, Some(XmlId::new("lbl-1").unwrap()));
     assert_eq!(label.review_date_time, Some(time("2030-06-30T12:00:00.5Z")));
     assert_eq!(
@@ -243,12 +243,12 @@ fn whitespace_and_attribute_normalisation() {
 
 #[test]
 fn roles_and_legacy_spelling() {
-    assert_eq!(valid("minimal").0, Role::Originator);
-    assert_eq!(valid("role-legacy").0, Role::Legacy);
-    assert_eq!(valid("role-alternative").0, Role::Alternative);
-    assert_eq!(valid("role-metadata").0, Role::Metadata);
+    assert_eq!(valid("minimal").0, LabelElement::Originator);
+    assert_eq!(valid("role-legacy").0, LabelElement::Legacy);
+    assert_eq!(valid("role-alternative").0, LabelElement::Alternative);
+    assert_eq!(valid("role-metadata").0, LabelElement::Metadata);
     let (role, label) = valid("legacy-spelling-originator");
-    assert_eq!(role, Role::Originator);
+    assert_eq!(role, LabelElement::Originator);
     let out = label.to_xml(role);
     assert!(
         out.contains("<originatorConfidentialityLabel xmlns="),
@@ -270,7 +270,7 @@ fn times_convert_to_utc() {
     assert_eq!(label.creation_date_time, time("2025-06-01T13:45:30.25Z"));
     assert!(
         label
-            .to_xml(Role::Originator)
+            .to_xml(LabelElement::Originator)
             .contains("<CreationDateTime>2025-06-01T13:45:30.25Z</CreationDateTime>")
     );
 }
@@ -430,7 +430,7 @@ fn reference_binding_object() {
     let labels = labels_in_document(&bdo, &Limits::default()).unwrap();
     assert_eq!(labels.len(), 1);
     let (role, label) = &labels[0];
-    assert_eq!(*role, Role::Originator);
+    assert_eq!(*role, LabelElement::Originator);
     assert_eq!(label.confidentiality.policy_identifier.as_str(), "PUBLIC");
     assert_eq!(label.confidentiality.classification.as_str(), "UNMARKED");
     assert_eq!(label.creation_date_time, time("2026-06-26T12:47:51Z"));
@@ -469,7 +469,7 @@ fn reference_spifs() {
     let labels = labels_in_document(&v88, &spif_limits()).unwrap();
     assert_eq!(labels.len(), 2);
     for (role, label) in &labels {
-        assert_eq!(*role, Role::Originator);
+        assert_eq!(*role, LabelElement::Originator);
         assert_eq!(label.confidentiality.policy_identifier.as_str(), "PUBLIC");
         assert_eq!(label.confidentiality.classification.as_str(), "UNMARKED");
         assert_eq!(label.originator_id.as_ref(), Some(&ncia));
@@ -489,7 +489,7 @@ fn reference_spifs() {
     let (role, label) = &labels[0];
     assert_eq!(
         *role,
-        Role::Originator,
+        LabelElement::Originator,
         "OriginatorConfidentialityLabel is read as originator"
     );
     assert_eq!(label.confidentiality.policy_identifier.as_str(), "nato");
@@ -764,7 +764,7 @@ fn sample() -> Label {
 #[test]
 fn encoding_is_exact_and_deterministic() {
     let label = sample();
-    for role in Role::ALL {
+    for role in LabelElement::ALL {
         let xml = label.to_xml(role);
         assert!(xml.starts_with(&format!(
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<{} xmlns=\"urn:nato:stanag:4774:confidentialitymetadatalabel:1:0\" Id=\"l1\" ReviewDateTime=\"2026-01-01T00:00:00Z\">\n  <ConfidentialityInformation>\n",
@@ -792,9 +792,9 @@ proptest! {
         label.confidentiality.privacy_mark = Some(text(&mark));
         label.confidentiality.categories[0].tag_name = text(&tag);
         label.confidentiality.categories[0].values[0] = CategoryValue::Generic(text(&value));
-        let xml = label.to_xml(Role::Metadata);
+        let xml = label.to_xml(LabelElement::Metadata);
         let (role, back) = Label::from_xml(xml.as_bytes(), &Limits::default()).unwrap();
-        prop_assert_eq!(role, Role::Metadata);
+        prop_assert_eq!(role, LabelElement::Metadata);
         prop_assert_eq!(back, label);
     }
 

@@ -13,14 +13,14 @@ mod write;
 use lex::{Lexer, is_xml_space};
 
 use crate::error::{Error, ErrorKind};
-use crate::model::{DateTime, Label, Role, Text, Token};
+use crate::model::{DateTime, Label, LabelElement, Text, Token};
 use crate::{Limits, NAMESPACE};
 
 /// The XML Schema instance namespace (`xsi:schemaLocation` on a label element is accepted).
 const XSI: &str = "http://www.w3.org/2001/XMLSchema-instance";
 
 /// Decodes a document whose root element is a label element.
-pub(crate) fn decode(text: &[u8], limits: &Limits) -> Result<(Role, Label), Error> {
+pub(crate) fn decode(text: &[u8], limits: &Limits) -> Result<(LabelElement, Label), Error> {
     let mut lx = Lexer::new(text, limits)?;
     // The lexer consumes the prolog and refuses text, end tags and the end of input there.
     let root = match lx.next()? {
@@ -61,7 +61,7 @@ pub(crate) fn decode(text: &[u8], limits: &Limits) -> Result<(Role, Label), Erro
 }
 
 /// Encodes `label` as an XML document whose root is the element of `role`.
-pub(crate) fn encode(label: &Label, role: Role) -> String {
+pub(crate) fn encode(label: &Label, role: LabelElement) -> String {
     write::document(label, role)
 }
 
@@ -69,10 +69,10 @@ pub(crate) fn encode(label: &Label, role: Role) -> String {
 ///
 /// The document may be of any kind: an ADatP-4778 `BindingInformation`, a SPIF whose
 /// `extensions` embed one, or a label on its own. A label element is an element in the
-/// namespace [`NAMESPACE`] whose local name names a [`Role`] (`originatorConfidentialityLabel`,
+/// namespace [`NAMESPACE`] whose local name names a [`LabelElement`] (`originatorConfidentialityLabel`,
 /// `alternativeConfidentialityLabel`, `metadataConfidentialityLabel`, the legacy
 /// `ConfidentialityLabel`, and `OriginatorConfidentialityLabel` as NATO SPIF v79 spells it,
-/// read as [`Role::Originator`]); it is decoded exactly as [`crate::Label::from_xml`] decodes a
+/// read as [`LabelElement::Originator`]); it is decoded exactly as [`crate::Label::from_xml`] decodes a
 /// root label, and the first faulty label fails the whole call. Other elements, in whatever
 /// namespace, are skipped, but the whole document must still be well-formed,
 /// namespace-well-formed UTF-8 XML without a DTD (POUCH-LBL-043).
@@ -84,7 +84,10 @@ pub(crate) fn encode(label: &Label, role: Role) -> String {
 /// [`ErrorKind::TooLarge`] when the document exceeds `limits.max_bytes`, [`ErrorKind::Xml`]
 /// when it is not acceptable XML, any label decoding error of the first faulty label, and
 /// [`ErrorKind::NoLabel`] when the document holds no label element.
-pub fn labels_in_document(text: &[u8], limits: &Limits) -> Result<Vec<(Role, Label)>, Error> {
+pub fn labels_in_document(
+    text: &[u8],
+    limits: &Limits,
+) -> Result<Vec<(LabelElement, Label)>, Error> {
     let mut lx = Lexer::new(text, limits)?;
     let mut labels = Vec::new();
     loop {
@@ -107,9 +110,9 @@ pub fn labels_in_document(text: &[u8], limits: &Limits) -> Result<Vec<(Role, Lab
 }
 
 /// The role named by a label element's local name, including the import-only spelling.
-fn role_of(local: &str) -> Option<Role> {
-    Role::from_element_name(local)
-        .or_else(|| (local == "OriginatorConfidentialityLabel").then_some(Role::Originator))
+fn role_of(local: &str) -> Option<LabelElement> {
+    LabelElement::from_element_name(local)
+        .or_else(|| (local == "OriginatorConfidentialityLabel").then_some(LabelElement::Originator))
 }
 
 fn xml_error(message: impl Into<String>, offset: Option<u64>) -> Error {

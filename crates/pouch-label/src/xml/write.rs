@@ -4,12 +4,12 @@ use core::fmt::Write as _;
 
 use crate::NAMESPACE;
 use crate::model::{
-    CategoryValue, ConfidentialityInformation, DateTime, Label, OriginatorId, Role,
+    CategoryValue, ConfidentialityInformation, DateTime, Label, LabelElement, OriginatorId,
     SuccessionHandling,
 };
 
 /// The whole document, ending with a line feed.
-pub(super) fn document(label: &Label, role: Role) -> String {
+pub(super) fn document(label: &Label, role: LabelElement) -> String {
     let mut w = String::with_capacity(1024);
     w.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<");
     w.push_str(role.element_name());
