@@ -6,19 +6,11 @@ use std::path::Path;
 use std::process::Output;
 
 mod common;
-use common::{pouch, pouch_stdin, s, workdir};
+use common::{demo_pki, pouch, pouch_stdin, s, workdir};
 
 /// Seals `n` records with Norway's ES384 demo signer; returns the envelopes' bytes.
 fn envelopes(dir: &Path, n: usize) -> Vec<Vec<u8>> {
-    let out = pouch(&["pki", "demo", "--out", s(dir), "--seed", "3"]);
-    assert_eq!(out.status.code(), Some(0));
-    let label = dir.join("label.json");
-    std::fs::write(
-        &label,
-        r#"{"confidentialityInformation":{"policyIdentifier":"NATO","classification":"SECRET"},
-        "creationDateTime":"2026-11-28T09:00:00Z","reviewDateTime":"2036-11-28T00:00:00Z"}"#,
-    )
-    .unwrap();
+    let label = demo_pki(dir, &["--seed", "3"]);
     (0..n)
         .map(|i| {
             let record = dir.join(format!("record-{i}.txt"));

@@ -3,7 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
 mod common;
-use common::{pouch, s, workdir};
+use common::{demo_pki, pouch, s, workdir};
 
 #[test]
 fn pki_demo_is_deterministic_with_a_seed() {
@@ -36,17 +36,7 @@ fn pki_demo_is_deterministic_with_a_seed() {
 fn seal_endorse_verify_inspect_with_trust() {
     let d = workdir("flow");
     let dir = &d.0;
-    assert_eq!(
-        pouch(&["pki", "demo", "--out", s(dir)]).status.code(),
-        Some(0)
-    );
-    let label = dir.join("label.json");
-    std::fs::write(
-        &label,
-        r#"{"confidentialityInformation":{"policyIdentifier":"NATO","classification":"SECRET"},
-        "creationDateTime":"2026-11-28T09:00:00Z","reviewDateTime":"2036-11-28T00:00:00Z"}"#,
-    )
-    .unwrap();
+    let label = demo_pki(dir, &[]);
     let record = dir.join("record.txt");
     std::fs::write(&record, b"the record").unwrap();
     let env = dir.join("env.cbor");

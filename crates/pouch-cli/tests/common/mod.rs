@@ -97,15 +97,7 @@ pub struct Sealed {
 impl Sealed {
     /// Makes it all in `dir`.
     pub fn new(dir: &Path) -> Sealed {
-        let out = pouch(&["pki", "demo", "--out", s(dir)]);
-        assert_eq!(out.status.code(), Some(0), "{out:?}");
-        let label = dir.join("label.json");
-        std::fs::write(
-            &label,
-            r#"{"confidentialityInformation":{"policyIdentifier":"NATO","classification":"SECRET"},
-            "creationDateTime":"2026-11-28T09:00:00Z","reviewDateTime":"2036-11-28T00:00:00Z"}"#,
-        )
-        .unwrap();
+        let label = demo_pki(dir, &[]);
         let record = dir.join("record.txt");
         std::fs::write(&record, b"the record").unwrap();
         let sealed = Sealed {
@@ -141,4 +133,21 @@ impl Sealed {
         args.extend_from_slice(extra);
         pouch(&args)
     }
+}
+
+/// Writes the demo coalition (`pouch pki demo`, with `extra` arguments such as a seed) and a
+/// NATO SECRET label (`label.json`) into `dir`; returns the label's path.
+pub fn demo_pki(dir: &Path, extra: &[&str]) -> PathBuf {
+    let mut args = vec!["pki", "demo", "--out", s(dir)];
+    args.extend_from_slice(extra);
+    let out = pouch(&args);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let label = dir.join("label.json");
+    std::fs::write(
+        &label,
+        r#"{"confidentialityInformation":{"policyIdentifier":"NATO","classification":"SECRET"},
+        "creationDateTime":"2026-11-28T09:00:00Z","reviewDateTime":"2036-11-28T00:00:00Z"}"#,
+    )
+    .unwrap();
+    label
 }
