@@ -498,7 +498,7 @@ pub(crate) fn inspect(
     let h = env.header();
     let doc = pouch::inspect(&env);
     if json {
-        writeln!(out, "{}", serde_json::to_string_pretty(&doc)?)?;
+        crate::write_json(out, &doc)?;
     } else {
         writeln!(
             out,

@@ -597,6 +597,12 @@ fn write_label(
     Ok(())
 }
 
+/// Writes a JSON document, pretty-printed, on its own lines (every `--json` output).
+pub(crate) fn write_json(out: &mut impl Write, doc: &serde_json::Value) -> anyhow::Result<()> {
+    writeln!(out, "{}", serde_json::to_string_pretty(doc)?)?;
+    Ok(())
+}
+
 fn write_binary(out: &mut impl Write, bytes: &[u8]) -> anyhow::Result<()> {
     if std::io::stdout().is_terminal() {
         anyhow::bail!("refusing to write binary output to a terminal; redirect standard output");
@@ -657,7 +663,7 @@ fn label(cmd: LabelCommand, out: &mut impl Write) -> anyhow::Result<ExitCode> {
                     .chain(policy::statuses_json(&statuses))
                     .collect::<Vec<_>>(),
                 });
-                writeln!(out, "{}", serde_json::to_string_pretty(&report)?)?;
+                crate::write_json(out, &report)?;
             } else {
                 writeln!(
                     out,
@@ -799,7 +805,7 @@ fn malformed(
                 "detail": e.to_string(),
             }],
         });
-        writeln!(out, "{}", serde_json::to_string_pretty(&report)?)?;
+        crate::write_json(out, &report)?;
     }
     eprintln!(
         "pouch: {}: {}: {e}",

@@ -128,7 +128,7 @@ pub(crate) fn check_chain(
             .map(|(c, d)| serde_json::json!({"code": c.id(), "detail": d}))
             .collect();
         let doc = serde_json::json!({"trusted": verdict.trusted, "nation": nation, "codes": codes});
-        writeln!(out, "{}", serde_json::to_string_pretty(&doc)?)?;
+        crate::write_json(out, &doc)?;
     } else {
         writeln!(
             out,

@@ -100,7 +100,7 @@ pub(crate) fn check(spif: &Path, json: bool, out: &mut impl Write) -> anyhow::Re
             "classifications": p.classifications.len(), "tagSets": p.tag_sets.len(),
             "warnings": p.warnings,
         });
-        writeln!(out, "{}", serde_json::to_string_pretty(&report)?)?;
+        crate::write_json(out, &report)?;
     } else {
         writeln!(
             out,
@@ -388,7 +388,7 @@ pub(crate) fn release(args: &ReleaseArgs<'_>, out: &mut impl Write) -> anyhow::R
             "decision": verdict,
             "codes": statuses_json(&d.statuses),
         });
-        writeln!(out, "{}", serde_json::to_string_pretty(&report)?)?;
+        crate::write_json(out, &report)?;
     } else {
         writeln!(out, "{input}: {verdict} release to {}", args.recipient)?;
         for s in &d.statuses {
