@@ -283,7 +283,9 @@ impl Config {
         };
         let config: Config = toml::from_str(text).map_err(|e| bad(e.to_string()))?;
         if config.partners.is_empty() {
-            return Err(bad("no [[partner]]: the gateway would decide nothing".into()));
+            return Err(bad(
+                "no [[partner]]: the gateway would decide nothing".into()
+            ));
         }
         let mut seen = std::collections::BTreeSet::new();
         for p in &config.partners {

@@ -222,10 +222,7 @@ pub fn outputs(
         Decision::Decided(per_partner) => {
             let mut out = Vec::with_capacity(2 * per_partner.len());
             for d in per_partner {
-                let mut r = record(
-                    &d.nation,
-                    if d.permitted { "permitted" } else { "denied" },
-                );
+                let mut r = record(&d.nation, if d.permitted { "permitted" } else { "denied" });
                 r["class"] = json!(d.class.name());
                 r["exit"] = json!(d.class.code());
                 r["report"] = d.report.to_json();

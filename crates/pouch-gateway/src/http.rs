@@ -43,11 +43,9 @@ pub(crate) async fn serve(listener: TcpListener, metrics: Arc<Metrics>, healthy:
             let mut parts = line.split_whitespace();
             let (method, path) = (parts.next(), parts.next());
             let (status, ctype, body) = match (method, path) {
-                (Some("GET"), Some("/metrics")) => (
-                    "200 OK",
-                    "text/plain; version=0.0.4",
-                    metrics.render(),
-                ),
+                (Some("GET"), Some("/metrics")) => {
+                    ("200 OK", "text/plain; version=0.0.4", metrics.render())
+                }
                 (Some("GET"), Some("/healthz")) if healthy.load(Ordering::Relaxed) => {
                     ("200 OK", "text/plain", "ok\n".to_owned())
                 }

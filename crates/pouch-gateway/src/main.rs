@@ -8,7 +8,11 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "pouch-gateway", version, about = "A nation's Pouch gateway on NATS JetStream")]
+#[command(
+    name = "pouch-gateway",
+    version,
+    about = "A nation's Pouch gateway on NATS JetStream"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -100,7 +100,11 @@ impl Metrics {
                 &self.reload_failures,
             ),
         ] {
-            let _ = writeln!(s, "# HELP {name} {help}\n# TYPE {name} counter\n{name} {}", g(v));
+            let _ = writeln!(
+                s,
+                "# HELP {name} {help}\n# TYPE {name} counter\n{name} {}",
+                g(v)
+            );
         }
         let _ = writeln!(
             s,

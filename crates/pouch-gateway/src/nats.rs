@@ -108,10 +108,7 @@ pub async fn setup(config: &Config) -> Result<(), Error> {
         )
         .await
         .map_err(|e| Error::nats("creating the consumer", e))?;
-    client
-        .flush()
-        .await
-        .map_err(|e| Error::nats("flush", e))?;
+    client.flush().await.map_err(|e| Error::nats("flush", e))?;
     Ok(())
 }
 

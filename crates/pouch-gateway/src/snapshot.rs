@@ -108,11 +108,7 @@ impl SnapshotCell {
 
     /// Loads the files again; swaps the new snapshot in when they changed (or when `force`).
     /// On error the old snapshot stays. Returns the snapshot in force and whether it is new.
-    pub fn reload(
-        &self,
-        config: &Config,
-        force: bool,
-    ) -> Result<(Arc<Snapshot>, bool), Error> {
+    pub fn reload(&self, config: &Config, force: bool) -> Result<(Arc<Snapshot>, bool), Error> {
         let old = self.current();
         if !force && fingerprint(config, old.provider)? == old.fingerprint {
             return Ok((old, false));

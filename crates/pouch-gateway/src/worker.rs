@@ -49,11 +49,16 @@ pub async fn run(config_path: &Path, worker: String) -> Result<(), Error> {
     metrics.generation.store(1, Ordering::Relaxed);
     let healthy = Arc::new(AtomicBool::new(false));
     if let Some(addr) = config.http.listen {
-        let listener = tokio::net::TcpListener::bind(addr).await.map_err(|source| Error::Io {
-            path: format!("[http] listen {addr}"),
-            source,
-        })?;
-        let local = listener.local_addr().map(|a| a.to_string()).unwrap_or_default();
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .map_err(|source| Error::Io {
+                path: format!("[http] listen {addr}"),
+                source,
+            })?;
+        let local = listener
+            .local_addr()
+            .map(|a| a.to_string())
+            .unwrap_or_default();
         log::info("http endpoint", json!({"listen": local, "worker": worker}));
         tokio::spawn(crate::http::serve(
             listener,
@@ -118,7 +123,10 @@ pub async fn run(config_path: &Path, worker: String) -> Result<(), Error> {
         }
         handle_batch(&config, &js, &cell, &metrics, &worker, msgs).await;
     }
-    log::info("stopping: flushing acknowledgements", json!({"worker": worker}));
+    log::info(
+        "stopping: flushing acknowledgements",
+        json!({"worker": worker}),
+    );
     let _ = tokio::time::timeout(Duration::from_secs(5), client.flush()).await;
     log::info("worker stopped", json!({"worker": worker}));
     Ok(())
@@ -152,7 +160,10 @@ fn signals(
             _ = term.recv() => {}
             _ = int.recv() => {}
         }
-        log::info("shutdown requested; finishing the batch in hand", json!({"worker": w}));
+        log::info(
+            "shutdown requested; finishing the batch in hand",
+            json!({"worker": w}),
+        );
         s.request();
     });
     let (config, cell, metrics, w) = (
@@ -252,7 +263,9 @@ async fn handle_batch(
     let acks = join_all(sent.into_iter().map(|futs| async move {
         match futs {
             None => None,
-            Some(futs) => Some(join_all(futs.into_iter().map(std::future::IntoFuture::into_future)).await),
+            Some(futs) => {
+                Some(join_all(futs.into_iter().map(std::future::IntoFuture::into_future)).await)
+            }
         }
     }))
     .await;
@@ -283,7 +296,10 @@ async fn handle_batch(
             continue;
         }
         if let Err(e) = m.ack().await {
-            log::warn("ack failed (the message will be redelivered)", json!({"error": e.to_string()}));
+            log::warn(
+                "ack failed (the message will be redelivered)",
+                json!({"error": e.to_string()}),
+            );
             continue;
         }
         metrics.acked.fetch_add(1, Ordering::Relaxed);
@@ -296,8 +312,12 @@ async fn handle_batch(
             .fetch_add(1, Ordering::Relaxed),
             Some(Decision::Decided(ds)) => {
                 for d in ds {
-                    if d.permitted { &metrics.permitted } else { &metrics.denied }
-                        .fetch_add(1, Ordering::Relaxed);
+                    if d.permitted {
+                        &metrics.permitted
+                    } else {
+                        &metrics.denied
+                    }
+                    .fetch_add(1, Ordering::Relaxed);
                 }
                 0
             }

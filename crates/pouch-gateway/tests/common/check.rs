@@ -1,6 +1,12 @@
 //! Accounting: every input exactly once per destination in the partner streams, the audit
 //! stream and the quarantine stream, and nothing else there.
-#![allow(dead_code, unreachable_pub, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    dead_code,
+    unreachable_pub,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic
+)]
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -29,21 +35,31 @@ pub fn expected_audit(corpus: &Corpus) -> u64 {
     corpus
         .items
         .iter()
-        .map(|i| if i.kind.quarantined() { 1 } else { PARTNERS.len() as u64 })
+        .map(|i| {
+            if i.kind.quarantined() {
+                1
+            } else {
+                PARTNERS.len() as u64
+            }
+        })
         .sum()
 }
 
 fn unique_ids(stream: &str, msgs: &[pouch_gateway::StoredMessage]) -> BTreeSet<String> {
     let mut ids = BTreeSet::new();
     for m in msgs {
-        let id = m.msg_id.clone().unwrap_or_else(|| panic!("{stream} #{} has no Nats-Msg-Id", m.sequence));
+        let id = m
+            .msg_id
+            .clone()
+            .unwrap_or_else(|| panic!("{stream} #{} has no Nats-Msg-Id", m.sequence));
         assert!(ids.insert(id.clone()), "{stream}: {id} stored twice");
     }
     ids
 }
 
-/// Checks the four output streams against the corpus; returns a summary line.
-pub async fn account(client: &async_nats::Client, corpus: &Corpus) -> String {
+/// Checks the four output streams against the corpus; returns a summary line and how many
+/// audit records were made on a redelivery.
+pub async fn account(client: &async_nats::Client, corpus: &Corpus) -> (String, usize) {
     let digests: Vec<(String, Kind, &[u8])> = corpus
         .items
         .iter()
@@ -52,7 +68,9 @@ pub async fn account(client: &async_nats::Client, corpus: &Corpus) -> String {
     let mut summary = Vec::new();
     for nation in PARTNERS {
         let stream = format!("OUT_{nation}");
-        let msgs = pouch_gateway::read_stream(client, &stream, 1 << 20).await.unwrap();
+        let msgs = pouch_gateway::read_stream(client, &stream, 1 << 20)
+            .await
+            .unwrap();
         let ids = unique_ids(&stream, &msgs);
         let expected: BTreeSet<String> = digests
             .iter()
@@ -60,24 +78,41 @@ pub async fn account(client: &async_nats::Client, corpus: &Corpus) -> String {
             .map(|(d, _, _)| format!("{d}.{nation}"))
             .collect();
         assert_eq!(ids.len(), expected.len(), "{stream}: count");
-        assert!(ids == expected, "{stream}: not exactly the permitted envelopes");
+        assert!(
+            ids == expected,
+            "{stream}: not exactly the permitted envelopes"
+        );
         for m in &msgs {
             let d = sha256_hex(&m.payload);
-            assert_eq!(m.msg_id.as_deref(), Some(format!("{d}.{nation}").as_str()), "{stream}: forwarded bytes changed");
+            assert_eq!(
+                m.msg_id.as_deref(),
+                Some(format!("{d}.{nation}").as_str()),
+                "{stream}: forwarded bytes changed"
+            );
             assert_eq!(m.subject, format!("pouch.out.{nation}"));
         }
         summary.push(format!("{stream} {}", msgs.len()));
     }
-    let audit = pouch_gateway::read_stream(client, "AUDIT", 1 << 20).await.unwrap();
+    let audit = pouch_gateway::read_stream(client, "AUDIT", 1 << 20)
+        .await
+        .unwrap();
     let ids = unique_ids("AUDIT", &audit);
     assert_eq!(ids.len() as u64, expected_audit(corpus), "AUDIT: count");
-    let by_id: BTreeMap<&str, &pouch_gateway::StoredMessage> =
-        audit.iter().map(|m| (m.msg_id.as_deref().unwrap_or(""), m)).collect();
+    let by_id: BTreeMap<&str, &pouch_gateway::StoredMessage> = audit
+        .iter()
+        .map(|m| (m.msg_id.as_deref().unwrap_or(""), m))
+        .collect();
     for (d, kind, bytes) in &digests {
-        let dests: Vec<&str> = if kind.quarantined() { vec!["quarantine"] } else { PARTNERS.to_vec() };
+        let dests: Vec<&str> = if kind.quarantined() {
+            vec!["quarantine"]
+        } else {
+            PARTNERS.to_vec()
+        };
         for dest in dests {
             let id = format!("{d}.audit.{dest}");
-            let m = by_id.get(id.as_str()).unwrap_or_else(|| panic!("AUDIT: no record {id} ({kind:?})"));
+            let m = by_id
+                .get(id.as_str())
+                .unwrap_or_else(|| panic!("AUDIT: no record {id} ({kind:?})"));
             let r: serde_json::Value = serde_json::from_slice(&m.payload).unwrap();
             assert_eq!(r["format"], pouch_gateway::AUDIT_FORMAT);
             assert_eq!(r["envelope_sha256"], d.as_str());
@@ -86,11 +121,19 @@ pub async fn account(client: &async_nats::Client, corpus: &Corpus) -> String {
             let decision = r["decision"].as_str().unwrap_or("");
             if kind.quarantined() {
                 assert_eq!(decision, "quarantined");
-                let reason = if *kind == Kind::Oversized { "oversized" } else { "not-an-envelope" };
+                let reason = if *kind == Kind::Oversized {
+                    "oversized"
+                } else {
+                    "not-an-envelope"
+                };
                 assert_eq!(r["reason"], reason, "{id}");
                 assert_eq!(r["size"], bytes.len());
             } else {
-                let want = if kind.permitted(dest) { "permitted" } else { "denied" };
+                let want = if kind.permitted(dest) {
+                    "permitted"
+                } else {
+                    "denied"
+                };
                 assert_eq!(decision, want, "{id} ({kind:?}): {}", r["report"]);
                 let class = r["class"].as_str().unwrap_or("");
                 let want_class = match kind {
@@ -105,18 +148,41 @@ pub async fn account(client: &async_nats::Client, corpus: &Corpus) -> String {
             }
         }
     }
-    summary.push(format!("AUDIT {}", audit.len()));
-    let q = pouch_gateway::read_stream(client, "QUARANTINE", 1 << 20).await.unwrap();
+    let redelivered = audit
+        .iter()
+        .filter(|m| {
+            serde_json::from_slice::<serde_json::Value>(&m.payload)
+                .is_ok_and(|r| r["inbound"]["delivered"].as_i64().unwrap_or(0) > 1)
+        })
+        .count();
+    summary.push(format!(
+        "AUDIT {} ({redelivered} decided on a redelivery)",
+        audit.len()
+    ));
+    let q = pouch_gateway::read_stream(client, "QUARANTINE", 1 << 20)
+        .await
+        .unwrap();
     let ids = unique_ids("QUARANTINE", &q);
     let expected: BTreeSet<String> = digests
         .iter()
         .filter(|(_, k, _)| k.quarantined())
         .map(|(d, _, _)| format!("{d}.quarantine"))
         .collect();
-    assert!(ids == expected, "QUARANTINE: not exactly the malformed and oversized messages ({} vs {})", ids.len(), expected.len());
+    assert!(
+        ids == expected,
+        "QUARANTINE: not exactly the malformed and oversized messages ({} vs {})",
+        ids.len(),
+        expected.len()
+    );
     for m in &q {
-        assert!(m.headers.iter().any(|(k, _)| k == "Pouch-Quarantine-Reason"), "QUARANTINE #{}: no reason", m.sequence);
+        assert!(
+            m.headers
+                .iter()
+                .any(|(k, _)| k == "Pouch-Quarantine-Reason"),
+            "QUARANTINE #{}: no reason",
+            m.sequence
+        );
     }
     summary.push(format!("QUARANTINE {}", q.len()));
-    summary.join(", ")
+    (summary.join(", "), redelivered)
 }

@@ -25,7 +25,8 @@ pub const REQUIRE_VAR: &str = "POUCH_REQUIRE_NATS";
 /// The nats-server binary, or `None` after saying the test is skipped (or panicking when
 /// [`REQUIRE_VAR`] is `1`).
 pub fn nats_server() -> Option<PathBuf> {
-    let bin = std::env::var_os("NATS_SERVER").map_or_else(|| PathBuf::from("nats-server"), PathBuf::from);
+    let bin =
+        std::env::var_os("NATS_SERVER").map_or_else(|| PathBuf::from("nats-server"), PathBuf::from);
     let found = Command::new(&bin)
         .arg("--version")
         .stdout(Stdio::null())
@@ -111,7 +112,14 @@ impl Server {
             .open(&self.log)
             .unwrap();
         let child = Command::new(&self.bin)
-            .args(["-a", "127.0.0.1", "-p", &self.port.to_string(), "-js", "-sd"])
+            .args([
+                "-a",
+                "127.0.0.1",
+                "-p",
+                &self.port.to_string(),
+                "-js",
+                "-sd",
+            ])
             .arg(&self.store)
             .stdout(Stdio::null())
             .stderr(log)
@@ -204,7 +212,11 @@ impl Worker {
             if let Some(s) = self.child.try_wait().unwrap() {
                 return s;
             }
-            assert!(Instant::now() < deadline, "worker {} ignored SIGTERM for 30 s", self.name);
+            assert!(
+                Instant::now() < deadline,
+                "worker {} ignored SIGTERM for 30 s",
+                self.name
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
     }
