@@ -54,7 +54,8 @@ enum Command {
         #[arg(required = true)]
         inputs: Vec<PathBuf>,
     },
-    /// Print a stream's messages as JSON lines (sequence, subject, msg id, headers, size).
+    /// Print a stream's messages as JSON lines (sequence, subject, msg id, headers, size,
+    /// SHA-256 of the body).
     Read {
         /// The configuration file (TOML): the server to ask.
         #[arg(long)]
@@ -139,11 +140,18 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             } => {
                 let c = pouch_gateway::Config::load(&config)?;
                 let client = pouch_gateway::connect(&c).await?;
+                let sha = pouch_crypto_awslc::provider()
+                    .digest(pouch::DigestAlgorithm::Sha256)
+                    .context("SHA-256")?;
                 for m in pouch_gateway::read_stream(&client, &stream, limit).await? {
+                    let mut d = sha.start();
+                    d.update(&m.payload);
+                    let digest: String = d.finish().iter().map(|b| format!("{b:02x}")).collect();
                     let mut line = serde_json::json!({
                         "sequence": m.sequence, "subject": m.subject, "msg_id": m.msg_id,
                         "headers": m.headers.iter().cloned().collect::<std::collections::BTreeMap<_, _>>(),
                         "size": m.payload.len(),
+                        "sha256": digest,
                     });
                     if body {
                         line["body"] = serde_json::from_slice(&m.payload)
