@@ -16,7 +16,9 @@ pub use decide::{
     QuarantineReason, decide, envelope_digest, outputs,
 };
 pub use metrics::Metrics;
-pub use nats::{StoredMessage, connect, publish_envelopes, read_items, read_stream, setup};
+pub use nats::{
+    StoredMessage, connect, publish_envelopes, publish_paced, read_items, read_stream, setup,
+};
 pub use snapshot::{Snapshot, SnapshotCell};
 pub use worker::{Shutdown, run};
 

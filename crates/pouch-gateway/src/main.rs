@@ -50,6 +50,9 @@ enum Command {
         /// The subject (default: the first inbound subject).
         #[arg(long)]
         subject: Option<String>,
+        /// Publish at most this many messages per second (default: as fast as acked).
+        #[arg(long)]
+        rate: Option<f64>,
         /// Envelope files or CBOR sequences.
         #[arg(required = true)]
         inputs: Vec<PathBuf>,
@@ -117,6 +120,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Command::Publish {
                 config,
                 subject,
+                rate,
                 inputs,
             } => {
                 let c = pouch_gateway::Config::load(&config)?;
@@ -129,7 +133,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     items.extend(pouch_gateway::read_items(i, 64 << 20)?);
                 }
                 let n = items.len();
-                let (stored, dups) = pouch_gateway::publish_envelopes(&c, &subject, items).await?;
+                let (stored, dups) = pouch_gateway::publish_paced(&c, &subject, items, rate).await?;
                 println!("published {n} to {subject}: {stored} stored, {dups} duplicates");
             }
             Command::Read {

@@ -113,12 +113,24 @@ pub async fn setup(config: &Config) -> Result<(), Error> {
 }
 
 /// Publishes each item to `subject` with `Nats-Msg-Id` = its SHA-256 (so publishing the same
-/// bytes twice stores them once), up to 256 acks in flight. Returns (stored, duplicates).
+/// bytes twice stores them once), up to 256 acks in flight; with `rate`, paced at that many
+/// messages per second. Returns (stored, duplicates).
 pub async fn publish_envelopes(
     config: &Config,
     subject: &str,
     items: impl IntoIterator<Item = Vec<u8>>,
 ) -> Result<(u64, u64), Error> {
+    publish_paced(config, subject, items, None).await
+}
+
+/// [`publish_envelopes`], paced at `rate` messages per second when given.
+pub async fn publish_paced(
+    config: &Config,
+    subject: &str,
+    items: impl IntoIterator<Item = Vec<u8>>,
+    rate: Option<f64>,
+) -> Result<(u64, u64), Error> {
+    let started = tokio::time::Instant::now();
     let client = connect(config).await?;
     let js = context(config, client);
     let provider = pouch_crypto_awslc::provider();
@@ -135,7 +147,10 @@ pub async fn publish_envelopes(
         }
         Ok::<_, Error>(n)
     };
-    for item in items {
+    for (i, item) in items.into_iter().enumerate() {
+        if let Some(r) = rate.filter(|r| *r > 0.0) {
+            tokio::time::sleep_until(started + Duration::from_secs_f64(i as f64 / r)).await;
+        }
         let mut h = sha.start();
         h.update(&item);
         let id = crate::snapshot::hex(&h.finish());

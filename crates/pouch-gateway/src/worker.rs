@@ -88,37 +88,66 @@ pub async fn run(config_path: &Path, worker: String) -> Result<(), Error> {
         json!({"worker": worker, "stream": config.inbound.stream, "consumer": config.inbound.consumer}),
     );
     let wait = Duration::from_millis(config.limits.fetch_wait_ms.max(10));
+    // Busy: take what is there now, up to a batch, without waiting (lowest latency). Idle:
+    // wait up to `fetch_wait_ms` for the next one message, then go back to taking batches.
+    let mut idle = false;
     while !shutdown.requested() {
         healthy.store(
             client.connection_state() == async_nats::connection::State::Connected,
             Ordering::Relaxed,
         );
-        let batch = match consumer
-            .batch()
-            .max_messages(config.limits.batch)
-            .expires(wait)
-            .messages()
-            .await
-        {
-            Ok(b) => b,
-            Err(e) => {
+        // A pull request lost with its server (a restart) is never answered: every wait
+        // below is bounded, and what was received before the bound is kept.
+        let deadline = tokio::time::Instant::now() + wait + Duration::from_secs(2);
+        let pull = async {
+            if idle {
+                consumer
+                    .batch()
+                    .max_messages(1)
+                    .expires(wait)
+                    .messages()
+                    .await
+            } else {
+                consumer
+                    .fetch()
+                    .max_messages(config.limits.batch)
+                    .messages()
+                    .await
+            }
+        };
+        let batch = match tokio::time::timeout_at(deadline, pull).await {
+            Ok(Ok(b)) => b,
+            Ok(Err(e)) => {
                 log::warn("pull failed; retrying", json!({"error": e.to_string()}));
                 tokio::time::sleep(Duration::from_millis(250)).await;
+                continue;
+            }
+            Err(_) => {
+                log::warn("pull request not answered; retrying", json!({}));
                 continue;
             }
         };
         let mut msgs = Vec::new();
         let mut batch = std::pin::pin!(batch);
-        while let Some(m) = batch.next().await {
-            match m {
-                Ok(m) => msgs.push((m, Instant::now())),
-                Err(e) => {
+        loop {
+            match tokio::time::timeout_at(deadline, batch.next()).await {
+                Ok(Some(Ok(m))) => msgs.push((m, Instant::now())),
+                Ok(None) => break,
+                Ok(Some(Err(e))) => {
                     log::warn("batch ended early", json!({"error": e.to_string()}));
+                    break;
+                }
+                Err(_) => {
+                    log::warn(
+                        "pull request not finished in time",
+                        json!({"received": msgs.len()}),
+                    );
                     break;
                 }
             }
         }
-        if msgs.is_empty() {
+        idle = msgs.is_empty();
+        if idle {
             continue;
         }
         handle_batch(&config, &js, &cell, &metrics, &worker, msgs).await;
