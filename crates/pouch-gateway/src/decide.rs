@@ -72,9 +72,9 @@ pub fn decide(snapshot: &Snapshot, bytes: &[u8]) -> Decision {
             ),
         };
     }
-    let mut out = Vec::with_capacity(snapshot.partners.len());
-    for (partner, verifier) in &snapshot.partners {
-        let report = verifier.verify(bytes, None);
+    let reports = snapshot.verifier.verify_for(bytes, &snapshot.recipients);
+    let mut out = Vec::with_capacity(reports.len());
+    for (partner, report) in snapshot.partners.iter().zip(reports) {
         let class = report.class();
         if class == ExitClass::Malformed {
             // Decoding does not depend on the partner: the first says it for all.

@@ -113,7 +113,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 let s = pouch_gateway::Snapshot::load(&c, pouch_crypto_awslc::provider(), 1)?;
                 println!("configuration {}: valid", config.display());
                 println!("snapshot fingerprint {}", s.fingerprint);
-                for (p, _) in &s.partners {
+                for p in &s.partners {
                     println!("partner {} -> {} (stream {})", p.nation, p.subject, p.stream);
                 }
             }

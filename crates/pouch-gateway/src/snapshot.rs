@@ -22,8 +22,12 @@ pub struct Snapshot {
     /// SHA-256 over the files the snapshot was loaded from (hex): equal on every worker that
     /// loaded the same files, so audit records say which rules decided.
     pub fingerprint: String,
-    /// Each partner nation with the verifier that decides release to it.
-    pub partners: Vec<(crate::Partner, Verifier)>,
+    /// The partner nations, in configuration order.
+    pub partners: Vec<crate::Partner>,
+    /// The partners as release recipients, in the same order.
+    pub recipients: Vec<Recipient>,
+    /// The verifier: every stage, and release to each recipient (`Verifier::verify_for`).
+    pub verifier: Verifier,
     /// Inbound messages larger than this are quarantined undecoded.
     pub max_envelope_bytes: usize,
     /// The crypto provider (digests for message ids).
@@ -61,26 +65,28 @@ impl Snapshot {
             })?),
             None => None,
         };
-        let mut partners = Vec::new();
-        for p in &config.partners {
-            let mut b = Verifier::builder(provider)
-                .trust_store(store.clone())
-                .seal_policy(seal_policy.clone())
-                .policies(policies.iter().cloned())
-                .recipient(Recipient::new(p.nation.clone()));
-            if let Some(at) = at {
-                b = b.at(at);
-            }
-            let verifier = b.build().map_err(|source| Error::Pouch {
-                what: format!("verifier for {}", p.nation),
-                source,
-            })?;
-            partners.push((p.clone(), verifier));
+        let mut b = Verifier::builder(provider)
+            .trust_store(store)
+            .seal_policy(seal_policy)
+            .policies(policies);
+        if let Some(at) = at {
+            b = b.at(at);
         }
+        let verifier = b.build().map_err(|source| Error::Pouch {
+            what: "the verifier".into(),
+            source,
+        })?;
+        let partners = config.partners.clone();
+        let recipients = partners
+            .iter()
+            .map(|p| Recipient::new(p.nation.clone()))
+            .collect();
         Ok(Self {
             generation,
             fingerprint,
             partners,
+            recipients,
+            verifier,
             max_envelope_bytes: config.limits.max_envelope_bytes,
             provider,
         })
