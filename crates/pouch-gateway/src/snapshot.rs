@@ -97,6 +97,8 @@ impl Snapshot {
 #[derive(Debug)]
 pub struct SnapshotCell {
     current: RwLock<Arc<Snapshot>>,
+    /// The fingerprint of files that failed to load: not tried again until they change.
+    refused: std::sync::Mutex<Option<String>>,
 }
 
 impl SnapshotCell {
@@ -104,6 +106,7 @@ impl SnapshotCell {
     pub fn new(first: Snapshot) -> Self {
         Self {
             current: RwLock::new(Arc::new(first)),
+            refused: std::sync::Mutex::new(None),
         }
     }
 
@@ -116,12 +119,23 @@ impl SnapshotCell {
     /// On error the old snapshot stays. Returns the snapshot in force and whether it is new.
     pub fn reload(&self, config: &Config, force: bool) -> Result<(Arc<Snapshot>, bool), Error> {
         let old = self.current();
-        if !force && fingerprint(config, old.provider)? == old.fingerprint {
+        let now = fingerprint(config, old.provider)?;
+        let mut refused = self.refused.lock().unwrap_or_else(|p| p.into_inner());
+        if !force && (now == old.fingerprint || refused.as_deref() == Some(now.as_str())) {
             return Ok((old, false));
         }
-        let new = Arc::new(Snapshot::load(config, old.provider, old.generation + 1)?);
-        *self.current.write().unwrap_or_else(|p| p.into_inner()) = Arc::clone(&new);
-        Ok((new, true))
+        match Snapshot::load(config, old.provider, old.generation + 1) {
+            Ok(new) => {
+                let new = Arc::new(new);
+                *self.current.write().unwrap_or_else(|p| p.into_inner()) = Arc::clone(&new);
+                *refused = None;
+                Ok((new, true))
+            }
+            Err(e) => {
+                *refused = Some(now);
+                Err(e)
+            }
+        }
     }
 }
 

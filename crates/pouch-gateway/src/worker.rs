@@ -19,6 +19,10 @@ use crate::decide::{Decision, Inbound, Output, OutputKind, QuarantineReason, dec
 use crate::log;
 use crate::{Config, Error, Metrics, Snapshot, SnapshotCell};
 
+/// Batches decided and waiting for their outputs to be stored, at most: while one waits,
+/// the next is decided.
+const IN_FLIGHT_BATCHES: usize = 2;
+
 /// Set by SIGTERM or SIGINT: the loop finishes the batch in hand, then stops.
 #[derive(Clone, Debug, Default)]
 pub struct Shutdown(Arc<AtomicBool>);
@@ -88,6 +92,8 @@ pub async fn run(config_path: &Path, worker: String) -> Result<(), Error> {
         json!({"worker": worker, "stream": config.inbound.stream, "consumer": config.inbound.consumer}),
     );
     let wait = Duration::from_millis(config.limits.fetch_wait_ms.max(10));
+    let config = Arc::new(config);
+    let in_flight = Arc::new(tokio::sync::Semaphore::new(IN_FLIGHT_BATCHES));
     // Busy: take what is there now, up to a batch, without waiting (lowest latency). Idle:
     // wait up to `fetch_wait_ms` for the next one message, then go back to taking batches.
     let mut idle = false;
@@ -150,12 +156,24 @@ pub async fn run(config_path: &Path, worker: String) -> Result<(), Error> {
         if idle {
             continue;
         }
-        handle_batch(&config, &js, &cell, &metrics, &worker, msgs).await;
+        // Decide here (one batch at a time on the verification threads); publish, await
+        // the stores and ack in a task, so the next batch is decided meanwhile.
+        let prepared = prepare(&config, &cell, &metrics, &worker, msgs).await;
+        let permit = match Arc::clone(&in_flight).acquire_owned().await {
+            Ok(p) => p,
+            Err(_) => break,
+        };
+        let (js, metrics) = (js.clone(), Arc::clone(&metrics));
+        tokio::spawn(async move {
+            store_and_ack(&js, &metrics, prepared).await;
+            drop(permit);
+        });
     }
     log::info(
-        "stopping: flushing acknowledgements",
+        "stopping: finishing the batches in hand",
         json!({"worker": worker}),
     );
+    let _ = in_flight.acquire_many(IN_FLIGHT_BATCHES as u32).await;
     let _ = tokio::time::timeout(Duration::from_secs(5), client.flush()).await;
     log::info("worker stopped", json!({"worker": worker}));
     Ok(())
@@ -234,45 +252,114 @@ fn signals(
     Ok(())
 }
 
-/// Decides the batch on blocking threads, publishes, waits for the stores, acks.
-async fn handle_batch(
-    config: &Config,
-    js: &jetstream::Context,
+/// What a decided message leaves to count once it is acknowledged.
+enum Tally {
+    Quarantined(QuarantineReason),
+    Decided { permitted: u64, denied: u64 },
+    Undecided,
+}
+
+/// One inbound message, decided, with its outputs ready to publish.
+struct Prepared {
+    msg: jetstream::Message,
+    received: Instant,
+    tally: Tally,
+    outputs: Vec<Output>,
+}
+
+/// Decides the batch and builds its outputs (audit records serialised) on the verification
+/// threads, with one snapshot for the whole batch: no decision sees a half-applied reload.
+async fn prepare(
+    config: &Arc<Config>,
     cell: &SnapshotCell,
     metrics: &Metrics,
     worker: &str,
     msgs: Vec<(jetstream::Message, Instant)>,
-) {
-    // One snapshot for the whole batch: no decision sees a half-applied reload.
+) -> Vec<Prepared> {
     let snapshot = cell.current();
-    let payloads: Vec<Bytes> = msgs.iter().map(|(m, _)| m.payload.clone()).collect();
-    let decisions = decide_all(&snapshot, &payloads, config.limits.threads).await;
+    let jobs: Vec<(Bytes, Inbound)> = msgs
+        .iter()
+        .map(|(m, _)| {
+            let inbound = match m.info() {
+                Ok(i) => {
+                    if i.delivered > 1 {
+                        metrics.redeliveries.fetch_add(1, Ordering::Relaxed);
+                    }
+                    Inbound {
+                        stream: i.stream.to_owned(),
+                        sequence: i.stream_sequence,
+                        delivered: i.delivered,
+                        published_unix_ns: i.published.unix_timestamp_nanos(),
+                    }
+                }
+                Err(_) => Inbound::default(),
+            };
+            (m.payload.clone(), inbound)
+        })
+        .collect();
+    let threads = config.limits.threads.max(1);
+    let chunk = jobs.len().div_ceil(threads).max(1);
+    let mut handles = Vec::new();
+    for part in jobs.chunks(chunk) {
+        let part = part.to_vec();
+        let (s, c, w) = (Arc::clone(&snapshot), Arc::clone(config), worker.to_owned());
+        handles.push((
+            part.len(),
+            tokio::task::spawn_blocking(move || {
+                part.iter()
+                    .map(|(bytes, inbound)| {
+                        let d = decide(&s, bytes);
+                        let outs = outputs(&c, &s, &w, inbound, bytes, &d);
+                        let tally = match &d {
+                            Decision::Quarantine { reason, .. } => Tally::Quarantined(*reason),
+                            Decision::Decided(ds) => {
+                                let permitted = ds.iter().filter(|d| d.permitted).count() as u64;
+                                Tally::Decided {
+                                    permitted,
+                                    denied: ds.len() as u64 - permitted,
+                                }
+                            }
+                        };
+                        (tally, outs)
+                    })
+                    .collect::<Vec<_>>()
+            }),
+        ));
+    }
+    let mut decided = Vec::with_capacity(msgs.len());
+    for (n, h) in handles {
+        match h.await {
+            Ok(v) => decided.extend(v),
+            Err(e) => {
+                log::error("decision thread failed", json!({"error": e.to_string()}));
+                decided.extend((0..n).map(|_| (Tally::Undecided, Vec::new())));
+            }
+        }
+    }
+    msgs.into_iter()
+        .zip(decided)
+        .map(|((msg, received), (tally, outputs))| Prepared {
+            msg,
+            received,
+            tally,
+            outputs,
+        })
+        .collect()
+}
 
-    let mut sent = Vec::with_capacity(msgs.len());
-    for ((m, _), (bytes, decision)) in msgs.iter().zip(payloads.iter().zip(&decisions)) {
-        let Some(decision) = decision else {
+/// Publishes every output of the batch, waits for JetStream to store each, and acks each
+/// message whose outputs were all stored; the others are nak'ed for redelivery.
+async fn store_and_ack(js: &jetstream::Context, metrics: &Metrics, batch: Vec<Prepared>) {
+    let mut sent = Vec::with_capacity(batch.len());
+    for p in &batch {
+        if matches!(p.tally, Tally::Undecided) {
             sent.push(None);
             continue;
-        };
-        let inbound = match m.info() {
-            Ok(i) => {
-                if i.delivered > 1 {
-                    metrics.redeliveries.fetch_add(1, Ordering::Relaxed);
-                }
-                Inbound {
-                    stream: i.stream.to_owned(),
-                    sequence: i.stream_sequence,
-                    delivered: i.delivered,
-                    published_unix_ns: i.published.unix_timestamp_nanos(),
-                }
-            }
-            Err(_) => Inbound::default(),
-        };
-        let outs = outputs(config, &snapshot, worker, &inbound, bytes, decision);
-        let mut futs = Vec::with_capacity(outs.len());
+        }
+        let mut futs = Vec::with_capacity(p.outputs.len());
         let mut ok = true;
-        for o in outs {
-            match publish(js, &o).await {
+        for o in &p.outputs {
+            match publish(js, o).await {
                 Ok(f) => futs.push(f),
                 Err(e) => {
                     metrics.publish_failures.fetch_add(1, Ordering::Relaxed);
@@ -298,7 +385,7 @@ async fn handle_batch(
         }
     }))
     .await;
-    for (((m, received), decision), acks) in msgs.iter().zip(&decisions).zip(acks) {
+    for (p, acks) in batch.iter().zip(acks) {
         let stored = acks.is_some_and(|acks| {
             let mut all = true;
             for a in acks {
@@ -319,12 +406,16 @@ async fn handle_batch(
         if !stored {
             // Redelivered soon, to this worker or another; the outputs already stored will
             // be dropped as duplicates then.
-            if let Err(e) = m.ack_with(AckKind::Nak(Some(Duration::from_secs(1)))).await {
+            if let Err(e) = p
+                .msg
+                .ack_with(AckKind::Nak(Some(Duration::from_secs(1))))
+                .await
+            {
                 log::warn("nak failed", json!({"error": e.to_string()}));
             }
             continue;
         }
-        if let Err(e) = m.ack().await {
+        if let Err(e) = p.msg.ack().await {
             log::warn(
                 "ack failed (the message will be redelivered)",
                 json!({"error": e.to_string()}),
@@ -332,26 +423,24 @@ async fn handle_batch(
             continue;
         }
         metrics.acked.fetch_add(1, Ordering::Relaxed);
-        metrics.observe_latency(received.elapsed());
-        match decision {
-            Some(Decision::Quarantine { reason, .. }) => match reason {
-                QuarantineReason::Oversized => &metrics.quarantined_oversized,
-                _ => &metrics.quarantined_malformed,
-            }
-            .fetch_add(1, Ordering::Relaxed),
-            Some(Decision::Decided(ds)) => {
-                for d in ds {
-                    if d.permitted {
-                        &metrics.permitted
-                    } else {
-                        &metrics.denied
-                    }
+        metrics.observe_latency(p.received.elapsed());
+        match p.tally {
+            Tally::Quarantined(QuarantineReason::Oversized) => {
+                metrics
+                    .quarantined_oversized
                     .fetch_add(1, Ordering::Relaxed);
-                }
-                0
             }
-            None => 0,
-        };
+            Tally::Quarantined(_) => {
+                metrics
+                    .quarantined_malformed
+                    .fetch_add(1, Ordering::Relaxed);
+            }
+            Tally::Decided { permitted, denied } => {
+                metrics.permitted.fetch_add(permitted, Ordering::Relaxed);
+                metrics.denied.fetch_add(denied, Ordering::Relaxed);
+            }
+            Tally::Undecided => {}
+        }
     }
 }
 
@@ -371,36 +460,4 @@ async fn publish(
     js.send_publish(o.subject.clone(), p)
         .await
         .map_err(|e| e.to_string())
-}
-
-/// Decides `payloads` on up to `threads` blocking threads; `None` where a thread failed (the
-/// message is then left for redelivery and logged).
-async fn decide_all(
-    snapshot: &Arc<Snapshot>,
-    payloads: &[Bytes],
-    threads: usize,
-) -> Vec<Option<Decision>> {
-    let chunk = payloads.len().div_ceil(threads.max(1)).max(1);
-    let mut handles = Vec::new();
-    for part in payloads.chunks(chunk) {
-        let part = part.to_vec();
-        let s = Arc::clone(snapshot);
-        handles.push((
-            part.len(),
-            tokio::task::spawn_blocking(move || {
-                part.iter().map(|b| decide(&s, b)).collect::<Vec<_>>()
-            }),
-        ));
-    }
-    let mut out = Vec::with_capacity(payloads.len());
-    for (n, h) in handles {
-        match h.await {
-            Ok(v) => out.extend(v.into_iter().map(Some)),
-            Err(e) => {
-                log::error("decision thread failed", json!({"error": e.to_string()}));
-                out.extend((0..n).map(|_| None));
-            }
-        }
-    }
-    out
 }

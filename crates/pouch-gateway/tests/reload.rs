@@ -182,3 +182,40 @@ fn sighup_swaps_the_bundle_and_metrics_count_it() {
     let status = worker.stop();
     assert!(status.success(), "worker exit after SIGTERM: {status}");
 }
+
+/// Without SIGHUP: a changed file under the bundle's folder is picked up by the poll; a
+/// bundle that no longer parses is refused and the snapshot in force stays.
+#[test]
+fn a_changed_file_reloads_and_a_broken_bundle_is_refused() {
+    let Some(bin) = nats_server() else { return };
+    let dir = TempDir::new("poll");
+    let server = Server::start(&bin, &dir.0);
+    let corpus = corpus::build(&dir.0, 1);
+    let port = free_port();
+    let config = write_config(&dir.0, &server.url(), &corpus, Some(port));
+    setup(&config);
+    let worker = Worker::start(&config, "p", &dir.0.join("p.log"));
+    wait_metrics(port, "generation 1", |b| {
+        metric(b, "pouch_gateway_snapshot_generation") == 1
+    });
+    // A comment added to the bundle changes its bytes, not its meaning: a new snapshot.
+    let good = std::fs::read_to_string(&corpus.bundle).unwrap();
+    let replace = |text: &str| {
+        let tmp = corpus.bundle.with_extension("toml.new");
+        std::fs::write(&tmp, text).unwrap();
+        std::fs::rename(&tmp, &corpus.bundle).unwrap();
+    };
+    replace(&format!("{good}\n# reissued\n"));
+    wait_metrics(port, "generation 2 from the poll", |b| {
+        metric(b, "pouch_gateway_snapshot_generation") == 2
+    });
+    replace("format = 1\n[[nation]\n");
+    let m = wait_metrics(port, "a refused reload", |b| {
+        metric(b, "pouch_gateway_reload_failures_total") >= 1
+    });
+    assert_eq!(metric(&m, "pouch_gateway_snapshot_generation"), 2);
+    assert_eq!(metric(&m, "pouch_gateway_reloads_total"), 1);
+    assert_eq!(get(port, "/healthz").0, 200);
+    let status = worker.stop();
+    assert!(status.success(), "worker exit after SIGTERM: {status}");
+}
