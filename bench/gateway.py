@@ -13,7 +13,7 @@ Usage: python3 bench/gateway.py            (needs nats-server; builds in release
   GW_N=20000      envelopes per throughput run (the tests' mix without the quarantined kinds)
   GW_ROUNDS=3     interleaved rounds of each throughput measurement (medians kept)
   GW_RAW_N=4000   valid envelopes for the raw-verify comparison
-  GW_LAT_SECS=8   seconds of paced traffic for the latency figure
+  GW_LAT_SECS=4   seconds of paced traffic for the latency figure
 
 Each gateway run starts its own nats-server (free loopback port, JetStream in a fresh
 folder), publishes every envelope first, then starts the worker(s) and times until the
@@ -40,7 +40,7 @@ REL = os.path.join(TARGET, "release")
 N = int(os.environ.get("GW_N", "20000"))
 ROUNDS = int(os.environ.get("GW_ROUNDS", "3"))
 RAW_N = int(os.environ.get("GW_RAW_N", "4000"))
-LAT_SECS = float(os.environ.get("GW_LAT_SECS", "8"))
+LAT_SECS = float(os.environ.get("GW_LAT_SECS", "4"))
 
 
 def run(cmd, **kw):
@@ -159,7 +159,7 @@ def gateway_run(work, corpus, workers, rate=None, seconds=None):
                                           stderr=open(os.path.join(work, f"w{i}.log"), "w")))
         if rate is not None:
             wait_port(ports[0], "the worker's endpoint")
-            count = int(rate * seconds)
+            count = min(int(rate * seconds), len(corpus["files"]))
             run([gw, "publish", "--config", cfgs[0], "--rate", str(rate)]
                 + corpus["files"][:count], stdout=subprocess.DEVNULL)
             want = count
@@ -175,8 +175,9 @@ def gateway_run(work, corpus, workers, rate=None, seconds=None):
             time.sleep(0.01)
         wall = time.monotonic() - t0
         cpu = sum(cpu_seconds(p.pid) for p in procs)
+        server_cpu = cpu_seconds(server.proc.pid)
         if rate is None:
-            return wall, cpu
+            return wall, cpu, server_cpu
         out = subprocess.run([gw, "read", "--config", cfgs[0], "--stream", "AUDIT", "--body",
                               "--limit", str(want)], check=True, capture_output=True, text=True)
         return [json.loads(l)["body"]["latency_us"] for l in out.stdout.splitlines()]
@@ -195,12 +196,15 @@ def verify_run(args):
     """Wall seconds of one `pouch verify` (exit statuses are verdicts; 2 usage and 4 I/O are
     failures: docs/cli.md)."""
     t0 = time.monotonic()
-    r = subprocess.run([os.path.join(REL, "pouch"), "verify", "--no-progress"] + args,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    p = subprocess.Popen([os.path.join(REL, "pouch"), "verify", "--no-progress"] + args,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(p.pid, 0)
     wall = time.monotonic() - t0
-    if r.returncode in (2, 4) or r.returncode > 13:
-        sys.exit(f"bench-gateway: pouch verify failed ({r.returncode}): {r.stderr.decode()}")
-    return wall
+    code = os.waitstatus_to_exitcode(status)
+    p.returncode = code
+    if code in (2, 4) or code > 13 or code < 0:
+        sys.exit(f"bench-gateway: pouch verify {' '.join(args)} failed ({code})")
+    return wall, usage.ru_utime + usage.ru_stime
 
 
 def corpus(work, name, n, mode):
@@ -228,26 +232,32 @@ def main():
               f"{mix['n']} envelopes (EdDSA seals, 1 partner), {ROUNDS} rounds")
         verify_args = ["--trust", mix["bundle"], "--policy", mix["spif"], "--recipient", "DNK",
                        "--jobs", "1", mix["seq"]]
-        v1, g1, g2, g1cpu, g2cpu = [], [], [], [], []
+        v1, g1, g2, v1cpu, g1cpu, g2cpu, s1cpu, s2cpu = [], [], [], [], [], [], [], []
         for r in range(ROUNDS):
             order = ["v", "g1", "g2"] if r % 2 == 0 else ["g2", "g1", "v"]
             for what in order:
                 if what == "v":
-                    v1.append(verify_run(verify_args))
+                    w, c = verify_run(verify_args)
+                    v1.append(w); v1cpu.append(c)
                 elif what == "g1":
-                    w, c = gateway_run(work, mix, 1)
-                    g1.append(w); g1cpu.append(c)
+                    w, c, sc = gateway_run(work, mix, 1)
+                    g1.append(w); g1cpu.append(c); s1cpu.append(sc)
                 else:
-                    w, c = gateway_run(work, mix, 2)
-                    g2.append(w); g2cpu.append(c)
-            print(f"  round {r + 1}: pouch verify --jobs 1 {v1[-1]:.2f} s, gateway 1 worker "
-                  f"{g1[-1]:.2f} s (CPU {g1cpu[-1]:.2f} s), 2 workers {g2[-1]:.2f} s (CPU {g2cpu[-1]:.2f} s)")
+                    w, c, sc = gateway_run(work, mix, 2)
+                    g2.append(w); g2cpu.append(c); s2cpu.append(sc)
+            print(f"  round {r + 1}: pouch verify --jobs 1 {v1[-1]:.2f} s (CPU {v1cpu[-1]:.2f} s), "
+                  f"gateway 1 worker {g1[-1]:.2f} s (worker CPU {g1cpu[-1]:.2f} s, nats-server "
+                  f"{s1cpu[-1]:.2f} s), 2 workers {g2[-1]:.2f} s (workers {g2cpu[-1]:.2f} s, "
+                  f"nats-server {s2cpu[-1]:.2f} s), load {os.getloadavg()[0]:.1f}")
         n = mix["n"]
         r1 = statistics.median(v / g for v, g in zip(v1, g1))
         r2 = statistics.median(a / b for a, b in zip(g1, g2))
         print(f"gateway 1 worker / pouch verify --jobs 1, decisions/s:  {r1:.3f}  (target >= 0.8: "
               f"{'met' if r1 >= 0.8 else 'NOT MET'}); {n / statistics.median(g1):.0f} vs "
               f"{n / statistics.median(v1):.0f} decisions/s")
+        rc = statistics.median(v / g for v, g in zip(v1cpu, g1cpu))
+        print(f"  the same per CPU second of the deciding process (worker vs pouch verify): {rc:.3f}; "
+              f"nats-server CPU per worker CPU: {statistics.median(s / g for s, g in zip(s1cpu, g1cpu)):.2f}")
         print(f"gateway 2 workers / 1 worker, decisions/s:            {r2:.3f}  (target >= 1.7: "
               f"{'met' if r2 >= 1.7 else 'NOT MET'}); CPU time ratio "
               f"{statistics.median(g2cpu) / statistics.median(g1cpu):.3f}")
@@ -256,15 +266,17 @@ def main():
         raw = subprocess.run([os.path.join(REL, "examples", "raw_verify"), "5", valid["seq"]],
                              check=True, capture_output=True, text=True).stdout
         raw_ns = float(re.search(r"^raw_ns_per_envelope (\S+)", raw, re.M).group(1))
-        bulk = [verify_run(["--trust", valid["bundle"], "--jobs", "1", valid["seq"]])
+        bulk = [verify_run(["--trust", valid["bundle"], "--jobs", "1", valid["seq"]])[0]
                 for _ in range(ROUNDS)]
         bulk_full = [verify_run(["--trust", valid["bundle"], "--policy", valid["spif"],
-                                 "--recipient", "DNK", "--jobs", "1", valid["seq"]])
+                                 "--recipient", "DNK", "--jobs", "1", valid["seq"]])[0]
                      for _ in range(ROUNDS)]
-        rb = valid["n"] * raw_ns / 1e9 / statistics.median(bulk)
-        rbf = valid["n"] * raw_ns / 1e9 / statistics.median(bulk_full)
+        # Best of the runs on both sides, as raw_verify keeps its best pass: the least
+        # disturbed figure of each on a shared machine.
+        rb = valid["n"] * raw_ns / 1e9 / min(bulk)
+        rbf = valid["n"] * raw_ns / 1e9 / min(bulk_full)
         print(f"pouch verify --jobs 1 --trust / raw verify, envelopes/s: {rb:.3f}  (target >= 0.9: "
-              f"{'met' if rb >= 0.9 else 'NOT MET'}); raw {raw_ns / 1000:.1f} us, CLI {statistics.median(bulk) / valid['n'] * 1e6:.1f} us per envelope")
+              f"{'met' if rb >= 0.9 else 'NOT MET'}); raw {raw_ns / 1000:.1f} us, CLI {min(bulk) / valid['n'] * 1e6:.1f} us per envelope")
         print(f"  with --policy and --recipient as well:                 {rbf:.3f}")
 
         # Latency at half the one-worker maximum.
