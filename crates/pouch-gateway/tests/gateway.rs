@@ -147,3 +147,52 @@ fn two_workers_survive_sigkill_and_server_restart() {
         );
     });
 }
+
+/// SIGTERM mid-run: the worker finishes what it took (every output stored, every message
+/// it pulled acknowledged) and exits 0; nothing it held waits for a redelivery.
+#[test]
+fn sigterm_finishes_the_messages_in_hand() {
+    let Some(bin) = nats_server() else { return };
+    let dir = TempDir::new("term");
+    let server = Server::start(&bin, &dir.0);
+    let corpus = corpus::build(&dir.0, 2000);
+    let config = write_config(&dir.0, &server.url(), &corpus, None);
+    setup(&config);
+    let rt = runtime();
+    rt.block_on(async {
+        publish(&config, &corpus).await;
+        let c = client(&server.url()).await;
+        let worker = Worker::start(&config, "t", &dir.0.join("t.log"));
+        let deadline = Instant::now() + Duration::from_secs(120);
+        while stream_count(&c, "AUDIT").await < 200 {
+            assert!(Instant::now() < deadline, "no progress");
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        let status = worker.stop();
+        assert!(status.success(), "worker exit after SIGTERM: {status}");
+        let (pending, ack_pending) = consumer_backlog(&c).await.unwrap();
+        assert_eq!(ack_pending, 0, "messages taken but not finished at exit");
+        assert!(
+            pending > 0,
+            "the run ended before SIGTERM: nothing was tested"
+        );
+        // What was acknowledged has all its audit records: one per partner, or one
+        // quarantine record.
+        let acked = 2000 - pending;
+        let audit = stream_count(&c, "AUDIT").await;
+        let per_input: u64 = corpus.items[..acked as usize]
+            .iter()
+            .map(|i| {
+                if i.kind.quarantined() {
+                    1
+                } else {
+                    corpus::PARTNERS.len() as u64
+                }
+            })
+            .sum();
+        assert_eq!(
+            audit, per_input,
+            "{acked} inputs acked, {audit} audit records"
+        );
+    });
+}
