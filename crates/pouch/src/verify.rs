@@ -406,6 +406,47 @@ impl Verifier {
         self.verify_decoded(&env, payload, detached, report)
     }
 
+    /// Verifies `bytes` once and decides release for each of `recipients`, in order: each
+    /// report is the one a verifier with that recipient gives, at one decode, signature and
+    /// trust check per seal instead of one per recipient (a gateway deciding for several
+    /// partner nations). This verifier's own recipient, if any, is not used. No detached
+    /// record: a detached payload is reported not checked.
+    pub fn verify_for(&self, bytes: &[u8], recipients: &[Recipient]) -> Vec<Report> {
+        let mut base = self.clone();
+        base.recipient = None;
+        // One time for every decision, as one verify call has.
+        let now = self.verification_time();
+        base.at = Some(now);
+        let with = |r: &Recipient| {
+            let mut v = base.clone();
+            v.recipient = Some(r.clone());
+            v
+        };
+        let (env, payload) = match Envelope::decode_borrowing_payload(bytes, &self.limits) {
+            Ok(parts) => parts,
+            // Nothing decoded, nothing to share: each report as `verify` makes it.
+            Err(_) => {
+                return recipients
+                    .iter()
+                    .map(|r| with(r).verify(bytes, None))
+                    .collect();
+            }
+        };
+        let mut common = base.verify_decoded(&env, payload, None, Report::default());
+        // The policy stage runs again below, with the release stage of each recipient.
+        common.policy.clear();
+        common.release = None;
+        recipients
+            .iter()
+            .map(|r| {
+                let v = with(r);
+                let mut report = common.clone();
+                v.policy_stages(&env, now, &mut report);
+                report
+            })
+            .collect()
+    }
+
     /// Verifies an envelope already decoded (e.g. by `inspect`).
     pub fn verify_envelope(&self, env: &Envelope, detached: Option<&mut dyn Read>) -> Report {
         self.verify_decoded(env, env.payload(), detached, Report::default())

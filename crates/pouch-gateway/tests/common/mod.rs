@@ -1,0 +1,306 @@
+//! A real nats-server for the tests: started on a free loopback port with JetStream in a
+//! temporary folder, waited for (bounded), killed when dropped. Absent `nats-server`, a test
+//! is skipped loudly, or fails when `POUCH_REQUIRE_NATS=1` (CI sets it).
+#![allow(
+    dead_code,
+    unreachable_pub,
+    missing_docs,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic
+)]
+
+pub mod check;
+pub mod corpus;
+
+use std::io::Write;
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The variable that makes an absent nats-server a failure rather than a skip.
+pub const REQUIRE_VAR: &str = "POUCH_REQUIRE_NATS";
+
+/// The nats-server binary, or `None` after saying the test is skipped (or panicking when
+/// [`REQUIRE_VAR`] is `1`).
+pub fn nats_server() -> Option<PathBuf> {
+    let bin =
+        std::env::var_os("NATS_SERVER").map_or_else(|| PathBuf::from("nats-server"), PathBuf::from);
+    let found = Command::new(&bin)
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if found {
+        return Some(bin);
+    }
+    let test = std::thread::current().name().unwrap_or("?").to_owned();
+    let msg = format!(
+        "nats-server not found ({test}); install it with `apt-get install nats-server` or set NATS_SERVER"
+    );
+    if std::env::var_os(REQUIRE_VAR).is_some_and(|v| v == "1") {
+        panic!("{REQUIRE_VAR}=1 and {msg}");
+    }
+    let _ = writeln!(std::io::stderr(), "SKIPPED: {msg}");
+    None
+}
+
+/// A free loopback port (bound, then released: a race with other processes is possible but
+/// the server then fails to start and the test says so).
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A temporary folder removed when dropped.
+pub struct TempDir(pub PathBuf);
+
+impl TempDir {
+    pub fn new(tag: &str) -> Self {
+        let d = std::env::temp_dir().join(format!(
+            "pouch-gw-{tag}-{}-{}",
+            std::process::id(),
+            Instant::now().elapsed().as_nanos() ^ (free_port() as u128)
+        ));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(&d).unwrap();
+        Self(d)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// One nats-server process with JetStream.
+pub struct Server {
+    bin: PathBuf,
+    pub port: u16,
+    store: PathBuf,
+    child: Option<Child>,
+    log: PathBuf,
+}
+
+impl Server {
+    pub fn start(bin: &Path, dir: &Path) -> Self {
+        let mut s = Self {
+            bin: bin.to_owned(),
+            port: free_port(),
+            store: dir.join("js"),
+            child: None,
+            log: dir.join("nats-server.log"),
+        };
+        s.spawn();
+        s
+    }
+
+    pub fn url(&self) -> String {
+        format!("nats://127.0.0.1:{}", self.port)
+    }
+
+    fn spawn(&mut self) {
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&self.log)
+            .unwrap();
+        let child = Command::new(&self.bin)
+            .args([
+                "-a",
+                "127.0.0.1",
+                "-p",
+                &self.port.to_string(),
+                "-js",
+                "-sd",
+            ])
+            .arg(&self.store)
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .unwrap();
+        self.child = Some(child);
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while TcpStream::connect(("127.0.0.1", self.port)).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "nats-server did not listen on {} within 20 s; see {}",
+                self.port,
+                self.log.display()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Stops the server (SIGTERM, then SIGKILL after 10 s) and starts it again on the same
+    /// port and store.
+    pub fn restart(&mut self) {
+        self.stop();
+        self.spawn();
+    }
+
+    pub fn stop(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            signal(c.id(), "TERM");
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while c.try_wait().ok().flatten().is_none() {
+                if Instant::now() > deadline {
+                    let _ = c.kill();
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            let _ = c.wait();
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+/// Sends a signal by name to one process (the ones the tests started, by their id).
+pub fn signal(pid: u32, sig: &str) {
+    let _ = Command::new("kill")
+        .args([&format!("-{sig}"), &pid.to_string()])
+        .status();
+}
+
+/// A gateway worker process, killed when dropped.
+pub struct Worker {
+    pub child: Child,
+    pub name: String,
+}
+
+impl Worker {
+    pub fn start(config: &Path, name: &str, log: &Path) -> Self {
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(log)
+            .unwrap();
+        let child = Command::new(env!("CARGO_BIN_EXE_pouch-gateway"))
+            .args(["run", "--config"])
+            .arg(config)
+            .args(["--worker", name])
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .unwrap();
+        Self {
+            child,
+            name: name.to_owned(),
+        }
+    }
+
+    /// SIGTERM, then waits (bounded) for the process to finish its batch and exit.
+    pub fn stop(mut self) -> std::process::ExitStatus {
+        signal(self.child.id(), "TERM");
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Some(s) = self.child.try_wait().unwrap() {
+                return s;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "worker {} ignored SIGTERM for 30 s",
+                self.name
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// SIGKILL: no chance to finish anything.
+    pub fn kill(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The gateway configuration of the tests.
+pub fn write_config(dir: &Path, url: &str, corpus: &corpus::Corpus, http: Option<u16>) -> PathBuf {
+    let partners: String = corpus::PARTNERS
+        .iter()
+        .map(|n| {
+            format!(
+                "[[partner]]\nnation = \"{n}\"\nsubject = \"pouch.out.{n}\"\nstream = \"OUT_{n}\"\n\n"
+            )
+        })
+        .collect();
+    let http = match http {
+        Some(p) => format!("[http]\nlisten = \"127.0.0.1:{p}\"\n"),
+        // No endpoint: two workers on one machine would want the same port.
+        None => "[http]\n".to_owned(),
+    };
+    let text = format!(
+        r#"[nats]
+url = "{url}"
+
+[inbound]
+stream = "IN"
+subjects = ["pouch.in"]
+consumer = "gateway"
+ack_wait_secs = 3
+
+[audit]
+stream = "AUDIT"
+subject = "pouch.audit"
+
+[quarantine]
+stream = "QUARANTINE"
+subject = "pouch.quarantine"
+
+{partners}[verify]
+trust = "{bundle}"
+policies = ["{spif}"]
+seal_policy = "all"
+reload_poll_secs = 1
+
+[limits]
+max_envelope_bytes = {max}
+batch = 64
+
+[streams]
+duplicate_window_secs = 600
+
+{http}"#,
+        bundle = corpus.bundle.display(),
+        spif = corpus.spif.display(),
+        max = corpus::MAX_ENVELOPE,
+    );
+    let path = dir.join("gateway.toml");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// Runs `pouch-gateway setup`.
+pub fn setup(config: &Path) {
+    let out = Command::new(env!("CARGO_BIN_EXE_pouch-gateway"))
+        .args(["setup", "--config"])
+        .arg(config)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "setup failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -1,0 +1,221 @@
+//! Reload without restart, the health and metrics endpoint, and a graceful stop, against a
+//! real nats-server.
+#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::time::{Duration, Instant};
+
+use common::check::{consumer_backlog, stream_count};
+use common::{
+    Server, TempDir, Worker, corpus, free_port, nats_server, setup, signal, write_config,
+};
+
+/// One GET on loopback: (status, body), or `None` while nothing listens.
+fn try_get(port: u16, path: &str) -> Option<(u16, String)> {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    write!(s, "GET {path} HTTP/1.1\r\nHost: localhost\r\n\r\n").ok()?;
+    let mut r = String::new();
+    s.read_to_string(&mut r).ok()?;
+    let status = r.split_whitespace().nth(1).and_then(|c| c.parse().ok())?;
+    let body = r.split("\r\n\r\n").nth(1).unwrap_or("").to_owned();
+    Some((status, body))
+}
+
+fn get(port: u16, path: &str) -> (u16, String) {
+    try_get(port, path).unwrap_or_else(|| panic!("GET {path} on port {port} failed"))
+}
+
+fn metric(body: &str, name: &str) -> u64 {
+    body.lines()
+        .find_map(|l| {
+            l.strip_prefix(name)
+                .and_then(|v| v.trim().parse::<f64>().ok())
+        })
+        .unwrap_or_else(|| panic!("metric {name} not found in:\n{body}")) as u64
+}
+
+/// Waits (bounded) for `cond` on the metrics text.
+fn wait_metrics(port: u16, what: &str, cond: impl Fn(&str) -> bool) -> String {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        if let Some((200, body)) = try_get(port, "/metrics")
+            && cond(&body)
+        {
+            return body;
+        }
+        assert!(Instant::now() < deadline, "metrics never showed {what}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// Norway's signers are dropped from the bundle while the worker runs; after SIGHUP the
+/// same kind of envelope that was permitted is denied as untrusted, and the audit records
+/// name the two snapshots. The endpoint counts it all; SIGTERM stops the worker cleanly.
+#[test]
+fn sighup_swaps_the_bundle_and_metrics_count_it() {
+    let Some(bin) = nats_server() else { return };
+    let dir = TempDir::new("reload");
+    let server = Server::start(&bin, &dir.0);
+    let corpus = corpus::build(&dir.0, 20);
+    let port = free_port();
+    let config = write_config(&dir.0, &server.url(), &corpus, Some(port));
+    // SIGHUP alone reloads in this test: the poll is turned off.
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(
+        &config,
+        text.replace("reload_poll_secs = 1", "reload_poll_secs = 0"),
+    )
+    .unwrap();
+    setup(&config);
+    let cfg = pouch_gateway::Config::load(&config).unwrap();
+    let worker = Worker::start(&config, "r", &dir.0.join("r.log"));
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    // Health comes up once connected.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while try_get(port, "/healthz").map(|r| r.0) != Some(200) {
+        assert!(Instant::now() < deadline, "/healthz never answered 200");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(get(port, "/nope").0, 404);
+
+    // First half: decided under the bundle as written.
+    let (first, second) = corpus.items.split_at(10);
+    let publish = |items: &[corpus::Item]| {
+        rt.block_on(pouch_gateway::publish_envelopes(
+            &cfg,
+            "pouch.in",
+            items.iter().map(|i| i.bytes.clone()).collect::<Vec<_>>(),
+        ))
+        .unwrap()
+    };
+    publish(first);
+    let permitted_first: u64 = first
+        .iter()
+        .map(|i| {
+            corpus::PARTNERS
+                .iter()
+                .filter(|n| i.kind.permitted(n))
+                .count() as u64
+        })
+        .sum();
+    let m = wait_metrics(port, "the first 10 acked", |b| {
+        metric(b, "pouch_gateway_acked_total") == 10
+    });
+    assert_eq!(
+        metric(&m, "pouch_gateway_decisions_total{outcome=\"permitted\"}"),
+        permitted_first
+    );
+    assert_eq!(
+        metric(&m, "pouch_gateway_quarantined_total{reason=\"oversized\"}"),
+        1
+    );
+    assert_eq!(
+        metric(
+            &m,
+            "pouch_gateway_quarantined_total{reason=\"not-an-envelope\"}"
+        ),
+        1
+    );
+    assert_eq!(metric(&m, "pouch_gateway_latency_seconds_count"), 10);
+    assert_eq!(metric(&m, "pouch_gateway_snapshot_generation"), 1);
+
+    // Drop Norway from the bundle (written beside, renamed over), then SIGHUP.
+    let bundle = std::fs::read_to_string(&corpus.bundle).unwrap();
+    let kept: Vec<&str> = bundle
+        .split("\n[[nation]]\n")
+        .filter(|b| !b.contains("code = \"NOR\""))
+        .collect();
+    assert_eq!(kept.len(), 3, "the bundle's layout changed: {bundle}");
+    let tmp = corpus.bundle.with_extension("toml.new");
+    std::fs::write(&tmp, kept.join("\n[[nation]]\n")).unwrap();
+    std::fs::rename(&tmp, &corpus.bundle).unwrap();
+    signal(worker.child.id(), "HUP");
+    wait_metrics(port, "generation 2", |b| {
+        metric(b, "pouch_gateway_snapshot_generation") == 2
+    });
+
+    publish(second);
+    let m = wait_metrics(port, "all 20 acked", |b| {
+        metric(b, "pouch_gateway_acked_total") == 20
+    });
+    assert_eq!(
+        metric(&m, "pouch_gateway_decisions_total{outcome=\"permitted\"}"),
+        permitted_first,
+        "a release after Norway left the bundle"
+    );
+    assert_eq!(metric(&m, "pouch_gateway_reloads_total"), 1);
+
+    rt.block_on(async {
+        let c = async_nats::connect(server.url()).await.unwrap();
+        assert_eq!(consumer_backlog(&c).await, Some((0, 0)));
+        assert_eq!(stream_count(&c, "AUDIT").await, 2 * 16 + 4);
+        let audit = pouch_gateway::read_stream(&c, "AUDIT", 100).await.unwrap();
+        let mut fingerprints = std::collections::BTreeMap::new();
+        for m in &audit {
+            let r: serde_json::Value = serde_json::from_slice(&m.payload).unwrap();
+            let sha = r["envelope_sha256"].as_str().unwrap().to_owned();
+            let kind = second
+                .iter()
+                .find(|i| corpus::sha256_hex(&i.bytes) == sha)
+                .map(|i| i.kind);
+            let in_second = kind.is_some();
+            let generation = r["snapshot"]["generation"].as_u64().unwrap();
+            assert_eq!(generation, if in_second { 2 } else { 1 }, "{sha}");
+            fingerprints.insert(generation, r["snapshot"]["fingerprint"].clone());
+            if in_second && r["decision"] != "quarantined" {
+                assert_eq!(r["decision"], "denied");
+                let want = if kind == Some(corpus::Kind::Tampered) {
+                    "seal"
+                } else {
+                    "trust"
+                };
+                assert_eq!(r["class"], want, "{sha}: {}", r["report"]);
+            }
+        }
+        assert_eq!(fingerprints.len(), 2);
+        assert_ne!(fingerprints[&1], fingerprints[&2]);
+    });
+    let status = worker.stop();
+    assert!(status.success(), "worker exit after SIGTERM: {status}");
+}
+
+/// Without SIGHUP: a changed file under the bundle's folder is picked up by the poll; a
+/// bundle that no longer parses is refused and the snapshot in force stays.
+#[test]
+fn a_changed_file_reloads_and_a_broken_bundle_is_refused() {
+    let Some(bin) = nats_server() else { return };
+    let dir = TempDir::new("poll");
+    let server = Server::start(&bin, &dir.0);
+    let corpus = corpus::build(&dir.0, 1);
+    let port = free_port();
+    let config = write_config(&dir.0, &server.url(), &corpus, Some(port));
+    setup(&config);
+    let worker = Worker::start(&config, "p", &dir.0.join("p.log"));
+    wait_metrics(port, "generation 1", |b| {
+        metric(b, "pouch_gateway_snapshot_generation") == 1
+    });
+    // A comment added to the bundle changes its bytes, not its meaning: a new snapshot.
+    let good = std::fs::read_to_string(&corpus.bundle).unwrap();
+    let replace = |text: &str| {
+        let tmp = corpus.bundle.with_extension("toml.new");
+        std::fs::write(&tmp, text).unwrap();
+        std::fs::rename(&tmp, &corpus.bundle).unwrap();
+    };
+    replace(&format!("{good}\n# reissued\n"));
+    wait_metrics(port, "generation 2 from the poll", |b| {
+        metric(b, "pouch_gateway_snapshot_generation") == 2
+    });
+    replace("format = 1\n[[nation]\n");
+    let m = wait_metrics(port, "a refused reload", |b| {
+        metric(b, "pouch_gateway_reload_failures_total") >= 1
+    });
+    assert_eq!(metric(&m, "pouch_gateway_snapshot_generation"), 2);
+    assert_eq!(metric(&m, "pouch_gateway_reloads_total"), 1);
+    assert_eq!(get(port, "/healthz").0, 200);
+    let status = worker.stop();
+    assert!(status.success(), "worker exit after SIGTERM: {status}");
+}
