@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 
+pub mod cert;
 mod keys;
 pub mod recipients;
 mod rng;
