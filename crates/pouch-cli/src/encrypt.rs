@@ -82,8 +82,8 @@ pub(crate) fn seal(
         ));
     };
     let label = read_label(label)?;
-    let bundle = pouch::load_bundle(trust).map_err(|e| malformed_input(e))?;
-    let policy = pouch::load_policy(policy).map_err(|e| malformed_input(e))?;
+    let bundle = pouch::load_bundle(trust).map_err(malformed_input)?;
+    let policy = pouch::load_policy(policy).map_err(malformed_input)?;
     let to = nations(args.to, "--encrypt-to")?;
     let mut recipients = Vec::new();
     for nation in &to {
@@ -103,7 +103,7 @@ pub(crate) fn seal(
     }
     let at = now()?;
     let gate = EncryptionGate::new(provider, &bundle, &policy, at.unix_seconds())
-        .map_err(|e| malformed_input(e))?
+        .map_err(malformed_input)?
         .force(match args.force {
             Some(f) => nations(f, "--force-release")?,
             None => Vec::new(),
@@ -202,8 +202,8 @@ pub(crate) fn open(a: &OpenArgs<'_>, out: &mut dyn Write) -> anyhow::Result<Exit
     let key: PrivateKey = cert::private_key_from_pkcs8(&der)
         .map_err(|e| malformed_input(format_args!("{}: {e}", a.key.display())))?;
     let chain = chain_pem(a.cert)?;
-    let bundle = pouch::load_bundle(a.trust).map_err(|e| malformed_input(e))?;
-    let policy = pouch::load_policy(a.policy).map_err(|e| malformed_input(e))?;
+    let bundle = pouch::load_bundle(a.trust).map_err(malformed_input)?;
+    let policy = pouch::load_policy(a.policy).map_err(malformed_input)?;
     let at = match a.at {
         Some(t) => t,
         None => now()?,
