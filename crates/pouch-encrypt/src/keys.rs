@@ -99,35 +99,71 @@ fn size<T: Serializable>() -> usize {
     T::OutputSize::USIZE
 }
 
-/// A recipient's public key, checked to decode for its KEM.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A decoded public key of one of the three KEMs.
+#[derive(Clone)]
+enum Pk {
+    XWing(<XWing as KemTrait>::PublicKey),
+    P384(<DhP384HkdfSha384 as KemTrait>::PublicKey),
+    MlKem1024(<MlKem1024 as KemTrait>::PublicKey),
+}
+
+/// A decoded private key of one of the three KEMs.
+#[derive(Clone)]
+enum Sk {
+    XWing(<XWing as KemTrait>::PrivateKey),
+    P384(<DhP384HkdfSha384 as KemTrait>::PrivateKey),
+    MlKem1024(<MlKem1024 as KemTrait>::PrivateKey),
+}
+
+fn bad_key(alg: RecipientAlg, what: &str, len: usize) -> Error {
+    Error::BadKey(format!(
+        "{} {what} key of {len} bytes does not decode",
+        alg.name()
+    ))
+}
+
+/// A recipient's public key, decoded once for its KEM.
+#[derive(Clone)]
 pub struct PublicKey {
     alg: RecipientAlg,
     bytes: Vec<u8>,
+    key: Pk,
 }
+
+impl core::fmt::Debug for PublicKey {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(
+            f,
+            "PublicKey({}, {} bytes)",
+            self.alg.name(),
+            self.bytes.len()
+        )
+    }
+}
+
+impl PartialEq for PublicKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.alg == other.alg && self.bytes == other.bytes
+    }
+}
+
+impl Eq for PublicKey {}
 
 impl PublicKey {
     /// A public key from its HPKE serialization; fails if it does not decode for `alg`.
     pub fn from_bytes(alg: RecipientAlg, bytes: &[u8]) -> Result<PublicKey, Error> {
-        let ok = match alg {
-            RecipientAlg::XWing => <XWing as KemTrait>::PublicKey::from_bytes(bytes).is_ok(),
-            RecipientAlg::P384 => {
-                <DhP384HkdfSha384 as KemTrait>::PublicKey::from_bytes(bytes).is_ok()
-            }
+        let fail = |_| bad_key(alg, "public", bytes.len());
+        let key = match alg {
+            RecipientAlg::XWing => Pk::XWing(Deserializable::from_bytes(bytes).map_err(fail)?),
+            RecipientAlg::P384 => Pk::P384(Deserializable::from_bytes(bytes).map_err(fail)?),
             RecipientAlg::MlKem1024 => {
-                <MlKem1024 as KemTrait>::PublicKey::from_bytes(bytes).is_ok()
+                Pk::MlKem1024(Deserializable::from_bytes(bytes).map_err(fail)?)
             }
         };
-        if !ok {
-            return Err(Error::BadKey(format!(
-                "{} public key of {} bytes does not decode",
-                alg.name(),
-                bytes.len()
-            )));
-        }
         Ok(PublicKey {
             alg,
             bytes: bytes.to_vec(),
+            key,
         })
     }
 
@@ -142,10 +178,12 @@ impl PublicKey {
     }
 }
 
-/// A recipient's private key.
+/// A recipient's private key, decoded once for its KEM.
+#[derive(Clone)]
 pub struct PrivateKey {
     alg: RecipientAlg,
     bytes: Zeroizing<Vec<u8>>,
+    key: Sk,
 }
 
 impl core::fmt::Debug for PrivateKey {
@@ -157,25 +195,18 @@ impl core::fmt::Debug for PrivateKey {
 impl PrivateKey {
     /// A private key from its HPKE serialization; fails if it does not decode for `alg`.
     pub fn from_bytes(alg: RecipientAlg, bytes: &[u8]) -> Result<PrivateKey, Error> {
-        let ok = match alg {
-            RecipientAlg::XWing => <XWing as KemTrait>::PrivateKey::from_bytes(bytes).is_ok(),
-            RecipientAlg::P384 => {
-                <DhP384HkdfSha384 as KemTrait>::PrivateKey::from_bytes(bytes).is_ok()
-            }
+        let fail = |_| bad_key(alg, "private", bytes.len());
+        let key = match alg {
+            RecipientAlg::XWing => Sk::XWing(Deserializable::from_bytes(bytes).map_err(fail)?),
+            RecipientAlg::P384 => Sk::P384(Deserializable::from_bytes(bytes).map_err(fail)?),
             RecipientAlg::MlKem1024 => {
-                <MlKem1024 as KemTrait>::PrivateKey::from_bytes(bytes).is_ok()
+                Sk::MlKem1024(Deserializable::from_bytes(bytes).map_err(fail)?)
             }
         };
-        if !ok {
-            return Err(Error::BadKey(format!(
-                "{} private key of {} bytes does not decode",
-                alg.name(),
-                bytes.len()
-            )));
-        }
         Ok(PrivateKey {
             alg,
             bytes: Zeroizing::new(bytes.to_vec()),
+            key,
         })
     }
 
@@ -193,43 +224,56 @@ impl PrivateKey {
 /// Derives a key pair from input keying material with the KEM's `DeriveKeyPair` (RFC 9180
 /// §7.1.3; draft-ietf-hpke-pq for the PQ KEMs): the seeded keys of tests and vectors.
 pub fn derive_keypair(alg: RecipientAlg, ikm: &[u8]) -> (PrivateKey, PublicKey) {
-    fn pair<K: KemTrait>(alg: RecipientAlg, ikm: &[u8]) -> (PrivateKey, PublicKey) {
+    fn parts<K: KemTrait>(ikm: &[u8]) -> (K::PrivateKey, K::PublicKey, Vec<u8>, Vec<u8>) {
         let (sk, pk) = K::derive_keypair(ikm);
-        (
-            PrivateKey {
-                alg,
-                bytes: Zeroizing::new(sk.to_bytes().to_vec()),
-            },
-            PublicKey {
-                alg,
-                bytes: pk.to_bytes().to_vec(),
-            },
-        )
+        let (skb, pkb) = (sk.to_bytes().to_vec(), pk.to_bytes().to_vec());
+        (sk, pk, skb, pkb)
     }
-    match alg {
-        RecipientAlg::XWing => pair::<XWing>(alg, ikm),
-        RecipientAlg::P384 => pair::<DhP384HkdfSha384>(alg, ikm),
-        RecipientAlg::MlKem1024 => pair::<MlKem1024>(alg, ikm),
-    }
+    let (sk, pk, skb, pkb) = match alg {
+        RecipientAlg::XWing => {
+            let (s, p, a, b) = parts::<XWing>(ikm);
+            (Sk::XWing(s), Pk::XWing(p), a, b)
+        }
+        RecipientAlg::P384 => {
+            let (s, p, a, b) = parts::<DhP384HkdfSha384>(ikm);
+            (Sk::P384(s), Pk::P384(p), a, b)
+        }
+        RecipientAlg::MlKem1024 => {
+            let (s, p, a, b) = parts::<MlKem1024>(ikm);
+            (Sk::MlKem1024(s), Pk::MlKem1024(p), a, b)
+        }
+    };
+    (
+        PrivateKey {
+            alg,
+            bytes: Zeroizing::new(skb),
+            key: sk,
+        },
+        PublicKey {
+            alg,
+            bytes: pkb,
+            key: pk,
+        },
+    )
 }
 
-/// HPKE `Seal` of `plaintext` to `pk` in the base mode: `(ek, ciphertext)`.
-pub(crate) fn wrap(
+/// HPKE single-shot `Seal` of `plaintext` (a content key) to `pk` in the base mode, with
+/// `info` and empty `aad`: `(ek, ciphertext)`.
+pub fn wrap(
     pk: &PublicKey,
     info: &[u8],
     plaintext: &[u8],
     rng: &mut impl CryptoRng,
 ) -> Result<(Vec<u8>, Vec<u8>), Error> {
     fn go<K: KemTrait, F: KdfTrait>(
-        pk: &[u8],
+        pk: &K::PublicKey,
         info: &[u8],
         pt: &[u8],
         rng: &mut impl CryptoRng,
     ) -> Result<(Vec<u8>, Vec<u8>), Error> {
-        let pk = K::PublicKey::from_bytes(pk).map_err(|e| Error::BadKey(e.to_string()))?;
         let (enc, ct) = hpke::single_shot_seal_with_rng::<AesGcm256, F, K>(
             &OpModeS::Base,
-            &pk,
+            pk,
             info,
             pt,
             &[],
@@ -238,36 +282,35 @@ pub(crate) fn wrap(
         .map_err(|e| Error::Hpke(e.to_string()))?;
         Ok((enc.to_bytes().to_vec(), ct))
     }
-    match pk.alg {
-        RecipientAlg::XWing => go::<XWing, HkdfSha256>(&pk.bytes, info, plaintext, rng),
-        RecipientAlg::P384 => go::<DhP384HkdfSha384, HkdfSha384>(&pk.bytes, info, plaintext, rng),
-        RecipientAlg::MlKem1024 => go::<MlKem1024, HkdfSha384>(&pk.bytes, info, plaintext, rng),
+    match &pk.key {
+        Pk::XWing(k) => go::<XWing, HkdfSha256>(k, info, plaintext, rng),
+        Pk::P384(k) => go::<DhP384HkdfSha384, HkdfSha384>(k, info, plaintext, rng),
+        Pk::MlKem1024(k) => go::<MlKem1024, HkdfSha384>(k, info, plaintext, rng),
     }
 }
 
-/// HPKE `Open` in the base mode; `None` when it fails (wrong key, changed input). The
-/// caller has checked `ek`'s length.
-pub(crate) fn unwrap(
+/// HPKE single-shot `Open` in the base mode with `info` and empty `aad`; `None` when it
+/// fails (wrong key, changed input).
+pub fn unwrap(
     sk: &PrivateKey,
     ek: &[u8],
     info: &[u8],
     ciphertext: &[u8],
 ) -> Option<Zeroizing<Vec<u8>>> {
     fn go<K: KemTrait, F: KdfTrait>(
-        sk: &[u8],
+        sk: &K::PrivateKey,
         ek: &[u8],
         info: &[u8],
         ct: &[u8],
     ) -> Option<Zeroizing<Vec<u8>>> {
-        let sk = K::PrivateKey::from_bytes(sk).ok()?;
         let ek = K::EncappedKey::from_bytes(ek).ok()?;
-        hpke::single_shot_open::<AesGcm256, F, K>(&OpModeR::Base, &sk, &ek, info, ct, &[])
+        hpke::single_shot_open::<AesGcm256, F, K>(&OpModeR::Base, sk, &ek, info, ct, &[])
             .ok()
             .map(Zeroizing::new)
     }
-    match sk.alg {
-        RecipientAlg::XWing => go::<XWing, HkdfSha256>(&sk.bytes, ek, info, ciphertext),
-        RecipientAlg::P384 => go::<DhP384HkdfSha384, HkdfSha384>(&sk.bytes, ek, info, ciphertext),
-        RecipientAlg::MlKem1024 => go::<MlKem1024, HkdfSha384>(&sk.bytes, ek, info, ciphertext),
+    match &sk.key {
+        Sk::XWing(k) => go::<XWing, HkdfSha256>(k, ek, info, ciphertext),
+        Sk::P384(k) => go::<DhP384HkdfSha384, HkdfSha384>(k, ek, info, ciphertext),
+        Sk::MlKem1024(k) => go::<MlKem1024, HkdfSha384>(k, ek, info, ciphertext),
     }
 }

@@ -22,7 +22,7 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
-pub use keys::{PrivateKey, PublicKey, RecipientAlg, derive_keypair};
+pub use keys::{PrivateKey, PublicKey, RecipientAlg, derive_keypair, unwrap, wrap};
 pub use recipients::{MAX_RECIPIENTS, Recipient};
 pub use rng::{SeededRng, SystemRng, system_rng};
 
