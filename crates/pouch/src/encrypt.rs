@@ -159,6 +159,42 @@ impl<'a> EncryptionGate<'a> {
     }
 }
 
+impl EncryptionGate<'_> {
+    /// Adds `new` as a recipient of an encrypted envelope held by `key` (whose encryption
+    /// certificate is `certificate`), without touching any sealed byte (POUCH-ENC-060):
+    /// `new`'s certificate is validated and release to its nation decided first, and a
+    /// nation whose release is denied is refused even if this gate forces it (forcing is
+    /// recorded under the seal, so only the originator can force).
+    pub fn add_recipient(
+        &self,
+        envelope: &[u8],
+        key: &PrivateKey,
+        certificate: &[u8],
+        new: &RecipientCert,
+    ) -> Result<Vec<u8>, Error> {
+        let decoded = pouch_envelope::Envelope::decode(envelope, &Default::default())
+            .map_err(|f| Error::Envelope(pouch_envelope::Error::Malformed(f)))?;
+        let (recipient, forced) = self.check(decoded.label(), new).map_err(Error::Refused)?;
+        if forced {
+            return Err(Error::Refused(Refusal {
+                nation: new.nation.clone(),
+                codes: vec![(
+                    pouch_status::RELEASE_DENIED,
+                    "release is denied, and a recipient added later cannot be forced".into(),
+                )],
+            }));
+        }
+        Ok(pouch_encrypt::add_recipient(
+            envelope,
+            &Default::default(),
+            key,
+            certificate,
+            &recipient,
+            &mut pouch_encrypt::system_rng(),
+        )?)
+    }
+}
+
 /// Where the ciphertext of an encrypted record goes.
 pub enum CiphertextOut<'a> {
     /// Into the envelope.

@@ -346,3 +346,38 @@ fn a_key_file_round_trips_through_pkcs8() {
         assert_eq!(back.as_bytes(), sk.as_bytes());
     }
 }
+
+#[test]
+fn denmark_adds_finland_later_and_the_seal_is_untouched_but_sweden_cannot_be_added() {
+    let dnk = good("DNK", RecipientAlg::XWing);
+    let fin = good("FIN", RecipientAlg::P384);
+    let swe = good("SWE", RecipientAlg::MlKem1024);
+    let env = seal(&[rc("DNK", &dnk)], &bundle(&[]), &[], b"later").unwrap();
+    let b = bundle(&[]);
+    let policy = policy();
+    let gate = EncryptionGate::new(provider(), &b, &policy, NOW)
+        .unwrap()
+        .force(["SWE".to_string()]);
+    let added = gate
+        .add_recipient(&env, &dnk.key, &dnk.chain[0], &rc("FIN", &fin))
+        .unwrap();
+    let report = verifier(bundle(&[]), "FIN").verify(&added, None);
+    assert!(report.signatures_valid() && report.signers_trusted());
+    let mut out = Vec::new();
+    let opened = pouch::open(
+        &verifier(bundle(&[]), "FIN"),
+        &added,
+        None,
+        &fin.key,
+        &fin.chain[0],
+        &mut out,
+    );
+    assert!(opened.ok(), "{:?}", opened.decrypt);
+    assert_eq!(out, b"later");
+    // Sweden: release denied, and forcing is refused for a recipient added later.
+    let r = match gate.add_recipient(&env, &dnk.key, &dnk.chain[0], &rc("SWE", &swe)) {
+        Err(Error::Refused(r)) => r,
+        other => panic!("expected a refusal, got {:?}", other.map(|v| v.len())),
+    };
+    assert!(r.is_release(), "{r}");
+}
