@@ -381,3 +381,25 @@ fn denmark_adds_finland_later_and_the_seal_is_untouched_but_sweden_cannot_be_add
     };
     assert!(r.is_release(), "{r}");
 }
+
+/// spec/pouch.cddl accepts the encrypted envelopes the implementation writes (with its
+/// recipients and a forced nation), and the Recipient_structure rule the HPKE info.
+#[test]
+fn encrypted_envelopes_validate_against_the_cddl() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../spec/pouch.cddl"
+    ))
+    .unwrap();
+    let cddl = format!("root = pouch-envelope\n{text}");
+    let dnk = good("DNK", RecipientAlg::XWing);
+    let fin = good("FIN", RecipientAlg::P384);
+    let swe = good("SWE", RecipientAlg::MlKem1024);
+    let plain = seal(&[rc("DNK", &dnk), rc("FIN", &fin)], &bundle(&[]), &[], b"r").unwrap();
+    let forced = seal(&[rc("SWE", &swe)], &bundle(&[]), &["SWE"], b"r").unwrap();
+    for env in [plain, forced] {
+        if let Err(e) = cddl::validate_cbor_from_slice(&cddl, &env, None) {
+            panic!("CDDL rejects an encrypted envelope the implementation wrote: {e}");
+        }
+    }
+}
