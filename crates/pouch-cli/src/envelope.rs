@@ -536,6 +536,28 @@ pub(crate) fn inspect(
             Err(f) => serde_json::json!({"index": i, "fault": f.code.id(), "detail": f.detail}),
         })
         .collect();
+    // Encryption (spec/10-encryption.md): the sealed header, and the recipients, which no
+    // seal covers (POUCH-SEC-005 forbids presenting them as the originator's).
+    let encryption = h.encryption.as_ref().map(|e| {
+        let recipients = pouch::encryption::recipients_of(&env).map(|list| {
+            list.iter()
+                .map(|r| {
+                    serde_json::json!({
+                        "algorithm": r.alg.map_or_else(|| r.alg_id.to_string(), |a| a.name().to_owned()),
+                        "kid": r.kid.iter().map(|b| format!("{b:02x}")).collect::<String>(),
+                    })
+                })
+                .collect::<Vec<_>>()
+        });
+        serde_json::json!({
+            "chunkSize": e.chunk_size,
+            "forcedRelease": e.forced,
+            "recipientsNotSealed": match recipients {
+                Ok(r) => serde_json::json!(r),
+                Err(err) => serde_json::json!({ "fault": err.to_string() }),
+            },
+        })
+    });
     let doc = serde_json::json!({
         "formatVersion": h.version,
         "envelopeId": id,
@@ -544,6 +566,7 @@ pub(crate) fn inspect(
         "label": serde_json::from_str::<serde_json::Value>(&h.label.to_json())?,
         "marking": h.label.marking(),
         "seals": seals,
+        "encryption": encryption,
     });
     if json {
         writeln!(out, "{}", serde_json::to_string_pretty(&doc)?)?;
@@ -560,6 +583,9 @@ pub(crate) fn inspect(
             h.label.confidentiality.policy_identifier.as_str()
         )?;
         writeln!(out, "  content   {}", content)?;
+        if let Some(e) = &encryption {
+            writeln!(out, "  encrypted {e}")?;
+        }
         for s in &seals {
             writeln!(out, "  seal      {s}")?;
         }

@@ -124,6 +124,21 @@ fn encrypt_to_released_nations_gateway_verifies_recipient_opens() {
         String::from_utf8_lossy(&ok.stderr)
     );
     let env = s(&p("env.cbor")).to_owned();
+    // inspect shows the forced nation (sealed) apart from the recipients (not sealed).
+    let i = pouch(&["inspect", "--json", s(&p("forced.cbor"))]);
+    assert_eq!(i.status.code(), Some(0));
+    let doc: serde_json::Value = serde_json::from_slice(&i.stdout).unwrap();
+    assert_eq!(
+        doc["encryption"]["forcedRelease"],
+        serde_json::json!(["NLD"])
+    );
+    assert_eq!(
+        doc["encryption"]["recipientsNotSealed"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
     // The gateway: no key, verifies and decides release.
     let v = |recipient: &str| {
         pouch(&[
