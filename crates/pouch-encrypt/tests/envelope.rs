@@ -465,3 +465,90 @@ fn seeded_encryption_is_reproducible_byte_for_byte() {
         assert_ne!(a, c, "{alg:?}");
     }
 }
+
+fn with_encryption(enc: pouch_envelope::Encryption) -> Vec<u8> {
+    let key = signing_key();
+    let seal = SealRequest {
+        key: key.as_ref(),
+        chain: chain(),
+        role: Role::Originator,
+        signing_time: now(),
+        alternative_label: None,
+        release: None,
+    };
+    let header = pouch_envelope::EnvelopeHeader {
+        version: pouch_envelope::FORMAT_VERSION,
+        id: [3; 16],
+        created: now(),
+        label: label(),
+        content: pouch_envelope::Content::Embedded { content_type: None },
+        encryption: Some(enc),
+    };
+    pouch_envelope::seal_prepared(&header, b"ciphertext", Some(&[0x80]), &seal).unwrap()
+}
+
+#[test]
+fn the_decoder_refuses_encryption_headers_outside_the_rules() {
+    let ok = pouch_envelope::Encryption {
+        chunk_size: CHUNK,
+        commitment: [1; 32],
+        forced: vec!["FIN".into(), "SWE".into()],
+    };
+    assert!(Envelope::decode(&with_encryption(ok.clone()), &Limits::default()).is_ok());
+    // POUCH-ENC-010: chunk sizes outside 4096..=1 MiB.
+    for chunk_size in [4095, (1 << 20) + 1, 0] {
+        let env = with_encryption(pouch_envelope::Encryption {
+            chunk_size,
+            ..ok.clone()
+        });
+        let f = Envelope::decode(&env, &Limits::default()).unwrap_err();
+        assert_eq!(f.code, status::ENVELOPE_MALFORMED, "{chunk_size}: {f}");
+    }
+    // POUCH-ENC-012: forced nations sorted and unique, alpha-3.
+    for forced in [vec!["SWE", "FIN"], vec!["FIN", "FIN"], vec!["fin"]] {
+        let env = with_encryption(pouch_envelope::Encryption {
+            forced: forced.iter().map(|s| s.to_string()).collect(),
+            ..ok.clone()
+        });
+        let f = Envelope::decode(&env, &Limits::default()).unwrap_err();
+        assert_eq!(f.code, status::ENVELOPE_MALFORMED, "{forced:?}: {f}");
+    }
+}
+
+#[test]
+fn recipients_on_a_clear_envelope_are_an_unprotected_header_fault() {
+    // POUCH-ENC-002: "pouch-recipients" only when the envelope header declares encryption.
+    let key = signing_key();
+    let seal = SealRequest {
+        key: key.as_ref(),
+        chain: chain(),
+        role: Role::Originator,
+        signing_time: now(),
+        alternative_label: None,
+        release: None,
+    };
+    let clear = pouch_envelope::seal(
+        provider(),
+        &label(),
+        pouch_envelope::Payload::Embedded {
+            data: b"clear",
+            content_type: None,
+        },
+        &seal,
+        Some([2; 16]),
+        None,
+    )
+    .unwrap();
+    let p = party(RecipientAlg::P384, "DNK");
+    let enc = encrypt(std::slice::from_ref(&p.recipient), b"x", "r");
+    let recipients = Envelope::decode(&enc, &Limits::default())
+        .unwrap()
+        .recipients_bytes()
+        .unwrap()
+        .to_vec();
+    let bad = Envelope::decode(&clear, &Limits::default())
+        .unwrap()
+        .to_bytes_with_recipients(&recipients);
+    let f = Envelope::decode(&bad, &Limits::default()).unwrap_err();
+    assert_eq!(f.code, status::ENVELOPE_UNPROTECTED_HEADER_NOT_EMPTY, "{f}");
+}
