@@ -185,6 +185,66 @@ fn encrypt_to_released_nations_gateway_verifies_recipient_opens() {
     let o = open(s(&p("forced.cbor")), "NLD", "nld.txt");
     assert_eq!(o.status.code(), Some(6));
     assert!(!p("nld.txt").exists());
+    // Detached: the ciphertext beside the envelope, verified by its digest, opened in place.
+    let ct = p("record.ct");
+    let det = seal("DNK", &["--detached", "--ciphertext", s(&ct)], "det.cbor");
+    assert_eq!(
+        det.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&det.stderr)
+    );
+    let det_env = s(&p("det.cbor")).to_owned();
+    let vd = pouch(&[
+        "verify",
+        &det_env,
+        "--payload",
+        s(&ct),
+        "--trust",
+        &bundle,
+        "--policy",
+        &spif,
+        "--recipient",
+        "DNK",
+    ]);
+    assert_eq!(
+        vd.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&vd.stdout)
+    );
+    let open_detached = |ct: &std::path::Path, out: &str| {
+        pouch(&[
+            "open",
+            &det_env,
+            "--ciphertext",
+            s(ct),
+            "--key",
+            s(&p("DNK-enc.key.pem")),
+            "--cert",
+            s(&p("DNK-enc.pem")),
+            "--trust",
+            &bundle,
+            "--policy",
+            &spif,
+            "-o",
+            s(&p(out)),
+        ])
+    };
+    let o = open_detached(&ct, "det.txt");
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    assert_eq!(std::fs::read(p("det.txt")).unwrap(), record);
+    // A truncated ciphertext: the digest fails verification (exit 11), nothing written.
+    let full = std::fs::read(&ct).unwrap();
+    std::fs::write(p("short.ct"), &full[..full.len() - 100]).unwrap();
+    let o = open_detached(&p("short.ct"), "short.txt");
+    assert_eq!(o.status.code(), Some(11));
+    assert!(!p("short.txt").exists());
     // A changed ciphertext byte: the seal fails first; nothing written.
     let mut bytes = std::fs::read(&env).unwrap();
     let at = bytes.len() / 2;
