@@ -67,7 +67,8 @@ fn main() {
     let mut sink = std::io::sink();
     let mut raw_encrypt = |buf: &mut Vec<u8>| {
         let t = Instant::now();
-        let mut pattern = Pattern { left: total };
+        // Read through `dyn Read`, as STREAM reads its input.
+        let mut pattern: Box<dyn Read> = Box::new(Pattern { left: total });
         loop {
             let n = pattern.read(buf).unwrap();
             if n == 0 {
