@@ -47,6 +47,7 @@ const FAULTY_LABEL_XML: &str = r#"<originatorConfidentialityLabel xmlns="urn:nat
 pub(crate) fn run(out: &mut impl Write) -> anyhow::Result<ExitCode> {
     let label = label_forms(out)?;
     envelopes(out, &label)?;
+    crate::demo_encrypt::run(out, now_time()?)?;
     Ok(ExitCode::from(EXIT_OK))
 }
 

@@ -67,7 +67,7 @@ impl Signer {
     }
 }
 
-fn read_file(path: &Path) -> anyhow::Result<Vec<u8>> {
+pub(crate) fn read_file(path: &Path) -> anyhow::Result<Vec<u8>> {
     std::fs::read(path).with_context(|| format!("reading {}", path.display()))
 }
 
@@ -131,14 +131,14 @@ impl SignerArgs {
     }
 }
 
-fn now() -> anyhow::Result<DateTime> {
+pub(crate) fn now() -> anyhow::Result<DateTime> {
     let d = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .context("system clock before 1970")?;
     DateTime::from_unix(d.as_secs() as i64, 0).ok_or_else(|| anyhow!("system clock out of range"))
 }
 
-fn read_label(path: &Path) -> anyhow::Result<Label> {
+pub(crate) fn read_label(path: &Path) -> anyhow::Result<Label> {
     let bytes = read_input(path, pouch_label::Limits::default().max_bytes)?;
     Label::decode(&bytes, None, &pouch_label::Limits::default())
         .map(|(_, l)| l)
@@ -154,7 +154,7 @@ fn read_label(path: &Path) -> anyhow::Result<Label> {
 /// Writes the finished envelope: to standard output, or to a temporary file beside `path`
 /// renamed over it once complete, so that a failure leaves no partial output behind
 /// (docs/cli.md).
-fn write_output(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+pub(crate) fn write_output(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     if path.as_os_str() == "-" {
         let mut out = std::io::stdout().lock();
         out.write_all(bytes)?;
@@ -178,7 +178,7 @@ fn write_output(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
 }
 
 /// Refuses an envelope over the envelope limit: it would not verify anywhere (§3.9).
-fn within_limit(envelope: Vec<u8>) -> anyhow::Result<Vec<u8>> {
+pub(crate) fn within_limit(envelope: Vec<u8>) -> anyhow::Result<Vec<u8>> {
     let limit = Limits::default().max_envelope_bytes;
     if envelope.len() > limit {
         return Err(too_large(envelope.len() as u64, limit));
@@ -514,6 +514,9 @@ pub(crate) fn inspect(
             h.label.confidentiality.policy_identifier.as_str()
         )?;
         writeln!(out, "  content   {}", doc["content"])?;
+        if !doc["encryption"].is_null() {
+            writeln!(out, "  encrypted {}", doc["encryption"])?;
+        }
         for s in doc["seals"].as_array().into_iter().flatten() {
             writeln!(out, "  seal      {s}")?;
         }

@@ -14,6 +14,8 @@ use pouch_label::{DateTime, Form, Label, LabelElement, Limits};
 
 mod bulk;
 mod demo;
+mod demo_encrypt;
+mod encrypt;
 mod envelope;
 mod pki;
 mod policy;
@@ -61,6 +63,16 @@ impl std::fmt::Display for Failure {
 }
 
 impl std::error::Error for Failure {}
+
+impl Failure {
+    /// A failure of `class` with its one-line message.
+    pub(crate) fn new(class: ExitClass, message: impl Into<String>) -> Self {
+        Failure {
+            class,
+            message: message.into(),
+        }
+    }
+}
 
 /// The exit class of an error `run` returned: its [`Failure`]'s, else I/O.
 pub fn class_of(e: &anyhow::Error) -> ExitClass {
@@ -127,11 +139,68 @@ enum Command {
         /// The sealing party's role: originator, endorser or releasing-authority.
         #[arg(long, default_value = "originator", value_name = "ROLE")]
         role: SealRole,
+        /// Encrypt to these nations (comma-separated alpha-3 codes; spec/10-encryption.md):
+        /// each one's certificate is validated against --trust and release to it decided
+        /// under --policy first; a denied nation is refused (exit 6) unless forced.
+        #[arg(long, value_name = "NATIONS")]
+        encrypt_to: Option<String>,
+        /// A recipient's encryption certificate chain (PEM, leaf first), as NATION=FILE;
+        /// repeat for each nation of --encrypt-to.
+        #[arg(
+            long = "recipient-cert",
+            value_name = "NATION=FILE",
+            requires = "encrypt_to"
+        )]
+        recipient_certs: Vec<String>,
+        /// Trust bundle the recipients' certificates must chain to.
+        #[arg(long, requires = "encrypt_to")]
+        trust: Option<PathBuf>,
+        /// Security policy (SPIF) that decides release to each recipient.
+        #[arg(long, requires = "encrypt_to")]
+        policy: Option<PathBuf>,
+        /// Encrypt to these nations although release is denied; recorded in the envelope,
+        /// under the seal.
+        #[arg(long, value_name = "NATIONS", requires = "encrypt_to")]
+        force_release: Option<String>,
+        /// Where the ciphertext of a detached encrypted record goes.
+        #[arg(long, requires = "encrypt_to")]
+        ciphertext: Option<PathBuf>,
         /// Output envelope, or '-' for standard output.
         #[arg(short, long)]
         output: PathBuf,
         /// The record, or '-' for standard input.
         payload: PathBuf,
+    },
+    /// Open an encrypted envelope: verify it, decide release to the key holder's nation,
+    /// then decrypt; the output appears only when every chunk has authenticated.
+    #[command(after_help = exit_codes_help())]
+    Open {
+        /// The recipient's private key (PKCS#8 PEM, spec/10-encryption.md §10.5).
+        #[arg(long)]
+        key: PathBuf,
+        /// The recipient's encryption certificate chain (PEM, leaf first).
+        #[arg(long)]
+        cert: PathBuf,
+        /// Trust bundle (TOML).
+        #[arg(long)]
+        trust: PathBuf,
+        /// Security policy (SPIF) for the release decision.
+        #[arg(long)]
+        policy: PathBuf,
+        /// The detached ciphertext, when the record is detached.
+        #[arg(long)]
+        ciphertext: Option<PathBuf>,
+        /// Verification time, RFC 3339 (default: now).
+        #[arg(long, value_name = "RFC3339")]
+        at: Option<DateTime>,
+        /// Crypto backend for verification.
+        #[arg(long, value_enum, default_value_t)]
+        provider: envelope::ProviderArg,
+        /// Where the plaintext goes.
+        #[arg(short, long)]
+        output: PathBuf,
+        /// The encrypted envelope.
+        envelope: PathBuf,
     },
     /// Add a seal to an envelope, after verifying it, without touching the others.
     #[command(after_help = exit_codes_help())]
@@ -457,18 +526,75 @@ pub fn run() -> anyhow::Result<ExitCode> {
             content_type,
             location,
             role,
+            encrypt_to,
+            recipient_certs,
+            trust,
+            policy,
+            force_release,
+            ciphertext,
             output,
             payload,
-        } => envelope::seal(
-            &label,
-            &signer,
-            detached,
-            digest,
-            content_type,
-            location,
-            role,
-            &payload,
-            &output,
+        } => match encrypt_to {
+            None => envelope::seal(
+                &label,
+                &signer,
+                detached,
+                digest,
+                content_type,
+                location,
+                role,
+                &payload,
+                &output,
+            ),
+            Some(to) => {
+                let (s, provider) = signer.load()?;
+                let request = s.request(role, envelope::now()?);
+                let mut opts = pouch::SealOptions::new();
+                opts.content_type = content_type.map(pouch::ContentType::Media);
+                opts.location = location;
+                encrypt::seal(
+                    &label,
+                    request,
+                    provider,
+                    detached,
+                    digest,
+                    &opts,
+                    &payload,
+                    &output,
+                    &encrypt::EncryptArgs {
+                        to: &to,
+                        recipient_certs: &recipient_certs,
+                        trust: trust.as_deref(),
+                        policy: policy.as_deref(),
+                        force: force_release.as_deref(),
+                        ciphertext: ciphertext.as_deref(),
+                    },
+                )
+            }
+        },
+        Command::Open {
+            key,
+            cert,
+            trust,
+            policy,
+            ciphertext,
+            at,
+            provider,
+            output,
+            envelope,
+        } => encrypt::open(
+            &encrypt::OpenArgs {
+                envelope: &envelope,
+                key: &key,
+                cert: &cert,
+                output: &output,
+                trust: &trust,
+                policy: &policy,
+                ciphertext: ciphertext.as_deref(),
+                at,
+                provider: envelope::provider(provider),
+            },
+            &mut out,
         ),
         Command::Endorse {
             signer,

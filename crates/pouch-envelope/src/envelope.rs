@@ -20,6 +20,8 @@ pub const COSE_SIGN_TAG: u64 = 98;
 #[derive(Clone, Debug)]
 pub struct Envelope {
     body_protected: Vec<u8>,
+    /// The `"pouch-recipients"` value (a CBOR array) of an encrypted envelope, as carried.
+    recipients: Option<Vec<u8>>,
     header: EnvelopeHeader,
     payload: Vec<u8>,
     seals: Vec<Seal>,
@@ -92,7 +94,7 @@ impl Envelope {
             .bytes()
             .map_err(|_| malformed("body protected header must be a byte string"))?
             .to_vec();
-        empty_unprotected(&mut r, "body").map_err(|(f, _)| f)?;
+        let recipients = body_unprotected(&mut r, bytes)?;
         let payload = r
             .bytes()
             .map_err(|_| malformed("payload must be a byte string (nil is not used by Pouch)"))?;
@@ -110,6 +112,12 @@ impl Envelope {
             ));
         }
         let header = header::decode_body(&body_protected, limits)?;
+        if recipients.is_some() && header.encryption.is_none() {
+            return Err(Fault::new(
+                pouch_status::ENVELOPE_UNPROTECTED_HEADER_NOT_EMPTY,
+                "body unprotected header carries recipients, but the envelope is not encrypted",
+            ));
+        }
         if let Content::Detached { digest, .. } = &header.content
             && payload.len() != digest.output_len()
         {
@@ -162,6 +170,7 @@ impl Envelope {
         Ok((
             Envelope {
                 body_protected,
+                recipients: recipients.map(<[u8]>::to_vec),
                 header,
                 payload: Vec::new(),
                 seals,
@@ -215,7 +224,79 @@ impl Envelope {
                 )
             })
             .collect();
-        encode(&self.body_protected, &self.payload, &seals)
+        encode(
+            &self.body_protected,
+            self.recipients.as_deref(),
+            &self.payload,
+            &seals,
+        )
+    }
+
+    /// The recipients of an encrypted envelope: the `"pouch-recipients"` value as carried
+    /// (a CBOR array, not covered by any seal; spec/10-encryption.md §10.4).
+    pub fn recipients_bytes(&self) -> Option<&[u8]> {
+        self.recipients.as_deref()
+    }
+
+    /// This envelope with its recipients replaced by `recipients` (an encoded CBOR array),
+    /// every other byte unchanged, so every seal stays valid (POUCH-ENC-060). Encodes with
+    /// the payload this envelope holds: decode with [`Envelope::decode`], not the borrowing
+    /// form, before calling it.
+    pub fn to_bytes_with_recipients(&self, recipients: &[u8]) -> Vec<u8> {
+        let seals: Vec<(&[u8], &[u8], &[u8])> = self
+            .seals
+            .iter()
+            .map(|s| {
+                (
+                    s.protected.as_slice(),
+                    s.unprotected.as_slice(),
+                    s.signature.as_slice(),
+                )
+            })
+            .collect();
+        encode(
+            &self.body_protected,
+            Some(recipients),
+            &self.payload,
+            &seals,
+        )
+    }
+}
+
+/// Reads the body unprotected header: empty, or holding only `"pouch-recipients"`, whose
+/// value it returns as carried (POUCH-ENV-003, POUCH-ENC-002).
+fn body_unprotected<'b>(r: &mut Reader<'b>, bytes: &'b [u8]) -> Result<Option<&'b [u8]>, Fault> {
+    let not_empty = |n: u64, at: usize| {
+        Fault::new(
+            pouch_status::ENVELOPE_UNPROTECTED_HEADER_NOT_EMPTY,
+            format!("body unprotected header at byte {at} has {n} parameter(s)"),
+        )
+    };
+    if r.peek_kind() != Some(Kind::Map) {
+        return Err(Fault::new(
+            pouch_status::ENVELOPE_MALFORMED,
+            "body unprotected header must be a map",
+        ));
+    }
+    let start = r.position();
+    let n = r
+        .map()
+        .map_err(|e| cbor_fault(&e, "body unprotected header"))?;
+    match n {
+        0 => Ok(None),
+        1 if r.peek_kind() == Some(Kind::Text) => {
+            let k = r
+                .text()
+                .map_err(|e| cbor_fault(&e, "body unprotected header"))?;
+            if k != header::RECIPIENTS_PARAM || r.peek_kind() != Some(Kind::Array) {
+                return Err(not_empty(n, start));
+            }
+            let from = r.position();
+            r.skip()
+                .map_err(|e| cbor_fault(&e, "body unprotected header"))?;
+            Ok(bytes.get(from..r.position()))
+        }
+        n => Err(not_empty(n, start)),
     }
 }
 
@@ -260,10 +341,24 @@ fn empty_unprotected(r: &mut Reader<'_>, whose: &str) -> Result<(), (Fault, bool
 const EMPTY_MAP: &[u8] = &[0xa0];
 
 /// Seals as (protected header, unprotected header as encoded, signature).
-fn encode(body_protected: &[u8], payload: &[u8], seals: &[(&[u8], &[u8], &[u8])]) -> Vec<u8> {
+fn encode(
+    body_protected: &[u8],
+    recipients: Option<&[u8]>,
+    payload: &[u8],
+    seals: &[(&[u8], &[u8], &[u8])],
+) -> Vec<u8> {
     let mut e = Encoder::new();
     e.tag(COSE_SIGN_TAG).array(4);
-    e.bytes(body_protected).map(0).bytes(payload);
+    e.bytes(body_protected);
+    match recipients {
+        Some(r) => {
+            e.map(1).text(header::RECIPIENTS_PARAM).raw(r);
+        }
+        None => {
+            e.map(0);
+        }
+    }
+    e.bytes(payload);
     e.array(seals.len() as u64);
     for (protected, unprotected, signature) in seals {
         e.array(3)
@@ -417,12 +512,27 @@ pub fn seal(
         created: created.unwrap_or(request.signing_time),
         label: label.clone(),
         content,
+        encryption: None,
     };
-    let body = header::encode_body(&header);
-    let (protected, signature) = sign_seal(&body, &payload_bytes, request)?;
+    seal_prepared(&header, &payload_bytes, None, request)
+}
+
+/// Makes a new envelope with one seal from a header the caller built: the encryption path
+/// (spec/10-encryption.md), which must know the body protected header before it encrypts,
+/// and give the payload field (the ciphertext, or its digest) and the recipients (an encoded
+/// CBOR array, outside the seals) itself.
+pub fn seal_prepared(
+    header: &EnvelopeHeader,
+    payload_field: &[u8],
+    recipients: Option<&[u8]>,
+    request: &SealRequest<'_>,
+) -> Result<Vec<u8>, Error> {
+    let body = header::encode_body(header);
+    let (protected, signature) = sign_seal(&body, payload_field, request)?;
     Ok(encode(
         &body,
-        &payload_bytes,
+        recipients,
+        payload_field,
         &[(&protected, EMPTY_MAP, &signature)],
     ))
 }
@@ -451,5 +561,10 @@ pub fn endorse(
         })
         .collect();
     seals.push((&protected, EMPTY_MAP, &signature));
-    Ok(encode(&env.body_protected, &env.payload, &seals))
+    Ok(encode(
+        &env.body_protected,
+        env.recipients.as_deref(),
+        &env.payload,
+        &seals,
+    ))
 }

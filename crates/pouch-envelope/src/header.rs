@@ -14,6 +14,10 @@ pub const FORMAT_VERSION: u64 = 1;
 /// The text label of Pouch's own header parameter, in the body and in every seal.
 pub const POUCH_PARAM: &str = "pouch";
 
+/// The text label of the recipients in the body unprotected header of an encrypted envelope
+/// (POUCH-ENC-002).
+pub const RECIPIENTS_PARAM: &str = "pouch-recipients";
+
 pub(crate) const H_ALG: u64 = 1;
 pub(crate) const H_CRIT: u64 = 2;
 pub(crate) const H_CONTENT_TYPE: u64 = 3;
@@ -72,6 +76,26 @@ pub struct EnvelopeHeader {
     pub label: Label,
     /// Embedded or detached, with the content type.
     pub content: Content,
+    /// Present when the payload is encrypted (spec/10-encryption.md §10.2).
+    pub encryption: Option<Encryption>,
+}
+
+/// The content algorithm of an encrypted envelope, POUCH-A256GCM-STREAM (POUCH-ENC-010).
+pub const CONTENT_ALG_A256GCM_STREAM: i64 = -65601;
+/// The smallest chunk size a decoder accepts (POUCH-ENC-010).
+pub const MIN_CHUNK_SIZE: u32 = 4096;
+/// The largest chunk size a decoder accepts (POUCH-ENC-010).
+pub const MAX_CHUNK_SIZE: u32 = 1 << 20;
+
+/// The encryption header: field 5 of the envelope header, covered by every seal.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Encryption {
+    /// Plaintext bytes per chunk, [`MIN_CHUNK_SIZE`]..=[`MAX_CHUNK_SIZE`].
+    pub chunk_size: u32,
+    /// HKDF-SHA-256 commitment to the content key (POUCH-ENC-011).
+    pub commitment: [u8; 32],
+    /// Nations wrapped to although release was denied (POUCH-ENC-012); sorted, unique.
+    pub forced: Vec<String>,
 }
 
 /// The role of a sealing party.
@@ -249,12 +273,25 @@ pub(crate) fn encode_body(h: &EnvelopeHeader) -> Vec<u8> {
             }
         }
     }
-    e.text(POUCH_PARAM).map(4);
+    e.text(POUCH_PARAM)
+        .map(4 + u64::from(h.encryption.is_some()));
     e.u64(1).u64(h.version);
     e.u64(2).bytes(&h.id);
     e.u64(3);
     encode_time(&mut e, &h.created);
     e.u64(4).raw(&h.label.to_cbor());
+    if let Some(enc) = &h.encryption {
+        e.u64(5).map(3 + u64::from(!enc.forced.is_empty()));
+        e.u64(1).i64(CONTENT_ALG_A256GCM_STREAM);
+        e.u64(2).u64(u64::from(enc.chunk_size));
+        e.u64(3).bytes(&enc.commitment);
+        if !enc.forced.is_empty() {
+            e.u64(4).array(enc.forced.len() as u64);
+            for n in &enc.forced {
+                e.text(n);
+            }
+        }
+    }
     e.into_bytes()
 }
 
@@ -462,7 +499,7 @@ pub(crate) fn decode_body(bytes: &[u8], limits: &Limits) -> Result<EnvelopeHeade
     if !crit_ok {
         return Err(malformed(format!("{what}: crit must list \"pouch\"")));
     }
-    let (version, id, created, label) =
+    let (version, id, created, label, encryption) =
         pouch.ok_or_else(|| malformed(format!("{what}: no \"pouch\" envelope header")))?;
     let content = match (hash_alg, ctype) {
         (None, ctype) if pre_ctype.is_none() && location.is_none() => Content::Embedded {
@@ -485,16 +522,17 @@ pub(crate) fn decode_body(bytes: &[u8], limits: &Limits) -> Result<EnvelopeHeade
         created,
         label,
         content,
+        encryption,
     })
 }
 
-fn envelope_fields(
-    r: &mut Reader<'_>,
-    limits: &Limits,
-) -> Result<(u64, [u8; 16], DateTime, Label), Fault> {
+type EnvelopeFields = (u64, [u8; 16], DateTime, Label, Option<Encryption>);
+
+fn envelope_fields(r: &mut Reader<'_>, limits: &Limits) -> Result<EnvelopeFields, Fault> {
     let what = "envelope header";
     let n = map_len(r, limits, what)?;
-    let (mut version, mut id, mut created, mut label) = (None, None, None, None);
+    let (mut version, mut id, mut created, mut label, mut encryption) =
+        (None, None, None, None, None);
     for _ in 0..n {
         match key(r, what)? {
             Key::Int(1) => {
@@ -528,6 +566,7 @@ fn envelope_fields(
                         .map_err(|e| malformed(format!("originator label: {e}")))?,
                 );
             }
+            Key::Int(5) => encryption = Some(encryption_fields(r, limits)?),
             other => return Err(malformed(format!("{what}: unknown field {other}"))),
         }
     }
@@ -536,6 +575,7 @@ fn envelope_fields(
         id.ok_or_else(|| malformed("envelope header: no envelope identifier"))?,
         created.ok_or_else(|| malformed("envelope header: no creation time"))?,
         label.ok_or_else(|| malformed("envelope header: no originator label"))?,
+        encryption,
     ))
 }
 
@@ -720,4 +760,96 @@ fn release(r: &mut Reader<'_>) -> Result<ReleaseApproval, String> {
         recipients: recipients.ok_or(format!("{what}: no recipients"))?,
         note,
     })
+}
+
+/// The most nations field 4 may list: one per recipient at most (POUCH-ENC-033).
+const MAX_FORCED: u64 = 32;
+
+/// Decodes the encryption header (POUCH-ENC-010, POUCH-ENC-012).
+fn encryption_fields(r: &mut Reader<'_>, limits: &Limits) -> Result<Encryption, Fault> {
+    let what = "encryption header";
+    let n = map_len(r, limits, what)?;
+    let (mut alg, mut chunk, mut commitment, mut forced) = (None, None, None, None);
+    for _ in 0..n {
+        match key(r, what)? {
+            Key::Int(1) => {
+                let a = r
+                    .i64()
+                    .map_err(|e| malformed(format!("{what}: content algorithm: {e}")))?;
+                if a != CONTENT_ALG_A256GCM_STREAM {
+                    return Err(malformed(format!(
+                        "{what}: content algorithm {a} is not POUCH-A256GCM-STREAM ({CONTENT_ALG_A256GCM_STREAM})"
+                    )));
+                }
+                alg = Some(a);
+            }
+            Key::Int(2) => {
+                let c = r
+                    .u64()
+                    .map_err(|e| malformed(format!("{what}: chunk size: {e}")))?;
+                if !(u64::from(MIN_CHUNK_SIZE)..=u64::from(MAX_CHUNK_SIZE)).contains(&c) {
+                    return Err(malformed(format!(
+                        "{what}: chunk size {c} outside {MIN_CHUNK_SIZE}..={MAX_CHUNK_SIZE}"
+                    )));
+                }
+                chunk = u32::try_from(c).ok();
+            }
+            Key::Int(3) => {
+                let b = r
+                    .bytes()
+                    .map_err(|e| malformed(format!("{what}: key commitment: {e}")))?;
+                commitment = Some(<[u8; 32]>::try_from(b).map_err(|_| {
+                    malformed(format!(
+                        "{what}: key commitment has {} bytes, not 32",
+                        b.len()
+                    ))
+                })?);
+            }
+            Key::Int(4) => {
+                if r.peek_kind() != Some(Kind::Array) {
+                    return Err(malformed(format!("{what}: forced must be an array")));
+                }
+                let k = r
+                    .array()
+                    .map_err(|e| malformed(format!("{what}: forced: {e}")))?;
+                if k == 0 || k > MAX_FORCED {
+                    return Err(malformed(format!(
+                        "{what}: forced lists {k} nations; 1..={MAX_FORCED} allowed"
+                    )));
+                }
+                let mut list: Vec<String> = Vec::new();
+                for _ in 0..k {
+                    let t = r
+                        .text()
+                        .map_err(|e| malformed(format!("{what}: forced: {e}")))?;
+                    if t.len() != 3 || !t.bytes().all(|b| b.is_ascii_uppercase()) {
+                        return Err(malformed(format!(
+                            "{what}: forced nation {t:?} is not an alpha-3 code"
+                        )));
+                    }
+                    if list.last().is_some_and(|p| p.as_str() >= t) {
+                        return Err(malformed(format!(
+                            "{what}: forced nations must be sorted and unique"
+                        )));
+                    }
+                    list.push(t.to_owned());
+                }
+                forced = Some(list);
+            }
+            other => return Err(malformed(format!("{what}: unknown field {other}"))),
+        }
+    }
+    alg.ok_or_else(|| malformed(format!("{what}: no content algorithm")))?;
+    Ok(Encryption {
+        chunk_size: chunk.ok_or_else(|| malformed(format!("{what}: no chunk size")))?,
+        commitment: commitment.ok_or_else(|| malformed(format!("{what}: no key commitment")))?,
+        forced: forced.unwrap_or_default(),
+    })
+}
+
+impl EnvelopeHeader {
+    /// The body protected header bytes this header encodes to (deterministic).
+    pub fn to_protected_bytes(&self) -> Vec<u8> {
+        encode_body(self)
+    }
 }

@@ -8,10 +8,12 @@ mod header;
 pub use cert::{CertNames, LeafInfo, cert_names, leaf_info};
 pub use envelope::{
     COSE_SIGN_TAG, Envelope, Payload, Seal, SealRequest, digest_reader, endorse, seal,
+    seal_prepared,
 };
 pub use header::{
-    Content, ContentType, EnvelopeHeader, FORMAT_VERSION, Fault, POUCH_PARAM, ReleaseApproval,
-    Role, SealHeader,
+    CONTENT_ALG_A256GCM_STREAM, Content, ContentType, Encryption, EnvelopeHeader, FORMAT_VERSION,
+    Fault, MAX_CHUNK_SIZE, MIN_CHUNK_SIZE, POUCH_PARAM, RECIPIENTS_PARAM, ReleaseApproval, Role,
+    SealHeader,
 };
 
 use pouch_cbor::Encoder;

@@ -122,6 +122,12 @@ fn main() {
     for label in ess_seeds() {
         put("ess_label", &label);
     }
+    // Encrypted envelopes for the fixed fuzz key, and their recipients.
+    for env in encrypted_seeds(&nation.signers[0]) {
+        let decoded = pouch::Envelope::decode(&env, &pouch::Limits::default()).unwrap();
+        put("recipients_decode", decoded.recipients_bytes().unwrap());
+        put("encrypted_open", &env);
+    }
     println!(
         "seeds written under {}",
         root().join("fuzz/corpus").display()
@@ -150,6 +156,71 @@ fn ess_seeds() -> Vec<Vec<u8>> {
             ],
         };
         out.push(label.to_der().unwrap());
+    }
+    out
+}
+
+fn encrypted_seeds(issued: &pouch_testkit::Issued) -> Vec<Vec<u8>> {
+    use pouch::encryption::{EncryptRequest, Plaintext, RecipientKey, SeededRng};
+    let provider = provider();
+    let (_, pk, cert) = pouch_fuzz::fuzz_recipient();
+    let (_, p384) =
+        pouch::encryption::derive_keypair(pouch::encryption::RecipientAlg::P384, b"seed p384");
+    let recipients = [
+        RecipientKey {
+            nation: "DNK".into(),
+            certificate: cert.to_vec(),
+            public_key: pk,
+        },
+        RecipientKey {
+            nation: "FIN".into(),
+            certificate: b"another".to_vec(),
+            public_key: p384,
+        },
+    ];
+    let key = provider
+        .signature(issued.algorithm)
+        .unwrap()
+        .signing_key(&issued.pkcs8)
+        .unwrap();
+    let label = Label::from_json(
+        br#"{"confidentialityInformation":{"policyIdentifier":"NATO","classification":"SECRET"},
+          "creationDateTime":"2026-11-28T09:15:00Z"}"#,
+        &Limits::default(),
+    )
+    .unwrap();
+    let mut out = Vec::new();
+    for n in [0usize, 5000] {
+        let req = EncryptRequest {
+            label: &label,
+            recipients: &recipients,
+            forced: Vec::new(),
+            chunk_size: 4096,
+            id: Some([n as u8; 16]),
+            created: None,
+        };
+        let seal = pouch::SealRequest {
+            key: key.as_ref(),
+            chain: vec![issued.certificate.der().to_vec()],
+            role: pouch::Role::Originator,
+            signing_time: DateTime::from_unix(NOW, 0).unwrap(),
+            alternative_label: None,
+            release: None,
+        };
+        let data = vec![0x42u8; n];
+        out.push(
+            pouch::encryption::seal_encrypted(
+                provider,
+                &req,
+                Plaintext::Embedded {
+                    data: &mut data.as_slice(),
+                    content_type: None,
+                },
+                &seal,
+                &mut SeededRng::new(&[n as u8]),
+            )
+            .unwrap(),
+        );
     }
     out
 }

@@ -20,6 +20,8 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("ess_label", ess_label),
     ("spif", spif),
     ("envelope_verify", envelope_verify),
+    ("recipients_decode", recipients_decode),
+    ("encrypted_open", encrypted_open),
 ];
 
 /// Runs the target called `name` on `data`; an unknown name is a harness bug.
@@ -304,4 +306,53 @@ pub fn envelope_verify(data: &[u8]) {
         verdict(pouch_crypto_rustcrypto::provider()),
         "aws-lc-rs and RustCrypto disagree with trust and policies"
     );
+}
+
+/// The recipients decoder of an encrypted envelope (spec/10-encryption.md §10.4): what
+/// decodes re-encodes to its own bytes, within the recipient limit.
+pub fn recipients_decode(data: &[u8]) {
+    use pouch::encryption::recipients;
+    if let Ok(list) = recipients::decode(data) {
+        assert!(list.len() <= recipients::MAX_RECIPIENTS);
+        assert_eq!(
+            recipients::encode(&list),
+            data,
+            "recipients do not re-encode"
+        );
+    }
+}
+
+/// The fixed X-Wing key and stand-in certificate the `encrypted_open` seeds are made for.
+pub fn fuzz_recipient() -> (
+    pouch::encryption::PrivateKey,
+    pouch::encryption::PublicKey,
+    &'static [u8],
+) {
+    let (sk, pk) = pouch::encryption::derive_keypair(
+        pouch::encryption::RecipientAlg::XWing,
+        b"pouch-fuzz recipient",
+    );
+    (sk, pk, b"pouch-fuzz certificate")
+}
+
+/// Opening an encrypted envelope with a fixed key: any input gives plaintext or a typed
+/// decrypt error, never a panic; a status error never comes with plaintext released.
+pub fn encrypted_open(data: &[u8]) {
+    let (sk, _, cert) = fuzz_recipient();
+    let mut out = Vec::new();
+    let r = pouch::encryption::open(
+        pouch_crypto_rustcrypto::provider(),
+        data,
+        &pouch::Limits::default(),
+        &sk,
+        cert,
+        None,
+        &mut out,
+    );
+    if let Err(e) = r {
+        assert!(
+            e.code().is_some(),
+            "an in-memory open failed without a code: {e}"
+        );
+    }
 }

@@ -135,7 +135,7 @@ impl ExitClass {
         match stage {
             Stage::Envelope => Some(ExitClass::Malformed),
             Stage::Seal => Some(ExitClass::Seal),
-            Stage::Payload => Some(ExitClass::Payload),
+            Stage::Payload | Stage::Decrypt => Some(ExitClass::Payload),
             Stage::Trust => Some(ExitClass::Trust),
             Stage::SealPolicy => Some(ExitClass::SealPolicy),
             Stage::Policy => Some(ExitClass::LabelInvalid),

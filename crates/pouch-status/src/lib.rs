@@ -51,6 +51,8 @@ pub enum Stage {
     Policy,
     /// The release decision for one recipient.
     Release,
+    /// Decrypting an encrypted envelope (spec/10-encryption.md): recipients, key, chunks.
+    Decrypt,
 }
 
 impl Stage {
@@ -65,6 +67,7 @@ impl Stage {
             Stage::Trust => "trust",
             Stage::Policy => "policy",
             Stage::Release => "release",
+            Stage::Decrypt => "decrypt",
         }
     }
 }
@@ -292,4 +295,22 @@ registry! {
     RELEASE_NOT_DECIDED = ("release.not-decided", Release, Error);
     /// The alternative labels that could decide disagree.
     RELEASE_LABEL_CONFLICT = ("release.label-conflict", Release, Error);
+    /// Every chunk authenticated under the committed content key: the plaintext is the sealed one.
+    DECRYPT_PLAINTEXT_AUTHENTIC = ("decrypt.plaintext-authentic", Decrypt, Success);
+    /// The envelope carries no encryption header.
+    DECRYPT_NOT_ENCRYPTED = ("decrypt.not-encrypted", Decrypt, Error);
+    /// The recipients do not decode, exceed a limit, or have an encapsulated key or wrapped key of the wrong length.
+    DECRYPT_RECIPIENTS_MALFORMED = ("decrypt.recipients-malformed", Decrypt, Error);
+    /// A recipient or content algorithm this implementation does not implement.
+    DECRYPT_ALG_UNSUPPORTED = ("decrypt.alg-unsupported", Decrypt, Error);
+    /// No recipient is addressed to the given certificate.
+    DECRYPT_NO_RECIPIENT = ("decrypt.no-recipient", Decrypt, Error);
+    /// HPKE Open failed: a wrong key, or a changed encapsulated key, wrapped key or recipient protected header.
+    DECRYPT_UNWRAP_FAILED = ("decrypt.unwrap-failed", Decrypt, Error);
+    /// The unwrapped content key does not match the sealed key commitment.
+    DECRYPT_KEY_COMMITMENT_MISMATCH = ("decrypt.key-commitment-mismatch", Decrypt, Error);
+    /// A chunk failed authentication: changed, reordered or duplicated, or the label or encryption header changed.
+    DECRYPT_CHUNK_INVALID = ("decrypt.chunk-invalid", Decrypt, Error);
+    /// The ciphertext is empty, ends inside a tag, or has no chunk that authenticates as final.
+    DECRYPT_TRUNCATED = ("decrypt.truncated", Decrypt, Error);
 }

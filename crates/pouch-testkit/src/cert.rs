@@ -66,6 +66,12 @@ pub enum Profile {
     /// An end entity whose keyUsage is nonRepudiation (contentCommitment) alone, without
     /// digitalSignature: not a valid Pouch signer, for negative tests and demos.
     ContentCommitmentOnly,
+    /// A recipient's encryption certificate (spec/10-encryption.md POUCH-ENC-040):
+    /// keyAgreement for a DHKEM key, keyEncipherment for a KEM key; no extendedKeyUsage.
+    Encryption {
+        /// keyAgreement (true) or keyEncipherment (false).
+        key_agreement: bool,
+    },
 }
 
 /// Builds one v3 certificate. Extensions, in order: basicConstraints (critical), keyUsage
@@ -244,6 +250,9 @@ impl CertificateBuilder {
                 if non_repudiation { &[0, 1] } else { &[0] },
             ),
             Profile::ContentCommitmentOnly => (der::sequence(&[]), &[1]),
+            Profile::Encryption { key_agreement } => {
+                (der::sequence(&[]), if key_agreement { &[4] } else { &[2] })
+            }
         };
         let mut list = vec![
             extension(&Oid::EXT_BASIC_CONSTRAINTS, true, &basic),

@@ -141,6 +141,33 @@ pub struct NationPki {
 }
 
 impl NationPki {
+    /// Issues an encryption certificate (spec/10-encryption.md §10.5) from this nation's
+    /// intermediate CA for the public key `subject_spki` (as `pouch_encrypt::cert::spki_der`
+    /// gives it), named `{nation} Pouch Encryption {what}`. `profile` is normally
+    /// [`Profile::Encryption`]; another one makes a negative case (e.g. a signer's keyUsage).
+    pub fn issue_encryption(
+        &self,
+        provider: &CryptoProvider,
+        subject_spki: Vec<u8>,
+        what: &str,
+        validity: Validity,
+        profile: crate::Profile,
+    ) -> Result<Certificate, Error> {
+        let subject = Name::new()
+            .country(self.nation.country_alpha2())?
+            .organization(self.nation.name())?
+            .common_name(&format!("{} Pouch Encryption {what}", self.nation.name()))?;
+        let issuer_key = provider
+            .signature(self.intermediate.algorithm)
+            .ok_or(Error::UnsupportedAlgorithm(self.intermediate.algorithm))?
+            .signing_key(&self.intermediate.pkcs8)?;
+        CertificateBuilder::new(subject, subject_spki, validity, profile).issue(
+            provider,
+            &self.intermediate.certificate,
+            issuer_key.as_ref(),
+        )
+    }
+
     /// The signer for `alg`, if one was made.
     pub fn signer(&self, alg: Algorithm) -> Option<&Issued> {
         self.signers.iter().find(|s| s.algorithm == alg)

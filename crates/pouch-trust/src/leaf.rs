@@ -25,8 +25,18 @@ impl ChainValidator<'_> {
             Ok(false) => {}
             Err(r) => out.push(malformed(r)),
         }
+        let encryption = self.profile == LeafProfile::Encryption;
         match leaf.key_usage() {
-            Ok(Some(bits)) if !bits.has(0) => out.push((
+            // keyEncipherment (2) for a KEM key, keyAgreement (4) for a DHKEM key.
+            Ok(Some(bits)) if encryption && !bits.has(2) && !bits.has(4) => out.push((
+                status::TRUST_KEY_USAGE,
+                Some("keyUsage has neither keyEncipherment nor keyAgreement".to_owned()),
+            )),
+            Ok(None) if encryption => out.push((
+                status::TRUST_KEY_USAGE,
+                Some("keyUsage is absent".to_owned()),
+            )),
+            Ok(Some(bits)) if !encryption && !bits.has(0) => out.push((
                 status::TRUST_KEY_USAGE,
                 Some("keyUsage lacks digitalSignature".to_owned()),
             )),
@@ -54,7 +64,7 @@ impl ChainValidator<'_> {
                     }
                 }
             }
-            Ok(None) if strict => out.push((
+            Ok(None) if strict && !encryption => out.push((
                 status::TRUST_EXTENDED_KEY_USAGE,
                 Some("extendedKeyUsage is absent; id-kp-documentSigning is required".to_owned()),
             )),
@@ -112,5 +122,6 @@ fn describe(profile: &LeafProfile, content: &[u8]) -> String {
             .find(|o| o.content() == content)
             .map(|o| o.to_string())
             .unwrap_or_default(),
+        LeafProfile::Encryption => String::new(),
     }
 }

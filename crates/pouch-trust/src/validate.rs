@@ -52,6 +52,9 @@ pub enum LeafProfile {
     /// extendedKeyUsage may be absent; if present, keyUsage must include digitalSignature
     /// and extendedKeyUsage every purpose listed. Not a CA.
     Eku(Vec<Oid>),
+    /// A recipient's encryption certificate (spec/10-encryption.md POUCH-ENC-040): keyUsage
+    /// present with keyAgreement or keyEncipherment, no extendedKeyUsage required, not a CA.
+    Encryption,
 }
 
 /// Why a trust bundle could not be loaded into a validator: which nation, which item.
@@ -454,6 +457,7 @@ fn purposes_for(profile: &LeafProfile) -> PurposeCheck {
     let required = match profile {
         LeafProfile::Pouch => vec![Oid::KP_DOCUMENT_SIGNING.content()],
         LeafProfile::Eku(oids) => oids.iter().map(Oid::content).collect(),
+        LeafProfile::Encryption => Vec::new(),
     };
     PurposeCheck { required }
 }

@@ -35,6 +35,13 @@ pub enum Error {
     /// The envelope cannot be made or extended.
     #[error(transparent)]
     Envelope(#[from] pouch_envelope::Error),
+    /// A recipient was refused before anything was encrypted (spec/10-encryption.md §10.5,
+    /// §10.6): its certificate is not trusted, or release to its nation is denied.
+    #[error("{0}")]
+    Refused(crate::Refusal),
+    /// Encryption failed.
+    #[error("encryption: {0}")]
+    Encrypt(#[from] pouch_encrypt::Error),
     /// The sealed envelope would exceed the envelope limit that every verifier applies
     /// (spec/03-envelope.md §3.9): nothing is returned rather than an envelope no one can
     /// verify. Seal the record detached instead.

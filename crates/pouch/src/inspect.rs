@@ -47,8 +47,9 @@ fn content(env: &Envelope) -> Value {
 }
 
 /// Describes a decoded envelope as JSON: format version, envelope id, creation time, content,
-/// label (its JSON form) and marking, and each seal's header with its chain's names. A seal
-/// whose header does not decode is shown with its fault's code. Nothing here is verified.
+/// label (its JSON form) and marking, each seal's header with its chain's names, and for an
+/// encrypted envelope its encryption header and recipients (marked as covered by no seal). A
+/// seal whose header does not decode is shown with its fault's code. Nothing here is verified.
 pub fn inspect(env: &Envelope) -> Value {
     let h = env.header();
     let seals: Vec<Value> = env
@@ -71,6 +72,28 @@ pub fn inspect(env: &Envelope) -> Value {
             Err(f) => json!({"index": i, "fault": f.code.id(), "detail": f.detail}),
         })
         .collect();
+    // Encryption (spec/10-encryption.md): the sealed header, and the recipients, which no
+    // seal covers (POUCH-SEC-005 forbids presenting them as the originator's).
+    let encryption = h.encryption.as_ref().map(|e| {
+        let recipients = crate::encryption::recipients_of(env).map(|list| {
+            list.iter()
+                .map(|r| {
+                    json!({
+                        "algorithm": r.alg.map_or_else(|| r.alg_id.to_string(), |a| a.name().to_owned()),
+                        "kid": hex(&r.kid),
+                    })
+                })
+                .collect::<Vec<_>>()
+        });
+        json!({
+            "chunkSize": e.chunk_size,
+            "forcedRelease": e.forced,
+            "recipientsNotSealed": match recipients {
+                Ok(r) => json!(r),
+                Err(err) => json!({ "fault": err.to_string() }),
+            },
+        })
+    });
     // The label's JSON form is produced by its own encoder, which always writes valid JSON.
     let label = serde_json::from_str::<Value>(&h.label.to_json()).unwrap_or(Value::Null);
     json!({
@@ -81,5 +104,6 @@ pub fn inspect(env: &Envelope) -> Value {
         "label": label,
         "marking": h.label.marking(),
         "seals": seals,
+        "encryption": encryption,
     })
 }

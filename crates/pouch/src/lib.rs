@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 
+mod encrypt;
 mod error;
 mod exit;
 mod inspect;
@@ -9,10 +10,14 @@ mod report;
 mod signer;
 mod verify;
 
+pub use encrypt::{
+    CiphertextOut, EncryptionGate, Opened, RecipientCert, Refusal, nation_of, open, seal_encrypted,
+};
 pub use error::Error;
 pub use exit::{Signers, Verdict};
 pub use inspect::inspect;
 pub use options::{ParseError, parse_time};
+pub use pouch_encrypt as encryption;
 pub use pouch_status::ExitClass;
 pub use report::{Entry, LabelRef, LabelReport, ReleaseReport, Report, SealReport};
 pub use signer::{SealOptions, Signer};

@@ -12,7 +12,7 @@ use crate::Error;
 /// A sealing party: its private key and certificate chain, owned and cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Signer {
-    provider: &'static CryptoProvider,
+    pub(crate) provider: &'static CryptoProvider,
     key: Arc<dyn SigningKey>,
     chain: Vec<Vec<u8>>,
 }
@@ -93,7 +93,7 @@ impl Signer {
         &self.chain
     }
 
-    fn request(&self, opts: &SealOptions) -> Result<SealRequest<'_>, Error> {
+    pub(crate) fn request(&self, opts: &SealOptions) -> Result<SealRequest<'_>, Error> {
         Ok(SealRequest {
             key: self.key.as_ref(),
             chain: self.chain.clone(),
