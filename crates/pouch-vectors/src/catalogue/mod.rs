@@ -23,6 +23,7 @@ const ADAPTER_REQUIREMENTS: &[&str] = &[
     "POUCH-CNF-010",
     "POUCH-CNF-011",
     "POUCH-CNF-012",
+    "POUCH-CNF-050",
     "POUCH-GEN-002",
 ];
 
