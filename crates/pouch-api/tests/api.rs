@@ -561,7 +561,10 @@ fn a_recipient_without_a_trust_bundle_is_refused_and_never_dropped() {
     let e = bare.set_recipient(Some("FIN"), None).unwrap_err();
     assert_eq!(e.code, class::ARGUMENT, "{e}");
     assert!(e.message.contains("POUCH-POL-085"), "{e}");
-    assert!(bare.verify(&env, None).release.is_none(), "refused, so unchanged");
+    assert!(
+        bare.verify(&env, None).release.is_none(),
+        "refused, so unchanged"
+    );
 
     let mut ctx = context("rustcrypto", "bundle.toml");
     ctx.add_policy(&demo_policy());
@@ -569,8 +572,14 @@ fn a_recipient_without_a_trust_bundle_is_refused_and_never_dropped() {
     let e = ctx.clear_trust().unwrap_err();
     assert_eq!(e.code, class::ARGUMENT, "{e}");
     let r = ctx.verify(&env, None);
-    assert!(!r.seals[0].trust.is_empty(), "the trust bundle is still set");
-    assert_eq!(r.release.as_ref().map(|r| r.recipient.as_str()), Some("FIN"));
+    assert!(
+        !r.seals[0].trust.is_empty(),
+        "the trust bundle is still set"
+    );
+    assert_eq!(
+        r.release.as_ref().map(|r| r.recipient.as_str()),
+        Some("FIN")
+    );
     // In the order the errors ask for, both changes are made.
     ctx.set_recipient(None, None).unwrap();
     ctx.clear_trust().unwrap();

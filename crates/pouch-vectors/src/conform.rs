@@ -509,10 +509,19 @@ fn run_one(
     // The report's shape (POUCH-CNF-050): the members spec/report.cddl names, and no other.
     let mut diffs: Vec<String> = schema
         .iter_errors(&json)
-        .map(|e| format!("report does not fit spec/report.cddl: {e} at {}", e.instance_path()))
+        .map(|e| {
+            format!(
+                "report does not fit spec/report.cddl: {e} at {}",
+                e.instance_path()
+            )
+        })
         .collect();
     match Observed::from_json(&json) {
-        Ok(o) => diffs.extend(compare(&v.expect, &o, status.and_then(ExitClass::from_code))),
+        Ok(o) => diffs.extend(compare(
+            &v.expect,
+            &o,
+            status.and_then(ExitClass::from_code),
+        )),
         Err(e) => diffs.push(format!("report: {e}")),
     }
     diffs

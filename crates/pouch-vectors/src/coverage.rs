@@ -337,7 +337,10 @@ impl Coverage {
             .filter(|e| {
                 !seen.insert(e.code.as_str())
                     || !self.codes.contains(&e.code)
-                    || self.expected_codes.get(&e.code).is_some_and(|v| !v.is_empty())
+                    || self
+                        .expected_codes
+                        .get(&e.code)
+                        .is_some_and(|v| !v.is_empty())
             })
             .map(|e| e.code.clone())
             .collect()

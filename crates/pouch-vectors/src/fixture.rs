@@ -4,8 +4,8 @@
 use pouch_crypto::{Algorithm, CryptoProvider, SigningKey};
 use pouch_label::{DateTime, Label, Limits as LabelLimits};
 use pouch_testkit::{
-    Certificate, CertificateBuilder, CoalitionSpec, DemoPki, Name, Nation, Oid, Profile,
-    Validity, build_crl, seeded_pkcs8,
+    Certificate, CertificateBuilder, CoalitionSpec, DemoPki, Name, Nation, Oid, Profile, Validity,
+    build_crl, seeded_pkcs8,
 };
 use pouch_trust::der;
 
@@ -132,7 +132,13 @@ impl Fixture {
             ("ml-dsa-44", Algorithm::MlDsa44, NOW - 3600, "NO", honest),
             ("ml-dsa-87", Algorithm::MlDsa87, NOW - 3600, "NO", honest),
             // Valid only from ten days after NOW.
-            ("not-yet-valid", Algorithm::Es256, NOW + 10 * DAY, "NO", honest),
+            (
+                "not-yet-valid",
+                Algorithm::Es256,
+                NOW + 10 * DAY,
+                "NO",
+                honest,
+            ),
             // A Danish subject under Norway's CA.
             ("country-dk", Algorithm::Es256, NOW - 3600, "DK", honest),
             // cA TRUE, keyUsage digitalSignature alone, id-kp-documentSigning.
@@ -145,17 +151,27 @@ impl Fixture {
                 Ok(b.extended_key_usage(vec![Oid::KP_EMAIL_PROTECTION]))
             }),
             // A critical private extension nobody processes.
-            ("unknown-critical", Algorithm::Es256, NOW - 3600, "NO", |b| {
-                Ok(b.extension(
-                    Oid::new(UNKNOWN_EXTENSION_ARCS.to_vec())?,
-                    true,
-                    der::null(),
-                ))
-            }),
+            (
+                "unknown-critical",
+                Algorithm::Es256,
+                NOW - 3600,
+                "NO",
+                |b| {
+                    Ok(b.extension(
+                        Oid::new(UNKNOWN_EXTENSION_ARCS.to_vec())?,
+                        true,
+                        der::null(),
+                    ))
+                },
+            ),
             // keyUsage whose extnValue holds an INTEGER, not a BIT STRING.
-            ("malformed-key-usage", Algorithm::Es256, NOW - 3600, "NO", |b| {
-                Ok(b.key_usage_raw(der::integer_u64(128)))
-            }),
+            (
+                "malformed-key-usage",
+                Algorithm::Es256,
+                NOW - 3600,
+                "NO",
+                |b| Ok(b.key_usage_raw(der::integer_u64(128))),
+            ),
             // An honest signer whose certificate signature is damaged below (bad-signature).
             ("bad-signature", Algorithm::Es256, NOW - 3600, "NO", honest),
         ];
@@ -189,8 +205,12 @@ impl Fixture {
         }
         // A sub-CA under Norway's intermediate, whose pathLenConstraint is 0, and a signer
         // under it: the path breaks the intermediate's path length (under-sub-ca).
-        let sub_pkcs8 = seeded_pkcs8(p, Algorithm::Es256, format!("{SEED}/vectors/NOR/sub-ca").as_bytes())
-            .map_err(pki_err)?;
+        let sub_pkcs8 = seeded_pkcs8(
+            p,
+            Algorithm::Es256,
+            format!("{SEED}/vectors/NOR/sub-ca").as_bytes(),
+        )
+        .map_err(pki_err)?;
         let sub_key = key_of(Algorithm::Es256, &sub_pkcs8)?;
         let sub_name = Name::new()
             .country("NO")
@@ -205,8 +225,12 @@ impl Fixture {
         )
         .issue(p, &nor.intermediate.certificate, int_key.as_ref())
         .map_err(pki_err)?;
-        let deep_pkcs8 = seeded_pkcs8(p, Algorithm::Es256, format!("{SEED}/vectors/NOR/under-sub-ca").as_bytes())
-            .map_err(pki_err)?;
+        let deep_pkcs8 = seeded_pkcs8(
+            p,
+            Algorithm::Es256,
+            format!("{SEED}/vectors/NOR/under-sub-ca").as_bytes(),
+        )
+        .map_err(pki_err)?;
         let deep = CertificateBuilder::signer(
             signer_name("NO", "under-sub-ca")?,
             key_of(Algorithm::Es256, &deep_pkcs8)?.public_key_spki(),
@@ -222,8 +246,12 @@ impl Fixture {
         });
         // The anchor-name-constraints PKI: a root permitting one dNSName subtree, and two
         // signers directly under it, one inside the subtree and one outside.
-        let root_pkcs8 = seeded_pkcs8(p, Algorithm::Es256, format!("{SEED}/vectors/NOR/constrained-root").as_bytes())
-            .map_err(pki_err)?;
+        let root_pkcs8 = seeded_pkcs8(
+            p,
+            Algorithm::Es256,
+            format!("{SEED}/vectors/NOR/constrained-root").as_bytes(),
+        )
+        .map_err(pki_err)?;
         let root_key = key_of(Algorithm::Es256, &root_pkcs8)?;
         let root_name = Name::new()
             .country("NO")
@@ -247,8 +275,12 @@ impl Fixture {
             ("constrained-inside", CONSTRAINED_INSIDE),
             ("constrained-outside", CONSTRAINED_OUTSIDE),
         ] {
-            let pkcs8 = seeded_pkcs8(p, Algorithm::Es256, format!("{SEED}/vectors/NOR/{name}").as_bytes())
-                .map_err(pki_err)?;
+            let pkcs8 = seeded_pkcs8(
+                p,
+                Algorithm::Es256,
+                format!("{SEED}/vectors/NOR/{name}").as_bytes(),
+            )
+            .map_err(pki_err)?;
             let leaf = CertificateBuilder::signer(
                 signer_name("NO", name)?,
                 key_of(Algorithm::Es256, &pkcs8)?.public_key_spki(),

@@ -61,6 +61,10 @@ fn every_registry_code_is_expected_by_a_vector_or_exempted_with_a_reason() {
         "code exemptions that are not needed (the code has a vector, is not registered, or is listed twice)"
     );
     for e in &c.code_exemptions {
-        assert!(e.reason.len() > 40, "{}: the reason says too little", e.code);
+        assert!(
+            e.reason.len() > 40,
+            "{}: the reason says too little",
+            e.code
+        );
     }
 }

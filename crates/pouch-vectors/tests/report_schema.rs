@@ -41,7 +41,10 @@ fn every_vector_report_fits_the_schema_and_the_cddl() {
             .collect();
         assert!(errors.is_empty(), "{}: schema: {errors:#?}", v.id);
         if let Err(e) = cddl::validate_json_from_str(&cddl, &out.stdout, None) {
-            panic!("{}: report.cddl refuses the report: {e}\n{}", v.id, out.stdout);
+            panic!(
+                "{}: report.cddl refuses the report: {e}\n{}",
+                v.id, out.stdout
+            );
         }
         collect_members(&report, "", &mut members);
         checked += 1;

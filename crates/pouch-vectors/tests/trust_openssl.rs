@@ -15,7 +15,10 @@ use pouch::{Envelope, Limits};
 use pouch_vectors::fixture::VERIFY_AT;
 
 fn root() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../test-vectors/envelopes"))
+    PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../test-vectors/envelopes"
+    ))
 }
 
 fn openssl(args: &[&str]) -> Output {
@@ -38,7 +41,8 @@ struct Scratch(PathBuf);
 
 impl Scratch {
     fn new(tag: &str) -> Scratch {
-        let d = std::env::temp_dir().join(format!("pouch-trust-openssl-{tag}-{}", std::process::id()));
+        let d =
+            std::env::temp_dir().join(format!("pouch-trust-openssl-{tag}-{}", std::process::id()));
         std::fs::create_dir_all(&d).unwrap();
         Scratch(d)
     }
@@ -86,7 +90,9 @@ fn verify(vector: &str, anchor: &str) -> Output {
 fn leaf_text(vector: &str) -> String {
     let s = Scratch::new(&format!("{vector}-text"));
     let leaf = s.write("leaf.pem", &pem(&chain(vector)[0]));
-    let out = openssl(&["x509", "-noout", "-text", "-nameopt", "RFC2253", "-in", &leaf]);
+    let out = openssl(&[
+        "x509", "-noout", "-text", "-nameopt", "RFC2253", "-in", &leaf,
+    ]);
     assert!(out.status.success(), "{vector}: {}", text(&out));
     text(&out)
 }
@@ -127,8 +133,14 @@ fn x509_faults_fail_openssl_verify_for_the_reason_constructed() {
     ] {
         let out = verify(vector, anchor);
         let said = text(&out);
-        assert!(!out.status.success(), "{vector}: openssl accepts the chain:\n{said}");
-        assert!(said.contains(reason), "{vector}: expected `{reason}`:\n{said}");
+        assert!(
+            !out.status.success(),
+            "{vector}: openssl accepts the chain:\n{said}"
+        );
+        assert!(
+            said.contains(reason),
+            "{vector}: expected `{reason}`:\n{said}"
+        );
     }
 }
 
@@ -147,13 +159,22 @@ fn profile_faults_are_sound_x509_that_openssl_accepts() {
     }
     // What makes each of them fail the Pouch profile (spec/04-trust.md) is in the leaf.
     let country = leaf_text("env-trust-country-mismatch");
-    assert!(country.contains("Subject: CN=") && country.contains(",C=DK"), "{country}");
+    assert!(
+        country.contains("Subject: CN=") && country.contains(",C=DK"),
+        "{country}"
+    );
     let ca = leaf_text("env-trust-leaf-is-ca");
     assert!(ca.contains("CA:TRUE"), "{ca}");
-    assert!(ca.contains("Digital Signature") && !ca.contains("Certificate Sign"), "{ca}");
+    assert!(
+        ca.contains("Digital Signature") && !ca.contains("Certificate Sign"),
+        "{ca}"
+    );
     let eku = leaf_text("env-trust-extended-key-usage");
     assert!(eku.contains("E-mail Protection"), "{eku}");
-    assert!(!eku.contains("1.3.6.1.5.5.7.3.36") && !eku.contains("Document Signing"), "{eku}");
+    assert!(
+        !eku.contains("1.3.6.1.5.5.7.3.36") && !eku.contains("Document Signing"),
+        "{eku}"
+    );
     let san = leaf_text("env-trust-anchor-name-constraints-satisfied");
     assert!(san.contains("DNS:signer.pouch.example.no"), "{san}");
     let anchor = openssl(&[
@@ -164,7 +185,10 @@ fn profile_faults_are_sound_x509_that_openssl_accepts() {
         &root().join(CONSTRAINED).display().to_string(),
     ]);
     let anchor = text(&anchor);
-    assert!(anchor.contains("X509v3 Name Constraints: critical"), "{anchor}");
+    assert!(
+        anchor.contains("X509v3 Name Constraints: critical"),
+        "{anchor}"
+    );
     assert!(anchor.contains("DNS:pouch.example.no"), "{anchor}");
 }
 

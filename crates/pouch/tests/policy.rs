@@ -217,7 +217,6 @@ fn a_trusted_authorised_seals_alternative_label_decides_for_a_national_gateway()
     assert_eq!(r.releasable(), Some(true));
     let r = verify(&env, &[&f.national], Some("SWE"), true);
     assert_eq!(r.releasable(), Some(false));
-
 }
 
 /// POUCH-POL-085: a recipient without a trust bundle is an argument error when the verifier

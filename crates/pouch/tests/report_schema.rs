@@ -121,7 +121,8 @@ fn the_cddl_is_well_formed_and_accepts_a_minimal_report_but_not_an_unknown_membe
     let cddl = std::fs::read_to_string(spec("report.cddl")).unwrap();
     let minimal = r#"{"envelope":[{"code":"envelope.malformed","detail":"cut"}],"label":[],"payload":[],"seals":[],"seal_policy":[]}"#;
     cddl::validate_json_from_str(&cddl, minimal, None).unwrap();
-    let extra = r#"{"envelope":[],"label":[],"payload":[],"seals":[],"seal_policy":[],"verdict":"ok"}"#;
+    let extra =
+        r#"{"envelope":[],"label":[],"payload":[],"seals":[],"seal_policy":[],"verdict":"ok"}"#;
     assert!(cddl::validate_json_from_str(&cddl, extra, None).is_err());
     let bad_ref = r#"{"envelope":[],"label":[],"payload":[],"seals":[],"seal_policy":[],"release":{"recipient":"FIN","label":"seal one","codes":[{"code":"release.denied"}]}}"#;
     assert!(cddl::validate_json_from_str(&cddl, bad_ref, None).is_err());

@@ -36,11 +36,13 @@ fn run() -> anyhow::Result<ExitCode> {
             for code in c.codes_without_vector() {
                 println!("status code without a vector: {code}");
             }
-            Ok(if c.uncovered_must().is_empty() && c.codes_without_vector().is_empty() {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::from(1)
-            })
+            Ok(
+                if c.uncovered_must().is_empty() && c.codes_without_vector().is_empty() {
+                    ExitCode::SUCCESS
+                } else {
+                    ExitCode::from(1)
+                },
+            )
         }
         _ => bail!(USAGE),
     }

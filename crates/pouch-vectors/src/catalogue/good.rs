@@ -186,8 +186,19 @@ pub(crate) fn cases(fx: &Fixture) -> Result<Vec<Case>, Error> {
             r#"{{"policyIdentifier":"NATO","classification":"RESTRICTED","categories":[{categories}]}}"#
         )
     };
-    let rel = |values: &str| format!(r#"{{"tagName":"Releasable To","type":"PERMISSIVE","values":[{values}]}}"#);
-    let advisories: [(&'static str, &'static str, &'static str, &'static [&'static str], String, StatusCode); 5] = [
+    let rel = |values: &str| {
+        format!(r#"{{"tagName":"Releasable To","type":"PERMISSIVE","values":[{values}]}}"#)
+    };
+    // (id, title, description, requirements, label JSON, the one label code)
+    type Advisory = (
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static [&'static str],
+        String,
+        StatusCode,
+    );
+    let advisories: [Advisory; 5] = [
         (
             "env-label-review-time-before-creation",
             "Review time before the creation time",
