@@ -244,6 +244,63 @@ impl Fixture {
             pkcs8: deep_pkcs8,
             chain: vec![deep.into_der(), sub.der().to_vec(), int_der.clone()],
         });
+        // A second intermediate under Norway's root, without a pathLenConstraint of its own,
+        // a sub-CA under it and a signer under that: two CAs below a root whose
+        // pathLenConstraint is 1, so only the anchor's constraint is broken
+        // (under-anchor-pathlen, POUCH-TRUST-004).
+        let root_key_nor = key_of(nor.root.algorithm, &nor.root.pkcs8)?;
+        let mut below = Vec::new();
+        let mut issuer: (Certificate, Box<dyn SigningKey>) =
+            (nor.root.certificate.clone(), root_key_nor);
+        for name in [
+            "Norway Pouch Intermediate (no pathlen)",
+            "Norway Pouch Sub-CA (below it)",
+        ] {
+            let pkcs8 = seeded_pkcs8(
+                p,
+                Algorithm::Es256,
+                format!("{SEED}/vectors/NOR/{name}").as_bytes(),
+            )
+            .map_err(pki_err)?;
+            let k = key_of(Algorithm::Es256, &pkcs8)?;
+            let subject = Name::new()
+                .country("NO")
+                .and_then(|n| n.organization("Norway"))
+                .and_then(|n| n.common_name(name))
+                .map_err(pki_err)?;
+            let ca = CertificateBuilder::ca(
+                subject,
+                k.public_key_spki(),
+                Validity::new(NOW - 3600, two_years).map_err(pki_err)?,
+                None,
+            )
+            .issue(p, &issuer.0, issuer.1.as_ref())
+            .map_err(pki_err)?;
+            below.push(ca.der().to_vec());
+            issuer = (ca, k);
+        }
+        let deepest_pkcs8 = seeded_pkcs8(
+            p,
+            Algorithm::Es256,
+            format!("{SEED}/vectors/NOR/under-anchor-pathlen").as_bytes(),
+        )
+        .map_err(pki_err)?;
+        let deepest = CertificateBuilder::signer(
+            signer_name("NO", "under-anchor-pathlen")?,
+            key_of(Algorithm::Es256, &deepest_pkcs8)?.public_key_spki(),
+            Validity::new(NOW - 3600, two_years).map_err(pki_err)?,
+        )
+        .issue(p, &issuer.0, issuer.1.as_ref())
+        .map_err(pki_err)?;
+        below.reverse(); // sub-CA, then the intermediate
+        let mut chain = vec![deepest.into_der()];
+        chain.extend(below);
+        extra.push(Extra {
+            name: "under-anchor-pathlen".to_owned(),
+            algorithm: Algorithm::Es256,
+            pkcs8: deepest_pkcs8,
+            chain,
+        });
         // The anchor-name-constraints PKI: a root permitting one dNSName subtree, and two
         // signers directly under it, one inside the subtree and one outside.
         let root_pkcs8 = seeded_pkcs8(

@@ -114,6 +114,11 @@ fn x509_faults_fail_openssl_verify_for_the_reason_constructed() {
             "path length constraint exceeded",
         ),
         (
+            "env-trust-anchor-path-length",
+            NOR,
+            "path length constraint exceeded",
+        ),
+        (
             "env-trust-unknown-critical-extension",
             NOR,
             "unhandled critical extension",

@@ -173,7 +173,7 @@ fn chain_faults(fx: &Fixture) -> Result<Vec<Case>, Error> {
         &'static str,
         pouch_status::StatusCode,
     );
-    let rows: [Row; 7] = [
+    let rows: [Row; 8] = [
         (
             "env-trust-country-mismatch",
             "Danish subject under Norway's CA",
@@ -228,6 +228,14 @@ fn chain_faults(fx: &Fixture) -> Result<Vec<Case>, Error> {
             "Norway's intermediate CA (pathLenConstraint 0) issues a sub-CA, which issues the signer; x5chain is signer, sub-CA, intermediate. Every signature verifies, but the path is one CA longer than the intermediate allows.",
             &["POUCH-TRUST-001"],
             "under-sub-ca",
+            s::TRUST_PATH_CONSTRAINTS,
+        ),
+        (
+            "env-trust-anchor-path-length",
+            "Two CAs below a root whose pathLenConstraint is 1",
+            "Norway's root (the anchor; pathLenConstraint 1) issues a second intermediate without a pathLenConstraint, which issues a sub-CA, which issues the signer; x5chain is signer, sub-CA, intermediate. Every certificate below the anchor is sound and no intermediate's constraint is broken; only the anchor's is, which applies to every path ending at it.",
+            &["POUCH-TRUST-004"],
+            "under-anchor-pathlen",
             s::TRUST_PATH_CONSTRAINTS,
         ),
     ];
