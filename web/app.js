@@ -270,6 +270,13 @@ async function buildContext() {
     }
   };
   for (const p of await chosenPolicies()) ctx.addPolicy(p.policy);
+  // The trust bundle first: a recipient without one is refused (POUCH-POL-085).
+  const bundleFile = $("in-bundle").files[0];
+  if (bundleFile) {
+    const text = utf8.decode(await readFile(bundleFile, MAX_SMALL, "Trust bundle"));
+    const files = await trustFiles();
+    step(`The trust bundle "${bundleFile.name}" does not load`, () => ctx.setTrust(text, trustResolver(files)));
+  }
   const recipient = $("in-recipient").value.trim();
   const clearanceFile = $("in-clearance").files[0];
   if (clearanceFile && !recipient) throw new UserError("A clearance needs a recipient: give the recipient's code.");
@@ -282,12 +289,6 @@ async function buildContext() {
   step("The seal policy", () => ctx.setSealPolicy(sealPolicy));
   const at = $("in-at").value.trim();
   if (at) step("The verification time", () => ctx.setAt(at));
-  const bundleFile = $("in-bundle").files[0];
-  if (bundleFile) {
-    const text = utf8.decode(await readFile(bundleFile, MAX_SMALL, "Trust bundle"));
-    const files = await trustFiles();
-    step(`The trust bundle "${bundleFile.name}" does not load`, () => ctx.setTrust(text, trustResolver(files)));
-  }
   return ctx;
 }
 
@@ -539,14 +540,14 @@ function runVector(v) {
   const i = v.inputs;
   const ctx = new VerifyContext();
   for (const path of i.policies ?? []) ctx.addPolicy(new Policy(vectorFile(path)));
-  if (i.recipient) ctx.setRecipient(i.recipient, i.clearance ? vectorFile(i.clearance) : undefined);
-  if (i["seal-policy"]) ctx.setSealPolicy(i["seal-policy"]);
-  if (i.at) ctx.setAt(i.at);
-  const envelope = vectorFile(i.envelope);
   if (i.trust) {
     const base = dirOf(i.trust);
     ctx.setTrust(utf8.decode(vectorFile(i.trust)), (name) => vectorFile(base + name));
   }
+  if (i.recipient) ctx.setRecipient(i.recipient, i.clearance ? vectorFile(i.clearance) : undefined);
+  if (i["seal-policy"]) ctx.setSealPolicy(i["seal-policy"]);
+  if (i.at) ctx.setAt(i.at);
+  const envelope = vectorFile(i.envelope);
   const payload = i.payload ? vectorFile(i.payload) : undefined;
   const r = ctx.verify(envelope, payload);
   return { report: JSON.parse(r.json), exitClass: r.exitClass };

@@ -21,7 +21,10 @@ struct Settings {
     recipient: Option<Recipient>,
 }
 
-fn build(s: &Settings) -> Verifier {
+/// The verifier of `s`, or why it cannot be made: the one failure left once trust is chosen
+/// is a recipient without a trust bundle (spec/05-policy.md POUCH-POL-085), which the
+/// setters report instead of dropping the recipient.
+fn build(s: &Settings) -> Result<Verifier, ApiError> {
     let mut b = Verifier::builder(s.provider)
         .seal_policy(s.seal_policy.clone())
         .policies(s.policies.iter().map(Policy::shared));
@@ -35,17 +38,7 @@ fn build(s: &Settings) -> Verifier {
     if let Some(r) = &s.recipient {
         b = b.recipient(r.clone());
     }
-    // Trust is always chosen above, and a store is already built: nothing can fail.
-    b.build()
-        .unwrap_or_else(|_| unreachable_verifier(s.provider))
-}
-
-/// A verifier without trust: unreachable in practice (see [`build`]), but no panic.
-fn unreachable_verifier(provider: &'static CryptoProvider) -> Verifier {
-    Verifier::builder(provider)
-        .without_trust()
-        .build()
-        .unwrap_or_else(|_| unreachable_verifier(provider))
+    Ok(b.build()?)
 }
 
 /// What a verification needs, owned and lifetime-free: the crypto provider, the trust
@@ -86,14 +79,19 @@ impl VerifyContext {
             recipient: None,
         };
         Ok(Self {
-            verifier: build(&settings),
+            verifier: build(&settings)?,
             settings,
         })
     }
 
-    fn update(&mut self, change: impl FnOnce(&mut Settings)) {
-        change(&mut self.settings);
-        self.verifier = build(&self.settings);
+    /// Applies `change` and rebuilds the verifier; when the new settings make no verifier
+    /// (a recipient without a trust bundle), nothing changes and the reason is returned.
+    fn update(&mut self, change: impl FnOnce(&mut Settings)) -> Result<(), ApiError> {
+        let mut settings = self.settings.clone();
+        change(&mut settings);
+        self.verifier = build(&settings)?;
+        self.settings = settings;
+        Ok(())
     }
 
     /// Sets the trust bundle: its TOML text, and the bytes of each file it names (PEM or
@@ -133,38 +131,47 @@ impl VerifyContext {
 
     fn set_bundle(&mut self, bundle: TrustBundle) -> Result<(), ApiError> {
         let store = TrustStore::new(self.settings.provider, bundle)?;
-        self.update(|s| s.trust = Some(store));
-        Ok(())
+        self.update(|s| s.trust = Some(store))
     }
 
-    /// Removes the trust bundle: the trust stage no longer runs.
-    pub fn clear_trust(&mut self) {
-        self.update(|s| s.trust = None);
+    /// Removes the trust bundle: the trust stage no longer runs. An argument error while a
+    /// recipient is set (remove it first): a release decision needs trusted seals
+    /// (spec/05-policy.md POUCH-POL-085), and dropping the recipient quietly would make
+    /// the next report say nothing about release.
+    pub fn clear_trust(&mut self) -> Result<(), ApiError> {
+        if self.settings.recipient.is_some() {
+            return Err(ApiError::argument(
+                "a recipient is set, and a release decision needs a trust bundle: remove the recipient first (POUCH-POL-085)",
+            ));
+        }
+        self.update(|s| s.trust = None)
     }
 
     /// Sets the seal policy: `all`, `hybrid` or `nations:T:A,B,...`.
     pub fn set_seal_policy(&mut self, policy: &str) -> Result<(), ApiError> {
         let p: SealPolicy = policy.parse()?;
-        self.update(|s| s.seal_policy = p);
-        Ok(())
+        self.update(|s| s.seal_policy = p)
     }
 
     /// Sets the verification time (RFC 3339, e.g. `2026-11-28T11:00:00Z`); `None` is the
     /// system clock at each call. WebAssembly hosts without a clock must set it.
     pub fn set_at(&mut self, at: Option<&str>) -> Result<(), ApiError> {
         let at = at.map(crate::parse_time).transpose()?;
-        self.update(|s| s.at = at);
-        Ok(())
+        self.update(|s| s.at = at)
     }
 
     /// Adds a security policy: the policy stage then runs for every label of the envelope.
     pub fn add_policy(&mut self, policy: &Policy) {
         let p = policy.clone();
-        self.update(|s| s.policies.push(p));
+        // Adding a policy changes nothing that can make the build fail: the settings were
+        // buildable before. Should that ever change, the policy is not added.
+        let _ = self.update(|s| s.policies.push(p));
     }
 
     /// Sets the recipient (nation or organisation code) and, optionally, its clearance
     /// (JSON, spec/05-policy.md §5.7.1): the release stage then runs. `None` removes it.
+    /// An argument error when no trust bundle is set: set it first (spec/05-policy.md
+    /// POUCH-POL-085, a release decision is made only for trusted seals).
     pub fn set_recipient(
         &mut self,
         recipient: Option<&str>,
@@ -183,11 +190,15 @@ impl VerifyContext {
                 if let Some(c) = clearance_json {
                     r.clearance = Some(Clearance::from_json(c)?);
                 }
+                if self.settings.trust.is_none() {
+                    return Err(ApiError::argument(
+                        "a recipient needs a trust bundle: set the trust bundle first (POUCH-POL-085)",
+                    ));
+                }
                 Some(r)
             }
         };
-        self.update(|s| s.recipient = r);
-        Ok(())
+        self.update(|s| s.recipient = r)
     }
 
     /// The provider's name (`aws-lc-rs` or `RustCrypto`).

@@ -94,7 +94,7 @@ fn without_a_bundle_no_trust_stage_runs_and_an_untrusting_bundle_fails_trust() {
     let r = ctx.verify(&env, None);
     assert_eq!(pouch_api::exit_class(&r), 13);
     assert!(!r.seals[0].signer_trusted());
-    ctx.clear_trust();
+    ctx.clear_trust().unwrap();
     assert_eq!(pouch_api::exit_class(&ctx.verify(&env, None)), 0);
     let dir = common::vectors().join("envelopes/pki");
     ctx.set_trust_file(&dir.join("bundle.toml")).unwrap();
@@ -548,4 +548,41 @@ fn set_trust_with_reports_a_file_the_resolver_cannot_give() {
     assert_eq!(e.code, class::TRUST_BUNDLE);
     assert!(e.message.contains("not here"), "{e}");
     assert_eq!(asked.first().map(String::as_str), Some("NOR/root.pem"));
+}
+
+/// POUCH-POL-085: a recipient needs a trust bundle. The context refuses a recipient while no
+/// bundle is set and refuses to drop the bundle while a recipient is set; either refusal is
+/// an argument error that leaves the context as it was, never a recipient silently dropped.
+#[test]
+fn a_recipient_without_a_trust_bundle_is_refused_and_never_dropped() {
+    let env = seal_nor(b"record", false);
+    let mut bare = pouch_api::VerifyContext::new(Some("rustcrypto")).unwrap();
+    bare.set_at(Some(AT)).unwrap();
+    let e = bare.set_recipient(Some("FIN"), None).unwrap_err();
+    assert_eq!(e.code, class::ARGUMENT, "{e}");
+    assert!(e.message.contains("POUCH-POL-085"), "{e}");
+    assert!(
+        bare.verify(&env, None).release.is_none(),
+        "refused, so unchanged"
+    );
+
+    let mut ctx = context("rustcrypto", "bundle.toml");
+    ctx.add_policy(&demo_policy());
+    ctx.set_recipient(Some("FIN"), None).unwrap();
+    let e = ctx.clear_trust().unwrap_err();
+    assert_eq!(e.code, class::ARGUMENT, "{e}");
+    let r = ctx.verify(&env, None);
+    assert!(
+        !r.seals[0].trust.is_empty(),
+        "the trust bundle is still set"
+    );
+    assert_eq!(
+        r.release.as_ref().map(|r| r.recipient.as_str()),
+        Some("FIN")
+    );
+    // In the order the errors ask for, both changes are made.
+    ctx.set_recipient(None, None).unwrap();
+    ctx.clear_trust().unwrap();
+    let r = ctx.verify(&env, None);
+    assert!(r.release.is_none() && r.seals[0].trust.is_empty());
 }

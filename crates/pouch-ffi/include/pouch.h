@@ -291,7 +291,8 @@ pouch_status pouch_verify_context_add_policy(struct PouchVerifyContext *ctx,
                                              const struct PouchPolicy *policy);
 
 // Sets the recipient (nation or organisation code; null removes it) and its clearance
-// (JSON; null for none): the release stage then runs.
+// (JSON; null for none): the release stage then runs. Load the trust bundle first: a
+// recipient without one is an argument error (spec/05-policy.md POUCH-POL-085).
 //
 // # Safety
 // `ctx` is a live context; `recipient` null or a NUL-terminated string; `clearance` null

@@ -182,7 +182,8 @@ pub unsafe extern "C" fn pouch_verify_context_add_policy(
 }
 
 /// Sets the recipient (nation or organisation code; null removes it) and its clearance
-/// (JSON; null for none): the release stage then runs.
+/// (JSON; null for none): the release stage then runs. Load the trust bundle first: a
+/// recipient without one is an argument error (spec/05-policy.md POUCH-POL-085).
 ///
 /// # Safety
 /// `ctx` is a live context; `recipient` null or a NUL-terminated string; `clearance` null

@@ -87,13 +87,14 @@ def verify(args):
     try:
         for path in policies:
             ctx.add_policy(pouch.Policy.load(read(path)))
+        # The trust bundle first: a recipient without one is refused (POUCH-POL-085).
+        if "--trust" in opts:
+            ctx.set_trust_file(opts["--trust"])
         if "--recipient" in opts:
             clearance = opts.get("--clearance")
             ctx.set_recipient(
                 opts["--recipient"], read(clearance) if clearance else None
             )
-        if "--trust" in opts:
-            ctx.set_trust_file(opts["--trust"])
     except pouch.PouchError as e:
         raise Fail(EXIT_IO, str(e)) from None
     envelope = read(opts["--envelope"])

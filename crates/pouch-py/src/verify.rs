@@ -258,9 +258,10 @@ impl VerifyContext {
         self.0.set_trust_file(&path).map_err(|e| to_py(py, e))
     }
 
-    /// Removes the trust bundle: the trust stage no longer runs.
-    fn clear_trust(&mut self) {
-        self.0.clear_trust();
+    /// Removes the trust bundle: the trust stage no longer runs. Raises ArgumentError
+    /// while a recipient is set (remove it first; POUCH-POL-085).
+    fn clear_trust(&mut self, py: Python<'_>) -> PyResult<()> {
+        self.0.clear_trust().map_err(|e| to_py(py, e))
     }
 
     /// Sets the seal policy: `"all"`, `"hybrid"` or `"nations:T:A,B,..."`.

@@ -72,6 +72,13 @@ def test_context_setters_refuse_bad_values(pki):
     raises(pouch.ArgumentError, "argument", c.set_recipient, None, b"{}")
     raises(pouch.ArgumentError, "argument", c.set_recipient, " ")
     raises(pouch.ClearanceError, "clearance", c.set_recipient, "DNK", b"[")
+    # POUCH-POL-085: a recipient needs a trust bundle, set first; and while one is set the
+    # bundle cannot be cleared (the recipient is never dropped).
+    raises(pouch.ArgumentError, "argument", c.set_recipient, "DNK")
+    t = pouch.VerifyContext()
+    t.set_trust_file(pki / "bundle.toml")
+    t.set_recipient("DNK")
+    raises(pouch.ArgumentError, "argument", t.clear_trust)
     raises(pouch.TrustBundleError, "trust-bundle", c.set_trust, "not = [toml", {})
     bundle = (pki / "bundle.toml").read_text()
     raises(pouch.TrustBundleError, "trust-bundle", c.set_trust, bundle, {})

@@ -90,6 +90,10 @@ pub struct CertificateBuilder {
     profile: Profile,
     serial: Option<Vec<u8>>,
     extended_key_usage: Vec<Oid>,
+    /// The keyUsage extnValue contents when not the profile's.
+    key_usage: Option<Vec<u8>>,
+    /// Extensions appended after the standard ones: (OID, critical, extnValue contents).
+    extra: Vec<(Oid, bool, Vec<u8>)>,
 }
 
 impl CertificateBuilder {
@@ -103,6 +107,8 @@ impl CertificateBuilder {
             profile,
             serial: None,
             extended_key_usage: Vec::new(),
+            key_usage: None,
+            extra: Vec::new(),
         }
     }
 
@@ -160,6 +166,37 @@ impl CertificateBuilder {
     /// Replaces the extended key usages; an empty list leaves the extension out.
     pub fn extended_key_usage(mut self, usages: Vec<Oid>) -> Self {
         self.extended_key_usage = usages;
+        self
+    }
+
+    /// Replaces the profile (basicConstraints and the default keyUsage), keeping everything
+    /// else set so far: e.g. a signer's extended key usage on a CA certificate.
+    pub fn profile(mut self, profile: Profile) -> Self {
+        self.profile = profile;
+        self
+    }
+
+    /// Replaces the profile's keyUsage with these named bits (RFC 5280 §4.2.1.3 numbering:
+    /// 0 digitalSignature, 1 contentCommitment, 5 keyCertSign, 6 cRLSign), leaving
+    /// basicConstraints as the profile says: e.g. a CA certificate whose keyUsage is
+    /// digitalSignature alone, to test the leaf-is-CA rule on its own.
+    pub fn key_usage_bits(mut self, bits: &[u8]) -> Self {
+        self.key_usage = Some(der::named_bits(bits));
+        self
+    }
+
+    /// Replaces the keyUsage extnValue contents with `value`, unchecked: for certificates
+    /// whose keyUsage does not decode.
+    pub fn key_usage_raw(mut self, value: Vec<u8>) -> Self {
+        self.key_usage = Some(value);
+        self
+    }
+
+    /// Appends an extension whose extnValue contents are `value`, unchecked, after the
+    /// standard ones: for extensions this builder has no method for (subjectAltName,
+    /// nameConstraints) and for negative tests (an unknown critical extension).
+    pub fn extension(mut self, oid: Oid, critical: bool, value: Vec<u8>) -> Self {
+        self.extra.push((oid, critical, value));
         self
     }
 
@@ -254,9 +291,13 @@ impl CertificateBuilder {
                 (der::sequence(&[]), if key_agreement { &[4] } else { &[2] })
             }
         };
+        let usage = self
+            .key_usage
+            .clone()
+            .unwrap_or_else(|| der::named_bits(usage_bits));
         let mut list = vec![
             extension(&Oid::EXT_BASIC_CONSTRAINTS, true, &basic),
-            extension(&Oid::EXT_KEY_USAGE, true, &der::named_bits(usage_bits)),
+            extension(&Oid::EXT_KEY_USAGE, true, &usage),
         ];
         if !self.extended_key_usage.is_empty() {
             let oids: Vec<Vec<u8>> = self.extended_key_usage.iter().map(der::oid).collect();
@@ -275,6 +316,9 @@ impl CertificateBuilder {
         // AuthorityKeyIdentifier ::= SEQUENCE { keyIdentifier [0] IMPLICIT OCTET STRING, ... }
         let aki = der::sequence(&[&der::implicit(0, false, authority_key_id)]);
         list.push(extension(&Oid::EXT_AUTHORITY_KEY_ID, false, &aki));
+        for (oid, critical, value) in &self.extra {
+            list.push(extension(oid, *critical, value));
+        }
         let parts: Vec<&[u8]> = list.iter().map(Vec::as_slice).collect();
         der::sequence(&parts)
     }

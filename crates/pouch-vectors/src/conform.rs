@@ -487,7 +487,12 @@ pub fn verify_args(v: &Vector, dir: &Path) -> Vec<String> {
     a
 }
 
-fn run_one(adapter: &Adapter, v: &Vector, dir: &Path) -> Vec<String> {
+fn run_one(
+    adapter: &Adapter,
+    v: &Vector,
+    dir: &Path,
+    schema: &jsonschema::Validator,
+) -> Vec<String> {
     let (out, err, status) = match adapter.call(&verify_args(v, dir)) {
         Ok(r) => r,
         Err(e) => return vec![e.to_string()],
@@ -501,10 +506,25 @@ fn run_one(adapter: &Adapter, v: &Vector, dir: &Path) -> Vec<String> {
             )];
         }
     };
+    // The report's shape (POUCH-CNF-050): the members spec/report.cddl names, and no other.
+    let mut diffs: Vec<String> = schema
+        .iter_errors(&json)
+        .map(|e| {
+            format!(
+                "report does not fit spec/report.cddl: {e} at {}",
+                e.instance_path()
+            )
+        })
+        .collect();
     match Observed::from_json(&json) {
-        Ok(o) => compare(&v.expect, &o, status.and_then(ExitClass::from_code)),
-        Err(e) => vec![format!("report: {e}")],
+        Ok(o) => diffs.extend(compare(
+            &v.expect,
+            &o,
+            status.and_then(ExitClass::from_code),
+        )),
+        Err(e) => diffs.push(format!("report: {e}")),
     }
+    diffs
 }
 
 /// Runs every vector of `manifest_path` through `adapter`.
@@ -520,6 +540,8 @@ pub fn run(
         .unwrap_or_default();
     let dir = std::fs::canonicalize(&dir).map_err(|e| Error::io(&dir, e))?;
     let features = adapter.features()?;
+    let schema = jsonschema::draft202012::new(&pouch::report_schema())
+        .map_err(|e| Error::Generate(format!("the report schema does not compile: {e}")))?;
     let mut vectors = Vec::new();
     for v in &manifest.vector {
         let missing: Vec<String> = v
@@ -532,7 +554,7 @@ pub fn run(
         let verdict = if !missing.is_empty() {
             Verdict::Skip { missing }
         } else {
-            let diffs = run_one(adapter, v, &dir);
+            let diffs = run_one(adapter, v, &dir, &schema);
             Verdict::judge(diffs, exception)
         };
         vectors.push(VectorResult {

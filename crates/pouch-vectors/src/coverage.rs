@@ -2,7 +2,7 @@
 //! (`test-vectors/envelopes/manifest.toml`, `test-vectors/labels/*-manifest.toml`, the ESS and
 //! malformed-input manifests), rendered as `spec/coverage.md`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use serde::Deserialize;
@@ -12,8 +12,10 @@ use crate::{ENVELOPES_DIR, Error, MANIFEST_FILE};
 
 /// The generated table, relative to the project root.
 pub const COVERAGE_FILE: &str = "spec/coverage.md";
-/// MUST requirements that no vector can check, each with its reason.
+/// MUST requirements and status codes that no vector can show, each with its reason.
 pub const EXEMPTIONS_FILE: &str = "spec/coverage-exemptions.toml";
+/// The status-code registry, relative to the project root.
+pub const REGISTRY_FILE: &str = "spec/registries/status-codes.toml";
 
 /// One vector as coverage sees it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -47,11 +49,33 @@ pub struct Exemption {
     pub reason: String,
 }
 
+/// A status code of the registry that no vector's expected report holds.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CodeExemption {
+    /// The code's registry identifier.
+    pub code: String,
+    /// Why no vector can expect it, and what checks it instead.
+    pub reason: String,
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ExemptionFile {
     #[serde(default)]
     exempt: Vec<Exemption>,
+    #[serde(default, rename = "exempt-code")]
+    exempt_code: Vec<CodeExemption>,
+}
+
+#[derive(Deserialize)]
+struct Registry {
+    code: Vec<RegistryCode>,
+}
+
+#[derive(Deserialize)]
+struct RegistryCode {
+    id: String,
 }
 
 /// Everything the coverage table is made from.
@@ -63,6 +87,51 @@ pub struct Coverage {
     pub vectors: Vec<VectorRef>,
     /// The exemptions.
     pub exemptions: Vec<Exemption>,
+    /// Every status code of the registry, in registry order.
+    pub codes: Vec<String>,
+    /// Code → the ids of the vectors whose expected outcome holds it.
+    pub expected_codes: BTreeMap<String, Vec<String>>,
+    /// The status codes exempted from having a vector.
+    pub code_exemptions: Vec<CodeExemption>,
+}
+
+/// Every string in `value` (a vector's `expect` table), recursively.
+fn strings_in(value: &toml::Value, out: &mut Vec<String>) {
+    match value {
+        toml::Value::String(s) => out.push(s.clone()),
+        toml::Value::Array(a) => a.iter().for_each(|v| strings_in(v, out)),
+        toml::Value::Table(t) => t.values().for_each(|v| strings_in(v, out)),
+        _ => {}
+    }
+}
+
+/// The codes each vector of a manifest expects: every registry identifier found in the
+/// `expect` table of each entry of `list` (`vector` or `case`).
+fn expected_in(
+    path: &Path,
+    list: &str,
+    codes: &[String],
+    into: &mut BTreeMap<String, Vec<String>>,
+) -> Result<(), Error> {
+    let text = read(path)?;
+    let doc: toml::Value = toml::from_str(&text).map_err(|e| Error::Manifest {
+        file: path.display().to_string(),
+        reason: e.to_string(),
+    })?;
+    let entries = doc.get(list).and_then(toml::Value::as_array);
+    for entry in entries.into_iter().flatten() {
+        let id = entry.get("id").and_then(toml::Value::as_str).unwrap_or("?");
+        let mut found = Vec::new();
+        if let Some(expect) = entry.get("expect") {
+            strings_in(expect, &mut found);
+        }
+        found.sort();
+        found.dedup();
+        for code in found.into_iter().filter(|c| codes.contains(c)) {
+            into.entry(code).or_default().push(id.to_owned());
+        }
+    }
+    Ok(())
 }
 
 #[derive(Deserialize)]
@@ -119,11 +188,13 @@ pub fn compute(root: &Path) -> Result<Coverage, Error> {
         .filter(|p| p.to_string_lossy().ends_with("-manifest.toml"))
         .collect();
     files.sort();
+    let mut label_vectors = Vec::new();
     for f in files {
         let m: LabelManifest = toml::from_str(&read(&f)?).map_err(|e| Error::Manifest {
             file: f.display().to_string(),
             reason: e.to_string(),
         })?;
+        label_vectors.extend(m.vector.iter().map(|v| (v.id.clone(), v.expect.clone())));
         vectors.extend(m.vector.into_iter().map(|v| VectorRef {
             positive: v.expect == "valid",
             id: v.id,
@@ -148,16 +219,58 @@ pub fn compute(root: &Path) -> Result<Coverage, Error> {
         requirements: c.requirements,
     }));
     let path = root.join(EXEMPTIONS_FILE);
-    let exemptions = toml::from_str::<ExemptionFile>(&read(&path)?)
+    let file = toml::from_str::<ExemptionFile>(&read(&path)?).map_err(|e| Error::Manifest {
+        file: path.display().to_string(),
+        reason: e.to_string(),
+    })?;
+    let registry_path = root.join(REGISTRY_FILE);
+    let codes: Vec<String> = toml::from_str::<Registry>(&read(&registry_path)?)
         .map_err(|e| Error::Manifest {
-            file: path.display().to_string(),
+            file: registry_path.display().to_string(),
             reason: e.to_string(),
         })?
-        .exempt;
+        .code
+        .into_iter()
+        .map(|c| c.id)
+        .collect();
+    // The reports vectors expect: the envelope manifest and the malformed-input corpus
+    // (ESS vectors expect a decoding result, not a report; label vectors below).
+    let mut expected_codes = BTreeMap::new();
+    expected_in(
+        &root.join(ENVELOPES_DIR).join(MANIFEST_FILE),
+        "vector",
+        &codes,
+        &mut expected_codes,
+    )?;
+    expected_in(
+        &root
+            .join(crate::malformed::MALFORMED_DIR)
+            .join(MANIFEST_FILE),
+        "case",
+        &codes,
+        &mut expected_codes,
+    )?;
+    // A label vector's verdict is the label stage's one code: a label that decodes is
+    // `label.well-formed`, one that does not `label.malformed` (spec/02-label.md).
+    for (id, expect) in label_vectors {
+        let code = match expect.as_str() {
+            "valid" => "label.well-formed",
+            _ => "label.malformed",
+        };
+        if codes.iter().any(|c| c == code) {
+            expected_codes
+                .entry(code.to_owned())
+                .or_insert_with(Vec::new)
+                .push(id);
+        }
+    }
     Ok(Coverage {
         requirements,
         vectors,
-        exemptions,
+        exemptions: file.exempt,
+        codes,
+        expected_codes,
+        code_exemptions: file.exempt_code,
     })
 }
 
@@ -205,6 +318,34 @@ impl Coverage {
             .collect()
     }
 
+    /// Registry codes that no vector expects and no exemption explains.
+    pub fn codes_without_vector(&self) -> Vec<String> {
+        self.codes
+            .iter()
+            .filter(|c| self.expected_codes.get(*c).is_none_or(Vec::is_empty))
+            .filter(|c| !self.code_exemptions.iter().any(|e| &e.code == *c))
+            .cloned()
+            .collect()
+    }
+
+    /// Code exemptions that are not needed: the code has a vector, or is not in the
+    /// registry, or is exempted twice.
+    pub fn needless_code_exemptions(&self) -> Vec<String> {
+        let mut seen = BTreeSet::new();
+        self.code_exemptions
+            .iter()
+            .filter(|e| {
+                !seen.insert(e.code.as_str())
+                    || !self.codes.contains(&e.code)
+                    || self
+                        .expected_codes
+                        .get(&e.code)
+                        .is_some_and(|v| !v.is_empty())
+            })
+            .map(|e| e.code.clone())
+            .collect()
+    }
+
     /// Vectors citing an id that is not a requirement.
     pub fn unknown_citations(&self) -> Vec<String> {
         let mut out = Vec::new();
@@ -232,8 +373,13 @@ impl Coverage {
             .filter(|r| by.get(r.id.as_str()).is_some_and(|v| !v.is_empty()))
             .count();
         let positive = self.vectors.iter().filter(|v| v.positive).count();
+        let codes_covered = self
+            .codes
+            .iter()
+            .filter(|c| self.expected_codes.get(*c).is_some_and(|v| !v.is_empty()))
+            .count();
         format!(
-            "requirements: {} ({} MUST); covered by a vector: {} ({} MUST); MUST exempted: {}; MUST uncovered: {}; vectors: {} ({} positive, {} negative)",
+            "requirements: {} ({} MUST); covered by a vector: {} ({} MUST); MUST exempted: {}; MUST uncovered: {}; vectors: {} ({} positive, {} negative); status codes: {} ({} expected by a vector, {} exempted, {} uncovered)",
             self.requirements.len(),
             must.len(),
             covered,
@@ -242,7 +388,11 @@ impl Coverage {
             self.uncovered_must().len(),
             self.vectors.len(),
             positive,
-            self.vectors.len() - positive
+            self.vectors.len() - positive,
+            self.codes.len(),
+            codes_covered,
+            self.code_exemptions.len(),
+            self.codes_without_vector().len()
         )
     }
 
@@ -273,6 +423,19 @@ impl Coverage {
                 v.len(),
                 ids.replace('|', "\\|")
             );
+        }
+        s += "\n## Status codes\n\nEvery code of `registries/status-codes.toml` and the vectors whose expected report holds it\n(the envelope manifest and the malformed-input corpus); the test fails when a code has neither\na vector nor an exemption with its reason.\n\n| code | vectors | ids |\n|---|---|---|\n";
+        for code in &self.codes {
+            let v = self.expected_codes.get(code).cloned().unwrap_or_default();
+            let ids = if v.is_empty() {
+                match self.code_exemptions.iter().find(|e| &e.code == code) {
+                    Some(e) => format!("exempt: {}", e.reason),
+                    None => "—".to_owned(),
+                }
+            } else {
+                v.join(", ")
+            };
+            s += &format!("| `{code}` | {} | {} |\n", v.len(), ids.replace('|', "\\|"));
         }
         s
     }

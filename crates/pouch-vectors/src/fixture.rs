@@ -4,8 +4,10 @@
 use pouch_crypto::{Algorithm, CryptoProvider, SigningKey};
 use pouch_label::{DateTime, Label, Limits as LabelLimits};
 use pouch_testkit::{
-    CertificateBuilder, CoalitionSpec, DemoPki, Issued, Name, Nation, Validity, seeded_pkcs8,
+    Certificate, CertificateBuilder, CoalitionSpec, DemoPki, Name, Nation, Oid, Profile, Validity,
+    build_crl, seeded_pkcs8,
 };
+use pouch_trust::der;
 
 use crate::Error;
 
@@ -40,11 +42,60 @@ pub struct Signer {
     pub chain: Vec<Vec<u8>>,
 }
 
+/// One extra signer: its algorithm, PKCS #8 key and `x5chain` (leaf first).
+struct Extra {
+    name: String,
+    algorithm: Algorithm,
+    pkcs8: Vec<u8>,
+    chain: Vec<Vec<u8>>,
+}
+
+/// A one-nation PKI whose root, the trust anchor, carries name constraints (POUCH-TRUST-005):
+/// permitted dNSName subtree [`CONSTRAINED_PERMITTED`]; each signer sits directly under the
+/// root and names one dNSName in its subjectAltName.
+pub struct ConstrainedPki {
+    /// The anchor.
+    pub root: Certificate,
+    /// The root's CRL (empty), current at the vectors' times.
+    pub crl: Vec<u8>,
+}
+
+/// The dNSName subtree the constrained anchor permits.
+pub const CONSTRAINED_PERMITTED: &str = "pouch.example.no";
+/// The subjectAltName dNSName of the constrained PKI's compliant signer.
+pub const CONSTRAINED_INSIDE: &str = "signer.pouch.example.no";
+/// The subjectAltName dNSName of the constrained PKI's violating signer.
+pub const CONSTRAINED_OUTSIDE: &str = "signer.pouch.example.dk";
+/// A private-use extension OID (RFC 5612's example enterprise number 32473) that no
+/// verifier processes.
+pub const UNKNOWN_EXTENSION_ARCS: [u64; 9] = [1, 3, 6, 1, 4, 1, 32473, 4774, 1];
+
 /// The demo coalition plus the signers it lacks.
 pub struct Fixture {
     /// `pouch pki demo --seed 4774` at [`NOW`].
     pub pki: DemoPki,
-    extra: Vec<(String, Issued, Vec<u8>)>,
+    /// The PKI of the anchor-name-constraints vectors.
+    pub constrained: ConstrainedPki,
+    extra: Vec<Extra>,
+}
+
+/// How one of Norway's extra signers differs from an honest one.
+type Customise = fn(CertificateBuilder) -> Result<CertificateBuilder, pouch_trust::Error>;
+
+fn honest(b: CertificateBuilder) -> Result<CertificateBuilder, pouch_trust::Error> {
+    Ok(b)
+}
+
+/// subjectAltName (2.5.29.17) holding one dNSName: `SEQUENCE { [2] IA5String }`.
+fn san_dns(name: &str) -> Vec<u8> {
+    der::sequence(&[&der::implicit(2, false, name.as_bytes())])
+}
+
+/// nameConstraints (2.5.29.30) permitting one dNSName subtree:
+/// `SEQUENCE { permittedSubtrees [0] SEQUENCE OF GeneralSubtree { base [2] dNSName } }`.
+fn name_constraints_dns(permitted: &str) -> Vec<u8> {
+    let subtree = der::sequence(&[&der::implicit(2, false, permitted.as_bytes())]);
+    der::sequence(&[&der::implicit(0, true, &subtree)])
 }
 
 fn pki_err(e: pouch_trust::Error) -> Error {
@@ -70,48 +121,245 @@ impl Fixture {
             .ok_or(Error::Generate("no NOR".into()))?;
         let int_key = key_of(nor.intermediate.algorithm, &nor.intermediate.pkcs8)?;
         let mut extra = Vec::new();
+        let int_der = nor.intermediate.certificate.der().to_vec();
         // Norway's signers for the registry algorithms the demo coalition does not have
-        // (PS256 is left out: RSASSA-PSS signatures are randomised, so not reproducible).
-        let signers = [
-            ("es256", Algorithm::Es256, NOW - 3600, NOW + 730 * DAY),
-            ("es512", Algorithm::Es512, NOW - 3600, NOW + 730 * DAY),
-            ("ml-dsa-44", Algorithm::MlDsa44, NOW - 3600, NOW + 730 * DAY),
-            ("ml-dsa-87", Algorithm::MlDsa87, NOW - 3600, NOW + 730 * DAY),
+        // (PS256 is left out: RSASSA-PSS signatures are randomised, so not reproducible),
+        // and ES256 signers each made wrong in one way for the trust vectors.
+        let two_years = NOW + 730 * DAY;
+        let signers: [(&str, Algorithm, i64, &str, Customise); 11] = [
+            ("es256", Algorithm::Es256, NOW - 3600, "NO", honest),
+            ("es512", Algorithm::Es512, NOW - 3600, "NO", honest),
+            ("ml-dsa-44", Algorithm::MlDsa44, NOW - 3600, "NO", honest),
+            ("ml-dsa-87", Algorithm::MlDsa87, NOW - 3600, "NO", honest),
             // Valid only from ten days after NOW.
             (
                 "not-yet-valid",
                 Algorithm::Es256,
                 NOW + 10 * DAY,
-                NOW + 730 * DAY,
+                "NO",
+                honest,
             ),
+            // A Danish subject under Norway's CA.
+            ("country-dk", Algorithm::Es256, NOW - 3600, "DK", honest),
+            // cA TRUE, keyUsage digitalSignature alone, id-kp-documentSigning.
+            ("leaf-is-ca", Algorithm::Es256, NOW - 3600, "NO", |b| {
+                Ok(b.profile(Profile::Ca { path_len: None })
+                    .key_usage_bits(&[0]))
+            }),
+            // extendedKeyUsage emailProtection only.
+            ("eku-email", Algorithm::Es256, NOW - 3600, "NO", |b| {
+                Ok(b.extended_key_usage(vec![Oid::KP_EMAIL_PROTECTION]))
+            }),
+            // A critical private extension nobody processes.
+            (
+                "unknown-critical",
+                Algorithm::Es256,
+                NOW - 3600,
+                "NO",
+                |b| {
+                    Ok(b.extension(
+                        Oid::new(UNKNOWN_EXTENSION_ARCS.to_vec())?,
+                        true,
+                        der::null(),
+                    ))
+                },
+            ),
+            // keyUsage whose extnValue holds an INTEGER, not a BIT STRING.
+            (
+                "malformed-key-usage",
+                Algorithm::Es256,
+                NOW - 3600,
+                "NO",
+                |b| Ok(b.key_usage_raw(der::integer_u64(128))),
+            ),
+            // An honest signer whose certificate signature is damaged below (bad-signature).
+            ("bad-signature", Algorithm::Es256, NOW - 3600, "NO", honest),
         ];
-        for (name, alg, from, to) in signers {
+        for (name, alg, from, country, customise) in signers {
             let pkcs8 = seeded_pkcs8(p, alg, format!("{SEED}/vectors/NOR/{name}").as_bytes())
                 .map_err(pki_err)?;
             let spki = key_of(alg, &pkcs8)?.public_key_spki();
+            let subject = signer_name(country, name)?;
+            let builder = CertificateBuilder::signer(
+                subject,
+                spki,
+                Validity::new(from, two_years).map_err(pki_err)?,
+            );
+            let certificate = customise(builder)
+                .map_err(pki_err)?
+                .issue(p, &nor.intermediate.certificate, int_key.as_ref())
+                .map_err(pki_err)?;
+            let mut leaf = certificate.into_der();
+            if name == "bad-signature" {
+                // The last octet of an ECDSA certificate is the last of the signature's s.
+                if let Some(last) = leaf.last_mut() {
+                    *last ^= 0x01;
+                }
+            }
+            extra.push(Extra {
+                name: name.to_owned(),
+                algorithm: alg,
+                pkcs8,
+                chain: vec![leaf, int_der.clone()],
+            });
+        }
+        // A sub-CA under Norway's intermediate, whose pathLenConstraint is 0, and a signer
+        // under it: the path breaks the intermediate's path length (under-sub-ca).
+        let sub_pkcs8 = seeded_pkcs8(
+            p,
+            Algorithm::Es256,
+            format!("{SEED}/vectors/NOR/sub-ca").as_bytes(),
+        )
+        .map_err(pki_err)?;
+        let sub_key = key_of(Algorithm::Es256, &sub_pkcs8)?;
+        let sub_name = Name::new()
+            .country("NO")
+            .and_then(|n| n.organization("Norway"))
+            .and_then(|n| n.common_name("Norway Pouch Sub-CA (under a pathlen:0 CA)"))
+            .map_err(pki_err)?;
+        let sub = CertificateBuilder::ca(
+            sub_name,
+            sub_key.public_key_spki(),
+            Validity::new(NOW - 3600, two_years).map_err(pki_err)?,
+            None,
+        )
+        .issue(p, &nor.intermediate.certificate, int_key.as_ref())
+        .map_err(pki_err)?;
+        let deep_pkcs8 = seeded_pkcs8(
+            p,
+            Algorithm::Es256,
+            format!("{SEED}/vectors/NOR/under-sub-ca").as_bytes(),
+        )
+        .map_err(pki_err)?;
+        let deep = CertificateBuilder::signer(
+            signer_name("NO", "under-sub-ca")?,
+            key_of(Algorithm::Es256, &deep_pkcs8)?.public_key_spki(),
+            Validity::new(NOW - 3600, two_years).map_err(pki_err)?,
+        )
+        .issue(p, &sub, sub_key.as_ref())
+        .map_err(pki_err)?;
+        extra.push(Extra {
+            name: "under-sub-ca".to_owned(),
+            algorithm: Algorithm::Es256,
+            pkcs8: deep_pkcs8,
+            chain: vec![deep.into_der(), sub.der().to_vec(), int_der.clone()],
+        });
+        // A second intermediate under Norway's root, without a pathLenConstraint of its own,
+        // a sub-CA under it and a signer under that: two CAs below a root whose
+        // pathLenConstraint is 1, so only the anchor's constraint is broken
+        // (under-anchor-pathlen, POUCH-TRUST-004).
+        let root_key_nor = key_of(nor.root.algorithm, &nor.root.pkcs8)?;
+        let mut below = Vec::new();
+        let mut issuer: (Certificate, Box<dyn SigningKey>) =
+            (nor.root.certificate.clone(), root_key_nor);
+        for name in [
+            "Norway Pouch Intermediate (no pathlen)",
+            "Norway Pouch Sub-CA (below it)",
+        ] {
+            let pkcs8 = seeded_pkcs8(
+                p,
+                Algorithm::Es256,
+                format!("{SEED}/vectors/NOR/{name}").as_bytes(),
+            )
+            .map_err(pki_err)?;
+            let k = key_of(Algorithm::Es256, &pkcs8)?;
             let subject = Name::new()
                 .country("NO")
                 .and_then(|n| n.organization("Norway"))
-                .and_then(|n| n.org_unit("Pouch signers"))
-                .and_then(|n| n.common_name(&format!("Norway Pouch Signer ({name})")))
+                .and_then(|n| n.common_name(name))
                 .map_err(pki_err)?;
-            let certificate = CertificateBuilder::signer(
+            let ca = CertificateBuilder::ca(
                 subject,
-                spki,
-                Validity::new(from, to).map_err(pki_err)?,
+                k.public_key_spki(),
+                Validity::new(NOW - 3600, two_years).map_err(pki_err)?,
+                None,
             )
-            .issue(p, &nor.intermediate.certificate, int_key.as_ref())
+            .issue(p, &issuer.0, issuer.1.as_ref())
             .map_err(pki_err)?;
-            extra.push((
-                name.to_owned(),
-                Issued {
-                    certificate,
-                    pkcs8,
-                    algorithm: alg,
-                },
-                nor.intermediate.certificate.der().to_vec(),
-            ));
+            below.push(ca.der().to_vec());
+            issuer = (ca, k);
         }
+        let deepest_pkcs8 = seeded_pkcs8(
+            p,
+            Algorithm::Es256,
+            format!("{SEED}/vectors/NOR/under-anchor-pathlen").as_bytes(),
+        )
+        .map_err(pki_err)?;
+        let deepest = CertificateBuilder::signer(
+            signer_name("NO", "under-anchor-pathlen")?,
+            key_of(Algorithm::Es256, &deepest_pkcs8)?.public_key_spki(),
+            Validity::new(NOW - 3600, two_years).map_err(pki_err)?,
+        )
+        .issue(p, &issuer.0, issuer.1.as_ref())
+        .map_err(pki_err)?;
+        below.reverse(); // sub-CA, then the intermediate
+        let mut chain = vec![deepest.into_der()];
+        chain.extend(below);
+        extra.push(Extra {
+            name: "under-anchor-pathlen".to_owned(),
+            algorithm: Algorithm::Es256,
+            pkcs8: deepest_pkcs8,
+            chain,
+        });
+        // The anchor-name-constraints PKI: a root permitting one dNSName subtree, and two
+        // signers directly under it, one inside the subtree and one outside.
+        let root_pkcs8 = seeded_pkcs8(
+            p,
+            Algorithm::Es256,
+            format!("{SEED}/vectors/NOR/constrained-root").as_bytes(),
+        )
+        .map_err(pki_err)?;
+        let root_key = key_of(Algorithm::Es256, &root_pkcs8)?;
+        let root_name = Name::new()
+            .country("NO")
+            .and_then(|n| n.organization("Norway"))
+            .and_then(|n| n.common_name("Norway Pouch Constrained Root"))
+            .map_err(pki_err)?;
+        let root = CertificateBuilder::ca(
+            root_name,
+            root_key.public_key_spki(),
+            Validity::new(NOW - 3600, NOW + 3650 * DAY).map_err(pki_err)?,
+            None,
+        )
+        .extension(
+            Oid::new(vec![2, 5, 29, 30]).map_err(pki_err)?,
+            true,
+            name_constraints_dns(CONSTRAINED_PERMITTED),
+        )
+        .self_sign(p, root_key.as_ref())
+        .map_err(pki_err)?;
+        for (name, dns) in [
+            ("constrained-inside", CONSTRAINED_INSIDE),
+            ("constrained-outside", CONSTRAINED_OUTSIDE),
+        ] {
+            let pkcs8 = seeded_pkcs8(
+                p,
+                Algorithm::Es256,
+                format!("{SEED}/vectors/NOR/{name}").as_bytes(),
+            )
+            .map_err(pki_err)?;
+            let leaf = CertificateBuilder::signer(
+                signer_name("NO", name)?,
+                key_of(Algorithm::Es256, &pkcs8)?.public_key_spki(),
+                Validity::new(NOW - 3600, two_years).map_err(pki_err)?,
+            )
+            .extension(
+                Oid::new(vec![2, 5, 29, 17]).map_err(pki_err)?,
+                false,
+                san_dns(dns),
+            )
+            .issue(p, &root, root_key.as_ref())
+            .map_err(pki_err)?;
+            extra.push(Extra {
+                name: name.to_owned(),
+                algorithm: Algorithm::Es256,
+                pkcs8,
+                chain: vec![leaf.into_der()],
+            });
+        }
+        let crl = build_crl(p, &root, root_key.as_ref(), &[], NOW - 3600, NOW + 30 * DAY)
+            .map_err(pki_err)?;
+        let constrained = ConstrainedPki { root, crl };
         // A nation the bundle does not know: its signers chain to an untrusted root.
         let swe = vec![Nation::new("SWE", "SE", "Sweden").map_err(pki_err)?];
         let outsider = CoalitionSpec::new(Algorithm::Es384, &[Algorithm::Es256], NOW)
@@ -130,12 +378,20 @@ impl Fixture {
         let issued = swe
             .signer(Algorithm::Es256)
             .ok_or(Error::Generate("no SWE signer".into()))?;
-        extra.push((
-            "untrusted".to_owned(),
-            issued.clone(),
-            swe.intermediate.certificate.der().to_vec(),
-        ));
-        Ok(Fixture { pki, extra })
+        extra.push(Extra {
+            name: "untrusted".to_owned(),
+            algorithm: issued.algorithm,
+            pkcs8: issued.pkcs8.clone(),
+            chain: vec![
+                issued.certificate.der().to_vec(),
+                swe.intermediate.certificate.der().to_vec(),
+            ],
+        });
+        Ok(Fixture {
+            pki,
+            constrained,
+            extra,
+        })
     }
 
     /// A demo nation's signer of `alg` (`NOR`, `DNK`, `NLD`; ES384, ML-DSA-65, EdDSA).
@@ -158,12 +414,15 @@ impl Fixture {
     }
 
     /// Norway's bad signers (`revoked`, `expired`, `no-digital-signature`) and the extra
-    /// ones (`es256`, `es512`, `ml-dsa-44`, `ml-dsa-87`, `not-yet-valid`, `untrusted`).
+    /// ones (`es256`, `es512`, `ml-dsa-44`, `ml-dsa-87`, `not-yet-valid`, `untrusted`, and
+    /// the trust faults `country-dk`, `leaf-is-ca`, `eku-email`, `unknown-critical`,
+    /// `malformed-key-usage`, `bad-signature`, `under-sub-ca`, `constrained-inside`,
+    /// `constrained-outside`).
     pub fn named(&self, name: &str) -> Result<Signer, Error> {
-        if let Some((_, i, int)) = self.extra.iter().find(|(n, _, _)| n == name) {
+        if let Some(x) = self.extra.iter().find(|x| x.name == name) {
             return Ok(Signer {
-                key: key_of(i.algorithm, &i.pkcs8)?,
-                chain: vec![i.certificate.der().to_vec(), int.clone()],
+                key: key_of(x.algorithm, &x.pkcs8)?,
+                chain: x.chain.clone(),
             });
         }
         let b = self
@@ -185,6 +444,16 @@ impl Fixture {
             ],
         })
     }
+}
+
+/// A Norwegian signer's subject: `C=country, O=Norway, OU=Pouch signers, CN=...`.
+fn signer_name(country: &str, name: &str) -> Result<Name, Error> {
+    Name::new()
+        .country(country)
+        .and_then(|n| n.organization("Norway"))
+        .and_then(|n| n.org_unit("Pouch signers"))
+        .and_then(|n| n.common_name(&format!("Norway Pouch Signer ({name})")))
+        .map_err(pki_err)
 }
 
 /// A label of the vectors: NATO `classification`, releasable to FIN and SWE, created at

@@ -63,6 +63,27 @@ pub fn generate(root: &Path) -> Result<Manifest, Error> {
         &dir.join(crate::catalogue::BUNDLE_POLICY),
         policy_bundle(&fx.pki.bundle_toml()).as_bytes(),
     )?;
+    // Norway anchored at a name-constrained root (POUCH-TRUST-005).
+    write(
+        &dir.join(crate::catalogue::CONSTRAINED_ROOT),
+        fx.constrained.root.to_pem().as_bytes(),
+    )?;
+    write(
+        &dir.join(crate::catalogue::CONSTRAINED_CRL),
+        pouch_trust::pem::encode("X509 CRL", &fx.constrained.crl).as_bytes(),
+    )?;
+    write(
+        &dir.join(crate::catalogue::BUNDLE_ANCHOR_CONSTRAINED),
+        format!(
+            "# Norway alone, anchored at a root whose certificate permits the dNSName subtree {} (POUCH-TRUST-005).\n\
+             format = 1\ndescription = \"Anchor with name constraints\"\n\n[[nation]]\ncode = \"NOR\"\ncountry = \"NO\"\n\
+             anchors = [\"anchor-constrained/root.pem\"]\ncrls = [\"anchor-constrained/root.crl\"]\n\n\
+             [[nation.authorisation]]\npolicy = \"NATO\"\n\
+             classifications = [\"UNCLASSIFIED\", \"RESTRICTED\", \"CONFIDENTIAL\", \"SECRET\"]\n",
+            crate::fixture::CONSTRAINED_PERMITTED
+        )
+        .as_bytes(),
+    )?;
     // The demo policies are ours (crates/pouch-policy/policies), so they travel with the
     // vectors; an implementation under test loads them like any SPIF.
     write(

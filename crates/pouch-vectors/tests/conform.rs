@@ -145,3 +145,49 @@ fn unclaimed_features_are_skipped() {
             .all(|v| matches!(v.verdict, Verdict::Skip { .. }))
     );
 }
+
+/// POUCH-CNF-050: a report whose codes are right but whose shape is not the CDDL's (here a
+/// member `verdict` the CDDL does not name) fails, naming the schema.
+#[test]
+fn a_report_with_a_member_the_cddl_does_not_name_fails() {
+    let dir = temp("shape");
+    let script = dir.join("adapter.sh");
+    let real = env!("CARGO_BIN_EXE_pouch-conformance-adapter");
+    // Claims what the real adapter claims; adds one member to the real report.
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\nif [ \"$1\" = features ]; then exec {real} features; fi\nout=$({real} \"$@\"); code=$?\nprintf '%s' \"$out\" | sed 's/^{{/{{\"verdict\":\"ok\",/'\nexit $code\n"
+        ),
+    )
+    .unwrap();
+    let mut m = Manifest::load(&manifest_path()).unwrap();
+    let vectors = root().join("test-vectors/envelopes");
+    m.vector.retain(|v| v.id == "env-alg-es384");
+    for v in &mut m.vector {
+        v.inputs.envelope = vectors.join(&v.inputs.envelope).display().to_string();
+        v.inputs.trust = v
+            .inputs
+            .trust
+            .as_ref()
+            .map(|t| vectors.join(t).display().to_string());
+    }
+    let path = dir.join("manifest.toml");
+    std::fs::write(&path, toml::to_string(&m).unwrap()).unwrap();
+    let results = conform::run(
+        &Adapter::parse(&format!("sh {}", script.display())).unwrap(),
+        &path,
+        &[],
+    )
+    .unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    match &results.vectors[0].verdict {
+        Verdict::Fail { differences } => assert!(
+            differences
+                .iter()
+                .any(|d| d.contains("report.cddl") && d.contains("verdict")),
+            "{differences:?}"
+        ),
+        other => panic!("expected a failure, got {other:?}"),
+    }
+}

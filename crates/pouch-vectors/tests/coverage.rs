@@ -41,3 +41,30 @@ fn coverage_table_is_current_and_every_must_is_covered() {
         "exemptions that are not needed"
     );
 }
+
+#[test]
+fn every_registry_code_is_expected_by_a_vector_or_exempted_with_a_reason() {
+    let c = compute(&root()).unwrap();
+    assert!(c.codes.len() > 80, "the registry was not read");
+    assert!(
+        c.expected_codes.len() > 60,
+        "the manifests' expectations were not read"
+    );
+    assert_eq!(
+        c.codes_without_vector(),
+        Vec::<String>::new(),
+        "status codes no vector expects: add a vector, or an [[exempt-code]] with its reason to spec/coverage-exemptions.toml"
+    );
+    assert_eq!(
+        c.needless_code_exemptions(),
+        Vec::<String>::new(),
+        "code exemptions that are not needed (the code has a vector, is not registered, or is listed twice)"
+    );
+    for e in &c.code_exemptions {
+        assert!(
+            e.reason.len() > 40,
+            "{}: the reason says too little",
+            e.code
+        );
+    }
+}

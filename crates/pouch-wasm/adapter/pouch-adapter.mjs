@@ -86,6 +86,13 @@ function verify(pouch, args) {
     const policy = load(path, () => new pouch.Policy(read(path)));
     ctx.addPolicy(policy);
   }
+  // The trust bundle first: a recipient without one is refused (POUCH-POL-085).
+  if (a.trust) {
+    const base = dirname(resolve(a.trust));
+    const text = read(a.trust).toString("utf8");
+    // Only the files the bundle names, relative to the bundle (POUCH-CNF-010).
+    load(a.trust, () => ctx.setTrust(text, (name) => readFileSync(resolve(base, name))));
+  }
   if (a.recipient) {
     const clearance = a.clearance ? read(a.clearance) : undefined;
     setting(a.clearance ?? "--recipient", () => ctx.setRecipient(a.recipient, clearance));
@@ -93,12 +100,6 @@ function verify(pouch, args) {
   if (a.sealPolicy) setting("--seal-policy", () => ctx.setSealPolicy(a.sealPolicy));
   if (a.at) setting("--at", () => ctx.setAt(a.at));
   const envelope = read(a.envelope);
-  if (a.trust) {
-    const base = dirname(resolve(a.trust));
-    const text = read(a.trust).toString("utf8");
-    // Only the files the bundle names, relative to the bundle (POUCH-CNF-010).
-    load(a.trust, () => ctx.setTrust(text, (name) => readFileSync(resolve(base, name))));
-  }
   const payload = a.payload ? read(a.payload) : undefined;
   const r = ctx.verify(envelope, payload);
   return { stdout: r.json, status: r.exitClass };

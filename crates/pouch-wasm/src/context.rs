@@ -96,10 +96,11 @@ impl VerifyContext {
         }
     }
 
-    /// Removes the trust bundle: the trust stage no longer runs.
+    /// Removes the trust bundle: the trust stage no longer runs. Throws while a recipient
+    /// is set (remove it first; POUCH-POL-085).
     #[wasm_bindgen(js_name = clearTrust)]
-    pub fn clear_trust(&mut self) {
-        self.inner.clear_trust();
+    pub fn clear_trust(&mut self) -> Result<(), JsValue> {
+        self.inner.clear_trust().map_err(error)
     }
 
     /// Sets the seal policy: `all`, `hybrid` or `nations:T:A,B,...`.

@@ -11,6 +11,13 @@ pub enum Error {
     /// leaving out the trust stage must be explicit (POUCH-ENV-052).
     #[error("no trust bundle given: call trust(..), or without_trust() to verify signatures only")]
     TrustUnset,
+    /// A recipient was given to a verifier built with `without_trust()`: a release decision
+    /// is made only for seals found valid and trusted, so asking for one without a trust
+    /// bundle is an argument error, not a report (spec/05-policy.md POUCH-POL-085).
+    #[error(
+        "a release decision needs a trust bundle: a recipient was given with without_trust() (POUCH-POL-085)"
+    )]
+    RecipientWithoutTrust,
     /// The trust bundle does not load.
     #[error("trust bundle: {0}")]
     Bundle(#[from] pouch_trust::BundleError),

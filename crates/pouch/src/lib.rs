@@ -19,7 +19,7 @@ pub use inspect::inspect;
 pub use options::{ParseError, parse_time};
 pub use pouch_encrypt as encryption;
 pub use pouch_status::ExitClass;
-pub use report::{Entry, LabelRef, LabelReport, ReleaseReport, Report, SealReport};
+pub use report::{Entry, LabelRef, LabelReport, ReleaseReport, Report, SealReport, report_schema};
 pub use signer::{SealOptions, Signer};
 pub use verify::{SealPolicy, TrustStore, Verifier, VerifierBuilder};
 

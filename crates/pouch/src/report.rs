@@ -1,6 +1,9 @@
 //! The verification report: status codes per stage and per seal (spec/03-envelope.md §3.7).
 
+use std::borrow::Cow;
+
 use pouch_status::{Severity, StatusCode};
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::Serialize;
 use serde::ser::Serializer;
 
@@ -8,11 +11,75 @@ fn code_id<S: Serializer>(c: &StatusCode, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(c.id())
 }
 
+/// A code in the schema: one of the registry's identifiers.
+fn code_schema(_: &mut SchemaGenerator) -> Schema {
+    let ids: Vec<&str> = pouch_status::ALL.iter().map(|c| c.id()).collect();
+    json_schema!({
+        "type": "string",
+        "description": "An identifier of spec/registries/status-codes.toml.",
+        "enum": ids,
+    })
+}
+
+/// A role in the schema: the spellings of spec/03-envelope.md's roles.
+fn role_schema(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({
+        "type": "string",
+        "enum": ["originator", "endorser", "releasing-authority"],
+    })
+}
+
+/// The JSON Schema (draft 2020-12) of the report's JSON form, `spec/report.schema.json`:
+/// generated from these types, and checked against the normative CDDL `spec/report.cddl`.
+pub fn report_schema() -> serde_json::Value {
+    let mut schema = schemars::generate::SchemaSettings::draft2020_12()
+        .into_generator()
+        .into_root_schema_for::<Report>()
+        .to_value();
+    // Absent is the only spelling of "none": the report never writes `null`, so the schema
+    // allows it nowhere (schemars gives every `Option` a null alternative).
+    drop_null(&mut schema);
+    schema
+}
+
+fn drop_null(v: &mut serde_json::Value) {
+    use serde_json::Value;
+    match v {
+        Value::Object(map) => {
+            if let Some(Value::Array(types)) = map.get_mut("type") {
+                types.retain(|t| t != "null");
+                if let [only] = types.as_slice() {
+                    let only = only.clone();
+                    map.insert("type".to_owned(), only);
+                }
+            }
+            let mut merged = None;
+            if let Some(Value::Array(any)) = map.get_mut("anyOf") {
+                any.retain(|s| s.get("type").is_none_or(|t| t != "null"));
+                if let [only] = any.as_slice() {
+                    merged = Some(only.clone());
+                }
+            }
+            if let Some(Value::Object(only)) = merged {
+                map.remove("anyOf");
+                for (k, val) in only {
+                    map.entry(k).or_insert(val);
+                }
+            }
+            map.values_mut().for_each(drop_null);
+        }
+        Value::Array(items) => items.iter_mut().for_each(drop_null),
+        _ => {}
+    }
+}
+
 /// One status code with what exactly it refers to.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct Entry {
     /// The registry code.
     #[serde(serialize_with = "code_id")]
+    #[schemars(schema_with = "code_schema")]
     pub code: StatusCode,
     /// One line for people, when the code alone does not say enough.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -35,7 +102,8 @@ impl Entry {
 }
 
 /// What verification found about one seal.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct SealReport {
     /// Position in the envelope's seal array, from 0.
@@ -45,6 +113,7 @@ pub struct SealReport {
     pub algorithm: Option<String>,
     /// The sealing party's role.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "role_schema", default)]
     pub role: Option<&'static str>,
     /// The signer's certificate subject.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -63,6 +132,7 @@ pub struct SealReport {
     /// The trust stage's codes for this seal: chain, time, revocation, nation, authorisation.
     /// Empty when no trust bundle was given.
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schemars(default)]
     pub trust: Vec<Entry>,
 }
 
@@ -88,7 +158,12 @@ impl SealReport {
 
 /// The outcome of verifying one envelope. The stages stay apart: a valid signature by a
 /// signer nobody trusts is reported as exactly that once the trust stage exists.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, JsonSchema)]
+#[schemars(
+    deny_unknown_fields,
+    title = "Pouch verification report",
+    description = "The JSON form of a verification report (Pouch spec/07-conformance.md §7.5; normative CDDL: spec/report.cddl)."
+)]
 #[non_exhaustive]
 pub struct Report {
     /// Decoding: structure, determinism, limits, header.
@@ -105,6 +180,7 @@ pub struct Report {
     /// policies (spec/05-policy.md §5.9): the originator label first, then each seal's
     /// alternative label.
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schemars(default)]
     pub policy: Vec<LabelReport>,
     /// The release decision, when the verifier was given a recipient.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -140,8 +216,23 @@ impl Serialize for LabelRef {
     }
 }
 
+impl JsonSchema for LabelRef {
+    fn schema_name() -> Cow<'static, str> {
+        "LabelRef".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "string",
+            "description": "`originator`, or `seal N` for the alternative label seal N (from 0) asserts.",
+            "pattern": "^(originator|seal (0|[1-9][0-9]*))$",
+        })
+    }
+}
+
 /// One label of the envelope checked under a security policy.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct LabelReport {
     /// Which label.
@@ -165,7 +256,8 @@ impl LabelReport {
 }
 
 /// The release decision for one recipient.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ReleaseReport {
     /// The recipient's nation or organisation code.
@@ -176,6 +268,7 @@ pub struct ReleaseReport {
     /// The release stage's codes, ending with `release.permitted` or `release.denied`; or the
     /// single `release.not-decided` when no decision was made (spec/05-policy.md
     /// POUCH-POL-085).
+    #[schemars(length(min = 1))]
     pub codes: Vec<Entry>,
 }
 

@@ -284,15 +284,21 @@ impl VerifierBuilder {
     }
 
     /// Decides release to `recipient` (a nation or organisation code, optionally with a
-    /// clearance): adds the release stage.
+    /// clearance): adds the release stage. Needs a trust bundle: with
+    /// [`VerifierBuilder::without_trust`], [`VerifierBuilder::build`] refuses it.
     pub fn recipient(mut self, recipient: Recipient) -> Self {
         self.verifier.recipient = Some(recipient);
         self
     }
 
-    /// The verifier, or why it cannot be made.
+    /// The verifier, or why it cannot be made: [`Error::TrustUnset`] when trust was not
+    /// chosen, [`Error::RecipientWithoutTrust`] when a recipient was given without a trust
+    /// bundle (spec/05-policy.md POUCH-POL-085).
     pub fn build(self) -> Result<Verifier, Error> {
         let mut v = self.verifier;
+        if v.recipient.is_some() && matches!(self.trust, TrustChoice::Without) {
+            return Err(Error::RecipientWithoutTrust);
+        }
         v.trust = match self.trust {
             TrustChoice::Unset => return Err(Error::TrustUnset),
             TrustChoice::Without => None,

@@ -190,6 +190,38 @@ fn seal_policies_count_only_valid_seals() {
     assert!(r.has(codes::SEAL_ALG_NOT_ALLOWED) && r.has(codes::SEAL_POLICY_UNSATISFIED));
 }
 
+/// A registered algorithm the verifier's provider does not implement is the seal's
+/// `seal.alg-unsupported` (POUCH-ENV-070), not a failed signature, and no key is tried.
+#[test]
+fn a_registered_algorithm_the_provider_lacks_is_unsupported() {
+    let full = pouch_crypto_awslc::provider();
+    let es384 = signer(full, "NOR", Algorithm::Es384);
+    let env = embedded(full, &es384, b"r");
+    // The same provider without ES384.
+    let without: Vec<&'static dyn pouch_crypto::SignatureScheme> = full
+        .signatures
+        .iter()
+        .copied()
+        .filter(|s| s.algorithm() != Algorithm::Es384)
+        .collect();
+    let lacking: &'static pouch_crypto::CryptoProvider =
+        Box::leak(Box::new(pouch_crypto::CryptoProvider {
+            name: "aws-lc-rs without ES384",
+            signatures: Box::leak(without.into_boxed_slice()),
+            ..*full
+        }));
+    let r = Verifier::builder(lacking)
+        .without_trust()
+        .build()
+        .unwrap()
+        .verify(&env, None);
+    let ids: Vec<&str> = r.seals[0].codes.iter().map(|e| e.code.id()).collect();
+    assert_eq!(ids, ["seal.alg-unsupported"], "{r:#?}");
+    assert!(r.has(codes::SEAL_POLICY_UNSATISFIED) && !r.is_valid());
+    // The full provider verifies the same envelope.
+    assert!(Verifier::without_trust(full).verify(&env, None).is_valid());
+}
+
 #[test]
 fn the_originator_labels_advisory_rules_are_reported_as_warnings() {
     let p = pouch_crypto_awslc::provider();

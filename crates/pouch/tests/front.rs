@@ -138,6 +138,34 @@ fn an_embedded_record_over_the_envelope_limit_is_refused() {
     }
 }
 
+/// POUCH-ENV-080's whole-envelope limit at its edge (too large for a committed vector): an
+/// envelope of exactly 64 MiB verifies, and the same bytes with one more are refused as
+/// `envelope.limit-exceeded`, by their size, before anything else is read.
+#[test]
+fn an_envelope_of_exactly_the_size_limit_verifies_and_one_byte_more_is_refused() {
+    let limit = pouch::Limits::default().max_envelope_bytes;
+    let s = signer("ES384");
+    // The envelope's overhead around a record whose bstr head is as long as the final one's
+    // (five bytes from 64 KiB to 4 GiB); ES384 signatures have a fixed length.
+    let probe = 1 << 20;
+    let overhead = s
+        .seal(&label(), &vec![0u8; probe], &SealOptions::new())
+        .unwrap()
+        .len()
+        - probe;
+    let mut env = s
+        .seal(&label(), &vec![0x5a; limit - overhead], &SealOptions::new())
+        .unwrap();
+    assert_eq!(env.len(), limit);
+    let v = Verifier::without_trust(provider());
+    let r = v.verify(&env, None);
+    assert!(r.is_valid(), "{:?}", r.envelope);
+    env.push(0);
+    let r = v.verify(&env, None);
+    let ids: Vec<&str> = r.envelope.iter().map(|e| e.code.id()).collect();
+    assert_eq!(ids, ["envelope.limit-exceeded"]);
+}
+
 #[test]
 fn keys_and_chains_load_in_one_call_or_say_what_is_wrong() {
     let pki = dir().join("pki/NOR");

@@ -209,13 +209,29 @@ fn a_trusted_authorised_seals_alternative_label_decides_for_a_national_gateway()
     assert_eq!(r.releasable(), Some(true));
     let r = verify(&env, &[&f.national], Some("SWE"), true);
     assert_eq!(r.releasable(), Some(false));
+}
 
-    // Without a trust stage no release is decided at all (POUCH-POL-085).
-    let r = verify(&env, &[&f.national], Some("FIN"), false);
-    assert_eq!(r.releasable(), Some(false));
-    assert_eq!(release_codes(&r), ["release.not-decided"]);
-    let r = verify(&env, &[&f.coalition], Some("FIN"), false);
-    assert_eq!(release_codes(&r), ["release.not-decided"]);
+/// POUCH-POL-085: a recipient without a trust bundle is an argument error when the verifier
+/// is built, under either kind of policy, not a report that says `release.not-decided`.
+#[test]
+fn a_recipient_without_a_trust_bundle_is_refused_when_the_verifier_is_built() {
+    let f = fixture();
+    for policy in [&f.national, &f.coalition] {
+        let e = Verifier::builder(provider())
+            .at(now())
+            .policy(policy.clone())
+            .recipient(Recipient::new("FIN"))
+            .without_trust()
+            .build()
+            .map(|_| ())
+            .unwrap_err();
+        assert!(matches!(e, pouch::Error::RecipientWithoutTrust), "{e}");
+        assert!(e.to_string().contains("POUCH-POL-085"), "{e}");
+    }
+    // The same verifier without the recipient builds, and its report has no release stage.
+    let env = envelope(None);
+    let r = verify(&env, &[&f.national], None, false);
+    assert!(r.release.is_none());
 }
 
 #[test]

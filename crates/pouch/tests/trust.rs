@@ -239,3 +239,64 @@ fn an_invalid_signature_gets_no_trust_codes() {
     assert!(r.has(codes::SEAL_SIGNATURE_INVALID));
     assert!(r.seals[0].trust.is_empty());
 }
+
+/// POUCH-TRUST-002: the trust stage's bound on x5chain holds even when a verifier raises its
+/// decoder's. With the default limits a ninth certificate is the seal's
+/// `seal.header-limit-exceeded`; with the decoder's limit raised to nine, the seal's signature
+/// is checked and valid and the trust stage refuses the chain as `trust.chain-too-long`.
+#[test]
+fn a_chain_over_eight_is_too_long_for_trust_even_when_the_decoder_allows_it() {
+    let f = fixture();
+    let (i, intermediate) = issued("NOR", Algorithm::Es384);
+    let k = key(i);
+    let mut chain = vec![i.certificate.der().to_vec()];
+    chain.resize(9, intermediate); // duplicates of the intermediate: harmless but for length
+    let req = SealRequest {
+        key: k.as_ref(),
+        chain,
+        role: Role::Originator,
+        signing_time: now(),
+        alternative_label: None,
+        release: None,
+    };
+    let env = pouch::seal(
+        provider(),
+        &label(),
+        Payload::Embedded {
+            data: b"record",
+            content_type: None,
+        },
+        &req,
+        None,
+        None,
+    )
+    .unwrap();
+    let seal_codes = |r: &Report| -> (Vec<&str>, Vec<&str>) {
+        let s = &r.seals[0];
+        (
+            s.codes.iter().map(|e| e.code.id()).collect(),
+            s.trust.iter().map(|e| e.code.id()).collect(),
+        )
+    };
+    let default = verify(&env);
+    assert_eq!(
+        seal_codes(&default),
+        (vec!["seal.header-limit-exceeded"], vec![])
+    );
+    let raised = Verifier::builder(provider())
+        .at(DateTime::from_unix(NOW + 60, 0).unwrap())
+        .limits(Limits {
+            max_chain_len: 9,
+            ..Limits::default()
+        })
+        .trust(f.bundle.clone())
+        .build()
+        .unwrap()
+        .verify(&env, None);
+    assert_eq!(
+        seal_codes(&raised),
+        (vec!["seal.signature-valid"], vec!["trust.chain-too-long"]),
+        "{raised:#?}"
+    );
+    assert!(!raised.is_valid());
+}

@@ -33,11 +33,16 @@ fn run() -> anyhow::Result<ExitCode> {
             for id in c.uncovered_must() {
                 println!("uncovered: {id}");
             }
-            Ok(if c.uncovered_must().is_empty() {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::from(1)
-            })
+            for code in c.codes_without_vector() {
+                println!("status code without a vector: {code}");
+            }
+            Ok(
+                if c.uncovered_must().is_empty() && c.codes_without_vector().is_empty() {
+                    ExitCode::SUCCESS
+                } else {
+                    ExitCode::from(1)
+                },
+            )
         }
         _ => bail!(USAGE),
     }

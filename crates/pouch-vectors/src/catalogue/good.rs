@@ -3,7 +3,7 @@
 
 use pouch::{ContentType, Payload};
 use pouch_crypto::{Algorithm, DigestAlgorithm};
-use pouch_status as s;
+use pouch_status::{self as s, StatusCode};
 
 use super::{Case, report, seal_fault, trusted, valid_with_trust};
 use crate::Error;
@@ -178,6 +178,93 @@ pub(crate) fn cases(fx: &Fixture) -> Result<Vec<Case>, Error> {
     c.expect = ok();
     c.expect.label = super::ids(&[s::LABEL_REVIEW_TIME_MISSING]);
     out.push(c);
+
+    // The other advisory rules (spec/02-label.md §2.6), one broken per label: each is a
+    // warning, so the envelope stays valid and trusted.
+    let info = |categories: &str| {
+        format!(
+            r#"{{"policyIdentifier":"NATO","classification":"RESTRICTED","categories":[{categories}]}}"#
+        )
+    };
+    let rel = |values: &str| {
+        format!(r#"{{"tagName":"Releasable To","type":"PERMISSIVE","values":[{values}]}}"#)
+    };
+    // (id, title, description, requirements, label JSON, the one label code)
+    type Advisory = (
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static [&'static str],
+        String,
+        StatusCode,
+    );
+    let advisories: [Advisory; 5] = [
+        (
+            "env-label-review-time-before-creation",
+            "Review time before the creation time",
+            "A NATO RESTRICTED label created at 09:15 on the vectors' day whose ReviewDateTime is 09:00 the same day: the label stage warns, the envelope is still valid and trusted.",
+            &["POUCH-LBL-031", "POUCH-ENV-012"],
+            format!(
+                r#"{{"confidentialityInformation":{},"creationDateTime":"2026-11-28T09:15:00Z","reviewDateTime":"2026-11-28T09:00:00Z"}}"#,
+                info(&rel(r#""FIN""#))
+            ),
+            s::LABEL_REVIEW_TIME_BEFORE_CREATION,
+        ),
+        (
+            "env-label-succession-time-before-creation",
+            "Succession time before the creation time",
+            "A NATO RESTRICTED label created at 09:15 on the vectors' day whose SuccessionHandling says it becomes UNCLASSIFIED at 09:00 the same day, before it was created: the label stage warns, the envelope is still valid and trusted.",
+            &["POUCH-LBL-032", "POUCH-ENV-012"],
+            format!(
+                r#"{{"confidentialityInformation":{},"creationDateTime":"2026-11-28T09:15:00Z","successionHandling":{{"successionDateTime":"2026-11-28T09:00:00Z","successor":{{"confidentialityInformation":{{"policyIdentifier":"NATO","classification":"UNCLASSIFIED"}},"creationDateTime":"2026-11-28T09:15:00Z"}}}}}}"#,
+                info(&rel(r#""FIN""#))
+            ),
+            s::LABEL_SUCCESSION_TIME_BEFORE_CREATION,
+        ),
+        (
+            "env-label-category-duplicate",
+            "Two categories with the same TagName and Type",
+            "A NATO RESTRICTED label with two PERMISSIVE `Releasable To` categories (FIN in one, SWE in the other) instead of one with both values: the label stage warns, the envelope is still valid and trusted.",
+            &["POUCH-LBL-033", "POUCH-ENV-012"],
+            format!(
+                r#"{{"confidentialityInformation":{},"creationDateTime":"2026-11-28T09:15:00Z","reviewDateTime":"2036-11-28T00:00:00Z"}}"#,
+                info(&format!("{},{}", rel(r#""FIN""#), rel(r#""SWE""#)))
+            ),
+            s::LABEL_CATEGORY_DUPLICATE,
+        ),
+        (
+            "env-label-category-value-duplicate",
+            "A category value listed twice",
+            "A NATO RESTRICTED label whose `Releasable To` category lists FIN twice: the label stage warns, the envelope is still valid and trusted.",
+            &["POUCH-LBL-034", "POUCH-ENV-012"],
+            format!(
+                r#"{{"confidentialityInformation":{},"creationDateTime":"2026-11-28T09:15:00Z","reviewDateTime":"2036-11-28T00:00:00Z"}}"#,
+                info(&rel(r#""FIN","FIN""#))
+            ),
+            s::LABEL_CATEGORY_VALUE_DUPLICATE,
+        ),
+        (
+            "env-label-category-empty",
+            "A category without a value",
+            "A NATO RESTRICTED label with an INFORMATIVE `Handling` category that carries no value (the CBOR category map has no key 4): the label stage warns, the envelope is still valid and trusted.",
+            &["POUCH-LBL-035", "POUCH-ENV-012"],
+            format!(
+                r#"{{"confidentialityInformation":{},"creationDateTime":"2026-11-28T09:15:00Z","reviewDateTime":"2036-11-28T00:00:00Z"}}"#,
+                info(r#"{"tagName":"Handling","type":"INFORMATIVE"}"#)
+            ),
+            s::LABEL_CATEGORY_EMPTY,
+        ),
+    ];
+    for (id, title, description, reqs, json, code) in advisories {
+        let l = pouch_label::Label::from_json(json.as_bytes(), &pouch_label::Limits::default())
+            .map_err(|e| Error::Generate(format!("{id}: label: {e}")))?;
+        let mut c = Case::new(id, title, description, reqs);
+        c.algorithms = vec![Algorithm::Es384];
+        c.envelope = craft::embedded(c.id, &l, RECORD, &SealOpts::originator(&sg, time(NOW)?))?;
+        c.expect = ok();
+        c.expect.label = super::ids(&[code]);
+        out.push(c);
+    }
 
     // A release approval assertion, and a bundle without CRLs.
     let sg = fx.signer("DNK", Algorithm::Es384)?;

@@ -2,7 +2,9 @@
 //! one ("over", refused with the code the table's rule names).
 //!
 //! The whole-envelope limit (64 MiB) has no twin: a committed vector of that size is not
-//! reasonable. Where an envelope cannot reach a limit while staying valid (no Pouch header
+//! reasonable; crates/pouch/tests/front.rs checks it at the limit and one byte over. The
+//! depth limit is met both in the framing and inside each protected header, whose content
+//! is counted as an item of its own. Where an envelope cannot reach a limit while staying valid (no Pouch header
 //! may carry free-form data), the "at" twin breaks one unrelated rule, says which in its
 //! description, and expects that rule's code: what matters is that it is not
 //! `envelope.limit-exceeded`.
@@ -427,6 +429,93 @@ fn depth(fx: &Fixture) -> Result<Vec<Case>, Error> {
         c.algorithms = vec![Algorithm::Es384];
         c.envelope = e.into_bytes();
         c.expect = refused(code);
+        c.cddl = Some(Some("invalid"));
+        out.push(c);
+    }
+    out.extend(header_depth(fx)?);
+    Ok(out)
+}
+
+/// `k` nested arrays, the innermost empty: `[[...[]...]]`, `k` levels deep.
+fn nested(k: usize) -> Vec<u8> {
+    let mut v = vec![0x81; k.saturating_sub(1)];
+    v.push(0x80);
+    v
+}
+
+/// The depth limit inside each protected header, whose content is counted as an item of its
+/// own with its map at depth 1 (POUCH-ENV-080): parameter 100 holding `k` nested arrays
+/// makes the header's depth `1 + k`.
+fn header_depth(fx: &Fixture) -> Result<Vec<Case>, Error> {
+    let mut out = Vec::new();
+    for (id, title, depth, code, description) in [
+        (
+            "env-limit-body-header-depth-at",
+            "Nesting depth 24 inside the body protected header",
+            MAX_DEPTH,
+            s::ENVELOPE_MALFORMED,
+            "The body protected header gains parameter 100 holding 23 nested arrays, so the header's content (its map at depth 1) is exactly 24 levels deep: the limit. The parameter is not defined by Pouch, so the envelope is `envelope.malformed` for that unrelated reason, not `envelope.limit-exceeded`.",
+        ),
+        (
+            "env-limit-body-header-depth-over",
+            "Nesting depth 25 inside the body protected header",
+            MAX_DEPTH + 1,
+            s::ENVELOPE_LIMIT_EXCEEDED,
+            "As env-limit-body-header-depth-at with 24 nested arrays: the header's content is 25 levels deep, refused before its parameters are read.",
+        ),
+    ] {
+        let (_, p) = honest(fx, id)?;
+        let (protected, sig) = first_seal(&p)?;
+        let body = insert_params(
+            &p.body,
+            BODY_POUCH_KEY,
+            1,
+            &extra_params(1, &nested(depth - 1)),
+        )?;
+        let mut c = Case::new(id, title, description, REQS);
+        c.algorithms = vec![Algorithm::Es384];
+        c.envelope = craft::assemble(&body, &p.payload, &[RawSeal::new(protected, sig)]);
+        c.expect = refused(code);
+        c.cddl = Some(Some("invalid"));
+        out.push(c);
+    }
+    let es256 = fx.named("es256")?;
+    let t = rfc3339(NOW)?;
+    let plain = SealHeaderSpec {
+        alg: Some(-7),
+        chain: Some(&es256.chain),
+        unknown_critical: false,
+        signing_time: &t,
+    }
+    .encode();
+    for (id, title, depth, code, description) in [
+        (
+            "env-limit-seal-header-depth-at",
+            "Nesting depth 24 inside a seal protected header",
+            MAX_DEPTH,
+            s::SEAL_HEADER_MALFORMED,
+            "An ES256 seal whose protected header gains parameter 100 holding 23 nested arrays, so the header's content is exactly 24 levels deep: the limit; the seal is re-signed. The parameter is not defined by Pouch, so the seal is `seal.header-malformed` for that unrelated reason, not `seal.header-limit-exceeded`.",
+        ),
+        (
+            "env-limit-seal-header-depth-over",
+            "Nesting depth 25 inside a seal protected header",
+            MAX_DEPTH + 1,
+            s::SEAL_HEADER_LIMIT_EXCEEDED,
+            "As env-limit-seal-header-depth-at with 24 nested arrays: 25 levels, a fault of that seal alone (`seal.header-limit-exceeded`, POUCH-ENV-101); the envelope decodes.",
+        ),
+    ] {
+        let (_, p) = honest(fx, id)?;
+        let protected = insert_params(
+            &plain,
+            SEAL_POUCH_KEY,
+            1,
+            &extra_params(1, &nested(depth - 1)),
+        )?;
+        let sig = craft::sign(&es256, &p.body, &protected, &p.payload)?;
+        let mut c = Case::new(id, title, description, REQS);
+        c.algorithms = vec![Algorithm::Es256];
+        c.envelope = craft::assemble(&p.body, &p.payload, &[RawSeal::new(protected, sig)]);
+        c.expect = report(vec![seal_fault(code)], s::SEAL_POLICY_UNSATISFIED);
         c.cddl = Some(Some("invalid"));
         out.push(c);
     }

@@ -23,6 +23,7 @@ const ADAPTER_REQUIREMENTS: &[&str] = &[
     "POUCH-CNF-010",
     "POUCH-CNF-011",
     "POUCH-CNF-012",
+    "POUCH-CNF-050",
     "POUCH-GEN-002",
 ];
 
@@ -35,6 +36,12 @@ pub(crate) const BUNDLE_NO_CRLS_REQUIRED: &str = "pki/bundle-no-crls-required.to
 /// The demo bundle with authorisations up to a classification, and Denmark authorised for
 /// NOR-DEMO (see `generate::policy_bundle`).
 pub(crate) const BUNDLE_POLICY: &str = "pki/bundle-policy.toml";
+/// Norway alone, anchored at a root whose certificate carries name constraints
+/// (`Fixture::constrained`).
+pub(crate) const BUNDLE_ANCHOR_CONSTRAINED: &str = "pki/bundle-anchor-constrained.toml";
+/// The constrained anchor and its CRL, relative to the manifest.
+pub(crate) const CONSTRAINED_ROOT: &str = "pki/anchor-constrained/root.pem";
+pub(crate) const CONSTRAINED_CRL: &str = "pki/anchor-constrained/root.crl";
 /// The coalition demo SPIF (POUCH-DEMO), relative to the manifest.
 pub(crate) const COALITION_SPIF: &str = "policies/pouch-demo.spif.xml";
 /// Norway's demo SPIF (NOR-DEMO), relative to the manifest.

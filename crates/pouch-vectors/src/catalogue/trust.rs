@@ -6,7 +6,7 @@ use pouch_status as s;
 use super::{Case, report, trusted, valid_with_trust};
 use crate::Error;
 use crate::craft::{self, SealOpts};
-use crate::fixture::{Fixture, NOW, label, time};
+use crate::fixture::{Fixture, NOW, VERIFY_AT, label, time};
 
 const DAY: i64 = 86_400;
 
@@ -153,5 +153,184 @@ pub(crate) fn cases(fx: &Fixture) -> Result<Vec<Case>, Error> {
         s::SEAL_POLICY_UNSATISFIED,
     );
     out.push(c);
+    out.extend(chain_faults(fx)?);
+    out.extend(signing_time_skew(fx)?);
+    out.extend(anchor_name_constraints(fx)?);
+    Ok(out)
+}
+
+/// One ES256 signer of Norway's made wrong in exactly one way (`Fixture::named`), each with
+/// the one trust code that fault must give. crates/pouch-vectors/tests/trust_openssl.rs
+/// checks each construction with `openssl` independently: the X.509 faults fail
+/// `openssl verify` for the reason named, and the Pouch-profile faults pass it.
+fn chain_faults(fx: &Fixture) -> Result<Vec<Case>, Error> {
+    let secret = label("NATO", "SECRET")?;
+    type Row = (
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static [&'static str],
+        &'static str,
+        pouch_status::StatusCode,
+    );
+    let rows: [Row; 8] = [
+        (
+            "env-trust-country-mismatch",
+            "Danish subject under Norway's CA",
+            "Norway's intermediate CA issues an otherwise honest signer certificate whose subject says C=DK. The path to Norway's anchor is sound X.509, but the bundle says Norway's signers are C=NO.",
+            &["POUCH-TRUST-040"],
+            "country-dk",
+            s::TRUST_COUNTRY_MISMATCH,
+        ),
+        (
+            "env-trust-leaf-is-ca",
+            "CA certificate as the signer",
+            "The signer certificate says basicConstraints cA TRUE (keyUsage digitalSignature alone, extendedKeyUsage id-kp-documentSigning, so nothing else is wrong): a CA certificate may not seal.",
+            &["POUCH-TRUST-010"],
+            "leaf-is-ca",
+            s::TRUST_LEAF_IS_CA,
+        ),
+        (
+            "env-trust-extended-key-usage",
+            "Signer certified for e-mail protection only",
+            "The signer certificate's extendedKeyUsage is id-kp-emailProtection alone, without id-kp-documentSigning.",
+            &["POUCH-TRUST-011"],
+            "eku-email",
+            s::TRUST_EXTENDED_KEY_USAGE,
+        ),
+        (
+            "env-trust-unknown-critical-extension",
+            "Signer certificate with an unknown critical extension",
+            "The signer certificate carries a critical extension 1.3.6.1.4.1.32473.4774.1 (RFC 5612's example enterprise arc) with a NULL value, which no verifier processes.",
+            &["POUCH-TRUST-010"],
+            "unknown-critical",
+            s::TRUST_UNKNOWN_CRITICAL_EXTENSION,
+        ),
+        (
+            "env-trust-certificate-malformed",
+            "Signer certificate whose keyUsage does not decode",
+            "The signer certificate's keyUsage extnValue holds an INTEGER instead of a BIT STRING; the certificate's outer structure and public key decode, so the seal's signature is checked and valid, but the certificate is not well-formed X.509.",
+            &["POUCH-TRUST-002"],
+            "malformed-key-usage",
+            s::TRUST_CERTIFICATE_MALFORMED,
+        ),
+        (
+            "env-trust-bad-certificate-signature",
+            "Signer certificate with a damaged signature",
+            "An honest signer certificate of Norway's intermediate CA with the last octet of its ECDSA signature flipped: the seal's signature (by the signer's key) is valid, the certificate's is not.",
+            &["POUCH-TRUST-001"],
+            "bad-signature",
+            s::TRUST_BAD_CERTIFICATE_SIGNATURE,
+        ),
+        (
+            "env-trust-path-constraints",
+            "Sub-CA under a CA with pathLenConstraint 0",
+            "Norway's intermediate CA (pathLenConstraint 0) issues a sub-CA, which issues the signer; x5chain is signer, sub-CA, intermediate. Every signature verifies, but the path is one CA longer than the intermediate allows.",
+            &["POUCH-TRUST-001"],
+            "under-sub-ca",
+            s::TRUST_PATH_CONSTRAINTS,
+        ),
+        (
+            "env-trust-anchor-path-length",
+            "Two CAs below a root whose pathLenConstraint is 1",
+            "Norway's root (the anchor; pathLenConstraint 1) issues a second intermediate without a pathLenConstraint, which issues a sub-CA, which issues the signer; x5chain is signer, sub-CA, intermediate. Every certificate below the anchor is sound and no intermediate's constraint is broken; only the anchor's is, which applies to every path ending at it.",
+            &["POUCH-TRUST-004"],
+            "under-anchor-pathlen",
+            s::TRUST_PATH_CONSTRAINTS,
+        ),
+    ];
+    let mut out = Vec::new();
+    for (id, title, description, reqs, signer, code) in rows {
+        let sg = fx.named(signer)?;
+        let mut c = Case::new(id, title, description, reqs);
+        c.algorithms = vec![Algorithm::Es256];
+        c.envelope = craft::embedded(
+            id,
+            &secret,
+            super::good::RECORD,
+            &SealOpts::originator(&sg, time(NOW)?),
+        )?;
+        c.expect = report(vec![valid_with_trust(&[code])], s::SEAL_POLICY_UNSATISFIED);
+        out.push(c);
+    }
+    Ok(out)
+}
+
+/// The clock skew of POUCH-TRUST-020 at its edge: a signing time five minutes after the
+/// verification time is accepted, one second more is not.
+fn signing_time_skew(fx: &Fixture) -> Result<Vec<Case>, Error> {
+    let secret = label("NATO", "SECRET")?;
+    let sg = fx.named("es256")?;
+    // The spec's five minutes, not the validator's constant, so the vector checks it.
+    let skew: i64 = 5 * 60;
+    let mut out = Vec::new();
+    for (id, title, description, ahead, codes, policy) in [
+        (
+            "env-trust-signing-time-skew-at",
+            "Signing time five minutes ahead of the verifier",
+            "A Norwegian ES256 seal whose signing time is exactly 300 seconds after the verification time: within the clock skew POUCH-TRUST-020 allows, so the signer is trusted.",
+            skew,
+            &[s::TRUST_SIGNER_TRUSTED][..],
+            s::SEAL_POLICY_SATISFIED,
+        ),
+        (
+            "env-trust-signing-time-in-future",
+            "Signing time more than five minutes ahead of the verifier",
+            "A Norwegian ES256 seal whose signing time is 301 seconds after the verification time (every certificate is valid then): one second beyond the clock skew.",
+            skew + 1,
+            &[s::TRUST_SIGNING_TIME_IN_FUTURE][..],
+            s::SEAL_POLICY_UNSATISFIED,
+        ),
+    ] {
+        let mut c = Case::new(id, title, description, &["POUCH-TRUST-020"]);
+        c.algorithms = vec![Algorithm::Es256];
+        c.envelope = craft::embedded(
+            id,
+            &secret,
+            super::good::RECORD,
+            &SealOpts::originator(&sg, time(VERIFY_AT + ahead)?),
+        )?;
+        c.expect = report(vec![valid_with_trust(codes)], policy);
+        out.push(c);
+    }
+    Ok(out)
+}
+
+/// An anchor whose certificate carries name constraints (POUCH-TRUST-005), with a signer
+/// inside its permitted subtree and one outside.
+fn anchor_name_constraints(fx: &Fixture) -> Result<Vec<Case>, Error> {
+    let secret = label("NATO", "SECRET")?;
+    let mut out = Vec::new();
+    for (id, title, description, signer, codes, policy) in [
+        (
+            "env-trust-anchor-name-constraints-satisfied",
+            "Signer inside the anchor's name constraints",
+            "The bundle's only anchor for Norway is a root whose own certificate permits the dNSName subtree pouch.example.no; the signer, directly under it, names signer.pouch.example.no in its subjectAltName. The path satisfies the anchor's constraints.",
+            "constrained-inside",
+            &[s::TRUST_SIGNER_TRUSTED][..],
+            s::SEAL_POLICY_SATISFIED,
+        ),
+        (
+            "env-trust-anchor-name-constraints-violated",
+            "Signer outside the anchor's name constraints",
+            "As env-trust-anchor-name-constraints-satisfied, but the signer names signer.pouch.example.dk, outside the subtree the anchor's certificate permits: the anchor's name constraints apply to the path, so no trusted path ends at it.",
+            "constrained-outside",
+            &[s::TRUST_PATH_CONSTRAINTS][..],
+            s::SEAL_POLICY_UNSATISFIED,
+        ),
+    ] {
+        let sg = fx.named(signer)?;
+        let mut c = Case::new(id, title, description, &["POUCH-TRUST-005"]);
+        c.algorithms = vec![Algorithm::Es256];
+        c.bundle = super::BUNDLE_ANCHOR_CONSTRAINED;
+        c.envelope = craft::embedded(
+            id,
+            &secret,
+            super::good::RECORD,
+            &SealOpts::originator(&sg, time(NOW)?),
+        )?;
+        c.expect = report(vec![valid_with_trust(codes)], policy);
+        out.push(c);
+    }
     Ok(out)
 }

@@ -198,6 +198,8 @@ test("errors are PouchErrors with a stable code", () => {
     [() => pouch.labelConvert(LABEL, undefined, "yaml"), "argument"],
     [() => new pouch.VerifyContext().setSealPolicy("most"), "argument"],
     [() => new pouch.VerifyContext().setRecipient("FIN", Buffer.from("[")), "clearance"],
+    // POUCH-POL-085: a recipient needs a trust bundle, set first.
+    [() => new pouch.VerifyContext().setRecipient("FIN"), "argument"],
     [() => new pouch.VerifyContext().setTrust(bundleText, {}), "trust-bundle"],
     [() => new pouch.VerifyContext().setTrust("format = 9", {}), "trust-bundle"],
   ];
