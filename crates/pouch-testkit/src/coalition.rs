@@ -144,7 +144,8 @@ impl NationPki {
     /// Issues an encryption certificate (spec/10-encryption.md §10.5) from this nation's
     /// intermediate CA for the public key `subject_spki` (as `pouch_encrypt::cert::spki_der`
     /// gives it), named `{nation} Pouch Encryption {what}`. `profile` is normally
-    /// [`Profile::Encryption`]; another one makes a negative case (e.g. a signer's keyUsage).
+    /// [`Profile::Encryption`](crate::Profile::Encryption); another one makes a negative
+    /// case (e.g. a signer's keyUsage).
     pub fn issue_encryption(
         &self,
         provider: &CryptoProvider,
