@@ -16,7 +16,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use pouch_crypto::keys::pem_decode;
-use pouch_trust::{CertificateParts, Oid, algorithm_from_identifier};
+use pouch_trust::Oid;
 use pouch_trust::{ChainValidator, LeafProfile, Revocation, TrustBundle, TrustedNation};
 use serde::Deserialize;
 
@@ -87,16 +87,6 @@ fn skip_reason(case: &Testcase) -> Option<&'static str> {
                 return Some("CA/Browser Forum rules for TLS subscribers, not signer chains");
             }
             _ => {}
-        }
-    }
-    let mut certs = vec![&case.peer_certificate];
-    certs.extend(&case.untrusted_intermediates);
-    for pem in certs {
-        let der = der(pem, "CERTIFICATE");
-        if let Ok(parts) = CertificateParts::parse(&der)
-            && algorithm_from_identifier(parts.signature_algorithm).is_err()
-        {
-            return Some("signature algorithm outside the Pouch registry (e.g. RSA PKCS#1 v1.5)");
         }
     }
     None
