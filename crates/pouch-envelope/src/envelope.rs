@@ -213,6 +213,11 @@ impl Envelope {
 
     /// The envelope's encoding (deterministic, so equal to the bytes it was decoded from).
     pub fn to_bytes(&self) -> Vec<u8> {
+        self.encode_with(self.recipients.as_deref())
+    }
+
+    /// The envelope's encoding with `recipients` in place of its own.
+    fn encode_with(&self, recipients: Option<&[u8]>) -> Vec<u8> {
         let seals: Vec<(&[u8], &[u8], &[u8])> = self
             .seals
             .iter()
@@ -224,12 +229,7 @@ impl Envelope {
                 )
             })
             .collect();
-        encode(
-            &self.body_protected,
-            self.recipients.as_deref(),
-            &self.payload,
-            &seals,
-        )
+        encode(&self.body_protected, recipients, &self.payload, &seals)
     }
 
     /// The recipients of an encrypted envelope: the `"pouch-recipients"` value as carried
@@ -243,23 +243,7 @@ impl Envelope {
     /// the payload this envelope holds: decode with [`Envelope::decode`], not the borrowing
     /// form, before calling it.
     pub fn to_bytes_with_recipients(&self, recipients: &[u8]) -> Vec<u8> {
-        let seals: Vec<(&[u8], &[u8], &[u8])> = self
-            .seals
-            .iter()
-            .map(|s| {
-                (
-                    s.protected.as_slice(),
-                    s.unprotected.as_slice(),
-                    s.signature.as_slice(),
-                )
-            })
-            .collect();
-        encode(
-            &self.body_protected,
-            Some(recipients),
-            &self.payload,
-            &seals,
-        )
+        self.encode_with(Some(recipients))
     }
 }
 
