@@ -163,16 +163,19 @@ pub(crate) fn run(
     out: &mut dyn Write,
 ) -> anyhow::Result<u8> {
     let jobs = opts.jobs.max(1);
-    let window = Window::new(256 + 8 * jobs, BYTE_BUDGET);
+    // The window bounds what is in flight (items and bytes); the channels may hold as much, so
+    // the reader, workers and printer run in bursts instead of handing over one item at a time.
+    let slots = 256 + 8 * jobs;
+    let window = Window::new(slots, BYTE_BUDGET);
     let max_bytes = verifier.limits().max_envelope_bytes;
     let max_depth = verifier.limits().max_depth;
     let started = Instant::now();
     let mut tally = Tally::default();
     let mut progress = Progress::new(opts.progress && std::io::stderr().is_terminal());
-    let (job_tx, job_rx) = sync_channel::<Job>(2 * jobs);
+    let (job_tx, job_rx) = sync_channel::<Job>(slots);
     let job_rx = Mutex::new(job_rx);
     std::thread::scope(|s| -> anyhow::Result<()> {
-        let (out_tx, out_rx) = sync_channel::<Outcome>(2 * jobs);
+        let (out_tx, out_rx) = sync_channel::<Outcome>(slots);
         let window = &window;
         s.spawn(move || produce(inputs, opts.seq, max_bytes, max_depth, window, job_tx));
         for _ in 0..jobs {
