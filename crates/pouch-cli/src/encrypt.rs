@@ -1,7 +1,7 @@
 //! `pouch seal --encrypt-to` and `pouch open` (spec/10-encryption.md).
 
 use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Context;
@@ -11,7 +11,7 @@ use pouch_crypto::{DigestAlgorithm, keys};
 use pouch_label::DateTime;
 use pouch_status::ExitClass;
 
-use crate::envelope::{now, read_file, read_label, within_limit, write_output};
+use crate::envelope::{TempOutput, now, read_file, read_label, within_limit, write_output};
 use crate::{EXIT_OK, Failure, malformed_input, usage};
 
 /// What `seal --encrypt-to` needs besides the signer.
@@ -120,28 +120,21 @@ pub(crate) fn seal(
         let ct_path = args
             .ciphertext
             .ok_or_else(|| usage("--detached with --encrypt-to needs --ciphertext FILE"))?;
-        let tmp = temp_beside(ct_path)?;
-        let mut file = std::io::BufWriter::new(
-            std::fs::File::create(&tmp).with_context(|| format!("creating {}", tmp.display()))?,
-        );
+        let mut file = TempOutput::create(ct_path)?;
         let r = pouch::seal_encrypted(
             provider,
             &label,
             &mut input,
-            CiphertextOut::Detached(&mut file, digest),
+            CiphertextOut::Detached(file.writer()?, digest),
             &recipients,
             &gate,
             &request,
             opts,
         );
-        let flushed = file.flush();
-        drop(file);
-        match (&r, flushed) {
-            (Ok(_), Ok(())) => std::fs::rename(&tmp, ct_path)
-                .with_context(|| format!("writing {}", ct_path.display()))?,
-            _ => {
-                let _ = std::fs::remove_file(&tmp);
-            }
+        // The ciphertext is kept only beside an envelope that seals it.
+        if r.is_ok() {
+            file.flush()?;
+            file.commit()?;
         }
         r
     } else {
@@ -163,17 +156,6 @@ pub(crate) fn seal(
     };
     write_output(output, &within_limit(envelope)?)?;
     Ok(ExitCode::from(EXIT_OK))
-}
-
-/// A private temporary name beside `path` (same directory, so the rename is atomic).
-fn temp_beside(path: &Path) -> anyhow::Result<PathBuf> {
-    let name = path
-        .file_name()
-        .ok_or_else(|| usage(format_args!("{}: not a file name", path.display())))?;
-    let mut tmp = std::ffi::OsString::from(".");
-    tmp.push(name);
-    tmp.push(format!(".{}.tmp", std::process::id()));
-    Ok(path.with_file_name(tmp))
 }
 
 /// What `pouch open` needs.
@@ -224,10 +206,7 @@ pub(crate) fn open(a: &OpenArgs<'_>, out: &mut dyn Write) -> anyhow::Result<Exit
         .recipient(pouch::Recipient::new(nation.clone()))
         .build()?;
     let envelope = read_file(a.envelope)?;
-    let tmp = temp_beside(a.output)?;
-    let mut file = std::io::BufWriter::new(
-        std::fs::File::create(&tmp).with_context(|| format!("creating {}", tmp.display()))?,
-    );
+    let mut file = TempOutput::create(a.output)?;
     let mut reopen = || -> std::io::Result<Box<dyn Read>> {
         let p = a.ciphertext.unwrap_or(Path::new(""));
         Ok(Box::new(std::io::BufReader::new(std::fs::File::open(p)?)))
@@ -242,10 +221,9 @@ pub(crate) fn open(a: &OpenArgs<'_>, out: &mut dyn Write) -> anyhow::Result<Exit
         },
         &key,
         chain.first().map(Vec::as_slice).unwrap_or_default(),
-        &mut file,
+        file.writer()?,
     );
     let flushed = file.flush();
-    drop(file);
     let class = match (&opened.decrypt, &flushed) {
         (Some(Ok(_)), Ok(())) => ExitClass::Valid,
         (None, _) => opened.report.class(),
@@ -255,11 +233,10 @@ pub(crate) fn open(a: &OpenArgs<'_>, out: &mut dyn Write) -> anyhow::Result<Exit
             .unwrap_or(ExitClass::Io),
         (_, Err(_)) => ExitClass::Io,
     };
+    // Plaintext reaches the output's path only when every chunk has authenticated; otherwise
+    // the temporary file is removed when `file` is dropped.
     if class == ExitClass::Valid {
-        std::fs::rename(&tmp, a.output)
-            .with_context(|| format!("writing {}", a.output.display()))?;
-    } else {
-        let _ = std::fs::remove_file(&tmp);
+        file.commit()?;
     }
     match &opened.decrypt {
         Some(Ok(n)) if class == ExitClass::Valid => writeln!(

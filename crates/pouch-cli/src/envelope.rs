@@ -161,20 +161,71 @@ pub(crate) fn write_output(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
         out.flush()?;
         return Ok(());
     }
-    let name = path
-        .file_name()
-        .ok_or_else(|| usage(format_args!("-o {}: not a file name", path.display())))?;
-    let mut tmp_name = std::ffi::OsString::from(".");
-    tmp_name.push(name);
-    tmp_name.push(format!(".{}.tmp", std::process::id()));
-    let tmp = path.with_file_name(tmp_name);
-    let written = std::fs::write(&tmp, bytes)
-        .and_then(|()| std::fs::rename(&tmp, path))
-        .with_context(|| format!("writing {}", path.display()));
-    if written.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+    let mut file = TempOutput::create(path)?;
+    file.writer()?.write_all(bytes)?;
+    file.flush()?;
+    file.commit()
+}
+
+/// An output file written under a private temporary name beside it (same directory, so the
+/// rename is atomic) and moved into place only by [`TempOutput::commit`]: nothing is left at
+/// the output's path when writing fails, and the temporary file is removed when dropped
+/// uncommitted.
+pub(crate) struct TempOutput {
+    path: PathBuf,
+    tmp: PathBuf,
+    file: Option<std::io::BufWriter<std::fs::File>>,
+}
+
+impl TempOutput {
+    pub(crate) fn create(path: &Path) -> anyhow::Result<Self> {
+        let name = path
+            .file_name()
+            .ok_or_else(|| usage(format_args!("{}: not a file name", path.display())))?;
+        let mut tmp_name = std::ffi::OsString::from(".");
+        tmp_name.push(name);
+        tmp_name.push(format!(".{}.tmp", std::process::id()));
+        let tmp = path.with_file_name(tmp_name);
+        let file =
+            std::fs::File::create(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
+        Ok(Self {
+            path: path.to_path_buf(),
+            tmp,
+            file: Some(std::io::BufWriter::new(file)),
+        })
     }
-    written
+
+    /// Where to write (the temporary file, buffered).
+    pub(crate) fn writer(&mut self) -> std::io::Result<&mut std::io::BufWriter<std::fs::File>> {
+        // Only `commit`, which consumes `self`, takes the file.
+        self.file
+            .as_mut()
+            .ok_or_else(|| std::io::Error::other("output already committed"))
+    }
+
+    /// Flushes what was written to the temporary file.
+    pub(crate) fn flush(&mut self) -> std::io::Result<()> {
+        self.writer()?.flush()
+    }
+
+    /// Closes the temporary file and renames it to the output's path.
+    pub(crate) fn commit(mut self) -> anyhow::Result<()> {
+        self.file.take();
+        let renamed = std::fs::rename(&self.tmp, &self.path)
+            .with_context(|| format!("writing {}", self.path.display()));
+        if renamed.is_err() {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+        renamed
+    }
+}
+
+impl Drop for TempOutput {
+    fn drop(&mut self) {
+        if self.file.take().is_some() {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+    }
 }
 
 /// Refuses an envelope over the envelope limit: it would not verify anywhere (§3.9).
