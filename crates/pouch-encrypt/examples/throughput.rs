@@ -7,7 +7,8 @@
 //!
 //! Run: `cargo run -p pouch-encrypt --example throughput --config
 //! 'profile.dev.package.pouch-encrypt.opt-level=3'` (or `--release`); `POUCH_BENCH_MIB`
-//! changes the 1024 MiB.
+//! changes the 1024 MiB, `POUCH_BENCH_ROUNDS` the 5 rounds (each ratio is the median of
+//! per-round ratios, raw and wrapped measured back to back: the machine is shared).
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use std::io::{Read, Write};
@@ -49,112 +50,141 @@ fn peak_rss_kib() -> u64 {
         .unwrap_or(0)
 }
 
+/// The median of `v` (sorted in place).
+fn median(v: &mut [f64]) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+/// Raw AES-256-GCM over `total` bytes in chunk-size calls, the pattern regenerated and read
+/// through `dyn Read` as STREAM reads its input; returns the seconds taken.
+fn raw_encrypt(raw: &Aes256Gcm, total: u64, buf: &mut [u8]) -> f64 {
+    let nonce = Nonce::from([0u8; 12]);
+    let mut sink = std::io::sink();
+    let t = Instant::now();
+    let mut pattern: Box<dyn Read> = Box::new(Pattern { left: total });
+    loop {
+        let n = pattern.read(buf).unwrap();
+        if n == 0 {
+            break;
+        }
+        let tag = raw
+            .encrypt_inout_detached(&nonce, b"", (&mut buf[..n]).into())
+            .unwrap();
+        sink.write_all(&buf[..n]).unwrap();
+        sink.write_all(&tag).unwrap();
+    }
+    t.elapsed().as_secs_f64()
+}
+
+/// Raw AES-256-GCM over the ciphertext file at `path`, record by record (the raw cipher opens
+/// nothing here, other nonces; the cost is the same); returns the seconds taken.
+fn raw_decrypt(raw: &Aes256Gcm, path: &std::path::Path) -> f64 {
+    let nonce = Nonce::from([0u8; 12]);
+    let rec = CHUNK + 16;
+    let mut rbuf = vec![0u8; rec];
+    let mut sink = std::io::sink();
+    let t = Instant::now();
+    let mut f = std::io::BufReader::new(std::fs::File::open(path).unwrap());
+    loop {
+        let mut n = 0;
+        while n < rec {
+            let k = f.read(&mut rbuf[n..]).unwrap();
+            if k == 0 {
+                break;
+            }
+            n += k;
+        }
+        if n == 0 {
+            break;
+        }
+        let (body, _tag) = rbuf[..n].split_at_mut(n - 16);
+        let _ = raw.encrypt_inout_detached(&nonce, b"", body.into());
+        sink.write_all(body).unwrap();
+    }
+    t.elapsed().as_secs_f64()
+}
+
 fn main() {
     let mib: u64 = std::env::var("POUCH_BENCH_MIB")
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(1024);
+    let rounds: usize = std::env::var("POUCH_BENCH_ROUNDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(5);
     let total = mib << 20;
     let key = Zeroizing::new([7u8; 32]);
     let stream = Stream::new(&key, chunk_aad(b"bench header"), CHUNK);
     let raw = Aes256Gcm::new(&(*key).into());
-    let nonce = Nonce::from([0u8; 12]);
     let mut buf = vec![0u8; CHUNK];
-
-    // Raw AES-256-GCM over the same number of bytes, in chunk-size calls, the pattern
-    // regenerated each time as the streaming reader does. Run before and after STREAM; the
-    // faster run is the reference (the machine is shared).
-    let mut sink = std::io::sink();
-    let mut raw_encrypt = |buf: &mut Vec<u8>| {
-        let t = Instant::now();
-        // Read through `dyn Read`, as STREAM reads its input.
-        let mut pattern: Box<dyn Read> = Box::new(Pattern { left: total });
-        loop {
-            let n = pattern.read(buf).unwrap();
-            if n == 0 {
-                break;
-            }
-            let tag = raw
-                .encrypt_inout_detached(&nonce, b"", (&mut buf[..n]).into())
-                .unwrap();
-            sink.write_all(&buf[..n]).unwrap();
-            sink.write_all(&tag).unwrap();
-        }
-        t.elapsed().as_secs_f64()
-    };
-    let raw_enc_before = raw_encrypt(&mut buf);
-
-    // STREAM encrypt: to a file, so it can be decrypted back in bounded memory.
     let path = std::env::temp_dir().join(format!("pouch-bench-{}.ct", std::process::id()));
-    let t = Instant::now();
-    {
-        let mut out = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
-        stream
-            .encrypt(&mut Pattern { left: total }, &mut out)
-            .unwrap();
-        out.flush().unwrap();
-    }
-    let stream_enc = t.elapsed().as_secs_f64();
-    // A second STREAM encrypt to a sink: the file system left out of the ratio.
-    let t = Instant::now();
-    stream
-        .encrypt(&mut Pattern { left: total }, &mut std::io::sink())
-        .unwrap();
-    let stream_enc_sink = t.elapsed().as_secs_f64();
-    let raw_enc = raw_enc_before.min(raw_encrypt(&mut buf));
-    let mut sink = std::io::sink();
 
-    // Raw AES-256-GCM decrypt of the same ciphertext file, chunk by chunk, then STREAM.
-    let rec = CHUNK + 16;
-    let mut rbuf = vec![0u8; rec];
-    let t = Instant::now();
-    {
-        let mut f = std::io::BufReader::new(std::fs::File::open(&path).unwrap());
-        loop {
-            let mut n = 0;
-            while n < rec {
-                let k = f.read(&mut rbuf[n..]).unwrap();
-                if k == 0 {
-                    break;
-                }
-                n += k;
-            }
-            if n == 0 {
-                break;
-            }
-            // The raw cipher opens nothing here (other nonces); the cost is the same.
-            let (body, _tag) = rbuf[..n].split_at_mut(n - 16);
-            let _ = raw.encrypt_inout_detached(&nonce, b"", body.into());
-            sink.write_all(body).unwrap();
+    // The machine is shared, so each round measures raw and STREAM back to back over the same
+    // bytes, alternating which goes first, and the median of the per-round ratios is kept.
+    let (mut enc_sink, mut enc_file, mut dec) = (Vec::new(), Vec::new(), Vec::new());
+    for round in 0..rounds {
+        let stream_to_sink = || {
+            let t = Instant::now();
+            stream
+                .encrypt(&mut Pattern { left: total }, &mut std::io::sink())
+                .unwrap();
+            t.elapsed().as_secs_f64()
+        };
+        let (r, s) = if round % 2 == 0 {
+            let r = raw_encrypt(&raw, total, &mut buf);
+            (r, stream_to_sink())
+        } else {
+            let s = stream_to_sink();
+            (raw_encrypt(&raw, total, &mut buf), s)
+        };
+        enc_sink.push(r / s);
+        // STREAM to a file, so it can be decrypted back in bounded memory.
+        let t = Instant::now();
+        {
+            let mut out = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+            stream
+                .encrypt(&mut Pattern { left: total }, &mut out)
+                .unwrap();
+            out.flush().unwrap();
         }
+        enc_file.push(r / t.elapsed().as_secs_f64());
+        let stream_decrypt = || {
+            let t = Instant::now();
+            let mut f = std::io::BufReader::new(std::fs::File::open(&path).unwrap());
+            let plain = stream
+                .decrypt(&mut f, &mut std::io::sink(), &mut |_| {})
+                .unwrap();
+            assert_eq!(plain, total);
+            t.elapsed().as_secs_f64()
+        };
+        let (rd, sd) = if round % 2 == 0 {
+            let rd = raw_decrypt(&raw, &path);
+            (rd, stream_decrypt())
+        } else {
+            let sd = stream_decrypt();
+            (raw_decrypt(&raw, &path), sd)
+        };
+        dec.push(rd / sd);
+        println!(
+            "round {round}: raw encrypt {:.2} GiB/s; ratios: encrypt to a sink {:.3}, to a file {:.3}, decrypt {:.3}",
+            (total as f64 / (1u64 << 30) as f64) / r,
+            enc_sink[round],
+            enc_file[round],
+            dec[round]
+        );
     }
-    let raw_dec = t.elapsed().as_secs_f64();
-    let t = Instant::now();
-    let plain = {
-        let mut f = std::io::BufReader::new(std::fs::File::open(&path).unwrap());
-        stream
-            .decrypt(&mut f, &mut std::io::sink(), &mut |_| {})
-            .unwrap()
-    };
-    let stream_dec = t.elapsed().as_secs_f64();
     std::fs::remove_file(&path).ok();
-    assert_eq!(plain, total);
 
-    let gib = total as f64 / (1u64 << 30) as f64;
-    println!("STREAM over AES-256-GCM, {mib} MiB, chunk {CHUNK} bytes");
     println!(
-        "  encrypt: raw {:.2} GiB/s, STREAM to a file {:.2} GiB/s (ratio {:.3}), to a sink {:.2} GiB/s (ratio {:.3})",
-        gib / raw_enc,
-        gib / stream_enc,
-        raw_enc / stream_enc,
-        gib / stream_enc_sink,
-        raw_enc / stream_enc_sink
+        "STREAM over AES-256-GCM, {mib} MiB per measure, chunk {CHUNK} bytes, {rounds} rounds, medians:"
     );
     println!(
-        "  decrypt from the file: raw {:.2} GiB/s, STREAM {:.2} GiB/s (ratio {:.3})",
-        gib / raw_dec,
-        gib / stream_dec,
-        raw_dec / stream_dec
+        "  encrypt to a sink / raw: {:.3}; to a file / raw: {:.3}; decrypt from the file / raw over it: {:.3}",
+        median(&mut enc_sink),
+        median(&mut enc_file),
+        median(&mut dec)
     );
     println!("  peak RSS: {} KiB", peak_rss_kib());
 
@@ -164,40 +194,44 @@ fn main() {
     for alg in RecipientAlg::ALL {
         let (sk, pk) = derive_keypair(alg, b"bench");
         let n = match alg {
-            RecipientAlg::P384 => 400,
-            _ => 1000,
+            RecipientAlg::P384 => 200,
+            _ => 500,
         };
         let mut rng = SeededRng::new(b"bench");
-        let t = Instant::now();
-        let mut last = None;
-        for _ in 0..n {
-            last = Some(pouch_encrypt::wrap(&pk, info, &cek, &mut rng).unwrap());
-        }
-        let wrap = t.elapsed().as_secs_f64() / n as f64;
-        let (ek, ct) = last.unwrap();
-        let t = Instant::now();
-        for _ in 0..n {
-            assert!(pouch_encrypt::unwrap(&sk, &ek, info, &ct).is_some());
-        }
-        let unwrap = t.elapsed().as_secs_f64() / n as f64;
-        let (encap, decap) = match alg {
-            RecipientAlg::XWing => raw_kem::<hpke::kem::XWing>(pk.as_bytes(), sk.as_bytes(), n),
-            RecipientAlg::P384 => {
-                raw_kem::<hpke::kem::DhP384HkdfSha384>(pk.as_bytes(), sk.as_bytes(), n)
+        let (mut wraps, mut unwraps) = (Vec::new(), Vec::new());
+        let (mut w_us, mut u_us, mut e_us, mut d_us) = (0.0, 0.0, 0.0, 0.0);
+        // As above: rounds of the wrapped and the raw operation back to back, median ratio.
+        for _ in 0..rounds {
+            let t = Instant::now();
+            let mut last = None;
+            for _ in 0..n {
+                last = Some(pouch_encrypt::wrap(&pk, info, &cek, &mut rng).unwrap());
             }
-            RecipientAlg::MlKem1024 => {
-                raw_kem::<hpke::kem::MlKem1024>(pk.as_bytes(), sk.as_bytes(), n)
+            let wrap = t.elapsed().as_secs_f64() / n as f64;
+            let (ek, ct) = last.unwrap();
+            let t = Instant::now();
+            for _ in 0..n {
+                assert!(pouch_encrypt::unwrap(&sk, &ek, info, &ct).is_some());
             }
-        };
+            let unwrap = t.elapsed().as_secs_f64() / n as f64;
+            let (encap, decap) = match alg {
+                RecipientAlg::XWing => raw_kem::<hpke::kem::XWing>(pk.as_bytes(), sk.as_bytes(), n),
+                RecipientAlg::P384 => {
+                    raw_kem::<hpke::kem::DhP384HkdfSha384>(pk.as_bytes(), sk.as_bytes(), n)
+                }
+                RecipientAlg::MlKem1024 => {
+                    raw_kem::<hpke::kem::MlKem1024>(pk.as_bytes(), sk.as_bytes(), n)
+                }
+            };
+            wraps.push(wrap / encap);
+            unwraps.push(unwrap / decap);
+            (w_us, u_us, e_us, d_us) = (wrap * 1e6, unwrap * 1e6, encap * 1e6, decap * 1e6);
+        }
         println!(
-            "  {:<18} wrap {:>7.1} us vs encap {:>7.1} us (ratio {:.3}); unwrap {:>7.1} us vs decap {:>7.1} us (ratio {:.3})",
+            "  {:<18} wrap / encap median {:.3} (last round {w_us:.1} vs {e_us:.1} us); unwrap / decap median {:.3} (last round {u_us:.1} vs {d_us:.1} us)",
             alg.name(),
-            wrap * 1e6,
-            encap * 1e6,
-            wrap / encap,
-            unwrap * 1e6,
-            decap * 1e6,
-            unwrap / decap
+            median(&mut wraps),
+            median(&mut unwraps),
         );
     }
 }
