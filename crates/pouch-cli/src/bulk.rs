@@ -1,7 +1,9 @@
 //! `pouch verify` over many envelopes: files, directories, CBOR sequences and standard input,
 //! verified in parallel with one shared verifier, reported in input order.
 //!
-//! Memory is bounded whatever the input: a reader thread frames items one at a time, a
+//! With one worker (`--jobs 1`) everything runs on one thread: each item is framed, verified
+//! and printed before the next is read. With more, memory is bounded whatever the input: a
+//! reader thread frames items one at a time, a
 //! bounded queue feeds the workers, a window caps how far results may run ahead of the one
 //! printed next, and a byte budget caps the envelopes in hand awaiting verification, so at
 //! most `window` reports and 256 MiB of envelopes (plus the one being read, within the
@@ -163,21 +165,110 @@ pub(crate) fn run(
     out: &mut dyn Write,
 ) -> anyhow::Result<u8> {
     let jobs = opts.jobs.max(1);
-    // The window bounds what is in flight (items and bytes); the channels may hold as much, so
-    // the reader, workers and printer run in bursts instead of handing over one item at a time.
-    let slots = 256 + 8 * jobs;
-    let window = Window::new(slots, BYTE_BUDGET);
     let max_bytes = verifier.limits().max_envelope_bytes;
     let max_depth = verifier.limits().max_depth;
     let started = Instant::now();
     let mut tally = Tally::default();
     let mut progress = Progress::new(opts.progress && std::io::stderr().is_terminal());
+    if jobs == 1 {
+        // One worker: verify on the reading thread, in order, and print at once. Handing
+        // each envelope to another thread cost a wake-up per envelope (issue 17's profile).
+        let mut failed = None;
+        let mut index = 0u64;
+        produce(
+            inputs,
+            opts.seq,
+            max_bytes,
+            max_depth,
+            &mut |name, offset, item| {
+                let o = verify_job(
+                    verifier,
+                    Job {
+                        index,
+                        name,
+                        offset,
+                        item,
+                    },
+                    &mut |_| {},
+                );
+                index += 1;
+                progress.clear();
+                if let Err(e) = emit(out, &o, opts.json) {
+                    failed = Some(e);
+                    return false;
+                }
+                tally.add(o.exit());
+                progress.show(&tally, started);
+                true
+            },
+        );
+        if let Some(e) = failed {
+            return Err(e);
+        }
+    } else {
+        run_parallel(
+            inputs,
+            verifier,
+            opts,
+            out,
+            (jobs, max_bytes, max_depth),
+            &mut tally,
+            &mut progress,
+            started,
+        )?;
+    }
+    progress.clear();
+    if !opts.json {
+        tally.print(out, started.elapsed(), jobs)?;
+    }
+    Ok(tally.worst)
+}
+
+/// Several workers: a reader thread frames the inputs, the workers verify, this thread
+/// prints in input order.
+#[allow(clippy::too_many_arguments)]
+fn run_parallel(
+    inputs: &[PathBuf],
+    verifier: &Verifier,
+    opts: &Options,
+    out: &mut dyn Write,
+    (jobs, max_bytes, max_depth): (usize, usize, usize),
+    tally: &mut Tally,
+    progress: &mut Progress,
+    started: Instant,
+) -> anyhow::Result<()> {
+    // The window bounds what is in flight (items and bytes); the channels may hold as much, so
+    // the reader, workers and printer run in bursts instead of handing over one item at a time.
+    let slots = 256 + 8 * jobs;
+    let window = Window::new(slots, BYTE_BUDGET);
     let (job_tx, job_rx) = sync_channel::<Job>(slots);
     let job_rx = Mutex::new(job_rx);
     std::thread::scope(|s| -> anyhow::Result<()> {
         let (out_tx, out_rx) = sync_channel::<Outcome>(slots);
         let window = &window;
-        s.spawn(move || produce(inputs, opts.seq, max_bytes, max_depth, window, job_tx));
+        s.spawn(move || {
+            let mut index = 0u64;
+            produce(
+                inputs,
+                opts.seq,
+                max_bytes,
+                max_depth,
+                &mut |name, offset, item| {
+                    let bytes = item.as_ref().map_or(0, Vec::len);
+                    if !window.acquire(bytes) {
+                        return false;
+                    }
+                    let job = Job {
+                        index,
+                        name,
+                        offset,
+                        item,
+                    };
+                    index += 1;
+                    job_tx.send(job).is_ok()
+                },
+            );
+        });
         for _ in 0..jobs {
             let (rx, tx) = (&job_rx, out_tx.clone());
             s.spawn(move || work(rx, verifier, window, tx));
@@ -202,42 +293,19 @@ pub(crate) fn run(
                 tally.add(o.exit());
                 window.release_slot();
                 next += 1;
-                progress.show(&tally, started);
+                progress.show(tally, started);
             }
         }
         failed.map_or(Ok(()), Err)
-    })?;
-    progress.clear();
-    if !opts.json {
-        tally.print(out, started.elapsed(), jobs)?;
-    }
-    Ok(tally.worst)
+    })
 }
 
-/// The reader thread: walks the inputs in order and frames their envelopes.
-fn produce(
-    inputs: &[PathBuf],
-    seq: bool,
-    max_bytes: usize,
-    max_depth: usize,
-    window: &Window,
-    tx: SyncSender<Job>,
-) {
-    let mut index = 0u64;
-    let mut send = |name: String, offset: Option<u64>, item: Result<Vec<u8>, Unreadable>| -> bool {
-        let bytes = item.as_ref().map_or(0, Vec::len);
-        if !window.acquire(bytes) {
-            return false;
-        }
-        let job = Job {
-            index,
-            name,
-            offset,
-            item,
-        };
-        index += 1;
-        tx.send(job).is_ok()
-    };
+/// What the reader hands on: an item's name, its offset in a sequence, and its bytes or why
+/// it could not be read. Returns false to stop reading.
+type Send<'a> = dyn FnMut(String, Option<u64>, Result<Vec<u8>, Unreadable>) -> bool + 'a;
+
+/// The reader: walks the inputs in order and frames their envelopes, handing each to `send`.
+fn produce(inputs: &[PathBuf], seq: bool, max_bytes: usize, max_depth: usize, send: &mut Send<'_>) {
     for input in inputs {
         for path in Walk::new(input) {
             let path = match path {
@@ -319,30 +387,35 @@ fn work(rx: &Mutex<Receiver<Job>>, verifier: &Verifier, window: &Window, tx: Syn
                 Err(_) => return,
             }
         };
-        let result = match job.item {
-            Ok(bytes) => {
-                let report = verifier.verify(&bytes, None);
-                let len = bytes.len();
-                drop(bytes);
-                window.release_bytes(len);
-                Ok(report)
-            }
-            Err(Unreadable::Framing(code, detail)) => {
-                let mut r = Report::default();
-                r.envelope.push(Entry::with(code, detail));
-                Ok(r)
-            }
-            Err(Unreadable::Io(e)) => Err(e),
-        };
-        let outcome = Outcome {
-            index: job.index,
-            name: job.name,
-            offset: job.offset,
-            result,
-        };
+        let outcome = verify_job(verifier, job, &mut |len| window.release_bytes(len));
         if tx.send(outcome).is_err() {
             return;
         }
+    }
+}
+
+/// Verifies one job; `verified` is told the envelope's size once its bytes are dropped.
+fn verify_job(verifier: &Verifier, job: Job, verified: &mut dyn FnMut(usize)) -> Outcome {
+    let result = match job.item {
+        Ok(bytes) => {
+            let report = verifier.verify(&bytes, None);
+            let len = bytes.len();
+            drop(bytes);
+            verified(len);
+            Ok(report)
+        }
+        Err(Unreadable::Framing(code, detail)) => {
+            let mut r = Report::default();
+            r.envelope.push(Entry::with(code, detail));
+            Ok(r)
+        }
+        Err(Unreadable::Io(e)) => Err(e),
+    };
+    Outcome {
+        index: job.index,
+        name: job.name,
+        offset: job.offset,
+        result,
     }
 }
 
