@@ -337,6 +337,10 @@ pub(crate) fn encode_seal(h: &SealHeader) -> Vec<u8> {
 // ---------------------------------------------------------------- decode
 
 /// A header-map key: an integer label or a text label.
+/// Header labels below this are COSE's private use (RFC 9052 §11.1): allowed in the body and
+/// seal protected headers and ignored (POUCH-ENV-014).
+const PRIVATE_USE_BELOW: i64 = -65536;
+
 #[derive(Debug, PartialEq, Eq)]
 enum Key<'a> {
     Int(i64),
@@ -489,6 +493,9 @@ pub(crate) fn decode_body(bytes: &[u8], limits: &Limits) -> Result<EnvelopeHeade
                 )
             }
             Key::Text(POUCH_PARAM) => pouch = Some(envelope_fields(&mut r, limits)?),
+            Key::Int(k) if k < PRIVATE_USE_BELOW => r
+                .skip()
+                .map_err(|e| malformed(format!("{what}: private-use parameter {k}: {e}")))?,
             other => {
                 return Err(malformed(format!(
                     "{what}: parameter {other} is not defined by Pouch"
@@ -612,6 +619,9 @@ pub(crate) fn decode_seal(bytes: &[u8], limits: &Limits) -> Result<SealHeader, F
             }
             Key::Int(33) => chain = Some(x5chain(&mut r, limits)?),
             Key::Text(POUCH_PARAM) => fields = Some(seal_fields(&mut r, limits).map_err(bad)?),
+            Key::Int(k) if k < PRIVATE_USE_BELOW => r
+                .skip()
+                .map_err(|e| bad(format!("{what}: private-use parameter {k}: {e}")))?,
             other => {
                 return Err(bad(format!(
                     "{what}: parameter {other} is not defined by Pouch"

@@ -4,10 +4,12 @@
 //! The whole-envelope limit (64 MiB) has no twin: a committed vector of that size is not
 //! reasonable; crates/pouch/tests/front.rs checks it at the limit and one byte over. The
 //! depth limit is met both in the framing and inside each protected header, whose content
-//! is counted as an item of its own. Where an envelope cannot reach a limit while staying valid (no Pouch header
-//! may carry free-form data), the "at" twin breaks one unrelated rule, says which in its
-//! description, and expects that rule's code: what matters is that it is not
-//! `envelope.limit-exceeded`.
+//! is counted as an item of its own. The protected headers reach their parameter, size and
+//! depth limits with private-use parameters (POUCH-ENV-014), so those "at" twins are valid
+//! envelopes. The framing's depth cannot be reached by a valid envelope (its unprotected
+//! headers are empty, POUCH-ENV-003, so a valid framing is at most six levels deep): that
+//! "at" twin breaks one unrelated rule, says which in its description, and expects that rule's
+//! code; what matters is that it is not `envelope.limit-exceeded`.
 
 use pouch_crypto::Algorithm;
 use pouch_status as s;
@@ -26,10 +28,13 @@ const MAX_PARAMS: usize = 16;
 const MAX_HEADER: usize = 64 << 10;
 const MAX_DEPTH: usize = 24;
 
-/// A parameter label no Pouch header defines; successive ones are `BASE_PARAM + i`.
-const BASE_PARAM: u64 = 100;
+/// The first private-use header label (POUCH-ENV-014); successive ones are `FIRST_PRIVATE - i`,
+/// which is also their deterministic encoding order.
+const FIRST_PRIVATE: i64 = -65537;
 
 const REQS: &[&str] = &["POUCH-ENV-080", "POUCH-CBOR-010"];
+/// Requirements of the vectors that grow a protected header with private-use parameters.
+const PRIVATE_REQS: &[&str] = &["POUCH-ENV-080", "POUCH-CBOR-010", "POUCH-ENV-014"];
 
 fn honest(fx: &Fixture, id: &str) -> Result<(Vec<u8>, Parts), Error> {
     let sg = fx.signer("NOR", Algorithm::Es384)?;
@@ -50,11 +55,12 @@ fn first_seal(p: &Parts) -> Result<(Vec<u8>, Vec<u8>), Error> {
         .ok_or(Error::Generate("no seal".into()))
 }
 
-/// `count` extra parameters `BASE_PARAM..`, each `key: value`, encoded in key order.
+/// `count` private-use parameters `FIRST_PRIVATE, FIRST_PRIVATE - 1, ...`, the last holding
+/// `last_value` and the others 0, encoded in key order.
 fn extra_params(count: usize, last_value: &[u8]) -> Vec<u8> {
     let mut e = pouch_cbor::Encoder::new();
     for i in 0..count {
-        e.u64(BASE_PARAM + i as u64);
+        e.i64(FIRST_PRIVATE - i as i64);
         if i + 1 == count {
             e.raw(last_value);
         } else {
@@ -208,58 +214,62 @@ fn params_and_sizes(fx: &Fixture) -> Result<Vec<Case>, Error> {
             "env-limit-body-params-at",
             "Sixteen parameters in the body protected header",
             MAX_PARAMS,
-            s::ENVELOPE_MALFORMED,
-            "The body protected header gains parameters 100, 101, ... (each 0) until it holds sixteen: exactly the limit. Those parameters are not defined by Pouch, so the envelope is `envelope.malformed` for that unrelated reason, not `envelope.limit-exceeded`.",
+            None,
+            "The body protected header gains private-use parameters -65537, -65538, ... (each 0; POUCH-ENV-014) until it holds sixteen: exactly the limit. The envelope is sealed over that header by a trusted ES256 signer: it is valid, the private-use parameters ignored.",
         ),
         (
             "env-limit-body-params-over",
             "Seventeen parameters in the body protected header",
             MAX_PARAMS + 1,
-            s::ENVELOPE_LIMIT_EXCEEDED,
+            Some(s::ENVELOPE_LIMIT_EXCEEDED),
             "As env-limit-body-params-at with seventeen parameters: the count is refused before any is read.",
         ),
     ] {
         let (_, p) = honest(fx, id)?;
-        let (protected, sig) = first_seal(&p)?;
         let n = usize::from(p.body.first().copied().unwrap_or(0xa0).wrapping_sub(0xa0));
         let extra = extra_params(count - n, &[0x00]);
         let body = insert_params(&p.body, BODY_POUCH_KEY, count - n, &extra)?;
-        let mut c = Case::new(id, title, description, REQS);
-        c.algorithms = vec![Algorithm::Es384];
-        c.envelope = craft::assemble(&body, &p.payload, &[RawSeal::new(protected, sig)]);
-        c.expect = refused(code);
-        c.cddl = Some(Some("invalid"));
-        out.push(c);
+        out.push(body_case(
+            fx,
+            id,
+            title,
+            description,
+            &body,
+            &p.payload,
+            code,
+        )?);
     }
 
-    // Body protected header: size, padded by one undefined parameter.
+    // Body protected header: size, padded by one private-use parameter.
     for (id, title, size, code, description) in [
         (
             "env-limit-body-header-at",
             "A 64 KiB body protected header",
             MAX_HEADER,
-            s::ENVELOPE_MALFORMED,
-            "The body protected header gains parameter 100 holding a filler byte string sized so the header is exactly 65,536 bytes: the limit. The parameter is not defined by Pouch, so the envelope is `envelope.malformed` for that unrelated reason, not `envelope.limit-exceeded`.",
+            None,
+            "The body protected header gains private-use parameter -65537 (POUCH-ENV-014) holding a filler byte string sized so the header is exactly 65,536 bytes: the limit. The envelope is sealed over that header by a trusted ES256 signer: it is valid.",
         ),
         (
             "env-limit-body-header-over",
             "A body protected header one byte over 64 KiB",
             MAX_HEADER + 1,
-            s::ENVELOPE_LIMIT_EXCEEDED,
+            Some(s::ENVELOPE_LIMIT_EXCEEDED),
             "As env-limit-body-header-at with a header of 65,537 bytes: refused by its size before it is read.",
         ),
     ] {
         let (_, p) = honest(fx, id)?;
-        let (protected, sig) = first_seal(&p)?;
         let body = pad_to(size, |n| {
             insert_params(&p.body, BODY_POUCH_KEY, 1, &extra_params(1, &bstr(n)))
         })?;
-        let mut c = Case::new(id, title, description, REQS);
-        c.algorithms = vec![Algorithm::Es384];
-        c.envelope = craft::assemble(&body, &p.payload, &[RawSeal::new(protected, sig)]);
-        c.expect = refused(code);
-        c.cddl = Some(Some("invalid"));
-        out.push(c);
+        out.push(body_case(
+            fx,
+            id,
+            title,
+            description,
+            &body,
+            &p.payload,
+            code,
+        )?);
     }
 
     // Seal protected header: parameters and size, with a re-signed ES256 seal.
@@ -290,20 +300,21 @@ fn params_and_sizes(fx: &Fixture) -> Result<Vec<Case>, Error> {
         Ok(c)
     };
     let header_fault = |code| report(vec![seal_fault(code)], s::SEAL_POLICY_UNSATISFIED);
+    let seal_valid = || report(vec![trusted()], s::SEAL_POLICY_SATISFIED);
     let n = usize::from(plain.first().copied().unwrap_or(0xa0).wrapping_sub(0xa0));
     for (id, title, count, code, description) in [
         (
             "env-limit-seal-params-at",
             "Sixteen parameters in a seal protected header",
             MAX_PARAMS,
-            s::SEAL_HEADER_MALFORMED,
-            "The seal protected header gains parameters 100, 101, ... (each 0) until it holds sixteen: exactly the limit; the seal is re-signed. Those parameters are not defined by Pouch, so the seal is `seal.header-malformed` for that unrelated reason, not `envelope.limit-exceeded`.",
+            None,
+            "The seal protected header gains private-use parameters -65537, -65538, ... (each 0; POUCH-ENV-014) until it holds sixteen: exactly the limit; the seal is re-signed by its trusted ES256 signer. The seal is valid and trusted, the private-use parameters ignored.",
         ),
         (
             "env-limit-seal-params-over",
             "Seventeen parameters in a seal protected header",
             MAX_PARAMS + 1,
-            s::SEAL_HEADER_LIMIT_EXCEEDED,
+            Some(s::SEAL_HEADER_LIMIT_EXCEEDED),
             "As env-limit-seal-params-at with seventeen parameters: the count is checked when the map's head is read, before any parameter, so the limit is what is reported: `seal.header-limit-exceeded` on the seal whose header exceeds it (POUCH-ENV-101; the envelope decodes: its other parts are within limits).",
         ),
     ] {
@@ -313,14 +324,55 @@ fn params_and_sizes(fx: &Fixture) -> Result<Vec<Case>, Error> {
             count - n,
             &extra_params(count - n, &[0x00]),
         )?;
-        out.push(seal_case(
+        let mut c = seal_case(
             id,
             title,
             description,
             protected,
-            header_fault(code),
+            code.map_or_else(seal_valid, header_fault),
             true,
-        )?);
+        )?;
+        c.requirements = PRIVATE_REQS;
+        c.cddl = Some(Some("valid"));
+        out.push(c);
+    }
+
+    // The private-use range's edge (POUCH-ENV-014): -65536 is not private use, so a body
+    // header carrying it is refused, sealed or not.
+    {
+        let id = "env-param-not-private-use";
+        let (_, p) = honest(fx, id)?;
+        let mut e = pouch_cbor::Encoder::new();
+        e.i64(-65536).u64(0);
+        let body = insert_params(&p.body, BODY_POUCH_KEY, 1, &e.into_bytes())?;
+        let mut c = body_case(
+            fx,
+            id,
+            "A body protected header parameter just outside the private-use range",
+            "The body protected header gains parameter -65536 (value 0), the last label before COSE's private-use range, and is sealed by a trusted ES256 signer. Pouch defines no such parameter and it is not private use (POUCH-ENV-014 allows labels below -65536 only), so the envelope is `envelope.malformed`. The twin of env-limit-body-params-at, whose labels start at -65537. The `cddl` verdict is not stated: spec/pouch.cddl refuses the label (`nint .lt -65536`), but the Rust `cddl` crate the schema test uses cannot evaluate that control on a map key (see pouch-testkit's `envelope_cddl`).",
+            &body,
+            &p.payload,
+            Some(s::ENVELOPE_MALFORMED),
+        )?;
+        c.cddl = Some(None);
+        out.push(c);
+    }
+    // A seal protected header with parameter 100: undefined, not private use.
+    {
+        let mut e = pouch_cbor::Encoder::new();
+        e.u64(100).u64(0);
+        let protected = insert_params(&plain, SEAL_POUCH_KEY, 1, &e.into_bytes())?;
+        let mut c = seal_case(
+            "env-seal-param-undefined",
+            "A seal protected header parameter Pouch does not define",
+            "A trusted ES256 seal whose protected header gains parameter 100 (value 0) and is re-signed. The label is neither one the seal header table defines nor private use (POUCH-ENV-014), so the seal is `seal.header-malformed` (POUCH-ENV-030), its own fault. spec/pouch.cddl refuses it; the `cddl` verdict is not stated because the Rust `cddl` crate lets any label through a map with a `*` entry (see pouch-testkit's `envelope_cddl`).",
+            protected,
+            header_fault(s::SEAL_HEADER_MALFORMED),
+            true,
+        )?;
+        c.requirements = PRIVATE_REQS;
+        c.cddl = Some(None);
+        out.push(c);
     }
 
     // Seal header size: filler certificates make it exactly 64 KiB while staying valid.
@@ -365,6 +417,39 @@ fn params_and_sizes(fx: &Fixture) -> Result<Vec<Case>, Error> {
     Ok(out)
 }
 
+/// An envelope whose body protected header is `body` (grown to or past a limit), sealed over
+/// it by the trusted ES256 signer: valid when `code` is `None`, otherwise refused at decoding
+/// with `code`.
+fn body_case(
+    fx: &Fixture,
+    id: &'static str,
+    title: &'static str,
+    description: &'static str,
+    body: &[u8],
+    payload: &[u8],
+    code: Option<s::StatusCode>,
+) -> Result<Case, Error> {
+    let es256 = fx.named("es256")?;
+    let t = rfc3339(NOW)?;
+    let protected = SealHeaderSpec {
+        alg: Some(-7),
+        chain: Some(&es256.chain),
+        unknown_critical: false,
+        signing_time: &t,
+    }
+    .encode();
+    let sig = craft::sign(&es256, body, &protected, payload)?;
+    let mut c = Case::new(id, title, description, PRIVATE_REQS);
+    c.algorithms = vec![Algorithm::Es256];
+    c.envelope = craft::assemble(body, payload, &[RawSeal::new(protected, sig)]);
+    c.expect = match code {
+        Some(code) => refused(code),
+        None => report(vec![trusted()], s::SEAL_POLICY_SATISFIED),
+    };
+    c.cddl = Some(Some("valid"));
+    Ok(c)
+}
+
 /// Finds the filler length that makes `make(filler)` exactly `size` bytes (the filler's
 /// head has the same length over the range searched).
 fn pad_to(size: usize, make: impl Fn(usize) -> Result<Vec<u8>, Error>) -> Result<Vec<u8>, Error> {
@@ -395,7 +480,7 @@ fn depth(fx: &Fixture) -> Result<Vec<Case>, Error> {
             "Nesting depth 24",
             MAX_DEPTH,
             s::ENVELOPE_UNPROTECTED_HEADER_NOT_EMPTY,
-            "The body's unprotected header is {1: [[...[]...]]} with 21 nested arrays, so the envelope's nesting depth is exactly 24, the limit (tag 98, the COSE_Sign array and the map are three levels). The unprotected header must be empty, so the envelope is refused for that unrelated reason, not for its depth.",
+            "The body's unprotected header is {1: [[...[]...]]} with 21 nested arrays, so the envelope's nesting depth is exactly 24, the limit (tag 98, the COSE_Sign array and the map are three levels). The unprotected header must be empty (POUCH-ENV-003), so the envelope is refused for that unrelated reason, not for its depth: with every unprotected header empty, a valid envelope's framing is at most six levels deep, so no valid envelope can meet this limit.",
         ),
         (
             "env-limit-depth-over",
@@ -453,31 +538,33 @@ fn header_depth(fx: &Fixture) -> Result<Vec<Case>, Error> {
             "env-limit-body-header-depth-at",
             "Nesting depth 24 inside the body protected header",
             MAX_DEPTH,
-            s::ENVELOPE_MALFORMED,
-            "The body protected header gains parameter 100 holding 23 nested arrays, so the header's content (its map at depth 1) is exactly 24 levels deep: the limit. The parameter is not defined by Pouch, so the envelope is `envelope.malformed` for that unrelated reason, not `envelope.limit-exceeded`.",
+            None,
+            "The body protected header gains private-use parameter -65537 (POUCH-ENV-014) holding 23 nested arrays, so the header's content (its map at depth 1) is exactly 24 levels deep: the limit. The envelope is sealed over that header by a trusted ES256 signer: it is valid.",
         ),
         (
             "env-limit-body-header-depth-over",
             "Nesting depth 25 inside the body protected header",
             MAX_DEPTH + 1,
-            s::ENVELOPE_LIMIT_EXCEEDED,
+            Some(s::ENVELOPE_LIMIT_EXCEEDED),
             "As env-limit-body-header-depth-at with 24 nested arrays: the header's content is 25 levels deep, refused before its parameters are read.",
         ),
     ] {
         let (_, p) = honest(fx, id)?;
-        let (protected, sig) = first_seal(&p)?;
         let body = insert_params(
             &p.body,
             BODY_POUCH_KEY,
             1,
             &extra_params(1, &nested(depth - 1)),
         )?;
-        let mut c = Case::new(id, title, description, REQS);
-        c.algorithms = vec![Algorithm::Es384];
-        c.envelope = craft::assemble(&body, &p.payload, &[RawSeal::new(protected, sig)]);
-        c.expect = refused(code);
-        c.cddl = Some(Some("invalid"));
-        out.push(c);
+        out.push(body_case(
+            fx,
+            id,
+            title,
+            description,
+            &body,
+            &p.payload,
+            code,
+        )?);
     }
     let es256 = fx.named("es256")?;
     let t = rfc3339(NOW)?;
@@ -493,14 +580,14 @@ fn header_depth(fx: &Fixture) -> Result<Vec<Case>, Error> {
             "env-limit-seal-header-depth-at",
             "Nesting depth 24 inside a seal protected header",
             MAX_DEPTH,
-            s::SEAL_HEADER_MALFORMED,
-            "An ES256 seal whose protected header gains parameter 100 holding 23 nested arrays, so the header's content is exactly 24 levels deep: the limit; the seal is re-signed. The parameter is not defined by Pouch, so the seal is `seal.header-malformed` for that unrelated reason, not `seal.header-limit-exceeded`.",
+            None,
+            "An ES256 seal whose protected header gains private-use parameter -65537 (POUCH-ENV-014) holding 23 nested arrays, so the header's content is exactly 24 levels deep: the limit; the seal is re-signed by its trusted signer. The seal is valid and trusted.",
         ),
         (
             "env-limit-seal-header-depth-over",
             "Nesting depth 25 inside a seal protected header",
             MAX_DEPTH + 1,
-            s::SEAL_HEADER_LIMIT_EXCEEDED,
+            Some(s::SEAL_HEADER_LIMIT_EXCEEDED),
             "As env-limit-seal-header-depth-at with 24 nested arrays: 25 levels, a fault of that seal alone (`seal.header-limit-exceeded`, POUCH-ENV-101); the envelope decodes.",
         ),
     ] {
@@ -512,11 +599,14 @@ fn header_depth(fx: &Fixture) -> Result<Vec<Case>, Error> {
             &extra_params(1, &nested(depth - 1)),
         )?;
         let sig = craft::sign(&es256, &p.body, &protected, &p.payload)?;
-        let mut c = Case::new(id, title, description, REQS);
+        let mut c = Case::new(id, title, description, PRIVATE_REQS);
         c.algorithms = vec![Algorithm::Es256];
         c.envelope = craft::assemble(&p.body, &p.payload, &[RawSeal::new(protected, sig)]);
-        c.expect = report(vec![seal_fault(code)], s::SEAL_POLICY_UNSATISFIED);
-        c.cddl = Some(Some("invalid"));
+        c.expect = match code {
+            Some(code) => report(vec![seal_fault(code)], s::SEAL_POLICY_UNSATISFIED),
+            None => report(vec![trusted()], s::SEAL_POLICY_SATISFIED),
+        };
+        c.cddl = Some(Some("valid"));
         out.push(c);
     }
     Ok(out)
