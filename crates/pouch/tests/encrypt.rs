@@ -386,7 +386,7 @@ fn denmark_adds_finland_later_and_the_seal_is_untouched_but_sweden_cannot_be_add
 /// recipients and a forced nation), and the Recipient_structure rule the HPKE info.
 #[test]
 fn encrypted_envelopes_validate_against_the_cddl() {
-    let cddl = pouch_testkit::envelope_cddl("root = pouch-envelope");
+    let cddl = pouch_testkit::envelope_cddl("root = pouch-envelope").unwrap();
     let dnk = good("DNK", RecipientAlg::XWing);
     let fin = good("FIN", RecipientAlg::P384);
     let swe = good("SWE", RecipientAlg::MlKem1024);

@@ -285,7 +285,7 @@ fn coset_agrees_on_structure_and_sig_structure() {
 /// The CDDL of spec/pouch.cddl accepts what the implementation writes.
 #[test]
 fn envelopes_validate_against_the_cddl() {
-    let cddl = pouch_testkit::envelope_cddl("root = pouch-envelope");
+    let cddl = pouch_testkit::envelope_cddl("root = pouch-envelope").unwrap();
     let p = pouch_crypto_awslc::provider();
     let s = signer(p, "SWE", Algorithm::Es256);
     let fin = signer(p, "FIN", Algorithm::EdDsa);
