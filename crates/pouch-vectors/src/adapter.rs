@@ -7,7 +7,6 @@ use std::path::Path;
 use pouch::{ExitClass, Report, SealPolicy, TrustStore, Verifier};
 use pouch_policy::{Clearance, ClearanceLimits, Limits as PolicyLimits, Policy, Recipient};
 
-
 /// Exit status of a usage error (bad command line, or a feature the adapter does not
 /// implement was asked for).
 pub const EXIT_USAGE: i32 = 2;
@@ -163,9 +162,10 @@ fn verifier(
 ) -> Result<Verifier, Outcome> {
     let mut policies = Vec::new();
     for path in &a.policies {
-        let text =
-            read_bounded(path, PolicyLimits::default().max_bytes).map_err(|e| io_error(path, &e))?;
-        policies.push(Policy::load(&text, &PolicyLimits::default()).map_err(|e| io_error(path, &e))?);
+        let text = read_bounded(path, PolicyLimits::default().max_bytes)
+            .map_err(|e| io_error(path, &e))?;
+        policies
+            .push(Policy::load(&text, &PolicyLimits::default()).map_err(|e| io_error(path, &e))?);
     }
     let p = provider();
     let mut builder = Verifier::builder(p).policies(policies);
@@ -188,8 +188,9 @@ fn verifier(
         let mut algs = Vec::new();
         for name in list.split(',').map(str::trim) {
             algs.push(
-                pouch_crypto::Algorithm::from_name(name)
-                    .ok_or_else(|| usage(format!("--allowed-algs: {name:?} is no registry name")))?,
+                pouch_crypto::Algorithm::from_name(name).ok_or_else(|| {
+                    usage(format!("--allowed-algs: {name:?} is no registry name"))
+                })?,
             );
         }
         builder = builder.allowed(algs);
@@ -303,9 +304,11 @@ fn open(args: &[String]) -> Outcome {
     else {
         return usage("open needs --envelope, --key, --cert, --trust and --out");
     };
-    let key = match pem_or_der(key, "PRIVATE KEY").and_then(|mut blocks| {
-        pouch::encryption::cert::private_key_from_pkcs8(&blocks.swap_remove(0))
-            .map_err(|e| io_error(key, &e))
+    let key = match pem_or_der(key, "PRIVATE KEY").and_then(|blocks| {
+        pouch::encryption::cert::private_key_from_pkcs8(
+            blocks.first().map(Vec::as_slice).unwrap_or_default(),
+        )
+        .map_err(|e| io_error(key, &e))
     }) {
         Ok(k) => k,
         Err(o) => return o,
@@ -361,7 +364,9 @@ fn open(args: &[String]) -> Outcome {
     let payload = a.payload.clone();
     let mut reopen = || -> std::io::Result<Box<dyn Read>> {
         let path = payload.as_deref().unwrap_or_default();
-        Ok(Box::new(std::io::BufReader::new(std::fs::File::open(path)?)))
+        Ok(Box::new(std::io::BufReader::new(std::fs::File::open(
+            path,
+        )?)))
     };
     let leaf = chain.first().map(Vec::as_slice).unwrap_or_default();
     let opened = pouch::open(

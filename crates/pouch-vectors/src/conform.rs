@@ -524,11 +524,19 @@ fn option_args(i: &crate::manifest::Inputs, a: &mut Vec<String>) {
 /// The adapter arguments of an `open` vector (§7.2), writing the plaintext to `out`.
 pub fn open_args(v: &Vector, dir: &Path, out: &Path) -> Vec<String> {
     let i = &v.inputs;
-    let mut a = vec!["open".to_owned(), "--envelope".into(), abs(dir, &i.envelope)];
+    let mut a = vec![
+        "open".to_owned(),
+        "--envelope".into(),
+        abs(dir, &i.envelope),
+    ];
     if let Some(p) = &i.payload {
         a.extend(["--payload".into(), abs(dir, p)]);
     }
-    for (flag, value) in [("--key", &i.key), ("--cert", &i.cert), ("--trust", &i.trust)] {
+    for (flag, value) in [
+        ("--key", &i.key),
+        ("--cert", &i.cert),
+        ("--trust", &i.trust),
+    ] {
         if let Some(value) = value {
             a.extend([flag.to_owned(), abs(dir, value)]);
         }
@@ -545,11 +553,8 @@ pub fn open_args(v: &Vector, dir: &Path, out: &Path) -> Vec<String> {
 /// A fresh path for an `open` vector's plaintext, in a folder of its own that the caller
 /// removes.
 fn scratch(v: &Vector) -> Result<(PathBuf, PathBuf), String> {
-    let folder = std::env::temp_dir().join(format!(
-        "pouch-conform-{}-{}",
-        std::process::id(),
-        v.id
-    ));
+    let folder =
+        std::env::temp_dir().join(format!("pouch-conform-{}-{}", std::process::id(), v.id));
     let _ = std::fs::remove_dir_all(&folder);
     std::fs::create_dir_all(&folder).map_err(|e| format!("{}: {e}", folder.display()))?;
     let out = folder.join("plaintext.out");
