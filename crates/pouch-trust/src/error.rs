@@ -17,9 +17,6 @@ pub enum Error {
     /// The provider has no implementation of this digest algorithm.
     #[error("the provider has no {0} implementation")]
     UnsupportedDigest(DigestAlgorithm),
-    /// An object identifier is not valid (fewer than two arcs, first arc > 2, ...).
-    #[error("invalid object identifier: {0}")]
-    InvalidOid(&'static str),
     /// A distinguished-name attribute, nation or other text value is not acceptable.
     #[error("invalid {field}: {reason}")]
     InvalidText {
@@ -64,4 +61,13 @@ pub enum Error {
         /// The operating-system error.
         source: std::io::Error,
     },
+}
+
+impl From<pouch_crypto::der::Malformed> for Error {
+    fn from(e: pouch_crypto::der::Malformed) -> Self {
+        Error::Malformed {
+            position: e.position,
+            reason: e.reason,
+        }
+    }
 }

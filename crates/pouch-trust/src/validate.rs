@@ -455,8 +455,8 @@ fn anchor_path_len(anchor_der: &[u8], certs: &[Vec<u8>]) -> Option<Entry> {
 
 fn purposes_for(profile: &LeafProfile) -> PurposeCheck {
     let required = match profile {
-        LeafProfile::Pouch => vec![Oid::KP_DOCUMENT_SIGNING.content()],
-        LeafProfile::Eku(oids) => oids.iter().map(Oid::content).collect(),
+        LeafProfile::Pouch => vec![crate::oid::KP_DOCUMENT_SIGNING.as_bytes().to_vec()],
+        LeafProfile::Eku(oids) => oids.iter().map(|o| o.as_bytes().to_vec()).collect(),
         LeafProfile::Encryption => Vec::new(),
     };
     PurposeCheck { required }
