@@ -479,12 +479,13 @@ fn bad_bundle_items_are_named() {
     let coalition = coalition(aws(), &nations(1), Algorithm::Es256, &[Algorithm::Es256]);
     let mut bundle = bundle_for(&coalition);
     bundle.nations[0].crls.push(b"junk".to_vec());
+    let named = |err: pouch_trust::Error| {
+        let place = err.place().cloned().unwrap();
+        (place.nation_code().map(str::to_owned), place.field_name())
+    };
     let err = ChainValidator::new(aws(), &bundle).err().unwrap();
-    assert_eq!((err.nation.as_str(), err.item.as_str()), ("NOR", "crls[0]"));
+    assert_eq!(named(err), (Some("NOR".into()), Some(("crls", Some(0)))));
     bundle.nations[0].anchors.push(vec![0x30, 0x00]);
     let err = ChainValidator::new(aws(), &bundle).err().unwrap();
-    assert_eq!(
-        (err.nation.as_str(), err.item.as_str()),
-        ("NOR", "anchors[1]")
-    );
+    assert_eq!(named(err), (Some("NOR".into()), Some(("anchors", Some(1)))));
 }
