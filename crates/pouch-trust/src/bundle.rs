@@ -19,7 +19,10 @@ const MAX_FILE_BYTES: u64 = 16 << 20;
 type ReadFault = BundleFault;
 
 fn bundle_error(place: BundlePlace, fault: BundleFault) -> Error {
-    Error::Bundle { place, fault }
+    Error::Bundle {
+        place: Box::new(place),
+        fault: Box::new(fault),
+    }
 }
 
 #[derive(Deserialize)]

@@ -58,10 +58,10 @@ pub enum Error {
     /// or CRLs could not be loaded into a chain validator.
     #[error("{place}: {fault}")]
     Bundle {
-        /// Where: the file, nation and item.
-        place: BundlePlace,
+        /// Where: the file, nation and item (boxed, as is the fault, to keep `Error` small).
+        place: Box<BundlePlace>,
         /// What was wrong.
-        fault: BundleFault,
+        fault: Box<BundleFault>,
     },
     /// Writing a file failed.
     #[error("writing {path}: {source}")]
@@ -86,14 +86,11 @@ impl Error {
     /// Whether this is a file that could not be read at all (an I/O fault, which a command
     /// line reports as such), rather than one that was read and found malformed.
     pub fn is_unreadable(&self) -> bool {
-        matches!(
-            self,
-            Error::Io { .. }
-                | Error::Bundle {
-                    fault: BundleFault::Unreadable(_),
-                    ..
-                }
-        )
+        match self {
+            Error::Io { .. } => true,
+            Error::Bundle { fault, .. } => matches!(**fault, BundleFault::Unreadable(_)),
+            _ => false,
+        }
     }
 }
 
@@ -249,7 +246,7 @@ impl Error {
     /// Where in a trust bundle the fault lies, for a bundle fault.
     pub fn place(&self) -> Option<&BundlePlace> {
         match self {
-            Error::Bundle { place, .. } => Some(place),
+            Error::Bundle { place, .. } => Some(&**place),
             _ => None,
         }
     }
@@ -257,7 +254,7 @@ impl Error {
     /// What was wrong with the trust bundle, for a bundle fault.
     pub fn fault(&self) -> Option<&BundleFault> {
         match self {
-            Error::Bundle { fault, .. } => Some(fault),
+            Error::Bundle { fault, .. } => Some(&**fault),
             _ => None,
         }
     }

@@ -140,8 +140,8 @@ impl<'a> ChainValidator<'a> {
         let mut crls = Vec::new();
         for nation in &bundle.nations {
             let fail = |field: &'static str, i: usize, fault: BundleFault| Error::Bundle {
-                place: BundlePlace::default().nation(&nation.code).item(field, i),
-                fault,
+                place: Box::new(BundlePlace::default().nation(&nation.code).item(field, i)),
+                fault: Box::new(fault),
             };
             let refused = |e: &dyn std::fmt::Display| BundleFault::Refused(e.to_string());
             let mut anchors = Vec::with_capacity(nation.anchors.len());
