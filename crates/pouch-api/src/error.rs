@@ -89,14 +89,8 @@ impl From<pouch_policy::LabelError> for ApiError {
     }
 }
 
-impl From<pouch_trust::BundleError> for ApiError {
-    fn from(e: pouch_trust::BundleError) -> Self {
-        Self::new(class::TRUST_BUNDLE, e.to_string())
-    }
-}
-
-impl From<pouch_trust::TrustError> for ApiError {
-    fn from(e: pouch_trust::TrustError) -> Self {
+impl From<pouch_trust::Error> for ApiError {
+    fn from(e: pouch_trust::Error) -> Self {
         Self::new(class::TRUST_BUNDLE, e.to_string())
     }
 }
@@ -124,7 +118,6 @@ impl From<pouch::ParseError> for ApiError {
 impl From<pouch::Error> for ApiError {
     fn from(e: pouch::Error) -> Self {
         match e {
-            pouch::Error::Bundle(e) => e.into(),
             pouch::Error::Trust(e) => e.into(),
             pouch::Error::Parse(e) => e.into(),
             pouch::Error::Envelope(e) => e.into(),

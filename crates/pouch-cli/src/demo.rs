@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
-use pouch::{ContentType, Payload, ReleaseApproval, Role, SealPolicy, Verifier};
+use pouch::{ContentType, ReleaseApproval, Role, SealOptions, SealPolicy, Verifier};
 use pouch_crypto::Algorithm;
 use pouch_label::{DateTime, Label, Limits};
 
@@ -171,36 +171,26 @@ fn envelopes(out: &mut impl Write, label: &Label) -> anyhow::Result<()> {
         tmp.0.join("NOR/signer-bad-revoked.pem"),
     )
     .load()?;
-    let signing_time = now_time()?;
-    let sealed = pouch::seal(
-        provider,
+    let at = SealOptions::new().signing_time(now_time()?);
+    let sealed = nor_es384.seal(
         label,
-        Payload::Embedded {
-            data: record,
-            content_type: Some(ContentType::Media("text/plain".into())),
-        },
-        &nor_es384.request(Role::Originator, signing_time),
-        None,
-        None,
+        record,
+        &at.clone()
+            .role(Role::Originator)
+            .content_type(ContentType::Media("text/plain".into())),
     )?;
     writeln!(
         out,
         "\nNorway seals the record with ES384 ({} bytes),",
         sealed.len()
     )?;
-    let limits = pouch::Limits::default();
-    let hybrid = pouch::endorse(
-        &sealed,
-        &nor_mldsa.request(Role::Originator, signing_time),
-        &limits,
-    )?;
+    let hybrid = nor_mldsa.endorse(&sealed, &at.clone().role(Role::Originator))?;
     writeln!(out, "adds its ML-DSA-65 seal ({} bytes),", hybrid.len())?;
-    let mut dnk = dnk_eddsa.request(Role::Endorser, signing_time);
-    dnk.release = Some(ReleaseApproval {
+    let dnk = at.clone().role(Role::Endorser).release(ReleaseApproval {
         recipients: vec!["NLD".into()],
         note: Some("releasable to the Netherlands for exercise FROSTY PINE".into()),
     });
-    let endorsed = pouch::endorse(&hybrid, &dnk, &limits)?;
+    let endorsed = dnk_eddsa.endorse(&hybrid, &dnk)?;
     writeln!(
         out,
         "and Denmark endorses it with EdDSA and a release approval ({} bytes).\n",
@@ -258,11 +248,7 @@ fn envelopes(out: &mut impl Write, label: &Label) -> anyhow::Result<()> {
         }
     }
 
-    let with_revoked = pouch::endorse(
-        &endorsed,
-        &nor_revoked.request(Role::Endorser, signing_time),
-        &limits,
-    )?;
+    let with_revoked = nor_revoked.endorse(&endorsed, &at.role(Role::Endorser))?;
     writeln!(
         out,
         "\nThe same envelope with one more seal, by Norway's revoked signer:"
@@ -362,21 +348,16 @@ fn policies(
     let provider = pouch_crypto_awslc::provider();
     let (nor_es384, _) = signer_args(dir, "NOR", Algorithm::Es384).load()?;
     let (nor_mldsa, _) = signer_args(dir, "NOR", Algorithm::MlDsa65).load()?;
-    let signing_time = now_time()?;
-    let sealed = pouch::seal(
-        provider,
+    let at = SealOptions::new().signing_time(now_time()?);
+    let sealed = nor_es384.seal(
         &label,
-        Payload::Embedded {
-            data: record,
-            content_type: Some(ContentType::Media("text/plain".into())),
-        },
-        &nor_es384.request(Role::Originator, signing_time),
-        None,
-        None,
+        record,
+        &at.clone()
+            .role(Role::Originator)
+            .content_type(ContentType::Media("text/plain".into())),
     )?;
-    let mut endorsement = nor_mldsa.request(Role::Endorser, signing_time);
-    endorsement.alternative_label = Some(alternative);
-    let envelope = pouch::endorse(&sealed, &endorsement, &pouch::Limits::default())?;
+    let endorsement = at.role(Role::Endorser).alternative_label(alternative);
+    let envelope = nor_mldsa.endorse(&sealed, &endorsement)?;
     writeln!(
         out,
         "Norway seals the record under the coalition label (ES384) and adds an ML-DSA-65 seal\nasserting the national label ({} bytes).",

@@ -85,35 +85,27 @@ pub(crate) fn run(out: &mut impl Write, now: DateTime) -> anyhow::Result<()> {
     }
     let nor = coalition.nation("NOR").context("Norway")?;
     let issued = nor.signer(Algorithm::Es384).context("Norway's signer")?;
-    let signing = provider
-        .signature(Algorithm::Es384)
-        .context("ES384")?
-        .signing_key(&issued.pkcs8)?;
-    let seal = pouch::SealRequest {
-        key: signing.as_ref(),
-        chain: vec![
-            issued.certificate.der().to_vec(),
-            nor.intermediate.certificate.der().to_vec(),
-        ],
-        role: pouch::Role::Originator,
-        signing_time: now,
-        alternative_label: None,
-        release: None,
-    };
+    let chain: String = [issued.certificate.der(), nor.intermediate.certificate.der()]
+        .into_iter()
+        .map(|der| pouch_trust::pem::encode("CERTIFICATE", der))
+        .collect();
+    let signer =
+        pouch::Signer::with_algorithm(provider, Algorithm::Es384, &issued.pkcs8, chain.as_bytes())?;
+    let opts = SealOptions::new()
+        .role(pouch::Role::Originator)
+        .signing_time(now);
     let gate = EncryptionGate::new(provider, &bundle, &policy, t)?;
     let record = b"FROSTY PINE: resupply at grid 32V NM 1234 5678, 0600Z".as_slice();
     let seal_to = |to: &[&RecipientCert]| {
         let list: Vec<RecipientCert> = to.iter().map(|r| (*r).clone()).collect();
         let mut data = record;
-        pouch::seal_encrypted(
-            provider,
+        signer.seal_encrypted(
             &label,
             &mut data,
             CiphertextOut::Embedded,
             &list,
             &gate,
-            &seal,
-            &SealOptions::new(),
+            &opts,
         )
     };
     let [(_, dnk_key, dnk), (_, _, fin), (_, _, swe)] = keys.as_slice() else {

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use pouch::encryption::{PrivateKey, cert};
-use pouch::{CiphertextOut, EncryptionGate, Error, RecipientCert, SealOptions, SealRequest};
+use pouch::{CiphertextOut, EncryptionGate, Error, RecipientCert, SealOptions, Signer};
 use pouch_crypto::{DigestAlgorithm, keys};
 use pouch_label::DateTime;
 use pouch_status::ExitClass;
@@ -67,7 +67,7 @@ fn refused(r: &pouch::Refusal) -> anyhow::Error {
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn seal(
     label: &Path,
-    request: SealRequest<'_>,
+    signer: &Signer,
     provider: &'static pouch::CryptoProvider,
     detached: bool,
     digest: DigestAlgorithm,
@@ -121,14 +121,12 @@ pub(crate) fn seal(
             .ciphertext
             .ok_or_else(|| usage("--detached with --encrypt-to needs --ciphertext FILE"))?;
         let mut file = TempOutput::create(ct_path)?;
-        let r = pouch::seal_encrypted(
-            provider,
+        let r = signer.seal_encrypted(
             &label,
             &mut input,
             CiphertextOut::Detached(file.writer()?, digest),
             &recipients,
             &gate,
-            &request,
             opts,
         );
         // The ciphertext is kept only beside an envelope that seals it.
@@ -138,14 +136,12 @@ pub(crate) fn seal(
         }
         r
     } else {
-        pouch::seal_encrypted(
-            provider,
+        signer.seal_encrypted(
             &label,
             &mut input,
             CiphertextOut::Embedded,
             &recipients,
             &gate,
-            &request,
             opts,
         )
     };

@@ -7,10 +7,10 @@ use std::process::ExitCode;
 use anyhow::{Context, anyhow};
 use clap::{Args, ValueEnum};
 use pouch::{
-    Content, ContentType, Envelope, Limits, Payload, ReleaseApproval, Report, Role, SealPolicy,
-    SealRequest, Verifier,
+    Content, ContentType, Envelope, Limits, ReleaseApproval, Report, Role, SealOptions, SealPolicy,
+    Signer, Verifier,
 };
-use pouch_crypto::{Algorithm, CryptoProvider, DigestAlgorithm, SigningKey, keys};
+use pouch_crypto::{Algorithm, CryptoProvider, DigestAlgorithm, keys};
 use pouch_label::{DateTime, Label};
 
 use crate::{EXIT_MALFORMED, EXIT_OK, malformed_input, read_input, usage};
@@ -48,25 +48,6 @@ pub(crate) struct SignerArgs {
     provider: ProviderArg,
 }
 
-pub(crate) struct Signer {
-    key: Box<dyn SigningKey>,
-    chain: Vec<Vec<u8>>,
-}
-
-impl Signer {
-    /// A seal request for this signer without assertions.
-    pub(crate) fn request(&self, role: Role, signing_time: DateTime) -> SealRequest<'_> {
-        SealRequest {
-            key: self.key.as_ref(),
-            chain: self.chain.clone(),
-            role,
-            signing_time,
-            alternative_label: None,
-            release: None,
-        }
-    }
-}
-
 pub(crate) fn read_file(path: &Path) -> anyhow::Result<Vec<u8>> {
     std::fs::read(path).with_context(|| format!("reading {}", path.display()))
 }
@@ -82,6 +63,8 @@ impl SignerArgs {
         }
     }
 
+    /// The signer, loaded through [`pouch::Signer`] as every other entry point loads one;
+    /// only the exit classes of its faults are the command line's own.
     pub(crate) fn load(&self) -> anyhow::Result<(Signer, &'static CryptoProvider)> {
         let provider = provider(self.provider);
         let key_file = self.key.display();
@@ -100,34 +83,28 @@ impl SignerArgs {
                 ))
             })?,
         };
-        let scheme = provider.signature(alg).ok_or_else(|| {
-            usage(format_args!(
+        if provider.signature(alg).is_none() {
+            return Err(usage(format_args!(
                 "--alg {alg}: the {} provider does not implement it",
                 provider.name
-            ))
-        })?;
-        let key = scheme
-            .signing_key(&der)
-            .map_err(|e| malformed_input(format_args!("{key_file}: key: {e}")))?;
-        let cert_file = self.cert.display();
-        let raw = read_file(&self.cert)?;
-        let chain = if raw.starts_with(b"-----BEGIN") {
-            keys::pem_blocks(&raw, "CERTIFICATE")
-                .map_err(|e| malformed_input(format_args!("{cert_file}: certificate: {e}")))?
-        } else {
-            vec![raw]
-        };
-        let Some(leaf) = chain.first() else {
-            return Err(malformed_input(format_args!(
-                "{cert_file}: certificate: no CERTIFICATE block"
             )));
-        };
-        pouch::leaf_info(leaf).map_err(|e| {
-            malformed_input(format_args!(
-                "{cert_file}: certificate: the leaf does not decode: {e}"
-            ))
+        }
+        let cert_file = self.cert.display();
+        let chain = read_file(&self.cert)?;
+        let signer = Signer::with_algorithm(provider, alg, &der, &chain).map_err(|e| match e {
+            pouch::Error::Certificate(e) => {
+                malformed_input(format_args!("{cert_file}: certificate: {e}"))
+            }
+            e => malformed_input(format_args!("{key_file}: {e}")),
         })?;
-        Ok((Signer { key, chain }, provider))
+        if let Some(leaf) = signer.chain().first() {
+            pouch::leaf_info(leaf).map_err(|e| {
+                malformed_input(format_args!(
+                    "{cert_file}: certificate: the leaf does not decode: {e}"
+                ))
+            })?;
+        }
+        Ok((signer, provider))
     }
 }
 
@@ -255,16 +232,10 @@ pub(crate) fn seal(
     output: &Path,
 ) -> anyhow::Result<ExitCode> {
     let label = read_label(label)?;
-    let (s, provider) = signer.load()?;
-    let request = SealRequest {
-        key: s.key.as_ref(),
-        chain: s.chain,
-        role,
-        signing_time: now()?,
-        alternative_label: None,
-        release: None,
-    };
-    let content_type = content_type.map(ContentType::Media);
+    let (signer, _) = signer.load()?;
+    let mut opts = SealOptions::new().role(role);
+    opts.content_type = content_type.map(ContentType::Media);
+    opts.location = location;
     let envelope = if detached {
         let mut reader: Box<dyn std::io::Read> = if payload.as_os_str() == "-" {
             Box::new(std::io::stdin().lock())
@@ -274,26 +245,16 @@ pub(crate) fn seal(
                     .with_context(|| format!("opening {}", payload.display()))?,
             ))
         };
-        let p = Payload::Detached {
-            data: &mut reader,
-            digest,
-            content_type,
-            location,
-        };
-        pouch::seal(provider, &label, p, &request, None, None)?
+        signer.seal_detached(&label, &mut reader, digest, &opts)?
     } else {
         // Read one byte past the limit, to know that the record is over it without reading
         // the rest: a record that large travels detached.
         let limit = Limits::default().max_envelope_bytes;
         let data = read_input(payload, limit)?;
-        if data.len() > limit {
-            return Err(too_large(data.len() as u64, limit));
-        }
-        let p = Payload::Embedded {
-            data: &data,
-            content_type,
-        };
-        pouch::seal(provider, &label, p, &request, None, None)?
+        signer.seal(&label, &data, &opts).map_err(|e| match e {
+            pouch::Error::TooLarge { size, limit } => too_large(size as u64, limit),
+            e => e.into(),
+        })?
     };
     write_output(output, &within_limit(envelope)?)?;
     Ok(ExitCode::from(EXIT_OK))
@@ -309,7 +270,7 @@ pub(crate) fn endorse(
     output: &Path,
 ) -> anyhow::Result<ExitCode> {
     let bytes = read_input(envelope, Limits::default().max_envelope_bytes)?;
-    let (s, provider) = signer.load()?;
+    let (signer, provider) = signer.load()?;
     let report = Verifier::builder(provider)
         .without_trust()
         .build()?
@@ -335,21 +296,16 @@ pub(crate) fn endorse(
         );
         return Ok(ExitCode::from(exit_code(&report)));
     }
-    let request = SealRequest {
-        key: s.key.as_ref(),
-        chain: s.chain,
-        role,
-        signing_time: now()?,
-        alternative_label: alternative_label.map(read_label).transpose()?,
-        release: release_to.map(|r| ReleaseApproval {
-            recipients: r.split(',').map(|s| s.trim().to_owned()).collect(),
-            note: None,
-        }),
-    };
-    let out = pouch::endorse(&bytes, &request, &Limits::default()).map_err(|e| match e {
-        pouch::envelope::Error::Malformed(_) | pouch::envelope::Error::TooManySeals(_) => {
-            malformed_input(format_args!("{}: {e}", envelope.display()))
-        }
+    let mut opts = SealOptions::new().role(role);
+    opts.alternative_label = alternative_label.map(read_label).transpose()?;
+    opts.release = release_to.map(|r| ReleaseApproval {
+        recipients: r.split(',').map(|s| s.trim().to_owned()).collect(),
+        note: None,
+    });
+    let out = signer.endorse(&bytes, &opts).map_err(|e| match e {
+        pouch::Error::Envelope(
+            e @ (pouch::envelope::Error::Malformed(_) | pouch::envelope::Error::TooManySeals(_)),
+        ) => malformed_input(format_args!("{}: {e}", envelope.display())),
         e => e.into(),
     })?;
     write_output(output, &within_limit(out)?)?;

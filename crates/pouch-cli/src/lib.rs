@@ -547,14 +547,13 @@ pub fn run() -> anyhow::Result<ExitCode> {
                 &output,
             ),
             Some(to) => {
-                let (s, provider) = signer.load()?;
-                let request = s.request(role, envelope::now()?);
-                let mut opts = pouch::SealOptions::new();
+                let (signer, provider) = signer.load()?;
+                let mut opts = pouch::SealOptions::new().role(role);
                 opts.content_type = content_type.map(pouch::ContentType::Media);
                 opts.location = location;
                 encrypt::seal(
                     &label,
-                    request,
+                    &signer,
                     provider,
                     detached,
                     digest,

@@ -28,7 +28,7 @@ pub(crate) fn at_or_now(at: Option<DateTime>) -> anyhow::Result<i64> {
 /// 3); either names the file and the entry.
 pub(crate) fn load_bundle(path: &Path) -> anyhow::Result<TrustBundle> {
     pouch_trust::load_bundle(path).map_err(|e| {
-        if e.unreadable {
+        if e.is_unreadable() {
             anyhow::Error::new(e)
         } else {
             malformed_input(format_args!("trust bundle {e}"))

@@ -1,10 +1,14 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 
+mod alg_id;
 mod certificate;
+pub mod der;
 pub mod keys;
+pub mod oid;
 mod registry;
 
+pub use alg_id::{algorithm_from_identifier, key_algorithm, signature_algorithm_identifier};
 pub use certificate::{CertificateSignature, CertificateVerifier};
 pub use registry::{Algorithm, DigestAlgorithm, Level};
 

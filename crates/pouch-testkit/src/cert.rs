@@ -133,7 +133,7 @@ impl CertificateBuilder {
                 non_repudiation: false,
             },
         );
-        builder.extended_key_usage = vec![Oid::KP_DOCUMENT_SIGNING];
+        builder.extended_key_usage = vec![pouch_crypto::oid::KP_DOCUMENT_SIGNING];
         builder
     }
 
@@ -296,26 +296,30 @@ impl CertificateBuilder {
             .clone()
             .unwrap_or_else(|| der::named_bits(usage_bits));
         let mut list = vec![
-            extension(&Oid::EXT_BASIC_CONSTRAINTS, true, &basic),
-            extension(&Oid::EXT_KEY_USAGE, true, &usage),
+            extension(&pouch_crypto::oid::EXT_BASIC_CONSTRAINTS, true, &basic),
+            extension(&pouch_crypto::oid::EXT_KEY_USAGE, true, &usage),
         ];
         if !self.extended_key_usage.is_empty() {
             let oids: Vec<Vec<u8>> = self.extended_key_usage.iter().map(der::oid).collect();
             let parts: Vec<&[u8]> = oids.iter().map(Vec::as_slice).collect();
             list.push(extension(
-                &Oid::EXT_EXT_KEY_USAGE,
+                &pouch_crypto::oid::EXT_EXT_KEY_USAGE,
                 false,
                 &der::sequence(&parts),
             ));
         }
         list.push(extension(
-            &Oid::EXT_SUBJECT_KEY_ID,
+            &pouch_crypto::oid::EXT_SUBJECT_KEY_ID,
             false,
             &der::octet_string(subject_key_id),
         ));
         // AuthorityKeyIdentifier ::= SEQUENCE { keyIdentifier [0] IMPLICIT OCTET STRING, ... }
         let aki = der::sequence(&[&der::implicit(0, false, authority_key_id)]);
-        list.push(extension(&Oid::EXT_AUTHORITY_KEY_ID, false, &aki));
+        list.push(extension(
+            &pouch_crypto::oid::EXT_AUTHORITY_KEY_ID,
+            false,
+            &aki,
+        ));
         for (oid, critical, value) in &self.extra {
             list.push(extension(oid, *critical, value));
         }

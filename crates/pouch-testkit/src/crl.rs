@@ -52,9 +52,9 @@ pub fn build_crl(
     // The key identifier as certificates of this crate compute it, from the issuer's key.
     let key_id = key_identifier(provider, issuer.subject_public_key_info())?;
     let aki = der::sequence(&[&der::implicit(0, false, &key_id)]);
-    let crl_number_oid = Oid::new(vec![2, 5, 29, 20])?;
+    let crl_number_oid = pouch_crypto::oid::EXT_CRL_NUMBER;
     let extensions = der::sequence(&[
-        &extension(&Oid::EXT_AUTHORITY_KEY_ID, &aki),
+        &extension(&pouch_crypto::oid::EXT_AUTHORITY_KEY_ID, &aki),
         &extension(&crl_number_oid, &der::integer_u64(crl_number)),
     ]);
     let tbs = der::sequence(&[

@@ -10,7 +10,7 @@ use pouch_crypto::{Algorithm, CryptoProvider};
 use crate::coalition::write_file;
 use crate::crl::build_crl;
 use crate::{
-    Certificate, CertificateBuilder, Coalition, CoalitionSpec, Error, Issued, Name, Oid, Profile,
+    Certificate, CertificateBuilder, Coalition, CoalitionSpec, Error, Issued, Name, Profile,
     Validity, demo_nations, pem, seeded_pkcs8,
 };
 
@@ -108,7 +108,7 @@ pub fn demo_pki(provider: &CryptoProvider, seed: Option<u64>, now: i64) -> Resul
             .common_name(&format!("Norway Pouch Signer ES256 ({name})"))?;
         let mut b = match profile {
             Some(p) => CertificateBuilder::new(subject, spki, validity, p)
-                .extended_key_usage(vec![Oid::KP_DOCUMENT_SIGNING]),
+                .extended_key_usage(vec![pouch_crypto::oid::KP_DOCUMENT_SIGNING]),
             None => CertificateBuilder::signer(subject, spki, validity),
         };
         if let Some(s) = serial {

@@ -64,12 +64,12 @@ impl Name {
         if let Some(c) = &self.country {
             // Checked in `country`: two upper-case letters are always printable.
             let value = der::tlv(der::tag::PRINTABLE_STRING, c.as_bytes());
-            rdns.push(rdn(&Oid::AT_COUNTRY, &value));
+            rdns.push(rdn(&pouch_crypto::oid::AT_COUNTRY, &value));
         }
         let utf8 = [
-            (&Oid::AT_ORGANIZATION, &self.organization),
-            (&Oid::AT_ORG_UNIT, &self.org_unit),
-            (&Oid::AT_COMMON_NAME, &self.common_name),
+            (&pouch_crypto::oid::AT_ORGANIZATION, &self.organization),
+            (&pouch_crypto::oid::AT_ORG_UNIT, &self.org_unit),
+            (&pouch_crypto::oid::AT_COMMON_NAME, &self.common_name),
         ];
         for (oid, value) in utf8 {
             if let Some(v) = value {

@@ -7,8 +7,12 @@ use pouch_crypto::{Algorithm, CryptoProvider, DigestAlgorithm, keys};
 use crate::der;
 use crate::{Error, Oid};
 
-fn oid(arcs: &[u64]) -> Result<Vec<u8>, Error> {
-    Ok(der::oid(&Oid::new(arcs.to_vec())?))
+fn oid(arcs: &[u32]) -> Result<Vec<u8>, Error> {
+    let oid = Oid::from_arcs(arcs.iter().copied()).map_err(|_| Error::InvalidText {
+        field: "object identifier",
+        reason: "not a valid OID",
+    })?;
+    Ok(der::oid(&oid))
 }
 
 /// `len` bytes from SHA-256 in counter mode over a domain label, the algorithm and the seed.
@@ -76,7 +80,7 @@ pub fn seeded_pkcs8(
     let scheme = provider
         .signature(alg)
         .ok_or(Error::Crypto(pouch_crypto::Error::Unsupported(alg)))?;
-    let ec = |curve: &[u64], len: usize| -> Result<Vec<u8>, Error> {
+    let ec = |curve: &[u32], len: usize| -> Result<Vec<u8>, Error> {
         let d = ec_scalar(provider, alg, seed, len)?;
         let alg_id = der::sequence(&[&oid(&[1, 2, 840, 10045, 2, 1])?, &oid(curve)?]);
         let build = |public: Option<&[u8]>| {

@@ -1,46 +1,9 @@
-//! Signature AlgorithmIdentifiers and the two signature forms of ECDSA.
+//! The two signature forms of ECDSA (the AlgorithmIdentifiers are pouch-crypto's table).
 
 use pouch_crypto::Algorithm;
 
+use crate::Error;
 use crate::der::{self, Reader, tag};
-use crate::{Error, Oid};
-
-/// The DER `AlgorithmIdentifier` an X.509 certificate signed with `alg` carries.
-///
-/// ECDSA (RFC 5758), Ed25519 (RFC 8410) and ML-DSA (RFC 9881) have absent parameters;
-/// RSASSA-PSS (RFC 4055) carries SHA-256, MGF1 with SHA-256 and a 32-byte salt, with NULL
-/// parameters in the hash identifiers as OpenSSL and webpki write them.
-pub fn signature_algorithm_identifier(alg: Algorithm) -> Result<Vec<u8>, Error> {
-    let bare = |oid: &Oid| der::sequence(&[&der::oid(oid)]);
-    Ok(match alg {
-        Algorithm::Es256 => bare(&Oid::ECDSA_SHA256),
-        Algorithm::Es384 => bare(&Oid::ECDSA_SHA384),
-        Algorithm::Es512 => bare(&Oid::ECDSA_SHA512),
-        Algorithm::EdDsa => bare(&Oid::ED25519),
-        Algorithm::MlDsa44 => bare(&Oid::ML_DSA_44),
-        Algorithm::MlDsa65 => bare(&Oid::ML_DSA_65),
-        Algorithm::MlDsa87 => bare(&Oid::ML_DSA_87),
-        Algorithm::Ps256 => {
-            let sha256 = der::sequence(&[&der::oid(&Oid::SHA256), &der::null()]);
-            let mgf1 = der::sequence(&[&der::oid(&Oid::MGF1), &sha256]);
-            let params = der::sequence(&[
-                &der::explicit(0, &sha256),
-                &der::explicit(1, &mgf1),
-                &der::explicit(2, &der::integer_u64(32)),
-            ]);
-            der::sequence(&[&der::oid(&Oid::RSASSA_PSS), &params])
-        }
-        other => return Err(Error::UnsupportedAlgorithm(other)),
-    })
-}
-
-/// The algorithm whose identifier [`signature_algorithm_identifier`] writes as `der`.
-pub fn algorithm_from_identifier(der: &[u8]) -> Result<Algorithm, Error> {
-    Algorithm::ALL
-        .into_iter()
-        .find(|&alg| signature_algorithm_identifier(alg).is_ok_and(|id| id == der))
-        .ok_or(Error::UnknownSignatureAlgorithm)
-}
 
 /// The byte length of one ECDSA scalar (r or s) for `alg`, or `None` if not ECDSA.
 fn ecdsa_scalar_len(alg: Algorithm) -> Option<usize> {
@@ -142,26 +105,5 @@ mod tests {
         let sig = [1u8, 2, 3];
         assert_eq!(signature_to_x509(Algorithm::EdDsa, &sig).unwrap(), sig);
         assert_eq!(signature_from_x509(Algorithm::MlDsa65, &sig).unwrap(), sig);
-    }
-
-    #[test]
-    fn identifiers_round_trip_and_match_known_encodings() {
-        for alg in Algorithm::ALL {
-            let id = signature_algorithm_identifier(alg).unwrap();
-            assert_eq!(algorithm_from_identifier(&id).unwrap(), alg);
-        }
-        let es256 = signature_algorithm_identifier(Algorithm::Es256).unwrap();
-        assert_eq!(
-            es256,
-            [
-                0x30, 0x0a, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x02
-            ]
-        );
-        // The well-known RSASSA-PSS SHA-256 identifier (as in webpki's alg-rsa-pss-sha256.der).
-        let pss = signature_algorithm_identifier(Algorithm::Ps256).unwrap();
-        let expected = "304106092a864886f70d01010a3034a00f300d06096086480165030402010500\
-                        a11c301a06092a864886f70d010108300d06096086480165030402010500a203020120";
-        let hex: String = pss.iter().map(|b| format!("{b:02x}")).collect();
-        assert_eq!(hex, expected);
     }
 }

@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::{Authorisation, Revocation, TrustBundle, TrustedNation};
+use crate::error::{BundleFault, BundlePlace};
+use crate::{Authorisation, Error, Revocation, TrustBundle, TrustedNation};
 
 /// The bundle format this implementation reads.
 pub const BUNDLE_FORMAT: u32 = 1;
@@ -14,23 +15,15 @@ pub const BUNDLE_FORMAT: u32 = 1;
 /// Largest bundle file, and largest file it references.
 const MAX_FILE_BYTES: u64 = 16 << 20;
 
-/// Why a bundle did not load: which file, which entry, and what was wrong.
-#[derive(Debug, thiserror::Error)]
-#[error("{}: {entry}: {reason}", file.display())]
-pub struct BundleError {
-    /// The file at fault (the bundle, or a file it names).
-    pub file: PathBuf,
-    /// The entry at fault, e.g. `nation NOR, anchors[0]`, or `bundle` for the file itself.
-    pub entry: String,
-    /// What was wrong.
-    pub reason: String,
-    /// The file could not be opened or read (an I/O fault, not a malformed bundle): a
-    /// command line reports it as I/O, not as malformed input.
-    pub unreadable: bool,
-}
+/// Why a file a bundle names could not be had.
+type ReadFault = BundleFault;
 
-/// Why a file a bundle names could not be had, and whether that was an I/O fault.
-type ReadFault = (String, bool);
+fn bundle_error(place: BundlePlace, fault: BundleFault) -> Error {
+    Error::Bundle {
+        place: Box::new(place),
+        fault: Box::new(fault),
+    }
+}
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -70,38 +63,32 @@ struct AuthorisationFile {
 }
 
 /// Reads a bundle file and every file it names.
-pub fn load_bundle(path: &Path) -> Result<TrustBundle, BundleError> {
-    let text = read_limited(path).map_err(|(reason, unreadable)| BundleError {
-        file: path.to_path_buf(),
-        entry: "bundle".into(),
-        reason,
-        unreadable,
-    })?;
-    let text = String::from_utf8(text).map_err(|_| BundleError {
-        file: path.to_path_buf(),
-        entry: "bundle".into(),
-        reason: "not UTF-8".into(),
-        unreadable: false,
-    })?;
+pub fn load_bundle(path: &Path) -> Result<TrustBundle, Error> {
+    let text = read_limited(path).map_err(|fault| bundle_error(BundlePlace::file(path), fault))?;
+    let text = String::from_utf8(text)
+        .map_err(|_| bundle_error(BundlePlace::file(path), BundleFault::NotUtf8))?;
     let base = path.parent().unwrap_or(Path::new("."));
     parse_bundle(&text, path, base)
 }
 
 fn read_limited(path: &Path) -> Result<Vec<u8>, ReadFault> {
     use std::io::Read;
-    let f = std::fs::File::open(path).map_err(|e| (e.to_string(), true))?;
+    let unreadable = |e: std::io::Error| BundleFault::Unreadable(e.to_string());
+    let f = std::fs::File::open(path).map_err(unreadable)?;
     let mut buf = Vec::new();
     f.take(MAX_FILE_BYTES + 1)
         .read_to_end(&mut buf)
-        .map_err(|e| (e.to_string(), true))?;
+        .map_err(unreadable)?;
     if buf.len() as u64 > MAX_FILE_BYTES {
-        return Err((format!("larger than {MAX_FILE_BYTES} bytes"), false));
+        return Err(BundleFault::TooLarge {
+            limit: MAX_FILE_BYTES,
+        });
     }
     Ok(buf)
 }
 
 /// Parses bundle text; `file` names it in errors and `base` resolves relative paths.
-pub fn parse_bundle(text: &str, file: &Path, base: &Path) -> Result<TrustBundle, BundleError> {
+pub fn parse_bundle(text: &str, file: &Path, base: &Path) -> Result<TrustBundle, Error> {
     parse(text, file, &mut |item, allow_outside| {
         let path = base.join(item);
         if !allow_outside && let Err(fault) = inside(base, &path) {
@@ -115,18 +102,13 @@ pub fn parse_bundle(text: &str, file: &Path, base: &Path) -> Result<TrustBundle,
 /// Whether `path` (under `base` lexically) still lies in `base` once symbolic links are
 /// resolved.
 fn inside(base: &Path, path: &Path) -> Result<(), ReadFault> {
-    let real_base = base.canonicalize().map_err(|e| (e.to_string(), true))?;
-    let real = path.canonicalize().map_err(|e| (e.to_string(), true))?;
+    let unreadable = |e: std::io::Error| BundleFault::Unreadable(e.to_string());
+    let real_base = base.canonicalize().map_err(unreadable)?;
+    let real = path.canonicalize().map_err(unreadable)?;
     if real.starts_with(&real_base) {
         Ok(())
     } else {
-        Err((
-            format!(
-                "resolves to {}, outside the bundle's directory (allow_outside = true permits it)",
-                real.display()
-            ),
-            false,
-        ))
+        Err(BundleFault::Outside(real))
     }
 }
 
@@ -138,14 +120,16 @@ pub fn parse_bundle_with(
     text: &str,
     file_name: &str,
     mut resolve: impl FnMut(&str) -> Result<Vec<u8>, String>,
-) -> Result<TrustBundle, BundleError> {
+) -> Result<TrustBundle, Error> {
     parse(text, Path::new(file_name), &mut |item, _| {
         // What the host cannot give is unread, as a file that does not open.
         let bytes = resolve(item)
-            .map_err(|reason| (reason, true))
+            .map_err(BundleFault::Unreadable)
             .and_then(|b| {
                 if b.len() as u64 > MAX_FILE_BYTES {
-                    Err((format!("larger than {MAX_FILE_BYTES} bytes"), false))
+                    Err(BundleFault::TooLarge {
+                        limit: MAX_FILE_BYTES,
+                    })
                 } else {
                     Ok(b)
                 }
@@ -173,77 +157,62 @@ fn escapes(item: &str) -> bool {
         })
 }
 
-fn parse(text: &str, file: &Path, resolve: &mut Resolver<'_>) -> Result<TrustBundle, BundleError> {
-    let err = |entry: &str, reason: String| BundleError {
-        file: file.to_path_buf(),
-        entry: entry.to_owned(),
-        reason,
-        unreadable: false,
-    };
-    let parsed: BundleFile = toml::from_str(text).map_err(|e| err("bundle", e.to_string()))?;
+fn parse(text: &str, file: &Path, resolve: &mut Resolver<'_>) -> Result<TrustBundle, Error> {
+    let err = |place: BundlePlace, fault| bundle_error(place.in_file(file), fault);
+    let parsed: BundleFile = toml::from_str(text)
+        .map_err(|e| err(BundlePlace::default(), BundleFault::Syntax(e.to_string())))?;
     if parsed.format != BUNDLE_FORMAT {
         return Err(err(
-            "format",
-            format!(
-                "format {} is not {BUNDLE_FORMAT}, the one this reader knows",
-                parsed.format
-            ),
+            BundlePlace::default().field("format"),
+            BundleFault::Format {
+                found: parsed.format,
+            },
         ));
     }
     let _ = parsed.description;
     let allow_outside = parsed.allow_outside;
     let mut bundle = TrustBundle::default();
     for n in parsed.nations {
-        let entry = format!("nation {}", n.code);
+        let entry = BundlePlace::default().nation(&n.code);
         let is_nation = n.code.len() == 3 && n.code.bytes().all(|b| b.is_ascii_uppercase());
         let is_org = (2..=16).contains(&n.code.len())
             && n.code
                 .bytes()
                 .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-');
         if !is_nation && !is_org {
-            return Err(err(
-                &entry,
-                "code must be ISO 3166-1 alpha-3 or an organisation code (A-Z, 0-9, -)".into(),
-            ));
+            return Err(err(entry, BundleFault::BadCode));
         }
         if bundle.nation(&n.code).is_some() {
-            return Err(err(&entry, "appears twice".into()));
+            return Err(err(entry, BundleFault::Duplicate));
         }
         if let Some(c) = &n.country
             && !(c.len() == 2 && c.bytes().all(|b| b.is_ascii_uppercase()))
         {
-            return Err(err(
-                &entry,
-                format!("country {c:?} is not ISO 3166-1 alpha-2"),
-            ));
+            return Err(err(entry, BundleFault::BadCountry(c.clone())));
         }
         if n.anchors.is_empty() {
-            return Err(err(&entry, "no trust anchor".into()));
+            return Err(err(entry, BundleFault::NoAnchor));
         }
-        let mut load =
-            |what: &str, items: &[String], label: &str| -> Result<Vec<Vec<u8>>, BundleError> {
-                let mut out = Vec::new();
-                for (i, item) in items.iter().enumerate() {
-                    let e = format!("{entry}, {what}[{i}]");
-                    out.extend(load_item(item, label, allow_outside, resolve).map_err(
-                        |(f, (reason, unreadable))| BundleError {
-                            file: f.unwrap_or_else(|| file.to_path_buf()),
-                            entry: e.clone(),
-                            reason,
-                            unreadable,
-                        },
-                    )?);
-                }
-                Ok(out)
-            };
+        let mut load = |what: &'static str,
+                        items: &[String],
+                        label: &'static str|
+         -> Result<Vec<Vec<u8>>, Error> {
+            let mut out = Vec::new();
+            for (i, item) in items.iter().enumerate() {
+                out.extend(load_item(item, label, allow_outside, resolve).map_err(
+                    |(f, fault)| {
+                        let place = entry.clone().item(what, i);
+                        bundle_error(place.in_file(f.as_deref().unwrap_or(file)), fault)
+                    },
+                )?);
+            }
+            Ok(out)
+        };
         let revocation = match n.revocation.as_deref() {
             None | Some("required") => Revocation::Required,
             Some("best-effort") => Revocation::BestEffort,
             Some(other) => {
-                return Err(err(
-                    &entry,
-                    format!("revocation {other:?} is neither \"required\" nor \"best-effort\""),
-                ));
+                return Err(err(entry, BundleFault::BadRevocation(other.to_owned())));
             }
         };
         let anchors = load("anchors", &n.anchors, "CERTIFICATE")?;
@@ -253,8 +222,8 @@ fn parse(text: &str, file: &Path, resolve: &mut Resolver<'_>) -> Result<TrustBun
         for (i, a) in n.authorisations.into_iter().enumerate() {
             if a.policy.trim().is_empty() || a.classifications.is_empty() {
                 return Err(err(
-                    &format!("{entry}, authorisation[{i}]"),
-                    "needs a policy and at least one classification".into(),
+                    entry.item("authorisation", i),
+                    BundleFault::IncompleteAuthorisation,
                 ));
             }
             authorisations.push(Authorisation {
@@ -273,7 +242,7 @@ fn parse(text: &str, file: &Path, resolve: &mut Resolver<'_>) -> Result<TrustBun
         });
     }
     if bundle.nations.is_empty() {
-        return Err(err("bundle", "no [[nation]]".into()));
+        return Err(err(BundlePlace::default(), BundleFault::NoNation));
     }
     Ok(bundle)
 }
@@ -282,42 +251,31 @@ fn parse(text: &str, file: &Path, resolve: &mut Resolver<'_>) -> Result<TrustBun
 /// file at fault when it is not the bundle itself.
 fn load_item(
     item: &str,
-    label: &str,
+    label: &'static str,
     allow_outside: bool,
     resolve: &mut Resolver<'_>,
 ) -> Result<Vec<Vec<u8>>, (Option<PathBuf>, ReadFault)> {
     if item.trim_start().starts_with("-----BEGIN") {
-        return pem(item.as_bytes(), label).map_err(|e| (None, (e, false)));
+        return pem(item.as_bytes(), label).map_err(|e| (None, e));
     }
     if !allow_outside && escapes(item) {
-        return Err((
-            None,
-            (
-                format!(
-                    "{item:?} leaves the bundle's directory (absolute or with ..); allow_outside = true permits it"
-                ),
-                false,
-            ),
-        ));
+        return Err((None, BundleFault::Escapes(item.to_owned())));
     }
     let (path, bytes) = resolve(item, allow_outside);
     let bytes = bytes.map_err(|e| (Some(path.clone()), e))?;
     if bytes.starts_with(b"-----BEGIN") {
-        pem(&bytes, label).map_err(|e| (Some(path), (e, false)))
+        pem(&bytes, label).map_err(|e| (Some(path), e))
     } else if bytes.first() == Some(&0x30) {
         Ok(vec![bytes])
     } else {
-        Err((
-            Some(path),
-            (format!("neither PEM ({label}) nor DER"), false),
-        ))
+        Err((Some(path), BundleFault::NotPemOrDer(label)))
     }
 }
 
-fn pem(bytes: &[u8], label: &str) -> Result<Vec<Vec<u8>>, String> {
-    let blocks = pouch_crypto::keys::pem_blocks(bytes, label).map_err(|e| e.to_string())?;
+fn pem(bytes: &[u8], label: &'static str) -> Result<Vec<Vec<u8>>, BundleFault> {
+    let blocks = pouch_crypto::keys::pem_blocks(bytes, label).map_err(BundleFault::Pem)?;
     if blocks.is_empty() {
-        return Err(format!("no PEM block labelled {label}"));
+        return Err(BundleFault::NoPemBlock(label));
     }
     Ok(blocks)
 }

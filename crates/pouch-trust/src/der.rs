@@ -1,5 +1,5 @@
-//! A small DER writer (X.690 distinguished encoding), and the few reading helpers this crate
-//! needs to take its own output apart again.
+//! A small DER writer (X.690 distinguished encoding) for the certificates and CRLs the test
+//! PKIs build; reading goes through the one reader, [`pouch_crypto::der`], re-exported here.
 //!
 //! Every function returns a complete TLV (tag, length, value). Output depends only on the
 //! input, so certificates regenerate byte for byte.
@@ -7,33 +7,7 @@
 use crate::time::{CivilTime, civil_from_unix};
 use crate::{Error, Oid};
 
-/// Tag numbers of the universal class used here.
-pub mod tag {
-    /// BOOLEAN.
-    pub const BOOLEAN: u8 = 0x01;
-    /// INTEGER.
-    pub const INTEGER: u8 = 0x02;
-    /// BIT STRING.
-    pub const BIT_STRING: u8 = 0x03;
-    /// OCTET STRING.
-    pub const OCTET_STRING: u8 = 0x04;
-    /// NULL.
-    pub const NULL: u8 = 0x05;
-    /// OBJECT IDENTIFIER.
-    pub const OID: u8 = 0x06;
-    /// UTF8String.
-    pub const UTF8_STRING: u8 = 0x0c;
-    /// PrintableString.
-    pub const PRINTABLE_STRING: u8 = 0x13;
-    /// UTCTime.
-    pub const UTC_TIME: u8 = 0x17;
-    /// GeneralizedTime.
-    pub const GENERALIZED_TIME: u8 = 0x18;
-    /// SEQUENCE / SEQUENCE OF (constructed).
-    pub const SEQUENCE: u8 = 0x30;
-    /// SET / SET OF (constructed).
-    pub const SET: u8 = 0x31;
-}
+pub use pouch_crypto::der::tag;
 
 /// A TLV with a one-byte tag (all this crate needs: tag numbers up to 30).
 pub fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
@@ -97,7 +71,7 @@ pub fn integer_u64(value: u64) -> Vec<u8> {
 
 /// OBJECT IDENTIFIER.
 pub fn oid(oid: &Oid) -> Vec<u8> {
-    tlv(tag::OID, &oid.content())
+    tlv(tag::OID, oid.as_bytes())
 }
 
 /// BIT STRING with `unused` (0..=7) unused bits at the end of the last octet.
@@ -204,117 +178,7 @@ pub fn implicit(tag_number: u8, constructed: bool, content: &[u8]) -> Vec<u8> {
     tlv(form | (tag_number & 0x1f), content)
 }
 
-/// One TLV read from the front of `input`: its tag, content, whole encoding, and what
-/// follows. Only definite, minimal lengths and one-byte tags are accepted.
-#[derive(Clone, Copy, Debug)]
-pub struct Tlv<'a> {
-    /// The one-byte tag.
-    pub tag: u8,
-    /// The content octets.
-    pub content: &'a [u8],
-    /// Tag, length and content.
-    pub whole: &'a [u8],
-}
-
-/// Reads TLVs from a buffer, tracking the offset for error reports.
-#[derive(Clone, Copy, Debug)]
-pub struct Reader<'a> {
-    rest: &'a [u8],
-    position: usize,
-}
-
-impl<'a> Reader<'a> {
-    /// A reader over `input`.
-    pub fn new(input: &'a [u8]) -> Self {
-        Reader {
-            rest: input,
-            position: 0,
-        }
-    }
-
-    fn fail<T>(&self, reason: &'static str) -> Result<T, Error> {
-        Err(Error::Malformed {
-            position: self.position,
-            reason,
-        })
-    }
-
-    /// Whether everything has been read.
-    pub fn is_empty(&self) -> bool {
-        self.rest.is_empty()
-    }
-
-    /// The next TLV, whatever its tag.
-    pub fn any(&mut self) -> Result<Tlv<'a>, Error> {
-        let input = self.rest;
-        let (&tag, after_tag) = match input.split_first() {
-            Some(x) => x,
-            None => return self.fail("unexpected end of input"),
-        };
-        if tag & 0x1f == 0x1f {
-            return self.fail("multi-byte tag");
-        }
-        let (&first, after_len) = match after_tag.split_first() {
-            Some(x) => x,
-            None => return self.fail("missing length"),
-        };
-        let (len, header) = if first < 0x80 {
-            (usize::from(first), 2)
-        } else {
-            let n = usize::from(first & 0x7f);
-            if n == 0 || n > 4 || after_len.len() < n {
-                return self.fail("unsupported or truncated length");
-            }
-            let bytes = &after_len[..n];
-            let len = bytes
-                .iter()
-                .fold(0usize, |acc, &b| (acc << 8) | usize::from(b));
-            if bytes[0] == 0 || len < 0x80 {
-                return self.fail("non-minimal length");
-            }
-            (len, 2 + n)
-        };
-        if input.len() - header < len {
-            return self.fail("content runs past the end");
-        }
-        let whole = &input[..header + len];
-        let tlv = Tlv {
-            tag,
-            content: &whole[header..],
-            whole,
-        };
-        self.rest = &input[header + len..];
-        self.position += header + len;
-        Ok(tlv)
-    }
-
-    /// The next TLV, which must carry `tag`.
-    pub fn expect(&mut self, tag: u8) -> Result<Tlv<'a>, Error> {
-        let before = *self;
-        let tlv = self.any()?;
-        if tlv.tag != tag {
-            return before.fail("unexpected tag");
-        }
-        Ok(tlv)
-    }
-}
-
-/// The magnitude of a non-negative DER INTEGER's content, without the sign octet.
-pub fn unsigned_integer_magnitude(content: &[u8]) -> Result<&[u8], Error> {
-    let malformed = |reason| {
-        Err(Error::Malformed {
-            position: 0,
-            reason,
-        })
-    };
-    match content {
-        [] => malformed("empty INTEGER"),
-        [b, ..] if b & 0x80 != 0 => malformed("negative INTEGER"),
-        [0, b, ..] if b & 0x80 == 0 => malformed("non-minimal INTEGER"),
-        [0, rest @ ..] => Ok(rest),
-        _ => Ok(content),
-    }
-}
+pub use pouch_crypto::der::{Malformed, Reader, Tlv, unsigned_integer_magnitude};
 
 #[cfg(test)]
 mod tests;

@@ -111,15 +111,15 @@ impl ChainValidator<'_> {
     }
 }
 
-/// id-ce-nameConstraints, 2.5.29.30, content octets.
-const NAME_CONSTRAINTS: &[u8] = &[0x55, 0x1d, 0x1e];
+/// id-ce-nameConstraints, content octets.
+const NAME_CONSTRAINTS: &[u8] = crate::oid::EXT_NAME_CONSTRAINTS.as_bytes();
 
 fn describe(profile: &LeafProfile, content: &[u8]) -> String {
     match profile {
         LeafProfile::Pouch => "id-kp-documentSigning (1.3.6.1.5.5.7.3.36)".to_owned(),
         LeafProfile::Eku(oids) => oids
             .iter()
-            .find(|o| o.content() == content)
+            .find(|o| o.as_bytes() == content)
             .map(|o| o.to_string())
             .unwrap_or_default(),
         LeafProfile::Encryption => String::new(),

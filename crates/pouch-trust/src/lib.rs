@@ -6,22 +6,19 @@ mod bundle;
 mod crl;
 pub mod der;
 mod error;
-mod oid;
 pub mod pem;
 mod time;
 mod validate;
 mod verify;
 
-pub use alg::{
-    algorithm_from_identifier, signature_algorithm_identifier, signature_from_x509,
-    signature_to_x509,
-};
-pub use bundle::{BUNDLE_FORMAT, BundleError, load_bundle, parse_bundle, parse_bundle_with};
-pub use error::Error;
-pub use oid::Oid;
+pub use alg::{signature_from_x509, signature_to_x509};
+pub use bundle::{BUNDLE_FORMAT, load_bundle, parse_bundle, parse_bundle_with};
+pub use error::{BundleFault, BundlePlace, Error};
+pub use pouch_crypto::oid::{self, Oid};
+pub use pouch_crypto::signature_algorithm_identifier;
 pub use validate::{
     CACHE_CAPACITY, CLOCK_SKEW_SECONDS, ChainValidator, ChainVerdict, LeafProfile, MAX_CHAIN_LEN,
-    TrustError, certificate_serial,
+    certificate_serial,
 };
 pub use verify::{CertificateParts, verify_signature};
 

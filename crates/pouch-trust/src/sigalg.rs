@@ -170,9 +170,9 @@ impl SignatureVerificationAlgorithm for ProviderVerifier {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
     use super::*;
-    use crate::alg::signature_algorithm_identifier;
     use crate::der;
     use pouch_crypto::Algorithm;
+    use pouch_crypto::signature_algorithm_identifier;
 
     #[test]
     fn signature_ids_match_the_certificate_builder() {

@@ -11,7 +11,8 @@ use rustls_pki_types::{CertificateDer, SignatureVerificationAlgorithm};
 use webpki::{EndEntityCert, OwnedCertRevocationList};
 
 use crate::Oid;
-use crate::{Revocation, TrustBundle};
+use crate::error::{BundleFault, BundlePlace};
+use crate::{Error, Revocation, TrustBundle};
 use path::{Entry, NationAnchors, PathContext, PurposeCheck};
 use sigalg::ProviderVerifier;
 
@@ -55,18 +56,6 @@ pub enum LeafProfile {
     /// A recipient's encryption certificate (spec/10-encryption.md POUCH-ENC-040): keyUsage
     /// present with keyAgreement or keyEncipherment, no extendedKeyUsage required, not a CA.
     Encryption,
-}
-
-/// Why a trust bundle could not be loaded into a validator: which nation, which item.
-#[derive(Debug, thiserror::Error)]
-#[error("nation {nation}: {item}: {reason}")]
-pub struct TrustError {
-    /// The nation's code.
-    pub nation: String,
-    /// The item at fault, e.g. `anchors[0]` or `crls[2]`.
-    pub item: String,
-    /// What was wrong.
-    pub reason: String,
 }
 
 /// The outcome of validating one chain.
@@ -146,24 +135,24 @@ pub struct ChainValidator<'a> {
 impl<'a> ChainValidator<'a> {
     /// A validator for `bundle`, verifying signatures with `provider`. Fails, naming the
     /// nation and item, if an anchor, intermediate or CRL of the bundle does not parse.
-    pub fn new(provider: &'a CryptoProvider, bundle: &'a TrustBundle) -> Result<Self, TrustError> {
+    pub fn new(provider: &'a CryptoProvider, bundle: &'a TrustBundle) -> Result<Self, Error> {
         let mut nations = Vec::with_capacity(bundle.nations.len());
         let mut crls = Vec::new();
         for nation in &bundle.nations {
-            let fail = |item: String, reason: String| TrustError {
-                nation: nation.code.clone(),
-                item,
-                reason,
+            let fail = |field: &'static str, i: usize, fault: BundleFault| Error::Bundle {
+                place: Box::new(BundlePlace::default().nation(&nation.code).item(field, i)),
+                fault: Box::new(fault),
             };
+            let refused = |e: &dyn std::fmt::Display| BundleFault::Refused(e.to_string());
             let mut anchors = Vec::with_capacity(nation.anchors.len());
             let mut windows = Vec::with_capacity(nation.anchors.len());
             let mut defects = Vec::with_capacity(nation.anchors.len());
             for (i, der) in nation.anchors.iter().enumerate() {
                 let fields =
-                    x509::parse(der).map_err(|r| fail(format!("anchors[{i}]"), r.to_owned()))?;
+                    x509::parse(der).map_err(|r| fail("anchors", i, BundleFault::Malformed(r)))?;
                 let cert = CertificateDer::from(der.as_slice());
                 let anchor = webpki::anchor_from_trusted_cert(&cert)
-                    .map_err(|e| fail(format!("anchors[{i}]"), e.to_string()))?;
+                    .map_err(|e| fail("anchors", i, refused(&e)))?;
                 anchors.push(anchor.to_owned());
                 windows.push((fields.not_before, fields.not_after));
                 defects.push(
@@ -173,14 +162,14 @@ impl<'a> ChainValidator<'a> {
                 );
             }
             for (i, der) in nation.intermediates.iter().enumerate() {
-                x509::parse(der).map_err(|r| fail(format!("intermediates[{i}]"), r.to_owned()))?;
+                x509::parse(der)
+                    .map_err(|r| fail("intermediates", i, BundleFault::Malformed(r)))?;
             }
             for (i, der) in nation.crls.iter().enumerate() {
                 let crl = revocation::parse_crl(der)
-                    .map_err(|r| fail(format!("crls[{i}]"), r.to_owned()))?;
+                    .map_err(|r| fail("crls", i, BundleFault::Malformed(r)))?;
                 // webpki's reading too, as a second opinion on well-formedness.
-                OwnedCertRevocationList::from_der(der)
-                    .map_err(|e| fail(format!("crls[{i}]"), e.to_string()))?;
+                OwnedCertRevocationList::from_der(der).map_err(|e| fail("crls", i, refused(&e)))?;
                 crls.push(crl);
             }
             nations.push(NationAnchors {
@@ -455,8 +444,8 @@ fn anchor_path_len(anchor_der: &[u8], certs: &[Vec<u8>]) -> Option<Entry> {
 
 fn purposes_for(profile: &LeafProfile) -> PurposeCheck {
     let required = match profile {
-        LeafProfile::Pouch => vec![Oid::KP_DOCUMENT_SIGNING.content()],
-        LeafProfile::Eku(oids) => oids.iter().map(Oid::content).collect(),
+        LeafProfile::Pouch => vec![crate::oid::KP_DOCUMENT_SIGNING.as_bytes().to_vec()],
+        LeafProfile::Eku(oids) => oids.iter().map(|o| o.as_bytes().to_vec()).collect(),
         LeafProfile::Encryption => Vec::new(),
     };
     PurposeCheck { required }

@@ -3,7 +3,7 @@
 use pouch_crypto::{Algorithm, CryptoProvider};
 
 use crate::Error;
-use crate::alg::{algorithm_from_identifier, signature_from_x509};
+use crate::alg::signature_from_x509;
 use crate::der::{Reader, tag};
 
 /// The three parts of a DER `Certificate`, borrowed from it.
@@ -74,7 +74,8 @@ pub fn verify_signature(
     issuer_spki: &[u8],
 ) -> Result<Algorithm, Error> {
     let parts = CertificateParts::parse(cert_der)?;
-    let alg = algorithm_from_identifier(parts.signature_algorithm)?;
+    let alg = pouch_crypto::algorithm_from_identifier(parts.signature_algorithm)
+        .ok_or(Error::UnknownSignatureAlgorithm)?;
     let scheme = provider
         .signature(alg)
         .ok_or(Error::UnsupportedAlgorithm(alg))?;

@@ -4,8 +4,8 @@
 
 use pouch_status::{self as status, StatusCode};
 
-use crate::Oid;
 use crate::der::{Reader, Tlv, tag};
+use crate::oid::{self, Oid};
 
 /// Why a certificate could not be read; only a reason, since the caller knows which
 /// certificate it was.
@@ -28,9 +28,6 @@ pub(crate) struct CertFields<'a> {
     pub(crate) extensions: Vec<(&'a [u8], bool, &'a [u8])>,
 }
 
-const CONTEXT_0: u8 = 0xa0;
-const CONTEXT_3: u8 = 0xa3;
-
 fn next<'a>(reader: &mut Reader<'a>, expected: u8) -> Result<Tlv<'a>, Malformed> {
     reader.expect(expected).map_err(|_| "unexpected structure")
 }
@@ -46,7 +43,7 @@ pub(crate) fn parse(der: &[u8]) -> Result<CertFields<'_>, Malformed> {
     let tbs = next(&mut parts, tag::SEQUENCE)?;
     let mut tbs = Reader::new(tbs.content);
     let mut first = tbs.any().map_err(|_| "truncated tbsCertificate")?;
-    if first.tag == CONTEXT_0 {
+    if first.tag == tag::CONTEXT_0 {
         first = next(&mut tbs, tag::INTEGER)?;
     }
     if first.tag != tag::INTEGER {
@@ -66,7 +63,7 @@ pub(crate) fn parse(der: &[u8]) -> Result<CertFields<'_>, Malformed> {
     let mut extensions = Vec::new();
     while !tbs.is_empty() {
         let field = tbs.any().map_err(|_| "malformed tbsCertificate")?;
-        if field.tag == CONTEXT_3 {
+        if field.tag == tag::CONTEXT_3 {
             read_extensions(field.content, &mut extensions)?;
         }
     }
@@ -108,16 +105,15 @@ pub(crate) fn read_extensions<'a>(
 impl<'a> CertFields<'a> {
     /// The extnValue of the extension `oid`, if present.
     pub(crate) fn extension(&self, oid: &Oid) -> Option<&'a [u8]> {
-        let content = oid.content();
         self.extensions
             .iter()
-            .find(|(id, _, _)| *id == content.as_slice())
+            .find(|(id, _, _)| *id == oid.as_bytes())
             .map(|&(_, _, value)| value)
     }
 
     /// Whether basicConstraints asserts cA.
     pub(crate) fn is_ca(&self) -> Result<bool, Malformed> {
-        let Some(value) = self.extension(&Oid::EXT_BASIC_CONSTRAINTS) else {
+        let Some(value) = self.extension(&oid::EXT_BASIC_CONSTRAINTS) else {
             return Ok(false);
         };
         let mut outer = Reader::new(value);
@@ -132,7 +128,7 @@ impl<'a> CertFields<'a> {
 
     /// The basicConstraints pathLenConstraint, if the extension has one.
     pub(crate) fn path_len(&self) -> Result<Option<u64>, Malformed> {
-        let Some(value) = self.extension(&Oid::EXT_BASIC_CONSTRAINTS) else {
+        let Some(value) = self.extension(&oid::EXT_BASIC_CONSTRAINTS) else {
             return Ok(None);
         };
         let mut outer = Reader::new(value);
@@ -167,7 +163,7 @@ impl<'a> CertFields<'a> {
 
     /// The keyUsage bits as a NamedBitList (bit 0 first), if the extension is present.
     pub(crate) fn key_usage(&self) -> Result<Option<KeyUsageBits<'a>>, Malformed> {
-        let Some(value) = self.extension(&Oid::EXT_KEY_USAGE) else {
+        let Some(value) = self.extension(&oid::EXT_KEY_USAGE) else {
             return Ok(None);
         };
         let mut outer = Reader::new(value);
@@ -180,7 +176,7 @@ impl<'a> CertFields<'a> {
 
     /// The extendedKeyUsage purposes (OID content octets), if the extension is present.
     pub(crate) fn extended_key_usage(&self) -> Result<Option<Vec<&'a [u8]>>, Malformed> {
-        let Some(value) = self.extension(&Oid::EXT_EXT_KEY_USAGE) else {
+        let Some(value) = self.extension(&oid::EXT_EXT_KEY_USAGE) else {
             return Ok(None);
         };
         let mut outer = Reader::new(value);
@@ -195,7 +191,7 @@ impl<'a> CertFields<'a> {
 
     /// Every countryName value of the subject (PrintableString or UTF8String text).
     pub(crate) fn subject_countries(&self) -> Result<Vec<&'a [u8]>, Malformed> {
-        let country = Oid::AT_COUNTRY.content();
+        let country = oid::AT_COUNTRY;
         let mut outer = Reader::new(self.subject);
         let name = next(&mut outer, tag::SEQUENCE)?;
         let mut rdns = Reader::new(name.content);
@@ -208,7 +204,7 @@ impl<'a> CertFields<'a> {
                 let mut fields = Reader::new(attr.content);
                 let oid = next(&mut fields, tag::OID)?;
                 let value = fields.any().map_err(|_| "malformed attribute")?;
-                if oid.content == country.as_slice() {
+                if oid.content == country.as_bytes() {
                     found.push(value.content);
                 }
             }
@@ -218,13 +214,13 @@ impl<'a> CertFields<'a> {
 }
 
 /// Extensions a trust anchor may mark critical: keyUsage, subjectAltName,
-/// basicConstraints, nameConstraints, extendedKeyUsage (2.5.29.15, 17, 19, 30, 37).
+/// basicConstraints, nameConstraints, extendedKeyUsage.
 const ANCHOR_CRITICAL_OK: [&[u8]; 5] = [
-    &[0x55, 0x1d, 0x0f],
-    &[0x55, 0x1d, 0x11],
-    &[0x55, 0x1d, 0x13],
-    &[0x55, 0x1d, 0x1e],
-    &[0x55, 0x1d, 0x25],
+    oid::EXT_KEY_USAGE.as_bytes(),
+    oid::EXT_SUBJECT_ALT_NAME.as_bytes(),
+    oid::EXT_BASIC_CONSTRAINTS.as_bytes(),
+    oid::EXT_NAME_CONSTRAINTS.as_bytes(),
+    oid::EXT_EXT_KEY_USAGE.as_bytes(),
 ];
 
 impl CertFields<'_> {
@@ -235,7 +231,7 @@ impl CertFields<'_> {
         let critical_bc = self
             .extensions
             .iter()
-            .any(|(oid, critical, _)| *oid == [0x55, 0x1d, 0x13] && *critical);
+            .any(|(id, critical, _)| *id == oid::EXT_BASIC_CONSTRAINTS.as_bytes() && *critical);
         if let Some((oid, _, _)) = self
             .extensions
             .iter()

@@ -9,7 +9,7 @@ use std::process::Command;
 
 use pouch_crypto::{Algorithm, CryptoProvider, SigningKey};
 use pouch_status as status;
-use pouch_testkit::{Certificate, CertificateBuilder, Name, Oid, Validity, seeded_pkcs8};
+use pouch_testkit::{Certificate, CertificateBuilder, Name, Validity, seeded_pkcs8};
 use pouch_trust::{ChainValidator, der, parse_bundle_with};
 
 const NOW: i64 = 1_795_860_000;
@@ -52,7 +52,7 @@ fn pki(permitted: &[u8], leaf_subject: Name, san_dns: Option<&str>) -> (Certific
         validity(),
         None,
     )
-    .extension(Oid::new(vec![2, 5, 29, 30]).unwrap(), true, constraints)
+    .extension(pouch_crypto::oid::EXT_NAME_CONSTRAINTS, true, constraints)
     .self_sign(provider(), root_key.as_ref())
     .unwrap();
     let mut leaf = CertificateBuilder::signer(
@@ -62,7 +62,7 @@ fn pki(permitted: &[u8], leaf_subject: Name, san_dns: Option<&str>) -> (Certific
     );
     if let Some(dns) = san_dns {
         let san = der::sequence(&[&der::implicit(2, false, dns.as_bytes())]);
-        leaf = leaf.extension(Oid::new(vec![2, 5, 29, 17]).unwrap(), false, san);
+        leaf = leaf.extension(pouch_crypto::oid::EXT_SUBJECT_ALT_NAME, false, san);
     }
     let leaf = leaf.issue(provider(), &root, root_key.as_ref()).unwrap();
     (root, leaf)

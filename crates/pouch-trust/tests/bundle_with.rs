@@ -35,9 +35,18 @@ fn a_missing_file_is_named_with_its_entry() {
         Err(format!("{name} not given"))
     })
     .unwrap_err();
-    assert!(e.entry.contains("anchors[0]"), "{e}");
-    assert!(e.reason.ends_with("not given"), "{e}");
-    assert!(e.file.to_string_lossy().ends_with("root.pem"), "{e}");
+    let place = e.place().unwrap();
+    assert_eq!(place.field_name(), Some(("anchors", Some(0))), "{e}");
+    assert!(e.fault().unwrap().to_string().ends_with("not given"), "{e}");
+    assert!(e.is_unreadable(), "{e}");
+    assert!(
+        place
+            .path()
+            .unwrap()
+            .to_string_lossy()
+            .ends_with("root.pem"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -45,5 +54,12 @@ fn an_oversize_file_is_refused() {
     let text = std::fs::read_to_string(vectors_pki().join("bundle.toml")).unwrap();
     let e =
         parse_bundle_with(&text, "bundle.toml", |_| Ok(vec![0x30; (16 << 20) + 1])).unwrap_err();
-    assert!(e.reason.contains("larger than"), "{e}");
+    assert!(
+        matches!(
+            e.fault(),
+            Some(pouch_trust::BundleFault::TooLarge { limit }) if *limit == 16 << 20
+        ),
+        "{e}"
+    );
+    assert!(e.to_string().contains("larger than"), "{e}");
 }

@@ -562,8 +562,10 @@ fn a_bundle_may_not_reach_outside_its_directory() {
     let absolute = d.path("root.pem");
     for escaping in ["../root.pem", absolute.as_str()] {
         let err = load(bundle(escaping, false)).unwrap_err();
-        assert!(err.entry.contains("anchors[0]"), "{err}");
-        assert!(err.reason.contains("allow_outside"), "{err}");
+        let place = err.place().unwrap();
+        assert_eq!(place.field_name(), Some(("anchors", Some(0))), "{err}");
+        let fault = err.fault().unwrap().to_string();
+        assert!(fault.contains("allow_outside"), "{err}");
         assert!(load(bundle(escaping, true)).is_ok(), "{escaping}");
     }
     #[cfg(unix)]
@@ -571,7 +573,10 @@ fn a_bundle_may_not_reach_outside_its_directory() {
         std::os::unix::fs::symlink(d.0.join("root.pem"), inner.join("link.pem")).unwrap();
         let err = load(bundle("link.pem", false)).unwrap_err();
         assert!(
-            err.reason.contains("outside the bundle's directory"),
+            err.fault()
+                .unwrap()
+                .to_string()
+                .contains("outside the bundle's directory"),
             "{err}"
         );
         assert!(load(bundle("link.pem", true)).is_ok());
@@ -677,11 +682,15 @@ fn delta_partitioned_and_unparsable_crls_are_refused_by_name() {
                 panic!("{file} was accepted");
             };
             assert_eq!(
-                (err.nation.as_str(), err.item.as_str()),
-                ("NOR", "crls[1]"),
+                (
+                    err.place().unwrap().nation_code(),
+                    err.place().unwrap().field_name()
+                ),
+                (Some("NOR"), Some(("crls", Some(1)))),
                 "{err}"
             );
-            assert!(err.reason.contains(reason), "{file}: {err}");
+            let fault = err.fault().unwrap().to_string();
+            assert!(fault.contains(reason), "{file}: {err}");
         }
     }
 }

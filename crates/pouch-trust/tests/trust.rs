@@ -10,7 +10,7 @@ use common::{NOW, build_spec, coalition, providers};
 use pouch_crypto::Algorithm;
 use pouch_status as status;
 use pouch_testkit::build_crl;
-use pouch_testkit::{CertificateBuilder, CoalitionSpec, Oid, Profile, Validity};
+use pouch_testkit::{CertificateBuilder, CoalitionSpec, Profile, Validity};
 use pouch_trust::{ChainValidator, certificate_serial};
 use support::{
     DAY, YEAR, assert_untrusted, aws, bundle_for, chain, codes, issue, key, leaf_key, nations,
@@ -228,7 +228,7 @@ fn leaf_without_digital_signature() {
         validity(),
         Profile::ContentCommitmentOnly,
     )
-    .extended_key_usage(vec![Oid::KP_DOCUMENT_SIGNING]);
+    .extended_key_usage(vec![pouch_crypto::oid::KP_DOCUMENT_SIGNING]);
     let leaf = issue(aws(), pki, builder);
     let verdict = ChainValidator::new(aws(), &bundle_for(&coalition))
         .unwrap()
@@ -244,7 +244,7 @@ fn leaf_without_document_signing_eku() {
     let bundle = bundle_for(&coalition);
     let validator = ChainValidator::new(aws(), &bundle).unwrap();
     let spki = leaf_key(aws(), &pki.nation, Algorithm::Es256).public_key_spki();
-    for usages in [vec![], vec![Oid::KP_EMAIL_PROTECTION]] {
+    for usages in [vec![], vec![pouch_crypto::oid::KP_EMAIL_PROTECTION]] {
         let builder =
             CertificateBuilder::signer(signer_name(pki, "no eku"), spki.clone(), validity())
                 .extended_key_usage(usages.clone());
@@ -254,7 +254,10 @@ fn leaf_without_document_signing_eku() {
     }
     // documentSigning among others is fine.
     let builder = CertificateBuilder::signer(signer_name(pki, "several"), spki, validity())
-        .extended_key_usage(vec![Oid::KP_EMAIL_PROTECTION, Oid::KP_DOCUMENT_SIGNING]);
+        .extended_key_usage(vec![
+            pouch_crypto::oid::KP_EMAIL_PROTECTION,
+            pouch_crypto::oid::KP_DOCUMENT_SIGNING,
+        ]);
     let leaf = issue(aws(), pki, builder);
     assert!(validator.validate(&chain(pki, &leaf), NOW, NOW).trusted);
 }
@@ -265,7 +268,7 @@ fn ca_certificate_as_leaf() {
     let pki = &coalition.nations()[0];
     let spki = leaf_key(aws(), &pki.nation, Algorithm::Es256).public_key_spki();
     let builder = CertificateBuilder::ca(signer_name(pki, "ca leaf"), spki, validity(), None)
-        .extended_key_usage(vec![Oid::KP_DOCUMENT_SIGNING]);
+        .extended_key_usage(vec![pouch_crypto::oid::KP_DOCUMENT_SIGNING]);
     let leaf = issue(aws(), pki, builder);
     let verdict = ChainValidator::new(aws(), &bundle_for(&coalition))
         .unwrap()
@@ -476,12 +479,13 @@ fn bad_bundle_items_are_named() {
     let coalition = coalition(aws(), &nations(1), Algorithm::Es256, &[Algorithm::Es256]);
     let mut bundle = bundle_for(&coalition);
     bundle.nations[0].crls.push(b"junk".to_vec());
+    let named = |err: pouch_trust::Error| {
+        let place = err.place().cloned().unwrap();
+        (place.nation_code().map(str::to_owned), place.field_name())
+    };
     let err = ChainValidator::new(aws(), &bundle).err().unwrap();
-    assert_eq!((err.nation.as_str(), err.item.as_str()), ("NOR", "crls[0]"));
+    assert_eq!(named(err), (Some("NOR".into()), Some(("crls", Some(0)))));
     bundle.nations[0].anchors.push(vec![0x30, 0x00]);
     let err = ChainValidator::new(aws(), &bundle).err().unwrap();
-    assert_eq!(
-        (err.nation.as_str(), err.item.as_str()),
-        ("NOR", "anchors[1]")
-    );
+    assert_eq!(named(err), (Some("NOR".into()), Some(("anchors", Some(1)))));
 }

@@ -68,7 +68,7 @@ pub const CONSTRAINED_INSIDE: &str = "signer.pouch.example.no";
 pub const CONSTRAINED_OUTSIDE: &str = "signer.pouch.example.dk";
 /// A private-use extension OID (RFC 5612's example enterprise number 32473) that no
 /// verifier processes.
-pub const UNKNOWN_EXTENSION_ARCS: [u64; 9] = [1, 3, 6, 1, 4, 1, 32473, 4774, 1];
+pub const UNKNOWN_EXTENSION: Oid = Oid::new_unwrap("1.3.6.1.4.1.32473.4774.1");
 
 /// The demo coalition plus the signers it lacks.
 pub struct Fixture {
@@ -148,7 +148,7 @@ impl Fixture {
             }),
             // extendedKeyUsage emailProtection only.
             ("eku-email", Algorithm::Es256, NOW - 3600, "NO", |b| {
-                Ok(b.extended_key_usage(vec![Oid::KP_EMAIL_PROTECTION]))
+                Ok(b.extended_key_usage(vec![pouch_crypto::oid::KP_EMAIL_PROTECTION]))
             }),
             // A critical private extension nobody processes.
             (
@@ -156,13 +156,7 @@ impl Fixture {
                 Algorithm::Es256,
                 NOW - 3600,
                 "NO",
-                |b| {
-                    Ok(b.extension(
-                        Oid::new(UNKNOWN_EXTENSION_ARCS.to_vec())?,
-                        true,
-                        der::null(),
-                    ))
-                },
+                |b| Ok(b.extension(UNKNOWN_EXTENSION, true, der::null())),
             ),
             // keyUsage whose extnValue holds an INTEGER, not a BIT STRING.
             (
@@ -322,7 +316,7 @@ impl Fixture {
             None,
         )
         .extension(
-            Oid::new(vec![2, 5, 29, 30]).map_err(pki_err)?,
+            pouch_crypto::oid::EXT_NAME_CONSTRAINTS,
             true,
             name_constraints_dns(CONSTRAINED_PERMITTED),
         )
@@ -343,11 +337,7 @@ impl Fixture {
                 key_of(Algorithm::Es256, &pkcs8)?.public_key_spki(),
                 Validity::new(NOW - 3600, two_years).map_err(pki_err)?,
             )
-            .extension(
-                Oid::new(vec![2, 5, 29, 17]).map_err(pki_err)?,
-                false,
-                san_dns(dns),
-            )
+            .extension(pouch_crypto::oid::EXT_SUBJECT_ALT_NAME, false, san_dns(dns))
             .issue(p, &root, root_key.as_ref())
             .map_err(pki_err)?;
             extra.push(Extra {

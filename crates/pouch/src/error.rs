@@ -18,12 +18,9 @@ pub enum Error {
         "a release decision needs a trust bundle: a recipient was given with without_trust() (POUCH-POL-085)"
     )]
     RecipientWithoutTrust,
-    /// The trust bundle does not load.
+    /// The trust bundle does not load, or the chain validator cannot be built over it.
     #[error("trust bundle: {0}")]
-    Bundle(#[from] pouch_trust::BundleError),
-    /// The chain validator cannot be built over the bundle.
-    #[error("trust bundle: {0}")]
-    Trust(#[from] pouch_trust::TrustError),
+    Trust(#[from] pouch_trust::Error),
     /// A security policy (SPIF) does not load.
     #[error("security policy: {0}")]
     Policy(#[from] pouch_policy::Error),

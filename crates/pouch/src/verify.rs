@@ -183,7 +183,7 @@ impl TrustStore {
 
     /// Loads a bundle file (TOML), reading the files it names relative to it.
     pub fn load(provider: &'static CryptoProvider, path: &std::path::Path) -> Result<Self, Error> {
-        let bundle = pouch_trust::load_bundle(path).map_err(Error::Bundle)?;
+        let bundle = pouch_trust::load_bundle(path).map_err(Error::Trust)?;
         Self::new(provider, bundle)
     }
 

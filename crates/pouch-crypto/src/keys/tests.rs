@@ -137,9 +137,9 @@ fn der_lengths_are_strict() {
         &[0x30, 0x85, 0x01, 0x00, 0x00, 0x00, 0x00],
         &[0x1f, 0x01, 0x00],
     ] {
-        assert!(der::single(bad, SEQUENCE).is_err(), "{bad:02x?}");
+        assert!(single(bad, tag::SEQUENCE).is_err(), "{bad:02x?}");
     }
-    assert!(der::single(&[0x30, 0x00], SEQUENCE).is_ok());
+    assert!(single(&[0x30, 0x00], tag::SEQUENCE).is_ok());
 }
 
 /// A DER element (lengths up to 65535).
@@ -163,25 +163,34 @@ fn spki(oid: &[u8], params: &[u8], key: &[u8]) -> Vec<u8> {
 
 #[test]
 fn algorithm_of_spki_by_oid() {
-    let ec = |curve: &[u8]| spki(oid::EC_PUBLIC_KEY, &tlv(0x06, curve), &[4, 1, 2]);
-    assert_eq!(algorithm_of_spki(&ec(oid::P256)), Some(Algorithm::Es256));
-    assert_eq!(algorithm_of_spki(&ec(oid::P384)), Some(Algorithm::Es384));
-    assert_eq!(algorithm_of_spki(&ec(oid::P521)), Some(Algorithm::Es512));
+    let ec = |curve: &[u8]| spki(oid::EC_PUBLIC_KEY.as_bytes(), &tlv(0x06, curve), &[4, 1, 2]);
+    assert_eq!(
+        algorithm_of_spki(&ec(oid::SECP256R1.as_bytes())),
+        Some(Algorithm::Es256)
+    );
+    assert_eq!(
+        algorithm_of_spki(&ec(oid::SECP384R1.as_bytes())),
+        Some(Algorithm::Es384)
+    );
+    assert_eq!(
+        algorithm_of_spki(&ec(oid::SECP521R1.as_bytes())),
+        Some(Algorithm::Es512)
+    );
     assert_eq!(
         algorithm_of_spki(&ec(&[0x2b, 0x81, 0x04, 0x00, 0x0a])),
         None
     ); // secp256k1
     assert_eq!(
-        algorithm_of_spki(&spki(oid::EC_PUBLIC_KEY, &[], &[4])),
+        algorithm_of_spki(&spki(oid::EC_PUBLIC_KEY.as_bytes(), &[], &[4])),
         None
     );
     let cases = [
-        (oid::ED25519, Some(Algorithm::EdDsa)),
-        (oid::RSA_ENCRYPTION, Some(Algorithm::Ps256)),
-        (oid::RSASSA_PSS, Some(Algorithm::Ps256)),
-        (oid::ML_DSA_44, Some(Algorithm::MlDsa44)),
-        (oid::ML_DSA_65, Some(Algorithm::MlDsa65)),
-        (oid::ML_DSA_87, Some(Algorithm::MlDsa87)),
+        (oid::ED25519.as_bytes(), Some(Algorithm::EdDsa)),
+        (oid::RSA_ENCRYPTION.as_bytes(), Some(Algorithm::Ps256)),
+        (oid::RSASSA_PSS.as_bytes(), Some(Algorithm::Ps256)),
+        (oid::ML_DSA_44.as_bytes(), Some(Algorithm::MlDsa44)),
+        (oid::ML_DSA_65.as_bytes(), Some(Algorithm::MlDsa65)),
+        (oid::ML_DSA_87.as_bytes(), Some(Algorithm::MlDsa87)),
         (&[0x2b, 0x65, 0x71][..], None), // Ed448
     ];
     for (oid, expected) in cases {
@@ -192,7 +201,7 @@ fn algorithm_of_spki_by_oid() {
         );
     }
     // Unused bits in the key's BIT STRING make it malformed.
-    let mut odd = spki(oid::ED25519, &[], &[1]);
+    let mut odd = spki(oid::ED25519.as_bytes(), &[], &[1]);
     let n = odd.len();
     odd[n - 2] = 1;
     assert_eq!(algorithm_of_spki(&odd), None);
@@ -200,23 +209,23 @@ fn algorithm_of_spki_by_oid() {
 
 #[test]
 fn spki_public_key_checks_parameters() {
-    let ed = spki(oid::ED25519, &[], &[7; 32]);
+    let ed = spki(oid::ED25519.as_bytes(), &[], &[7; 32]);
     assert_eq!(spki_public_key(&ed, Algorithm::EdDsa).unwrap(), [7; 32]);
-    let ed_params = spki(oid::ED25519, &[0x05, 0x00], &[7; 32]);
+    let ed_params = spki(oid::ED25519.as_bytes(), &[0x05, 0x00], &[7; 32]);
     assert!(spki_public_key(&ed_params, Algorithm::EdDsa).is_err());
     let rsa_key = tlv(0x30, &[tlv(0x02, &[1]), tlv(0x02, &[3])].concat());
-    let rsa = spki(oid::RSA_ENCRYPTION, &[0x05, 0x00], &rsa_key);
+    let rsa = spki(oid::RSA_ENCRYPTION.as_bytes(), &[0x05, 0x00], &rsa_key);
     assert_eq!(spki_public_key(&rsa, Algorithm::Ps256).unwrap(), rsa_key);
-    let rsa_no_null = spki(oid::RSA_ENCRYPTION, &[], &rsa_key);
+    let rsa_no_null = spki(oid::RSA_ENCRYPTION.as_bytes(), &[], &rsa_key);
     assert!(spki_public_key(&rsa_no_null, Algorithm::Ps256).is_err());
-    let pss = spki(oid::RSASSA_PSS, &[], &rsa_key);
+    let pss = spki(oid::RSASSA_PSS.as_bytes(), &[], &rsa_key);
     assert_eq!(spki_public_key(&pss, Algorithm::Ps256).unwrap(), rsa_key);
-    let ml = spki(oid::ML_DSA_44, &[], &[0; 1312]);
+    let ml = spki(oid::ML_DSA_44.as_bytes(), &[], &[0; 1312]);
     assert_eq!(
         spki_public_key(&ml, Algorithm::MlDsa44).unwrap().len(),
         1312
     );
-    let ml_short = spki(oid::ML_DSA_44, &[], &[0; 1311]);
+    let ml_short = spki(oid::ML_DSA_44.as_bytes(), &[], &[0; 1311]);
     assert!(spki_public_key(&ml_short, Algorithm::MlDsa44).is_err());
     assert!(spki_public_key(&ml, Algorithm::MlDsa65).is_err());
 }

@@ -73,8 +73,8 @@ fn text<'a>(key: &'a Value, name: &str) -> &'a str {
     key.get(name).and_then(Value::as_str).unwrap_or("")
 }
 
-fn oid(arcs: &[u64]) -> Vec<u8> {
-    der::oid(&Oid::new(arcs.to_vec()).expect("a well-formed OID"))
+fn oid(arcs: &[u32]) -> Vec<u8> {
+    der::oid(&Oid::from_arcs(arcs.iter().copied()).expect("a well-formed OID"))
 }
 
 /// A coordinate of `len` bytes: JWK requires the full length, but tolerate dropped leading
@@ -95,7 +95,7 @@ fn coordinate(bytes: Vec<u8>, len: usize, name: &str) -> Result<Vec<u8>, String>
 pub(crate) fn spki(key: &Value) -> Result<Vec<u8>, String> {
     match text(key, "kty") {
         "EC" | "EC2" => {
-            let (curve, len): (&[u64], usize) = match text(key, "crv") {
+            let (curve, len): (&[u32], usize) = match text(key, "crv") {
                 "P-256" => (&[1, 2, 840, 10045, 3, 1, 7], 32),
                 "P-384" => (&[1, 3, 132, 0, 34], 48),
                 "P-521" => (&[1, 3, 132, 0, 35], 66),

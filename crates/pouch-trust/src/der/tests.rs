@@ -1,6 +1,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use super::*;
+use crate::Oid;
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
@@ -21,12 +22,19 @@ fn integers_are_minimal_and_positive() {
 fn oids_from_arcs() {
     let ec_public_key: Oid = "1.2.840.10045.2.1".parse().unwrap();
     assert_eq!(hex(&oid(&ec_public_key)), "06072a8648ce3d0201");
-    assert_eq!(hex(&oid(&Oid::ED25519)), "06032b6570");
-    assert_eq!(hex(&oid(&Oid::KP_DOCUMENT_SIGNING)), "06082b06010505070324");
-    assert_eq!(hex(&oid(&Oid::ML_DSA_65)), "0609608648016503040312");
-    // 2.999.3: the first subidentifier (2 * 40 + 999 = 1079) spans two octets.
-    assert_eq!(hex(&oid(&Oid::new(vec![2, 999, 3]).unwrap())), "0603883703");
-    assert_eq!(Oid::KP_DOCUMENT_SIGNING.to_string(), "1.3.6.1.5.5.7.3.36");
+    assert_eq!(hex(&oid(&crate::oid::ED25519)), "06032b6570");
+    assert_eq!(
+        hex(&oid(&crate::oid::KP_DOCUMENT_SIGNING)),
+        "06082b06010505070324"
+    );
+    assert_eq!(hex(&oid(&crate::oid::ML_DSA_65)), "0609608648016503040312");
+    // 1.3.6.1.4.1.32473: an arc above 16383 spans three octets.
+    let three_octets: Oid = "1.3.6.1.4.1.32473".parse().unwrap();
+    assert_eq!(hex(&oid(&three_octets)), "06082b0601040181fd59");
+    assert_eq!(
+        crate::oid::KP_DOCUMENT_SIGNING.to_string(),
+        "1.3.6.1.5.5.7.3.36"
+    );
 }
 
 #[test]
