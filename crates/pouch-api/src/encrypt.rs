@@ -158,9 +158,17 @@ fn nation_of(
             .iter()
             .find(|(c, _)| c.severity() == pouch_status::Severity::Error)
             .map_or(pouch_status::TRUST_NO_PATH.id(), |(c, _)| c.id());
+        let why: Vec<String> = r
+            .codes
+            .iter()
+            .map(|(c, d)| format!("{} ({d})", c.id()))
+            .collect();
         ApiError::new(
             code,
-            format!("the encryption certificate is not trusted under the bundle:{r}"),
+            format!(
+                "the encryption certificate is not trusted under the bundle: {}",
+                why.join(", ")
+            ),
         )
     })
 }
@@ -329,6 +337,11 @@ impl Opened {
             _ => report,
         }
         .code()
+    }
+
+    /// The report, taken out.
+    pub fn into_report(self) -> Report {
+        self.inner.report
     }
 
     /// The report as JSON, its `decrypt` member included: what every adapter prints.
