@@ -284,10 +284,12 @@ pub fn seal_encrypted(
     )?)
 }
 
-/// What opening found: the verification report, and the decrypt stage's outcome.
+/// What opening found: the report, with its decrypt stage, and the decrypt outcome.
 #[derive(Debug)]
 pub struct Opened {
-    /// The verification report (with the release decision for the opener's nation).
+    /// The report: verification, the release decision for the opener's nation, and the
+    /// decrypt stage (`report.decrypt` is always `Some`: empty when decryption was not
+    /// attempted, or ended by an i/o failure, which is no verdict; otherwise one code).
     pub report: Report,
     /// The decrypt outcome: plaintext bytes written, or why not. `None` when decryption was
     /// not attempted because verification or release failed.
@@ -299,13 +301,38 @@ impl Opened {
     pub fn ok(&self) -> bool {
         matches!(self.decrypt, Some(Ok(_)))
     }
+
+    /// How the opening ends: [`ExitClass::Io`](pouch_status::ExitClass::Io) when reading
+    /// the ciphertext or writing the plaintext failed, otherwise the report's class (decrypt
+    /// errors have the payload class).
+    pub fn class(&self) -> pouch_status::ExitClass {
+        match &self.decrypt {
+            Some(Err(pouch_encrypt::DecryptError::Io(_))) => pouch_status::ExitClass::Io,
+            _ => self.report.class(),
+        }
+    }
+
+    fn new(mut report: Report, decrypt: Option<Result<u64, pouch_encrypt::DecryptError>>) -> Self {
+        report.decrypt = Some(match &decrypt {
+            Some(Ok(n)) => vec![crate::Entry::with(
+                pouch_status::DECRYPT_PLAINTEXT_AUTHENTIC,
+                format!("{n} plaintext bytes"),
+            )],
+            Some(Err(pouch_encrypt::DecryptError::Status { code, detail })) => {
+                vec![crate::Entry::with(*code, detail.clone())]
+            }
+            Some(Err(_)) | None => Vec::new(),
+        });
+        Opened { report, decrypt }
+    }
 }
 
 /// Opens an encrypted envelope (POUCH-ENC-070): verifies it with `verifier` (which should
 /// decide release to the opener's nation), and only when the verdict is valid decrypts with
 /// `key` (whose certificate is `certificate`) into `output`. `detached` opens the detached
-/// ciphertext, once to verify its digest and once to decrypt it. The caller releases what
-/// `output` received only when [`Opened::ok`].
+/// ciphertext, once to verify its digest and once to decrypt it. The report comes back with
+/// its decrypt stage filled ([`Report::decrypt`]); the caller releases what `output`
+/// received only when [`Opened::ok`].
 pub fn open(
     verifier: &Verifier,
     envelope: &[u8],
@@ -318,26 +345,24 @@ pub fn open(
         Some(reopen) => match reopen() {
             Ok(mut r) => verifier.verify(envelope, Some(&mut *r)),
             Err(e) => {
-                return Opened {
-                    report: verifier.verify(envelope, None),
-                    decrypt: Some(Err(pouch_encrypt::DecryptError::Io(e.to_string()))),
-                };
+                return Opened::new(
+                    verifier.verify(envelope, None),
+                    Some(Err(pouch_encrypt::DecryptError::Io(e.to_string()))),
+                );
             }
         },
         None => verifier.verify(envelope, None),
     };
     if report.class() != pouch_status::ExitClass::Valid {
-        return Opened {
-            report,
-            decrypt: None,
-        };
+        return Opened::new(report, None);
     }
+    let limits = verifier.limits();
     let decrypt = match detached.as_mut() {
         Some(reopen) => match reopen() {
             Ok(mut r) => pouch_encrypt::open(
                 verifier.provider(),
                 envelope,
-                &pouch_envelope::Limits::default(),
+                limits,
                 key,
                 certificate,
                 Some(&mut *r),
@@ -348,17 +373,14 @@ pub fn open(
         None => pouch_encrypt::open(
             verifier.provider(),
             envelope,
-            &pouch_envelope::Limits::default(),
+            limits,
             key,
             certificate,
             None,
             output,
         ),
     };
-    Opened {
-        report,
-        decrypt: Some(decrypt),
-    }
+    Opened::new(report, Some(decrypt))
 }
 
 /// The nation an encryption certificate chain belongs to, by validating it against the

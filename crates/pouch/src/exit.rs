@@ -13,12 +13,16 @@ fn has_error<'a>(entries: impl Iterator<Item = &'a Entry>) -> bool {
 
 impl Report {
     /// The exit class: the first stage, in pipeline order (decode, seals, payload, trust,
-    /// seal policy, label policy, release), whose codes include an error.
+    /// seal policy, label policy, release), whose codes include an error. The decrypt
+    /// stage's errors have the payload class (spec/10-encryption.md §10.9); decryption is
+    /// attempted only when every other stage passed, so they decide the class only then.
     pub fn class(&self) -> ExitClass {
         ExitClass::first_failing(|stage| match stage {
             ExitClass::Malformed => has_error(self.envelope.iter()),
             ExitClass::Seal => has_error(self.seals.iter().flat_map(|s| &s.codes)),
-            ExitClass::Payload => has_error(self.payload.iter()),
+            ExitClass::Payload => {
+                has_error(self.payload.iter().chain(self.decrypt.iter().flatten()))
+            }
             ExitClass::Trust => has_error(self.seals.iter().flat_map(|s| &s.trust)),
             ExitClass::SealPolicy => has_error(self.seal_policy.iter()),
             ExitClass::LabelInvalid => has_error(self.policy.iter().flat_map(|l| &l.codes)),

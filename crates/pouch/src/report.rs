@@ -185,6 +185,12 @@ pub struct Report {
     /// The release decision, when the verifier was given a recipient.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub release: Option<ReleaseReport>,
+    /// The decrypt stage (spec/10-encryption.md §10.8), present only in the report of an
+    /// opening ([`crate::open`]): empty when decryption was not attempted because
+    /// verification or release failed, otherwise exactly one code,
+    /// `decrypt.plaintext-authentic` or the error that stopped decryption.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decrypt: Option<Vec<Entry>>,
     /// Whether the trust stage ran (the verifier had a trust bundle). When it did not, a
     /// valid report says only that the envelope is intact, not who sealed it.
     #[serde(skip)]
@@ -301,11 +307,26 @@ impl Report {
             .chain(&self.seal_policy)
     }
 
-    /// Every entry, the policy and release stages included.
+    /// Every entry, the policy, release and decrypt stages included.
     pub fn all_entries(&self) -> impl Iterator<Item = &Entry> {
         self.entries()
             .chain(self.policy.iter().flat_map(|l| &l.codes))
             .chain(self.release.iter().flat_map(|r| &r.codes))
+            .chain(self.decrypt.iter().flatten())
+    }
+
+    /// Whether the plaintext was decrypted and authenticated (`decrypt.plaintext-authentic`);
+    /// `None` when this is no opening's report or decryption was not attempted.
+    pub fn decrypted(&self) -> Option<bool> {
+        match self.decrypt.as_deref() {
+            None | Some([]) => None,
+            Some(entries) => Some(
+                entries
+                    .iter()
+                    .any(|e| e.code == pouch_status::DECRYPT_PLAINTEXT_AUTHENTIC)
+                    && !entries.iter().any(|e| e.code.severity() == Severity::Error),
+            ),
+        }
     }
 
     /// Whether the originator label was checked under its policy and is valid there;

@@ -208,6 +208,16 @@ fn gateway_decides_without_a_key_and_denmark_opens() {
     );
     assert!(opened.ok(), "{:?}", opened.decrypt);
     assert_eq!(out, record);
+    // The report carries the decrypt stage, with the payload exit class for its errors.
+    let codes =
+        |r: &pouch::Report| -> Vec<_> { r.decrypt.iter().flatten().map(|e| e.code).collect() };
+    assert_eq!(codes(&opened.report), [status::DECRYPT_PLAINTEXT_AUTHENTIC]);
+    assert_eq!(opened.report.decrypted(), Some(true));
+    assert_eq!(opened.class(), pouch::ExitClass::Valid);
+    assert_eq!(
+        opened.report.to_json()["decrypt"][0]["code"],
+        "decrypt.plaintext-authentic"
+    );
     // Finland's key against Denmark's certificate: unwrap fails, nothing released.
     let mut out = Vec::new();
     let opened = pouch::open(
@@ -220,9 +230,18 @@ fn gateway_decides_without_a_key_and_denmark_opens() {
     );
     assert!(!opened.ok());
     assert_eq!(
-        opened.decrypt.unwrap().unwrap_err().code(),
+        opened
+            .decrypt
+            .as_ref()
+            .unwrap()
+            .as_ref()
+            .unwrap_err()
+            .code(),
         Some(status::DECRYPT_UNWRAP_FAILED)
     );
+    assert_eq!(codes(&opened.report), [status::DECRYPT_UNWRAP_FAILED]);
+    assert_eq!(opened.report.decrypted(), Some(false));
+    assert_eq!(opened.class(), pouch::ExitClass::Payload);
     // Sweden is not released to: opening stops before decryption.
     let swe = good("SWE", RecipientAlg::MlKem1024);
     let opened = pouch::open(
@@ -235,6 +254,11 @@ fn gateway_decides_without_a_key_and_denmark_opens() {
     );
     assert!(opened.decrypt.is_none());
     assert_eq!(opened.report.releasable(), Some(false));
+    assert_eq!(opened.report.decrypt, Some(Vec::new()));
+    assert_eq!(opened.class(), pouch::ExitClass::ReleaseDenied);
+    // A verification report has no decrypt member at all.
+    let report = verifier(bundle(&[]), "DNK").verify(&env, None);
+    assert!(report.decrypt.is_none() && report.to_json().get("decrypt").is_none());
 }
 
 #[test]
