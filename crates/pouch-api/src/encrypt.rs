@@ -324,19 +324,7 @@ impl Opened {
     /// the payload class (11); i/o (4) when reading the ciphertext or writing the plaintext
     /// failed.
     pub fn exit_class(&self) -> u8 {
-        // TODO(h-e1 merge): pouch::Opened::class.
-        use pouch_status::ExitClass;
-        let report = self.inner.report.class();
-        match &self.inner.decrypt {
-            Some(Err(e)) => match e.code() {
-                None => ExitClass::Io,
-                Some(c) => ExitClass::of_stage(c.stage())
-                    .unwrap_or(ExitClass::Payload)
-                    .min(report),
-            },
-            _ => report,
-        }
-        .code()
+        self.inner.class().code()
     }
 
     /// The report, taken out.
@@ -351,6 +339,7 @@ impl Opened {
 }
 
 /// Reopens a detached ciphertext: called once to check its digest, once to decrypt it.
+/// [`file_ciphertext`] makes one for a file.
 pub type Reopen<'a> = &'a mut dyn FnMut() -> std::io::Result<Box<dyn Read>>;
 
 impl VerifyContext {
@@ -419,12 +408,12 @@ impl VerifyContext {
 
     /// As [`VerifyContext::open`], writing the plaintext to a temporary file beside `out`
     /// that is renamed to `out` only when [`Opened::ok`], and removed otherwise: `out`
-    /// exists afterwards only with authentic plaintext. `ciphertext` is the detached
-    /// ciphertext's file. An output that cannot be written is a `crypto` error.
+    /// exists afterwards only with authentic plaintext. An output that cannot be written
+    /// is a `crypto` error.
     pub fn open_to_file(
         &self,
         envelope: &[u8],
-        ciphertext: Option<&Path>,
+        ciphertext: Option<Reopen<'_>>,
         key: &[u8],
         chain: &[u8],
         out: &Path,
@@ -441,18 +430,7 @@ impl VerifyContext {
         let tmp = out.with_file_name(tmp_name);
         let file = std::fs::File::create(&tmp).map_err(|e| io(&tmp, e))?;
         let mut writer = std::io::BufWriter::new(file);
-        let opened = match ciphertext {
-            Some(path) => {
-                let path = path.to_path_buf();
-                let mut reopen = || -> std::io::Result<Box<dyn Read>> {
-                    Ok(Box::new(std::io::BufReader::new(std::fs::File::open(
-                        &path,
-                    )?)))
-                };
-                self.open(envelope, Some(&mut reopen), key, chain, &mut writer)
-            }
-            None => self.open(envelope, None, key, chain, &mut writer),
-        };
+        let opened = self.open(envelope, ciphertext, key, chain, &mut writer);
         let flushed = writer.flush();
         drop(writer);
         let keep = matches!(&opened, Ok(o) if o.ok()) && flushed.is_ok();
@@ -465,6 +443,18 @@ impl VerifyContext {
         let opened = opened?;
         flushed.map_err(|e| io(out, e))?;
         Ok(opened)
+    }
+}
+
+/// A [`Reopen`] source for a detached ciphertext file: the file opened afresh each pass.
+pub fn file_ciphertext(
+    path: &Path,
+) -> impl FnMut() -> std::io::Result<Box<dyn Read>> + Send + 'static {
+    let path = path.to_path_buf();
+    move || -> std::io::Result<Box<dyn Read>> {
+        Ok(Box::new(std::io::BufReader::new(std::fs::File::open(
+            &path,
+        )?)))
     }
 }
 

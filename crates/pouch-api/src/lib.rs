@@ -10,7 +10,8 @@ mod verify;
 use std::sync::Arc;
 
 pub use encrypt::{
-    EncryptOptions, Opened, RecipientOptions, Reopen, TrustBundle, add_recipient, seal_encrypted,
+    EncryptOptions, Opened, RecipientOptions, Reopen, TrustBundle, add_recipient, file_ciphertext,
+    seal_encrypted,
 };
 pub use envelope::{EndorseOptions, SealOptions, endorse, inspect, seal};
 pub use error::{ApiError, class};

@@ -165,6 +165,10 @@ fn sealed_to_two_nations_each_opens_with_either_provider() {
             assert_eq!(o.nation, who);
             assert_eq!(o.exit_class(), 0);
             assert_eq!(o.written(), Some(RECORD.len() as u64));
+            assert!(
+                o.report_json()
+                    .contains("\"decrypt\":[{\"code\":\"decrypt.plaintext-authentic\"")
+            );
             assert_eq!(plain, RECORD);
         }
         // Norway's own encryption key is no recipient.
