@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use crate::Error;
 use crate::manifest::{
-    ExitClass, Expected, LabelExpect, Manifest, ReleaseExpect, SealExpect, Vector,
+    ExitClass, Expected, LabelExpect, Manifest, Operation, ReleaseExpect, SealExpect, Vector,
 };
 
 /// How long one adapter call may take before it counts as a failure.
@@ -28,6 +28,8 @@ pub struct Observed {
     pub policy: Vec<LabelExpect>,
     /// The release decision, when the stage ran.
     pub release: Option<ReleaseExpect>,
+    /// The decrypt stage, in the report of an `open`.
+    pub decrypt: Option<Vec<String>>,
 }
 
 /// The stages of plain code lists compared besides the seals, as the report JSON names them.
@@ -89,6 +91,9 @@ impl Observed {
             }
             Some(_) => return Err("release: not an object".into()),
         }
+        if let Some(d) = v.get("decrypt") {
+            o.decrypt = Some(codes(Some(d), "decrypt")?);
+        }
         if let Some(seals) = v.get("seals") {
             let arr = seals.as_array().ok_or("seals: not an array")?;
             for (i, s) in arr.iter().enumerate() {
@@ -120,6 +125,8 @@ impl Observed {
                     trust: t.clone(),
                 })
                 .collect(),
+            decrypt: self.decrypt.clone(),
+            plaintext: None,
         }
     }
 }
@@ -185,6 +192,19 @@ pub fn compare(expected: &Expected, observed: &Observed, exit: Option<ExitClass>
             "release: expected {}, got {}",
             if e.is_some() { "a decision" } else { "none" },
             if a.is_some() { "a decision" } else { "none" }
+        )),
+    }
+    match (&expected.decrypt, &o.decrypt) {
+        (None, None) => {}
+        (Some(e), Some(a)) => {
+            if set(e) != set(a) {
+                diffs.push(format!("decrypt: expected {:?}, got {:?}", set(e), set(a)));
+            }
+        }
+        (e, _) => diffs.push(format!(
+            "decrypt: expected {}, got {}",
+            if e.is_some() { "the stage" } else { "no stage" },
+            if e.is_some() { "none" } else { "one" }
         )),
     }
     if expected.seals.len() != o.seals.len() {
@@ -484,7 +504,84 @@ pub fn verify_args(v: &Vector, dir: &Path) -> Vec<String> {
     if let Some(c) = &i.clearance {
         a.extend(["--clearance".into(), abs(dir, c)]);
     }
+    option_args(i, &mut a);
     a
+}
+
+/// The verifier options of §7.2 shared by `verify` and `open`.
+fn option_args(i: &crate::manifest::Inputs, a: &mut Vec<String>) {
+    if !i.allowed_algs.is_empty() {
+        a.extend(["--allowed-algs".into(), i.allowed_algs.join(",")]);
+    }
+    if i.require_current_validity {
+        a.push("--require-current-validity".into());
+    }
+    if let Some(n) = i.max_chain {
+        a.extend(["--max-chain".into(), n.to_string()]);
+    }
+}
+
+/// The adapter arguments of an `open` vector (§7.2), writing the plaintext to `out`.
+pub fn open_args(v: &Vector, dir: &Path, out: &Path) -> Vec<String> {
+    let i = &v.inputs;
+    let mut a = vec![
+        "open".to_owned(),
+        "--envelope".into(),
+        abs(dir, &i.envelope),
+    ];
+    if let Some(p) = &i.payload {
+        a.extend(["--payload".into(), abs(dir, p)]);
+    }
+    for (flag, value) in [
+        ("--key", &i.key),
+        ("--cert", &i.cert),
+        ("--trust", &i.trust),
+    ] {
+        if let Some(value) = value {
+            a.extend([flag.to_owned(), abs(dir, value)]);
+        }
+    }
+    a.extend(["--at".into(), i.at.clone()]);
+    for p in &i.policies {
+        a.extend(["--policy".into(), abs(dir, p)]);
+    }
+    option_args(i, &mut a);
+    a.extend(["--out".into(), out.display().to_string()]);
+    a
+}
+
+/// A fresh path for an `open` vector's plaintext, in a folder of its own that the caller
+/// removes.
+fn scratch(v: &Vector) -> Result<(PathBuf, PathBuf), String> {
+    let folder =
+        std::env::temp_dir().join(format!("pouch-conform-{}-{}", std::process::id(), v.id));
+    let _ = std::fs::remove_dir_all(&folder);
+    std::fs::create_dir_all(&folder).map_err(|e| format!("{}: {e}", folder.display()))?;
+    let out = folder.join("plaintext.out");
+    Ok((folder, out))
+}
+
+/// What an `open` left at `out`, against the vector's expected plaintext (POUCH-CNF-016):
+/// the same bytes when decryption succeeds, no file otherwise.
+fn plaintext_diffs(v: &Vector, dir: &Path, out: &Path) -> Vec<String> {
+    let written = std::fs::read(out).ok();
+    match (&v.expect.plaintext, written) {
+        (Some(expected), Some(w)) => match std::fs::read(dir.join(expected)) {
+            Ok(e) if e == w => Vec::new(),
+            Ok(e) => vec![format!(
+                "plaintext: {} bytes written, not the {} bytes of {expected}",
+                w.len(),
+                e.len()
+            )],
+            Err(e) => vec![format!("plaintext: {expected}: {e}")],
+        },
+        (Some(_), None) => vec!["plaintext: no output file was written".into()],
+        (None, Some(w)) => vec![format!(
+            "plaintext: an output file of {} bytes exists although decryption must fail",
+            w.len()
+        )],
+        (None, None) => Vec::new(),
+    }
 }
 
 fn run_one(
@@ -493,7 +590,26 @@ fn run_one(
     dir: &Path,
     schema: &jsonschema::Validator,
 ) -> Vec<String> {
-    let (out, err, status) = match adapter.call(&verify_args(v, dir)) {
+    if v.operation == Operation::Open {
+        let (folder, out) = match scratch(v) {
+            Ok(s) => s,
+            Err(e) => return vec![e],
+        };
+        let mut diffs = run_call(adapter, v, &open_args(v, dir, &out), schema);
+        diffs.extend(plaintext_diffs(v, dir, &out));
+        let _ = std::fs::remove_dir_all(&folder);
+        return diffs;
+    }
+    run_call(adapter, v, &verify_args(v, dir), schema)
+}
+
+fn run_call(
+    adapter: &Adapter,
+    v: &Vector,
+    args: &[String],
+    schema: &jsonschema::Validator,
+) -> Vec<String> {
+    let (out, err, status) = match adapter.call(args) {
         Ok(r) => r,
         Err(e) => return vec![e.to_string()],
     };

@@ -45,7 +45,7 @@ impl<'a> SealOpts<'a> {
         }
     }
 
-    fn request(&self) -> SealRequest<'a> {
+    pub(crate) fn request(&self) -> SealRequest<'a> {
         SealRequest {
             key: self.signer.key.as_ref(),
             chain: self.signer.chain.clone(),

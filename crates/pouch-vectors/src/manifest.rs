@@ -52,6 +52,9 @@ pub struct Vector {
     /// The adapter features it needs (spec/07-conformance.md §7.3); an adapter that does
     /// not claim one of them skips the vector.
     pub features: Vec<String>,
+    /// The adapter operation the runner calls (§7.2): `verify` (the default) or `open`.
+    #[serde(default, skip_serializing_if = "Operation::is_verify")]
+    pub operation: Operation,
     /// What to give the implementation.
     pub inputs: Inputs,
     /// What the implementation must report.
@@ -88,6 +91,40 @@ pub struct Inputs {
     /// The recipient's clearance file (spec/05-policy.md §5.7.1), with a recipient.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clearance: Option<String>,
+    /// For `open`: the opener's PKCS #8 private key (PEM).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// For `open`: the opener's encryption certificate chain (PEM, leaf first).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cert: Option<String>,
+    /// The signature algorithms the verifier allows (`--allowed-algs`, registry names);
+    /// empty: every algorithm it implements.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub allowed_algs: Vec<String>,
+    /// The strict mode of POUCH-TRUST-022 (`--require-current-validity`).
+    #[serde(default, skip_serializing_if = "core::ops::Not::not")]
+    pub require_current_validity: bool,
+    /// The decoder's `x5chain` limit (`--max-chain`), when raised above the default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_chain: Option<u32>,
+}
+
+/// The adapter operation a vector is run with (spec/07-conformance.md §7.2).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Operation {
+    /// `ADAPTER verify`.
+    #[default]
+    Verify,
+    /// `ADAPTER open`: verify, decide release to the opener's nation, decrypt.
+    Open,
+}
+
+impl Operation {
+    /// Whether this is the default, `verify`.
+    pub fn is_verify(&self) -> bool {
+        *self == Operation::Verify
+    }
 }
 
 /// The expected report: code identifiers per stage and per seal, and the exit class.
@@ -118,6 +155,15 @@ pub struct Expected {
     /// Each seal, in envelope order.
     #[serde(default)]
     pub seals: Vec<SealExpect>,
+    /// The decrypt stage of an `open` vector: empty when decryption is not attempted,
+    /// otherwise one code; absent for a `verify` vector.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decrypt: Option<Vec<String>>,
+    /// For an `open` vector whose decryption succeeds: the file (relative to the manifest)
+    /// the plaintext written must equal byte for byte. When it is absent the runner checks
+    /// that no plaintext file was left.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plaintext: Option<String>,
 }
 
 /// The expected codes of one seal.
@@ -164,7 +210,7 @@ pub use pouch_status::ExitClass;
 impl Expected {
     /// The exit class that the expected codes imply: the first stage, in pipeline order
     /// (decode, seals, payload, trust, seal policy, policy, release), holding an
-    /// error-severity code.
+    /// error-severity code; decrypt errors have the payload class (POUCH-CNF-015).
     pub fn implied_exit(&self) -> ExitClass {
         fn err<'a>(mut ids: impl Iterator<Item = &'a String>) -> bool {
             ids.any(|id| {
@@ -175,7 +221,7 @@ impl Expected {
         ExitClass::first_failing(|stage| match stage {
             ExitClass::Malformed => err(self.envelope.iter()),
             ExitClass::Seal => err(self.seals.iter().flat_map(|s| &s.codes)),
-            ExitClass::Payload => err(self.payload.iter()),
+            ExitClass::Payload => err(self.payload.iter().chain(self.decrypt.iter().flatten())),
             ExitClass::Trust => err(self.seals.iter().flat_map(|s| &s.trust)),
             ExitClass::SealPolicy => err(self.seal_policy.iter()),
             ExitClass::LabelInvalid => err(self.policy.iter().flat_map(|l| &l.codes)),

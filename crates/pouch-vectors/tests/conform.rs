@@ -191,3 +191,144 @@ fn a_report_with_a_member_the_cddl_does_not_name_fails() {
         other => panic!("expected a failure, got {other:?}"),
     }
 }
+
+/// `m`'s vectors with every input path made absolute against the envelope vectors' folder,
+/// so the manifest can be written anywhere.
+fn absolute(m: &mut Manifest) {
+    let dir = root().join("test-vectors/envelopes");
+    let abs = |p: &String| dir.join(p).display().to_string();
+    for v in &mut m.vector {
+        let i = &mut v.inputs;
+        i.envelope = abs(&i.envelope);
+        for p in [
+            &mut i.payload,
+            &mut i.trust,
+            &mut i.key,
+            &mut i.cert,
+            &mut i.clearance,
+        ] {
+            *p = p.as_ref().map(abs);
+        }
+        i.policies = i.policies.iter().map(abs).collect();
+        v.expect.plaintext = v.expect.plaintext.as_ref().map(abs);
+    }
+}
+
+/// POUCH-CNF-016: for `open` the runner compares the decrypt stage and the plaintext file, so
+/// a wrong decrypt code, a wrong plaintext and a plaintext left after a failed decryption
+/// are each a failure.
+#[test]
+fn an_open_vector_checks_the_decrypt_stage_and_the_plaintext_file() {
+    let mut m = Manifest::load(&manifest_path()).unwrap();
+    m.vector
+        .retain(|v| v.id == "enc-xwing-embedded-open" || v.id == "enc-open-truncated");
+    absolute(&mut m);
+    assert_eq!(m.vector.len(), 2);
+    let dir = temp("open");
+    let path = dir.join("manifest.toml");
+    std::fs::write(&path, toml::to_string(&m).unwrap()).unwrap();
+    let honest = conform::run(&adapter(), &path, &[]).unwrap();
+    assert!(
+        honest.vectors.iter().all(|v| v.verdict == Verdict::Pass),
+        "{:?}",
+        honest.vectors
+    );
+    // A wrong expected code and a wrong expected plaintext.
+    let mut wrong = m.clone();
+    wrong.vector[0].expect.plaintext = Some(wrong.vector[0].inputs.envelope.clone());
+    wrong.vector[1].expect.decrypt = Some(vec!["decrypt.chunk-invalid".into()]);
+    std::fs::write(&path, toml::to_string(&wrong).unwrap()).unwrap();
+    let results = conform::run(&adapter(), &path, &[]).unwrap();
+    for (v, needle) in results.vectors.iter().zip(["plaintext:", "decrypt:"]) {
+        match &v.verdict {
+            Verdict::Fail { differences } => assert!(
+                differences.iter().any(|d| d.starts_with(needle)),
+                "{}: {differences:?}",
+                v.id
+            ),
+            other => panic!("{}: expected a failure, got {other:?}", v.id),
+        }
+    }
+    // An adapter that leaves an output file although decryption failed.
+    let script = dir.join("adapter.sh");
+    let real = env!("CARGO_BIN_EXE_pouch-conformance-adapter");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\nif [ \"$1\" = features ]; then exec {real} features; fi\n{real} \"$@\"; code=$?\nprev=\"\"; for a in \"$@\"; do if [ \"$prev\" = --out ]; then printf leak > \"$a\"; fi; prev=\"$a\"; done\nexit $code\n"
+        ),
+    )
+    .unwrap();
+    std::fs::write(&path, toml::to_string(&m).unwrap()).unwrap();
+    let results = conform::run(
+        &Adapter::parse(&format!("sh {}", script.display())).unwrap(),
+        &path,
+        &[],
+    )
+    .unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(
+        results.vectors[0].verdict,
+        Verdict::Fail {
+            differences: vec![
+                "plaintext: 4 bytes written, not the 10000 bytes of ".to_owned()
+                    + m.vector[0].expect.plaintext.as_deref().unwrap()
+            ],
+        }
+    );
+    match &results.vectors[1].verdict {
+        Verdict::Fail { differences } => assert!(
+            differences
+                .iter()
+                .any(|d| d.contains("although decryption must fail")),
+            "{differences:?}"
+        ),
+        other => panic!("expected a failure, got {other:?}"),
+    }
+}
+
+/// POUCH-CNF-016: an encryption certificate that does not chain to the bundle stops `open`
+/// before any report: nothing on standard output, a reason on standard error, exit 13; and
+/// no output file.
+#[test]
+fn open_with_an_untrusted_certificate_exits_13_without_a_report() {
+    let dir = root().join("test-vectors/envelopes");
+    let out = temp("untrusted-open").join("plaintext");
+    let p = |rel: &str| dir.join(rel).display().to_string();
+    let args: Vec<String> = [
+        "open",
+        "--envelope",
+        &p("enc-mlkem1024-embedded-open/envelope.cbor"),
+        "--key",
+        &p("pki/encryption/NOR-HPKE-MLKEM1024-KE.key.pem"),
+        "--cert",
+        &p("pki/encryption/NOR-HPKE-MLKEM1024-KE.pem"),
+        // Norway anchored elsewhere: the encryption certificate has no path.
+        "--trust",
+        &p("pki/bundle-anchor-constrained.toml"),
+        "--at",
+        "2026-11-28T11:00:00Z",
+        "--policy",
+        &p("policies/pouch-demo.spif.xml"),
+        "--out",
+        &out.display().to_string(),
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .collect();
+    let o = pouch_vectors::adapter::run(&args);
+    assert_eq!(o.status, 13, "{}", o.stderr);
+    assert!(o.stdout.is_empty());
+    assert!(o.stderr.contains("not trusted") && !o.stderr.contains('\n'));
+    assert!(!out.exists());
+    // The same call with the demo bundle opens.
+    let mut args = args;
+    args[8] = p("pki/bundle.toml");
+    let o = pouch_vectors::adapter::run(&args);
+    assert_eq!(o.status, 0, "{}", o.stderr);
+    assert_eq!(
+        std::fs::read(&out).unwrap(),
+        std::fs::read(dir.join("enc-mlkem1024-embedded-open/plaintext.bin")).unwrap()
+    );
+    let _ = std::fs::remove_dir_all(out.parent().unwrap());
+}

@@ -6,7 +6,8 @@
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-use pouch_vectors::conform::verify_args;
+use pouch_vectors::conform::{open_args, verify_args};
+use pouch_vectors::manifest::Operation;
 use pouch_vectors::{Manifest, adapter};
 
 fn root() -> PathBuf {
@@ -25,8 +26,14 @@ fn every_vector_report_fits_the_schema_and_the_cddl() {
     let manifest = Manifest::load(&dir.join("manifest.toml")).unwrap();
     let mut members = BTreeSet::new();
     let mut checked = 0;
+    let scratch = std::env::temp_dir().join(format!("pouch-report-schema-{}", std::process::id()));
+    std::fs::create_dir_all(&scratch).unwrap();
     for v in &manifest.vector {
-        let out = adapter::run(&verify_args(v, &dir));
+        let args = match v.operation {
+            Operation::Verify => verify_args(v, &dir),
+            Operation::Open => open_args(v, &dir, &scratch.join(&v.id)),
+        };
+        let out = adapter::run(&args);
         assert!(
             out.status != 2 && out.status != 4,
             "{}: the adapter refused its inputs: {}",
@@ -49,6 +56,7 @@ fn every_vector_report_fits_the_schema_and_the_cddl() {
         collect_members(&report, "", &mut members);
         checked += 1;
     }
+    let _ = std::fs::remove_dir_all(&scratch);
     assert_eq!(checked, manifest.vector.len());
     // The vectors exercise every member the report can have, so the validation above is
     // not vacuous for any of them.
@@ -75,6 +83,8 @@ fn every_vector_report_fits_the_schema_and_the_cddl() {
         "release.recipient",
         "release.label",
         "release.codes",
+        "decrypt",
+        "decrypt.code",
         "envelope.code",
         "envelope.detail",
     ] {

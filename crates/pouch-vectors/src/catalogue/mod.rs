@@ -5,6 +5,7 @@
 //! running a verifier. The exit class follows from the codes by the pipeline-order rule.
 
 mod broken;
+mod encrypted;
 mod good;
 mod limits;
 mod policy;
@@ -15,7 +16,7 @@ use pouch_status::StatusCode;
 
 use crate::Error;
 use crate::fixture::{Fixture, VERIFY_AT, rfc3339};
-use crate::manifest::{Expected, Inputs, SealExpect, Vector};
+use crate::manifest::{Expected, Inputs, Operation, SealExpect, Vector};
 
 /// The adapter-protocol requirements every vector run checks (spec/07-conformance.md):
 /// options understood, report shape, exit class.
@@ -81,6 +82,27 @@ pub(crate) struct Case {
     /// The CDDL's verdict when it is not the default (`valid` for an envelope that decodes,
     /// `invalid` for one refused at decoding); `None` when the CDDL cannot tell.
     pub(crate) cddl: Option<Option<&'static str>>,
+    /// For an `open` vector: the opener's key and certificate files (relative to the
+    /// manifest), the recipient algorithm it decrypts with, and the plaintext expected
+    /// (written as `ID/plaintext.bin`) when decryption succeeds.
+    pub(crate) open: Option<OpenCase>,
+    /// `--allowed-algs`.
+    pub(crate) allowed_algs: Vec<Algorithm>,
+    /// `--require-current-validity`.
+    pub(crate) require_current_validity: bool,
+    /// `--max-chain`.
+    pub(crate) max_chain: Option<u32>,
+    /// Shared files written with this vector (paths relative to the manifest).
+    pub(crate) extra_files: Vec<(String, Vec<u8>)>,
+}
+
+/// What an `open` vector gives the adapter beside the verifier's inputs.
+pub(crate) struct OpenCase {
+    pub(crate) key: String,
+    pub(crate) cert: String,
+    /// The registry name of the opener's recipient algorithm (feature `kem:NAME`).
+    pub(crate) kem: &'static str,
+    pub(crate) plaintext: Option<Vec<u8>>,
 }
 
 impl Case {
@@ -109,6 +131,11 @@ impl Case {
             recipient: None,
             clearance: None,
             cddl: None,
+            open: None,
+            allowed_algs: Vec::new(),
+            require_current_validity: false,
+            max_chain: None,
+            extra_files: Vec::new(),
         }
     }
 
@@ -135,8 +162,22 @@ impl Case {
         if self.recipient.is_some() {
             features.push("release".into());
         }
+        if let Some(o) = &self.open {
+            features.push("open".into());
+            features.push(format!("kem:{}", o.kem));
+        }
+        if !self.allowed_algs.is_empty() {
+            features.push("allowed-algs".into());
+        }
+        if self.require_current_validity {
+            features.push("current-validity".into());
+        }
+        if self.max_chain.is_some() {
+            features.push("max-chain".into());
+        }
         let envelope = format!("{}/envelope.cbor", self.id);
         let mut files = vec![(envelope.clone(), self.envelope)];
+        files.extend(self.extra_files);
         let payload = match self.record {
             Some(r) => {
                 let p = format!("{}/record.bin", self.id);
@@ -154,6 +195,17 @@ impl Case {
             None => None,
         };
         let mut expect = self.expect;
+        let (operation, key, cert) = match self.open {
+            Some(o) => {
+                if let Some(p) = o.plaintext {
+                    let path = format!("{}/plaintext.bin", self.id);
+                    files.push((path.clone(), p));
+                    expect.plaintext = Some(path);
+                }
+                (Operation::Open, Some(o.key), Some(o.cert))
+            }
+            None => (Operation::Verify, None, None),
+        };
         expect.exit = expect.implied_exit();
         let cddl = match self.cddl {
             Some(v) => v.map(str::to_owned),
@@ -172,6 +224,7 @@ impl Case {
                     .map(|r| (*r).to_owned())
                     .collect(),
                 features,
+                operation,
                 inputs: Inputs {
                     envelope,
                     payload,
@@ -181,6 +234,15 @@ impl Case {
                     policies: self.policies.iter().map(|p| (*p).to_owned()).collect(),
                     recipient: self.recipient.map(str::to_owned),
                     clearance,
+                    key,
+                    cert,
+                    allowed_algs: self
+                        .allowed_algs
+                        .iter()
+                        .map(|a| a.name().to_owned())
+                        .collect(),
+                    require_current_validity: self.require_current_validity,
+                    max_chain: self.max_chain,
                 },
                 expect,
                 cddl,
@@ -249,5 +311,6 @@ pub(crate) fn all(fx: &Fixture) -> Result<Vec<Out>, Error> {
     cases.extend(policy::cases(fx)?);
     cases.extend(broken::cases(fx)?);
     cases.extend(limits::cases(fx)?);
+    cases.extend(encrypted::cases(fx)?);
     cases.into_iter().map(Case::finish).collect()
 }
