@@ -383,6 +383,11 @@ static int open_envelope(int argc, char **argv) {
         perror(a.out);
         goto done;
     }
+    if (exit_class == EXIT_IO) {
+        fprintf(stderr, "%s: reading the ciphertext or writing the plaintext failed\n",
+                a.envelope);
+        goto done;
+    }
     printf("%s\n", json);
     rc = exit_class;
 

@@ -159,6 +159,8 @@ def open_envelope(args):
         raise Fail(EXIT_USAGE, str(e)) from None
     except pouch.PouchError as e:
         raise Fail(EXIT_IO, str(e)) from None
+    if opened.exit_class == EXIT_IO:
+        raise Fail(EXIT_IO, f"{opts['--envelope']}: reading or writing failed")
     print(opened.report.json)
     return opened.exit_class
 

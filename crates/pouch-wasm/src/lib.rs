@@ -11,8 +11,7 @@ use wasm_bindgen::prelude::*;
 
 pub use context::{TrustFiles, VerifyContext, VerifyResult};
 pub use encrypt::{
-    EncryptOptions, OpenResult, RecordSource, TrustBundle, add_recipient, kem_names,
-    seal_encrypted,
+    EncryptOptions, OpenResult, RecordSource, TrustBundle, add_recipient, kem_names, seal_encrypted,
 };
 pub use envelope::{EndorseOptions, SealOptions, endorse, inspect, seal};
 pub use label::{Policy, label_check, label_convert, label_render, release};
