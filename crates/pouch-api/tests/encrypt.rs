@@ -216,7 +216,7 @@ fn a_certificate_of_another_coalition_is_a_trust_error() {
         &mut &RECORD[..],
         &pki.read("NOR/signer-ES384.key.pem"),
         &pki.read("NOR/signer-ES384.pem"),
-        &[chain.clone()],
+        std::slice::from_ref(&chain),
         &pki.bundle(),
         &policy(),
         None,
