@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The C binding's checks (docs/binding-c.md): build pouch-ffi, check the committed header
-# for drift against cbindgen, compile the C example and adapter with -Wall -Wextra -Werror,
-# run the example (plain and under valgrind), and run the whole vector suite through the
+# for drift against cbindgen, compile the C examples and adapter with -Wall -Wextra -Werror,
+# run the examples (plain and under valgrind), and run the whole vector suite through the
 # C adapter. Run from anywhere; exits non-zero on the first failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,8 +36,9 @@ cflags=(-std=c11 -Wall -Wextra -Werror -g -Icrates/pouch-ffi/include)
 # The static library needs the system libraries the Rust standard library and aws-lc use.
 libs=(-lpthread -ldl -lm)
 
-echo "== gcc examples/c/seal_verify.c examples/c/adapter.c"
+echo "== gcc examples/c/seal_verify.c examples/c/encrypt_open.c examples/c/adapter.c"
 gcc "${cflags[@]}" examples/c/seal_verify.c "$lib" "${libs[@]}" -o "$out/seal_verify"
+gcc "${cflags[@]}" examples/c/encrypt_open.c "$lib" "${libs[@]}" -o "$out/encrypt_open"
 gcc "${cflags[@]}" examples/c/adapter.c "$lib" "${libs[@]}" -o "$out/adapter"
 
 pki=test-vectors/envelopes/pki
@@ -49,6 +50,18 @@ echo "== the example under valgrind"
 valgrind --quiet --leak-check=full --show-leak-kinds=definite,indirect,possible \
     --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=1 \
     "$out/seal_verify" "$pki" "$label" >/dev/null
+
+# The encryption example needs encryption certificates: the demo coalition's, made by the
+# CLI (deterministic with --seed).
+echo "== the encryption example (pouch pki demo --encryption), plain and under valgrind"
+cargo build -q -p pouch-cli
+enc_pki="$out/pki-encryption"
+rm -rf "$enc_pki"
+./target/debug/pouch pki demo --seed 7 --encryption --out "$enc_pki" >/dev/null
+"$out/encrypt_open" "$enc_pki"
+valgrind --quiet --leak-check=full --show-leak-kinds=definite,indirect,possible \
+    --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=1 \
+    "$out/encrypt_open" "$enc_pki" >/dev/null
 
 echo "== the vector suite through the C adapter (aws-lc, then rustcrypto)"
 cargo build -q -p pouch-vectors --bin pouch-vectors

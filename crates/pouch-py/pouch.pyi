@@ -14,6 +14,8 @@ class PouchError(Exception):
 
     code: str
     """A registry status code (``label.malformed``...) or a stable class (``argument``...)."""
+    exit_class: Optional[int]
+    """The exit class of the error (``release.*`` 6, ``trust.*`` 13...); None for internal."""
     message: str
     """What was wrong, and where."""
 
@@ -52,6 +54,46 @@ class EnvelopeError(PouchError):
 
 class SealError(PouchError):
     """A seal of the envelope is wrong (``seal.*``)."""
+
+class PayloadError(PouchError):
+    """The detached record does not match its sealed digest (``payload.*``)."""
+
+class TrustError(PouchError):
+    """A certificate is not trusted under the bundle (``trust.*``, exit class 13)."""
+
+class ReleaseDeniedError(PouchError):
+    """The policy denies release to a nation (``release.*``, exit class 6)."""
+
+class DecryptError(PouchError):
+    """An encrypted envelope does not decrypt (``decrypt.*``, exit class 11)."""
+
+class TrustBundle:
+    """A loaded trust bundle: whose encryption certificates may be encrypted to."""
+
+    @staticmethod
+    def load(path: Union[str, os.PathLike[str]]) -> TrustBundle: ...
+    @staticmethod
+    def from_toml(text: str, files: Mapping[str, bytes]) -> TrustBundle: ...
+    @property
+    def nations(self) -> List[str]: ...
+
+class Opened:
+    """What ``VerifyContext.open`` found."""
+
+    @property
+    def ok(self) -> bool:
+        """The plaintext decrypted and every chunk authenticated."""
+    @property
+    def exit_class(self) -> int: ...
+    @property
+    def nation(self) -> str: ...
+    @property
+    def written(self) -> Optional[int]: ...
+    @property
+    def report(self) -> Report: ...
+    @property
+    def plaintext(self) -> Optional[bytes]:
+        """The plaintext when ``open`` had no ``out`` and it authenticated."""
 
 class Policy:
     """A loaded security policy (Open XML SPIF 2.1)."""
@@ -148,6 +190,51 @@ class VerifyContext:
     ) -> Report:
         """Verifies ``envelope``; never raises for a bad envelope. ``payload``, the detached
         record, is bytes or a binary file-like object (streamed with ``read(n)``)."""
+    def set_allowed_algs(self, algs: Optional[Union[str, Sequence[str]]]) -> None: ...
+    def set_require_current_validity(self, require: bool) -> None: ...
+    def set_max_chain(self, max: Optional[int]) -> None: ...
+    def open(
+        self,
+        envelope: bytes,
+        key: bytes,
+        chain: bytes,
+        *,
+        payload: Optional[Union[bytes, BinaryIO]] = None,
+        out: Optional[Union[str, os.PathLike[str], BinaryIO]] = None,
+    ) -> Opened:
+        """Verifies with release to the opener's nation, then decrypts (see the docs)."""
+
+def seal_encrypted(
+    label: bytes,
+    record: Union[bytes, BinaryIO],
+    key: bytes,
+    chain: bytes,
+    recipients: Sequence[bytes],
+    trust: TrustBundle,
+    policy: Policy,
+    *,
+    ciphertext: Optional[BinaryIO] = None,
+    provider: Optional[str] = None,
+    digest: Optional[str] = None,
+    content_type: Optional[str] = None,
+    location: Optional[str] = None,
+    role: Optional[str] = None,
+    alg: Optional[str] = None,
+    signing_time: Optional[str] = None,
+    force_release: Optional[Sequence[str]] = None,
+) -> bytes: ...
+def add_recipient(
+    envelope: bytes,
+    key: bytes,
+    chain: bytes,
+    new_recipient: bytes,
+    trust: TrustBundle,
+    policy: Policy,
+    *,
+    provider: Optional[str] = None,
+    at: Optional[str] = None,
+) -> bytes: ...
+def kem_names() -> List[str]: ...
 
 def seal(
     label: bytes,

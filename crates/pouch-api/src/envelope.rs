@@ -49,7 +49,7 @@ pub struct EndorseOptions {
 }
 
 /// Parses an optional option value with its type's one parser.
-fn parse<T: std::str::FromStr>(value: Option<&str>) -> Result<Option<T>, ApiError>
+pub(crate) fn parse<T: std::str::FromStr>(value: Option<&str>) -> Result<Option<T>, ApiError>
 where
     T::Err: std::fmt::Display,
 {
@@ -63,7 +63,7 @@ where
 
 /// The signer: a PKCS#8 key (PEM or DER) of `alg` or of its own algorithm, and its chain
 /// (PEM certificates, leaf first, or one DER certificate).
-fn signer(
+pub(crate) fn signer(
     p: &'static CryptoProvider,
     key: &[u8],
     chain: &[u8],
@@ -82,7 +82,11 @@ fn signer(
 
 /// The options every seal shares: role (or `default`) and signing time (or now, which
 /// WebAssembly cannot read).
-fn seal_options(role: Option<&str>, at: Option<&str>, default: Role) -> Result<Seal, ApiError> {
+pub(crate) fn seal_options(
+    role: Option<&str>,
+    at: Option<&str>,
+    default: Role,
+) -> Result<Seal, ApiError> {
     let mut opts = Seal::new().role(parse(role)?.unwrap_or(default));
     if let Some(at) = at {
         opts = opts.signing_time(parse_time(at)?);

@@ -51,6 +51,33 @@ impl ApiError {
     }
 }
 
+impl ApiError {
+    /// The exit class this error has (spec/07-conformance.md §7.4, `pouch`'s exit codes):
+    /// a registry code's stage decides it (`release.*` 6, `trust.*` 13, `decrypt.*` 11,
+    /// `label.*` and `envelope.*` 3...); `argument` is 2, the classes of inputs that do not
+    /// load are 3, `crypto` is 4. `None` for `internal`, which is a bug and no verdict.
+    pub fn exit_class(&self) -> Option<u8> {
+        use pouch_status::ExitClass;
+        let c = match self.code {
+            class::ARGUMENT => ExitClass::Usage,
+            class::KEY
+            | class::CERTIFICATE
+            | class::TRUST_BUNDLE
+            | class::SPIF
+            | class::CLEARANCE
+            | class::LABEL_POLICY => ExitClass::Malformed,
+            class::CRYPTO => ExitClass::Io,
+            class::INTERNAL => return None,
+            code => {
+                let status = pouch_status::StatusCode::from_id(code)?;
+                // A label that is the input and does not decode is malformed input.
+                ExitClass::of_stage(status.stage()).unwrap_or(ExitClass::Malformed)
+            }
+        };
+        Some(c.code())
+    }
+}
+
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.code, self.message)
@@ -109,6 +136,21 @@ impl From<pouch::envelope::Error> for ApiError {
     }
 }
 
+impl From<pouch::encryption::Error> for ApiError {
+    fn from(e: pouch::encryption::Error) -> Self {
+        use pouch::encryption::{DecryptError, Error as E};
+        match e {
+            E::BadKey(_) => Self::new(class::KEY, e.to_string()),
+            E::Envelope(e) => e.into(),
+            E::Decrypt(DecryptError::Status { code, detail }) => Self::new(code.id(), detail),
+            E::Invalid(_) => Self::argument(e.to_string()),
+            E::TooLarge => Self::new(pouch_status::ENVELOPE_LIMIT_EXCEEDED.id(), e.to_string()),
+            E::Internal(_) => Self::new(class::INTERNAL, e.to_string()),
+            other => Self::new(class::CRYPTO, other.to_string()),
+        }
+    }
+}
+
 impl From<pouch::ParseError> for ApiError {
     fn from(e: pouch::ParseError) -> Self {
         Self::argument(e.to_string())
@@ -126,6 +168,8 @@ impl From<pouch::Error> for ApiError {
             pouch::Error::TooLarge { .. } => {
                 Self::new(pouch_status::ENVELOPE_LIMIT_EXCEEDED.id(), e.to_string())
             }
+            pouch::Error::Refused(r) => crate::encrypt::refused(&r),
+            pouch::Error::Encrypt(e) => e.into(),
             other => Self::argument(other.to_string()),
         }
     }

@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 
+mod encrypt;
 mod envelope;
 mod error;
 mod label;
@@ -8,6 +9,10 @@ mod verify;
 
 use std::sync::Arc;
 
+pub use encrypt::{
+    EncryptOptions, Opened, RecipientOptions, Reopen, TrustBundle, add_recipient, file_ciphertext,
+    seal_encrypted,
+};
 pub use envelope::{EndorseOptions, SealOptions, endorse, inspect, seal};
 pub use error::{ApiError, class};
 pub use label::{label_check, label_convert, label_render, policy_load, release};
@@ -92,6 +97,15 @@ pub fn exit_class(report: &Report) -> u8 {
     report.exit_class()
 }
 
+/// The recipient algorithms (KEMs, by registry name) this build encrypts to and decrypts
+/// with, whichever provider signs: `HPKE-XWING-KE`, `HPKE-1-KE`, `HPKE-MLKEM1024-KE`.
+pub fn kem_names() -> Vec<&'static str> {
+    pouch::encryption::RecipientAlg::ALL
+        .iter()
+        .map(|a| a.name())
+        .collect()
+}
+
 /// The features a conformance adapter built on this API claims (spec/07-conformance.md
 /// §7.3) with the named provider.
 pub fn adapter_features(provider_name: Option<&str>) -> Result<Vec<String>, ApiError> {
@@ -105,10 +119,17 @@ pub fn adapter_features(provider_name: Option<&str>) -> Result<Vec<String>, ApiE
         "policy",
         "release",
         "malformed",
+        "open",
+        "allowed-algs",
+        "current-validity",
+        "max-chain",
     ]
     .iter()
     .map(|s| (*s).to_owned())
     .collect();
+    // Decryption is pouch-encrypt's (pure Rust) whichever signature provider is chosen, so
+    // every build opens every recipient algorithm of spec/10-encryption.md §10.4.
+    f.extend(kem_names().iter().map(|k| format!("kem:{k}")));
     f.extend(
         pouch_crypto::Algorithm::ALL
             .iter()

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use pouch::{Report, SealPolicy, TrustStore, Verifier};
+use pouch::{Algorithm, Limits, Report, SealPolicy, TrustStore, Verifier};
 use pouch_crypto::CryptoProvider;
 use pouch_policy::{Clearance, Recipient};
 use pouch_trust::TrustBundle;
@@ -19,6 +19,9 @@ struct Settings {
     at: Option<pouch_label::DateTime>,
     policies: Vec<Policy>,
     recipient: Option<Recipient>,
+    allowed: Option<Vec<Algorithm>>,
+    require_current_validity: bool,
+    max_chain: Option<usize>,
 }
 
 /// The verifier of `s`, or why it cannot be made: the one failure left once trust is chosen
@@ -38,7 +41,17 @@ fn build(s: &Settings) -> Result<Verifier, ApiError> {
     if let Some(r) = &s.recipient {
         b = b.recipient(r.clone());
     }
-    Ok(b.build()?)
+    if let Some(a) = &s.allowed {
+        b = b.allowed(a.iter().copied());
+    }
+    if let Some(n) = s.max_chain {
+        b = b.limits(Limits {
+            max_chain_len: n,
+            ..Limits::default()
+        });
+    }
+    Ok(b.require_current_validity(s.require_current_validity)
+        .build()?)
 }
 
 /// What a verification needs, owned and lifetime-free: the crypto provider, the trust
@@ -61,6 +74,9 @@ impl core::fmt::Debug for VerifyContext {
             .field("at", &s.at)
             .field("policies", &s.policies.len())
             .field("recipient", &s.recipient.as_ref().map(|r| &r.code))
+            .field("allowed", &s.allowed)
+            .field("require_current_validity", &s.require_current_validity)
+            .field("max_chain", &s.max_chain)
             .finish()
     }
 }
@@ -77,6 +93,9 @@ impl VerifyContext {
             at: None,
             policies: Vec::new(),
             recipient: None,
+            allowed: None,
+            require_current_validity: false,
+            max_chain: None,
         };
         Ok(Self {
             verifier: build(&settings)?,
@@ -199,6 +218,55 @@ impl VerifyContext {
             }
         };
         self.update(|s| s.recipient = r)
+    }
+
+    /// Sets the trust bundle from one already loaded (shared with [`crate::seal_encrypted`]).
+    pub fn set_trust_bundle(&mut self, bundle: &crate::TrustBundle) -> Result<(), ApiError> {
+        self.set_bundle(bundle.inner().clone())
+    }
+
+    /// Accepts only these signature algorithms (comma-separated registry names, e.g.
+    /// `ES384,ML-DSA-65`): a seal of another is `seal.alg-not-allowed`. `None` accepts every
+    /// algorithm the provider implements (the default).
+    pub fn set_allowed_algs(&mut self, algs: Option<&str>) -> Result<(), ApiError> {
+        let allowed = algs
+            .map(|list| {
+                list.split(',')
+                    .map(|a| {
+                        a.trim()
+                            .parse::<Algorithm>()
+                            .map_err(|e| ApiError::argument(e.to_string()))
+                    })
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .transpose()?;
+        self.update(|s| s.allowed = allowed)
+    }
+
+    /// Requires every certificate of a signer's path to be valid at the verification time
+    /// too, not only at the signing time (spec/04-trust.md POUCH-TRUST-022): a path expired
+    /// since is `trust.current-validity-required`.
+    pub fn set_require_current_validity(&mut self, require: bool) -> Result<(), ApiError> {
+        self.update(|s| s.require_current_validity = require)
+    }
+
+    /// Sets the decoder's limit of certificates in one `x5chain` (spec/03-envelope.md §3.9);
+    /// `None` is the default limit. Zero is an argument error.
+    pub fn set_max_chain(&mut self, max: Option<usize>) -> Result<(), ApiError> {
+        if max == Some(0) {
+            return Err(ApiError::argument("the chain limit must be at least 1"));
+        }
+        self.update(|s| s.max_chain = max)
+    }
+
+    /// The trust store, when a bundle is set.
+    pub(crate) fn trust_store(&self) -> Option<&TrustStore> {
+        self.settings.trust.as_ref()
+    }
+
+    /// The verification time set, if any.
+    pub(crate) fn at(&self) -> Option<pouch_label::DateTime> {
+        self.settings.at
     }
 
     /// The provider's name (`aws-lc-rs` or `RustCrypto`).

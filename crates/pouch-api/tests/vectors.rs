@@ -1,6 +1,7 @@
 //! The whole envelope vector suite through `VerifyContext`, with each provider: the exit
 //! class must be the one the manifest expects (spec/07-conformance.md §7.4), and the
-//! number of seals the manifest's. Vectors listed in the reference adapter's exceptions
+//! number of seals the manifest's; the verifier options are applied, and `open` vectors go
+//! through `VerifyContext::open_bytes`, their decrypt codes and plaintext checked. Vectors listed in the reference adapter's exceptions
 //! must still diverge, so the list cannot go stale.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -95,12 +96,78 @@ fn run(provider: &str) {
             ctx.set_recipient(Some(r.as_str().unwrap()), clearance.as_deref())
                 .unwrap();
         }
+        // The verifier options (spec/07-conformance.md POUCH-CNF-017).
+        if let Some(a) = inputs.get("allowed-algs").and_then(|a| a.as_array()) {
+            let list: Vec<&str> = a.iter().map(|x| x.as_str().unwrap()).collect();
+            ctx.set_allowed_algs(Some(&list.join(","))).unwrap();
+        }
+        if let Some(r) = inputs.get("require-current-validity") {
+            ctx.set_require_current_validity(r.as_bool().unwrap())
+                .unwrap();
+        }
+        if let Some(n) = inputs.get("max-chain") {
+            ctx.set_max_chain(Some(n.as_integer().unwrap() as usize))
+                .unwrap();
+        }
         let envelope = std::fs::read(dir.join(inputs["envelope"].as_str().unwrap())).unwrap();
         let payload = inputs
             .get("payload")
             .map(|p| std::fs::read(dir.join(p.as_str().unwrap())).unwrap());
-        let report = ctx.verify(&envelope, payload.as_deref());
         let expect = &v["expect"];
+        let report = if v.get("operation").and_then(|o| o.as_str()) == Some("open") {
+            // Opening (POUCH-CNF-016): the plaintext only when the manifest expects it.
+            let read = |k: &str| std::fs::read(dir.join(inputs[k].as_str().unwrap())).unwrap();
+            let mut plain = Vec::new();
+            let opened = match ctx.open_bytes(
+                &envelope,
+                payload.as_deref(),
+                &read("key"),
+                &read("cert"),
+                &mut plain,
+            ) {
+                Ok(o) => o,
+                Err(e) => {
+                    // An untrusted opener's certificate: exit 13 without a report.
+                    assert_eq!(
+                        (e.exit_class(), expect["exit"].as_str()),
+                        (Some(13), Some("trust")),
+                        "{id} ({provider}): {e}"
+                    );
+                    passed += 1;
+                    continue;
+                }
+            };
+            match expect.get("plaintext") {
+                Some(f) => {
+                    assert!(opened.ok(), "{id} ({provider}): {}", opened.report_json());
+                    assert_eq!(plain, std::fs::read(dir.join(f.as_str().unwrap())).unwrap());
+                }
+                None => assert!(!opened.ok(), "{id} ({provider}) opened"),
+            }
+            let want: Vec<&str> = expect["decrypt"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c.as_str().unwrap())
+                .collect();
+            let got: Vec<&str> = opened
+                .report()
+                .decrypt
+                .iter()
+                .flatten()
+                .map(|e| e.code.id())
+                .collect();
+            assert_eq!(got, want, "{id} ({provider})");
+            assert_eq!(
+                opened.exit_class(),
+                class_status(expect["exit"].as_str().unwrap()),
+                "{id} ({provider}): {}",
+                opened.report_json()
+            );
+            opened.into_report()
+        } else {
+            ctx.verify(&envelope, payload.as_deref())
+        };
         let want_exit = class_status(expect["exit"].as_str().unwrap());
         let want_seals = expect
             .get("seals")

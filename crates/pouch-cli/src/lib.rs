@@ -445,6 +445,10 @@ enum PkiCommand {
         /// The PKI's "now", RFC 3339.
         #[arg(long, value_name = "RFC3339")]
         at: Option<DateTime>,
+        /// Also issue each nation an encryption certificate and key for every recipient
+        /// algorithm (NAT/encrypt-ALG.pem, NAT/encrypt-ALG.key.pem; spec/10-encryption.md).
+        #[arg(long)]
+        encryption: bool,
     },
     /// Check a certificate chain (PEM, leaf first) against a trust bundle.
     #[command(after_help = exit_codes_help())]
@@ -648,9 +652,12 @@ pub fn run() -> anyhow::Result<ExitCode> {
             },
             &mut out,
         ),
-        Command::Pki(PkiCommand::Demo { out: dir, seed, at }) => {
-            pki::demo(&dir, seed, at, &mut out)
-        }
+        Command::Pki(PkiCommand::Demo {
+            out: dir,
+            seed,
+            at,
+            encryption,
+        }) => pki::demo(&dir, seed, at, encryption, &mut out),
         Command::Pki(PkiCommand::CheckChain {
             trust,
             cert,

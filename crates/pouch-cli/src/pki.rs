@@ -41,6 +41,7 @@ pub(crate) fn demo(
     out_dir: &Path,
     seed: Option<u64>,
     at: Option<DateTime>,
+    encryption: bool,
     out: &mut impl Write,
 ) -> anyhow::Result<ExitCode> {
     // A seed means reproducible output: a fixed clock unless --at is given, and the
@@ -74,6 +75,9 @@ pub(crate) fn demo(
             b.name, b.name
         )?;
     }
+    if encryption {
+        demo_encryption(&pki, provider, seed, now, out_dir, out)?;
+    }
     writeln!(out, "trust bundle: {}", bundle.display())?;
     // The demo security policies the bundle's authorisations name, beside it.
     let policies = out_dir.join("policies");
@@ -88,6 +92,56 @@ pub(crate) fn demo(
         writeln!(out, "demo policy: {}", path.display())?;
     }
     Ok(ExitCode::from(EXIT_OK))
+}
+
+/// Each nation's encryption certificate (from its intermediate CA, valid a day before `now`
+/// to a year after) and PKCS#8 key for every recipient algorithm. With a seed, each key
+/// derives from it; otherwise from fresh randomness (the provider's key generator).
+fn demo_encryption(
+    pki: &pouch_testkit::DemoPki,
+    provider: &'static pouch_crypto::CryptoProvider,
+    seed: Option<u64>,
+    now: i64,
+    out_dir: &Path,
+    out: &mut impl Write,
+) -> anyhow::Result<()> {
+    use pouch::encryption::{RecipientAlg, cert, derive_keypair};
+    let validity = pouch_testkit::Validity::new(now - 86_400, now + 365 * 86_400)?;
+    for n in pki.coalition.nations() {
+        let code = n.nation.code_alpha3();
+        for alg in RecipientAlg::ALL {
+            let ikm = match seed {
+                Some(s) => format!("{s}/{code}/encrypt/{}", alg.name()).into_bytes(),
+                None => provider
+                    .signature(pouch_crypto::Algorithm::EdDsa)
+                    .context("the provider has no Ed25519 key generator")?
+                    .generate_pkcs8()?,
+            };
+            let (sk, pk) = derive_keypair(alg, &ikm);
+            let c = n.issue_encryption(
+                provider,
+                cert::spki_der(&pk)?,
+                alg.name(),
+                validity,
+                pouch_testkit::Profile::Encryption {
+                    key_agreement: alg == RecipientAlg::P384,
+                },
+            )?;
+            let base = out_dir.join(code).join(format!("encrypt-{}", alg.name()));
+            let chain = c.to_pem() + &n.intermediate.certificate.to_pem();
+            std::fs::write(base.with_extension("pem"), chain)
+                .with_context(|| format!("writing {}.pem", base.display()))?;
+            let key = pouch_trust::pem::encode("PRIVATE KEY", &cert::private_key_pkcs8(&sk)?);
+            std::fs::write(base.with_extension("key.pem"), key)
+                .with_context(|| format!("writing {}.key.pem", base.display()))?;
+        }
+        writeln!(
+            out,
+            "  {code}: encryption certificates {}",
+            RecipientAlg::ALL.map(|a| a.name()).join(", ")
+        )?;
+    }
+    Ok(())
 }
 
 /// `pouch pki check-chain`: one chain against a bundle, at one time.

@@ -11,8 +11,12 @@
 // A loaded security policy (SPIF). Opaque; made by `pouch_policy_load`.
 typedef struct PouchPolicy PouchPolicy;
 
-// The outcome of one verification. Opaque; made by [`pouch_verify`].
+// The outcome of one verification or opening. Opaque; made by [`pouch_verify`] or
+// `pouch_open`.
 typedef struct PouchReport PouchReport;
+
+// A loaded trust bundle. Opaque; made by [`pouch_trust_bundle_load`].
+typedef struct PouchTrustBundle PouchTrustBundle;
 
 // What a verification needs (provider, trust bundle, seal policy, time, policies,
 // recipient). Opaque; made by [`pouch_verify_context_new`].
@@ -20,6 +24,13 @@ typedef struct PouchVerifyContext PouchVerifyContext;
 
 // The status every function returns: 0 on success.
 typedef int32_t pouch_status;
+
+// Reads the next bytes of a detached record into `buf` (at most `len` bytes) and returns
+// how many it wrote: 0 at the end of the record, a negative number on a read error.
+typedef ptrdiff_t (*pouch_read_fn)(void *user_data, uint8_t *buf, size_t len);
+
+// Writes `len` bytes from `buf` (all of them) and returns 0, or non-zero on a write error.
+typedef int (*pouch_write_fn)(void *user_data, const uint8_t *buf, size_t len);
 
 // How `pouch_seal` seals. Every pointer may be null, meaning the default.
 typedef struct PouchSealOptions {
@@ -41,6 +52,21 @@ typedef struct PouchSealOptions {
   const char *signing_time;
 } PouchSealOptions;
 
+// How `pouch_seal_encrypted` seals. Every pointer may be null, meaning the default.
+typedef struct PouchEncryptOptions {
+  // The seal's options (provider, digest of a detached ciphertext, content type,
+  // location, role, algorithm, signing time); null for the defaults. Its `detached` is
+  // ignored: a ciphertext write callback makes the record detached.
+  const struct PouchSealOptions *seal;
+  // Nations to encrypt to although release to them is denied, comma-separated
+  // (`"NLD,FIN"`); recorded in the envelope.
+  const char *force_release;
+} PouchEncryptOptions;
+
+// Goes back to the start of a detached ciphertext so that the read callback reads it again
+// from its first byte; returns 0, or non-zero when it cannot.
+typedef int (*pouch_rewind_fn)(void *user_data);
+
 // How `pouch_endorse` seals. Every pointer may be null, meaning the default.
 typedef struct PouchEndorseOptions {
   // `"aws-lc"` or `"rustcrypto"`; null is the default provider.
@@ -58,10 +84,6 @@ typedef struct PouchEndorseOptions {
   // Signing time, RFC 3339; null is now.
   const char *signing_time;
 } PouchEndorseOptions;
-
-// Reads the next bytes of a detached record into `buf` (at most `len` bytes) and returns
-// how many it wrote: 0 at the end of the record, a negative number on a read error.
-typedef ptrdiff_t (*pouch_read_fn)(void *user_data, uint8_t *buf, size_t len);
 
 // Success.
 #define POUCH_OK 0
@@ -125,6 +147,112 @@ void pouch_bytes_free(uint8_t *ptr, size_t len);
 // # Safety
 // `s` must be a string this library returned, not yet freed.
 void pouch_string_free(char *s);
+
+// Loads a trust bundle (TOML) from a file, reading the files it names relative to it;
+// freed by [`pouch_trust_bundle_free`].
+//
+// # Safety
+// `path` is a NUL-terminated string; `out` is writable.
+pouch_status pouch_trust_bundle_load(const char *path, struct PouchTrustBundle **out);
+
+// Frees a trust bundle. Null is ignored.
+//
+// # Safety
+// `bundle` is null or a bundle of this library, not yet freed.
+void pouch_trust_bundle_free(struct PouchTrustBundle *bundle);
+
+// Encrypts the record read through `read_record` to the nations of `recipients` (each an
+// encryption certificate chain, PEM leaf first, whose nation is the party of `trust` it
+// chains to) and seals it with `key` and `chain`; the envelope in `*out`/`*out_len`.
+// Every recipient's certificate is validated and release to its nation decided under
+// `policy` first: a refused nation fails with [`crate::POUCH_ERR_STATUS`] and its code
+// (`release.*`, or `trust.*`), nothing encrypted. With `write_ciphertext` (nullable) the
+// record is detached and its ciphertext written there; otherwise it is embedded.
+//
+// # Safety
+// Each input pointer has its length; `read_record` writes at most `len` bytes and returns
+// their number, 0 at the end, negative on error; `recipients`/`recipient_lens` have
+// `n_recipients` entries; `trust` and `policy` are live; `write_ciphertext` is null or
+// reads `len` bytes from `buf`; `options` is null or valid; `out`/`out_len` are writable.
+pouch_status pouch_seal_encrypted(const uint8_t *label,
+                                  size_t label_len,
+                                  pouch_read_fn read_record,
+                                  void *record_user_data,
+                                  const uint8_t *key,
+                                  size_t key_len,
+                                  const uint8_t *chain,
+                                  size_t chain_len,
+                                  const uint8_t *const *recipients,
+                                  const size_t *recipient_lens,
+                                  size_t n_recipients,
+                                  const struct PouchTrustBundle *trust,
+                                  const struct PouchPolicy *policy,
+                                  pouch_write_fn write_ciphertext,
+                                  void *ciphertext_user_data,
+                                  const struct PouchEncryptOptions *options,
+                                  uint8_t **out,
+                                  size_t *out_len);
+
+// Adds a recipient to an encrypted envelope without touching any sealed byte: the
+// holder's `key` (PKCS#8, PEM or DER) and encryption certificate `chain` (PEM) unwrap the
+// content key; `new_recipient` (PEM chain) is validated under `trust` and release to its
+// nation decided under `policy` (a denied nation fails with its `release.*` code). `provider`
+// and `at` (RFC 3339) are nullable. The new envelope in `*out`/`*out_len`.
+//
+// # Safety
+// Each input pointer has its length; `trust` and `policy` are live; `provider` and `at`
+// are null or NUL-terminated; `out`/`out_len` are writable.
+pouch_status pouch_add_recipient(const uint8_t *envelope,
+                                 size_t envelope_len,
+                                 const uint8_t *key,
+                                 size_t key_len,
+                                 const uint8_t *chain,
+                                 size_t chain_len,
+                                 const uint8_t *new_recipient,
+                                 size_t new_recipient_len,
+                                 const struct PouchTrustBundle *trust,
+                                 const struct PouchPolicy *policy,
+                                 const char *provider,
+                                 const char *at,
+                                 uint8_t **out,
+                                 size_t *out_len);
+
+// Opens an encrypted envelope with the context's trust bundle, policies, time and
+// verifier options: the opener's nation is the party its encryption certificate `chain`
+// (PEM, leaf first) leads to; the envelope is verified with release to that nation, and
+// only when valid decrypted with `key` (PKCS#8, PEM or DER), the plaintext going to
+// `write_plaintext` chunk by chunk, each authenticated first. Use what it received only
+// when `pouch_report_decrypted` says true; otherwise discard it. A detached ciphertext is
+// read through `read_ciphertext` twice (digest, then decryption), `rewind_ciphertext`
+// being called before each pass; both null for an embedded one. The report (with its
+// decrypt stage) in `*out`; its exit class is 11 for a decrypt error. Fails without a
+// report for a key or chain that does not load, no trust bundle in the context, or a
+// chain not trusted under it (its `trust.*` code).
+//
+// # Safety
+// `ctx` is live; each input pointer has its length; `read_ciphertext` and
+// `rewind_ciphertext` are both null or both functions as their types say;
+// `write_plaintext` reads `len` bytes from `buf`; `out` is writable.
+pouch_status pouch_open(const struct PouchVerifyContext *ctx,
+                        const uint8_t *envelope,
+                        size_t envelope_len,
+                        pouch_read_fn read_ciphertext,
+                        pouch_rewind_fn rewind_ciphertext,
+                        void *ciphertext_user_data,
+                        const uint8_t *key,
+                        size_t key_len,
+                        const uint8_t *chain,
+                        size_t chain_len,
+                        pouch_write_fn write_plaintext,
+                        void *plaintext_user_data,
+                        struct PouchReport **out);
+
+// Whether the report is an opening's whose plaintext decrypted and every chunk
+// authenticated (`decrypt.plaintext-authentic`): only then may the plaintext be used.
+//
+// # Safety
+// `report` is a live report; `out` is writable.
+pouch_status pouch_report_decrypted(const struct PouchReport *report, bool *out);
 
 // Seals `payload` under `label` (JSON, XML or CBOR) with `key` (PKCS#8, PEM or DER) and
 // `chain` (PEM, leaf first): a new envelope in `*out`/`*out_len`, freed by
@@ -269,6 +397,29 @@ pouch_status pouch_verify_context_set_trust(struct PouchVerifyContext *ctx,
 // `ctx` is a live context; `path` a NUL-terminated string.
 pouch_status pouch_verify_context_load_trust(struct PouchVerifyContext *ctx, const char *path);
 
+// Accepts only these signature algorithms (comma-separated registry names, e.g.
+// `"ES384,ML-DSA-65"`; null accepts every one the provider implements): a seal of another
+// is `seal.alg-not-allowed`.
+//
+// # Safety
+// `ctx` is a live context; `algs` null or a NUL-terminated string.
+pouch_status pouch_verify_context_set_allowed_algs(struct PouchVerifyContext *ctx,
+                                                   const char *algs);
+
+// Requires every certificate of a signer's path to be valid at the verification time too
+// (POUCH-TRUST-022): a path expired since is `trust.current-validity-required`.
+//
+// # Safety
+// `ctx` is a live context.
+pouch_status pouch_verify_context_set_require_current_validity(struct PouchVerifyContext *ctx,
+                                                               bool require);
+
+// Sets the decoder's limit of certificates in one `x5chain`; 0 restores the default.
+//
+// # Safety
+// `ctx` is a live context.
+pouch_status pouch_verify_context_set_max_chain(struct PouchVerifyContext *ctx, size_t max);
+
 // Sets the seal policy: `all`, `hybrid` or `nations:T:A,B,...`.
 //
 // # Safety
@@ -342,7 +493,8 @@ void pouch_report_free(struct PouchReport *report);
 // `report` is a live report; `out` is writable.
 pouch_status pouch_report_json(const struct PouchReport *report, char **out);
 
-// The report's exit class (spec/07-conformance.md §7.4), `pouch verify`'s exit code.
+// The report's exit class (spec/07-conformance.md §7.4), `pouch verify`'s exit code; for
+// an opening's report, decrypt errors are 11 and a failed read or write 4.
 //
 // # Safety
 // `report` is a live report; `out` is writable.

@@ -8,10 +8,11 @@
 //!   NUL-terminated UTF-8 strings; a nullable argument says so;
 //! - outputs are written through out-pointers only on success, and each is freed by its
 //!   matching function: [`pouch_bytes_free`], [`pouch_string_free`], [`pouch_report_free`],
-//!   [`pouch_policy_free`], [`pouch_verify_context_free`];
+//!   [`pouch_policy_free`], [`pouch_verify_context_free`], [`pouch_trust_bundle_free`];
 //! - no panic crosses the boundary: a bug is caught and reported as [`POUCH_ERR_INTERNAL`].
 #![allow(non_camel_case_types)]
 
+mod encrypt;
 mod ops;
 #[cfg(test)]
 mod tests;
@@ -23,6 +24,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use pouch_api::{ApiError, class};
 
+pub use encrypt::*;
 pub use ops::*;
 pub use verify::*;
 

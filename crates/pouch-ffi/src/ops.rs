@@ -53,7 +53,7 @@ fn owned(s: Option<&str>) -> Option<String> {
 
 /// # Safety
 /// `o` is null or points to options whose non-null strings are NUL-terminated.
-unsafe fn seal_options(o: *const PouchSealOptions) -> Result<SealOptions, ApiError> {
+pub(crate) unsafe fn seal_options(o: *const PouchSealOptions) -> Result<SealOptions, ApiError> {
     // SAFETY: per the contract.
     let Some(o) = (unsafe { o.as_ref() }) else {
         return Ok(SealOptions::default());

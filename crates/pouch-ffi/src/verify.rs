@@ -10,10 +10,19 @@ use crate::{bytes, guard, null, opt_bytes, opt_str, pouch_status, put, put_strin
 
 /// What a verification needs (provider, trust bundle, seal policy, time, policies,
 /// recipient). Opaque; made by [`pouch_verify_context_new`].
-pub struct PouchVerifyContext(VerifyContext);
+pub struct PouchVerifyContext(pub(crate) VerifyContext);
 
-/// The outcome of one verification. Opaque; made by [`pouch_verify`].
-pub struct PouchReport(Report);
+/// The outcome of one verification or opening. Opaque; made by [`pouch_verify`] or
+/// `pouch_open`.
+pub struct PouchReport(pub(crate) Report, pub(crate) Option<OpenOutcome>);
+
+/// What an opening adds to its report: the exit class (i/o included) and whether the
+/// plaintext authenticated.
+#[derive(Clone, Copy)]
+pub(crate) struct OpenOutcome {
+    pub(crate) class: u8,
+    pub(crate) ok: bool,
+}
 
 /// A loaded security policy (SPIF). Opaque; made by `pouch_policy_load`.
 pub struct PouchPolicy(pub(crate) pouch_api::Policy);
@@ -31,7 +40,7 @@ pub(crate) unsafe fn handle<'a, T>(p: *const T, what: &str) -> Result<&'a T, Api
 ///
 /// # Safety
 /// As [`handle`], and no other reference to it may be in use.
-unsafe fn handle_mut<'a, T>(p: *mut T, what: &str) -> Result<&'a mut T, ApiError> {
+pub(crate) unsafe fn handle_mut<'a, T>(p: *mut T, what: &str) -> Result<&'a mut T, ApiError> {
     // SAFETY: the caller passes null or a live, unshared handle.
     unsafe { p.as_mut() }.ok_or_else(|| null(what))
 }
@@ -128,6 +137,57 @@ pub unsafe extern "C" fn pouch_verify_context_load_trust(
         // SAFETY: per this function's contract.
         let (ctx, path) = unsafe { (handle_mut(ctx, "ctx")?, req_str(path, "path")?) };
         ctx.0.set_trust_file(std::path::Path::new(path))
+    })
+}
+
+/// Accepts only these signature algorithms (comma-separated registry names, e.g.
+/// `"ES384,ML-DSA-65"`; null accepts every one the provider implements): a seal of another
+/// is `seal.alg-not-allowed`.
+///
+/// # Safety
+/// `ctx` is a live context; `algs` null or a NUL-terminated string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pouch_verify_context_set_allowed_algs(
+    ctx: *mut PouchVerifyContext,
+    algs: *const c_char,
+) -> pouch_status {
+    guard(|| {
+        // SAFETY: per this function's contract.
+        let (ctx, algs) = unsafe { (handle_mut(ctx, "ctx")?, opt_str(algs, "algs")?) };
+        ctx.0.set_allowed_algs(algs)
+    })
+}
+
+/// Requires every certificate of a signer's path to be valid at the verification time too
+/// (POUCH-TRUST-022): a path expired since is `trust.current-validity-required`.
+///
+/// # Safety
+/// `ctx` is a live context.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pouch_verify_context_set_require_current_validity(
+    ctx: *mut PouchVerifyContext,
+    require: bool,
+) -> pouch_status {
+    guard(|| {
+        // SAFETY: per this function's contract.
+        let ctx = unsafe { handle_mut(ctx, "ctx") }?;
+        ctx.0.set_require_current_validity(require)
+    })
+}
+
+/// Sets the decoder's limit of certificates in one `x5chain`; 0 restores the default.
+///
+/// # Safety
+/// `ctx` is a live context.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pouch_verify_context_set_max_chain(
+    ctx: *mut PouchVerifyContext,
+    max: usize,
+) -> pouch_status {
+    guard(|| {
+        // SAFETY: per this function's contract.
+        let ctx = unsafe { handle_mut(ctx, "ctx") }?;
+        ctx.0.set_max_chain((max > 0).then_some(max))
     })
 }
 
@@ -231,7 +291,7 @@ pub unsafe extern "C" fn pouch_verify(
         if out.is_null() {
             return Err(null("out"));
         }
-        let report = Box::new(PouchReport(ctx.0.verify(env, detached)));
+        let report = Box::new(PouchReport(ctx.0.verify(env, detached), None));
         // SAFETY: `out` is non-null and writable by the contract.
         unsafe { out.write(Box::into_raw(report)) };
         Ok(())
@@ -244,9 +304,9 @@ pub type pouch_read_fn =
     Option<unsafe extern "C" fn(user_data: *mut c_void, buf: *mut u8, len: usize) -> isize>;
 
 /// A C read callback as a `std::io::Read`.
-struct CallbackReader {
-    read: unsafe extern "C" fn(*mut c_void, *mut u8, usize) -> isize,
-    user_data: *mut c_void,
+pub(crate) struct CallbackReader {
+    pub(crate) read: unsafe extern "C" fn(*mut c_void, *mut u8, usize) -> isize,
+    pub(crate) user_data: *mut c_void,
 }
 
 impl Read for CallbackReader {
@@ -291,7 +351,7 @@ pub unsafe extern "C" fn pouch_verify_read(
             return Err(null("out"));
         }
         let mut reader = CallbackReader { read, user_data };
-        let report = Box::new(PouchReport(ctx.0.verify_reader(env, &mut reader)));
+        let report = Box::new(PouchReport(ctx.0.verify_reader(env, &mut reader), None));
         // SAFETY: `out` is non-null and writable by the contract.
         unsafe { out.write(Box::into_raw(report)) };
         Ok(())
@@ -327,7 +387,8 @@ pub unsafe extern "C" fn pouch_report_json(
     })
 }
 
-/// The report's exit class (spec/07-conformance.md §7.4), `pouch verify`'s exit code.
+/// The report's exit class (spec/07-conformance.md §7.4), `pouch verify`'s exit code; for
+/// an opening's report, decrypt errors are 11 and a failed read or write 4.
 ///
 /// # Safety
 /// `report` is a live report; `out` is writable.
@@ -339,8 +400,9 @@ pub unsafe extern "C" fn pouch_report_exit_class(
     guard(|| {
         // SAFETY: per this function's contract.
         let r = unsafe { handle(report, "report") }?;
+        let class = r.1.map_or_else(|| pouch_api::exit_class(&r.0), |o| o.class);
         // SAFETY: per this function's contract.
-        unsafe { put(out, pouch_api::exit_class(&r.0), "out") }
+        unsafe { put(out, class, "out") }
     })
 }
 

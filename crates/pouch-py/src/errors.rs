@@ -88,7 +88,33 @@ create_exception!(
     "A seal of the envelope is wrong (code `seal.*`, e.g. `seal.signature-invalid`)."
 );
 
-/// The exception for `e`, with `code` and `message` set as attributes.
+create_exception!(
+    pouch,
+    PayloadError,
+    PouchError,
+    "The detached record does not match its sealed digest (code `payload.*`)."
+);
+create_exception!(
+    pouch,
+    TrustError,
+    PouchError,
+    "A certificate is not trusted under the trust bundle (code `trust.*`, exit class 13)."
+);
+create_exception!(
+    pouch,
+    ReleaseDeniedError,
+    PouchError,
+    "The policy denies release to a nation (code `release.*`, exit class 6), e.g. a \
+     recipient `seal_encrypted` would encrypt to."
+);
+create_exception!(
+    pouch,
+    DecryptError,
+    PouchError,
+    "An encrypted envelope does not decrypt (code `decrypt.*`, exit class 11)."
+);
+
+/// The exception for `e`, with `code`, `message` and `exit_class` set as attributes.
 pub(crate) fn to_py(py: Python<'_>, e: ApiError) -> PyErr {
     let text = e.to_string();
     let err = match e.code {
@@ -104,12 +130,17 @@ pub(crate) fn to_py(py: Python<'_>, e: ApiError) -> PyErr {
         c if c.starts_with("label.") => LabelError::new_err(text),
         c if c.starts_with("envelope.") => EnvelopeError::new_err(text),
         c if c.starts_with("seal.") => SealError::new_err(text),
+        c if c.starts_with("payload.") => PayloadError::new_err(text),
+        c if c.starts_with("trust.") => TrustError::new_err(text),
+        c if c.starts_with("release.") => ReleaseDeniedError::new_err(text),
+        c if c.starts_with("decrypt.") => DecryptError::new_err(text),
         _ => PouchError::new_err(text),
     };
     let value = err.value(py);
     // Setting an attribute on a fresh exception instance cannot fail in practice; if it
     // did, the exception still says the code in its text.
     let _ = value.setattr("code", e.code);
+    let _ = value.setattr("exit_class", e.exit_class());
     let _ = value.setattr("message", e.message);
     err
 }
@@ -130,5 +161,9 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("LabelError", py.get_type::<LabelError>())?;
     m.add("EnvelopeError", py.get_type::<EnvelopeError>())?;
     m.add("SealError", py.get_type::<SealError>())?;
+    m.add("PayloadError", py.get_type::<PayloadError>())?;
+    m.add("TrustError", py.get_type::<TrustError>())?;
+    m.add("ReleaseDeniedError", py.get_type::<ReleaseDeniedError>())?;
+    m.add("DecryptError", py.get_type::<DecryptError>())?;
     Ok(())
 }

@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 
+mod encrypt;
 mod errors;
 mod verify;
 
@@ -167,6 +168,13 @@ fn adapter_features(py: Python<'_>, provider: Option<&str>) -> PyResult<Vec<Stri
     pouch_api::adapter_features(provider).map_err(|e| to_py(py, e))
 }
 
+/// The recipient algorithms (KEMs) this build encrypts to and decrypts with, by registry
+/// name, whichever provider signs.
+#[pyfunction]
+fn kem_names() -> Vec<&'static str> {
+    pouch_api::kem_names()
+}
+
 /// The provider names this build accepts.
 #[pyfunction]
 fn provider_names() -> Vec<&'static str> {
@@ -189,6 +197,11 @@ fn pouch_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Report>()?;
     m.add_class::<SealReport>()?;
     m.add_class::<Policy>()?;
+    m.add_class::<encrypt::TrustBundle>()?;
+    m.add_class::<encrypt::Opened>()?;
+    m.add_function(wrap_pyfunction!(encrypt::seal_encrypted, m)?)?;
+    m.add_function(wrap_pyfunction!(encrypt::add_recipient, m)?)?;
+    m.add_function(wrap_pyfunction!(kem_names, m)?)?;
     m.add_function(wrap_pyfunction!(seal, m)?)?;
     m.add_function(wrap_pyfunction!(endorse, m)?)?;
     m.add_function(wrap_pyfunction!(inspect, m)?)?;

@@ -130,7 +130,7 @@ impl SealReport {
 /// The outcome of verifying one envelope: status codes per stage and per seal. "Valid",
 /// "trusted", "label valid" and "releasable" are kept apart on purpose.
 #[pyclass(module = "pouch", frozen, name = "Report")]
-pub struct Report(pouch_api::Report);
+pub struct Report(pub(crate) pouch_api::Report);
 
 #[pymethods]
 impl Report {
@@ -325,14 +325,163 @@ impl VerifyContext {
         ))
     }
 
+    /// Accepts only these signature algorithms (`"ES384,ML-DSA-65"`, or a list of names);
+    /// `None` accepts every one the provider implements. A seal of another is
+    /// `seal.alg-not-allowed`.
+    #[pyo3(signature = (algs))]
+    fn set_allowed_algs(
+        &mut self,
+        py: Python<'_>,
+        algs: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<()> {
+        let list = match algs {
+            None => None,
+            Some(a) => Some(match a.extract::<String>() {
+                Ok(s) => s,
+                Err(_) => a.extract::<Vec<String>>()?.join(","),
+            }),
+        };
+        self.0
+            .set_allowed_algs(list.as_deref())
+            .map_err(|e| to_py(py, e))
+    }
+
+    /// Requires every certificate of a signer's path to be valid at the verification time
+    /// too (POUCH-TRUST-022): a path expired since is `trust.current-validity-required`.
+    fn set_require_current_validity(&mut self, py: Python<'_>, require: bool) -> PyResult<()> {
+        self.0
+            .set_require_current_validity(require)
+            .map_err(|e| to_py(py, e))
+    }
+
+    /// Sets the decoder's limit of certificates in one `x5chain`; `None` is the default.
+    #[pyo3(signature = (max))]
+    fn set_max_chain(&mut self, py: Python<'_>, max: Option<usize>) -> PyResult<()> {
+        self.0.set_max_chain(max).map_err(|e| to_py(py, e))
+    }
+
+    /// Opens an encrypted envelope with the recipient's `key` (PKCS#8, PEM or DER bytes)
+    /// and its encryption certificate `chain` (PEM bytes, leaf first): the opener's nation
+    /// is the party of this context's trust bundle the chain leads to; the envelope is
+    /// verified with this context's settings and release to that nation, and only when
+    /// valid decrypted. `payload` is a detached ciphertext: bytes, or a seekable binary
+    /// file-like object (read twice, from its start: digest, then decryption). `out`:
+    /// `None` returns the plaintext in `Opened.plaintext` (only when it authenticated); a
+    /// path (str or os.PathLike) is written through a temporary file renamed to it only on
+    /// success (the file exists afterwards only with authentic plaintext); an object with
+    /// `write(b)` receives the plaintext chunk by chunk, each authenticated first, and what
+    /// it received must be discarded unless `Opened.ok`. Raises for a key or chain that
+    /// does not load, no trust bundle, or a chain not trusted under it (`TrustError`).
+    #[pyo3(signature = (envelope, key, chain, *, payload=None, out=None))]
+    fn open(
+        &self,
+        py: Python<'_>,
+        envelope: &[u8],
+        key: &[u8],
+        chain: &[u8],
+        payload: Option<&Bound<'_, PyAny>>,
+        out: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<crate::encrypt::Opened> {
+        enum Ct {
+            None,
+            Bytes(Vec<u8>),
+            Seekable(Py<PyAny>),
+        }
+        let ct = match payload {
+            None => Ct::None,
+            Some(p) => {
+                if let Ok(b) = p.cast::<PyBytes>() {
+                    Ct::Bytes(b.as_bytes().to_vec())
+                } else if p.hasattr("read")? && p.hasattr("seek")? {
+                    Ct::Seekable(p.clone().unbind())
+                } else {
+                    return Err(pyo3::exceptions::PyTypeError::new_err(
+                        "payload: expected bytes or a seekable binary file-like object",
+                    ));
+                }
+            }
+        };
+        enum Out {
+            Bytes,
+            Path(PathBuf),
+            Writer(crate::encrypt::PyWriter),
+        }
+        let sink = match out {
+            None => Out::Bytes,
+            Some(o) if o.hasattr("write")? => {
+                Out::Writer(crate::encrypt::PyWriter(o.clone().unbind()))
+            }
+            Some(o) => Out::Path(o.extract::<PathBuf>().map_err(|_| {
+                pyo3::exceptions::PyTypeError::new_err(
+                    "out: expected a path or a binary file-like object with write(b)",
+                )
+            })?),
+        };
+        let ctx = &self.0;
+        let result = py.detach(move || {
+            type ReopenBox = Box<dyn FnMut() -> std::io::Result<Box<dyn std::io::Read>> + Send>;
+            let mut reopen: Option<ReopenBox> = match ct {
+                Ct::None => None,
+                Ct::Bytes(b) => {
+                    let shared: std::sync::Arc<[u8]> = b.into();
+                    Some(Box::new(move || {
+                        Ok(Box::new(std::io::Cursor::new(ArcBytes(shared.clone())))
+                            as Box<dyn std::io::Read>)
+                    }))
+                }
+                Ct::Seekable(obj) => Some(Box::new(move || {
+                    Python::attach(|py| {
+                        let o = obj.bind(py);
+                        o.call_method1("seek", (0,))
+                            .map_err(|e| std::io::Error::other(format!("payload.seek: {e}")))?;
+                        Ok(Box::new(PyReader(o.clone().unbind())) as Box<dyn std::io::Read>)
+                    })
+                })),
+            };
+            let reopen = reopen.as_mut().map(|f| f.as_mut() as pouch_api::Reopen<'_>);
+            let mut plain = Vec::new();
+            let opened = match sink {
+                Out::Bytes => ctx.open(envelope, reopen, key, chain, &mut plain)?,
+                Out::Writer(mut w) => {
+                    let o = ctx.open(envelope, reopen, key, chain, &mut w)?;
+                    // Best effort: the caller's stream, whose own errors it sees on close.
+                    let _ = std::io::Write::flush(&mut w);
+                    o
+                }
+                Out::Path(path) => ctx.open_to_file(envelope, reopen, key, chain, &path)?,
+            };
+            Ok::<_, pouch_api::ApiError>((opened, plain))
+        });
+        let (opened, plain) = result.map_err(|e| to_py(py, e))?;
+        let returns_bytes = out.is_none();
+        let ok = opened.ok();
+        Ok(crate::encrypt::Opened {
+            nation: opened.nation.clone(),
+            ok,
+            exit_class: opened.exit_class(),
+            written: opened.written(),
+            plaintext: (returns_bytes && ok).then(|| PyBytes::new(py, &plain).unbind()),
+            report: Py::new(py, Report(opened.into_report()))?,
+        })
+    }
+
     fn __repr__(&self) -> String {
         format!("{:?}", self.0)
     }
 }
 
+/// Shared bytes as `AsRef<[u8]>`, for a cursor without a copy per pass.
+struct ArcBytes(std::sync::Arc<[u8]>);
+
+impl AsRef<[u8]> for ArcBytes {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
 /// A Python binary file-like object as a `std::io::Read`: each read takes the GIL for one
 /// `read(n)` call, so memory stays bounded by `n` whatever the record's size.
-struct PyReader(Py<PyAny>);
+pub(crate) struct PyReader(pub(crate) Py<PyAny>);
 
 impl std::io::Read for PyReader {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {

@@ -173,19 +173,23 @@ impl VerifyContext {
         next: &js_sys::Function,
     ) -> Result<VerifyResult, JsValue> {
         self.tick()?;
-        let mut reader = ChunkReader {
-            next,
-            chunk: Vec::new(),
-            at: 0,
-        };
+        let mut reader = ChunkReader::new(next.clone());
         Ok(result(&self.inner.verify_reader(envelope, &mut reader)))
     }
 }
 
 impl VerifyContext {
+    pub(crate) fn inner(&self) -> &pouch_api::VerifyContext {
+        &self.inner
+    }
+
+    pub(crate) fn inner_mut(&mut self) -> &mut pouch_api::VerifyContext {
+        &mut self.inner
+    }
+
     /// With the host's clock, sets the verification time to now (rebuilding the verifier
     /// over the settings at most once a second).
-    fn tick(&mut self) -> Result<(), JsValue> {
+    pub(crate) fn tick(&mut self) -> Result<(), JsValue> {
         if let Clock::Host(last) = &mut self.clock
             && let Some(now) = js::host_now()
             && last.as_deref() != Some(now.as_str())
@@ -209,13 +213,24 @@ fn result(report: &pouch_api::Report) -> VerifyResult {
 }
 
 /// Chunks from a JS function as a `std::io::Read`.
-struct ChunkReader<'a> {
-    next: &'a js_sys::Function,
+pub(crate) struct ChunkReader {
+    next: js_sys::Function,
     chunk: Vec<u8>,
     at: usize,
 }
 
-impl std::io::Read for ChunkReader<'_> {
+impl ChunkReader {
+    /// Reads the chunks `next()` returns until it returns `undefined` or `null`.
+    pub(crate) fn new(next: js_sys::Function) -> Self {
+        Self {
+            next,
+            chunk: Vec::new(),
+            at: 0,
+        }
+    }
+}
+
+impl std::io::Read for ChunkReader {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         while self.at >= self.chunk.len() {
             let v = self

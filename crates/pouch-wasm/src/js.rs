@@ -12,6 +12,10 @@ pub(crate) fn error(e: ApiError) -> JsValue {
     err.set_name("PouchError");
     // Setting a property of a fresh, ordinary Error object cannot fail.
     let _ = Reflect::set(&err, &"code".into(), &e.code.into());
+    // The exit class the error has (`release.*` 6, `trust.*` 13...); absent for `internal`.
+    if let Some(c) = e.exit_class() {
+        let _ = Reflect::set(&err, &"exitClass".into(), &c.into());
+    }
     err.into()
 }
 
@@ -55,6 +59,11 @@ impl<'a> Options<'a> {
         Ok(Self {
             object: Some(value),
         })
+    }
+
+    /// The value of `key`, whatever it is; `undefined` and `null` are absent.
+    pub(crate) fn value(&self, key: &str) -> Result<Option<JsValue>, JsValue> {
+        self.get(key)
     }
 
     /// The value of `key`; `undefined` and `null` are absent.

@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 
 mod context;
+mod encrypt;
 mod envelope;
 mod js;
 mod label;
@@ -9,6 +10,9 @@ mod label;
 use wasm_bindgen::prelude::*;
 
 pub use context::{TrustFiles, VerifyContext, VerifyResult};
+pub use encrypt::{
+    EncryptOptions, OpenResult, RecordSource, TrustBundle, add_recipient, kem_names, seal_encrypted,
+};
 pub use envelope::{EndorseOptions, SealOptions, endorse, inspect, seal};
 pub use label::{Policy, label_check, label_convert, label_render, release};
 

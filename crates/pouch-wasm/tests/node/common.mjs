@@ -13,7 +13,8 @@ export const pkgDir = process.env.POUCH_WASM_PKG ?? join(repo, "target/pouch-was
 export const pouch = createRequire(import.meta.url)(join(pkgDir, "pouch_wasm.js"));
 
 /**
- * The demo coalition of `pouch pki demo --seed 7` (POUCH_DEMO_PKI names one already made;
+ * The demo coalition of `pouch pki demo --seed 7 --encryption` (with each nation's
+ * encryption certificates; POUCH_DEMO_PKI names one already made;
  * otherwise the host `pouch` of POUCH_BIN or target/debug makes one in a temporary folder).
  */
 function demoPki() {
@@ -22,7 +23,9 @@ function demoPki() {
   process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
   const out = join(dir, "pki");
   const bin = process.env.POUCH_BIN ?? join(repo, "target/debug/pouch");
-  execFileSync(bin, ["pki", "demo", "--out", out, "--seed", "7"], { stdio: "ignore" });
+  execFileSync(bin, ["pki", "demo", "--out", out, "--seed", "7", "--encryption"], {
+    stdio: "ignore",
+  });
   return out;
 }
 export const pkiDir = demoPki();
