@@ -191,6 +191,12 @@ pub struct Report {
     /// `decrypt.plaintext-authentic` or the error that stopped decryption.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub decrypt: Option<Vec<Entry>>,
+    /// The nations an encrypted envelope's content key was wrapped to although release to
+    /// them was denied (its encryption header's field 4, POUCH-ENC-012; sealed, so the seals
+    /// vouch for it): present when the envelope decodes and lists any.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schemars(default)]
+    pub forced_release: Vec<String>,
     /// Whether the trust stage ran (the verifier had a trust bundle). When it did not, a
     /// valid report says only that the envelope is intact, not who sealed it.
     #[serde(skip)]

@@ -469,6 +469,9 @@ impl Verifier {
         report
             .envelope
             .push(Entry::new(codes::ENVELOPE_WELL_FORMED));
+        if let Some(e) = &env.header().encryption {
+            report.forced_release.clone_from(&e.forced);
+        }
         for f in pouch_label::check(env.label()) {
             report
                 .label

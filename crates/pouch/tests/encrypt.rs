@@ -284,6 +284,16 @@ fn sweden_is_refused_at_sealing_unless_forced_and_then_it_is_under_the_seal() {
             .windows(3)
             .any(|w| w == b"SWE")
     );
+    // A keyless gateway's report shows the forced nation (POUCH-ENC-012), and one without
+    // forcing shows none.
+    let report = verifier(bundle(&[]), "DNK").verify(&env, None);
+    assert_eq!(report.forced_release, ["SWE"]);
+    assert!(report.to_json()["forced_release"] == serde_json::json!(["SWE"]));
+    let dnk = good("DNK", RecipientAlg::XWing);
+    let plain = seal(&[rc("DNK", &dnk)], &bundle(&[]), &[], b"x").unwrap();
+    let report = verifier(bundle(&[]), "DNK").verify(&plain, None);
+    assert!(report.forced_release.is_empty());
+    assert!(report.to_json().get("forced_release").is_none());
 }
 
 #[test]

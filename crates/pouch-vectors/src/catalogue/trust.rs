@@ -28,8 +28,8 @@ pub(crate) fn cases(fx: &Fixture) -> Result<Vec<Case>, Error> {
         (
             "env-signer-expired",
             "Signer certificate expired before signing",
-            "Norway's `expired` signer (valid from 400 to 30 days before the vectors' day) seals on the vectors' day: the signature is valid, the path is not valid at the signing time.",
-            &["POUCH-TRUST-020"],
+            "Norway's `expired` signer (valid from 400 to 30 days before the vectors' day) seals on the vectors' day: the signature is valid, the path is not valid at the signing time. The bundle's other parties give no path at all, and a certificate out of its validity is the more telling failure (POUCH-TRUST-041), so the code is not `trust.no-path`.",
+            &["POUCH-TRUST-020", "POUCH-TRUST-041"],
             "expired",
             NOW,
             &[s::TRUST_NOT_VALID_AT_SIGNING],
