@@ -348,3 +348,41 @@ proptest! {
         prop_assert_eq!(from_item(&cbor, &Limits::default()).unwrap(), label);
     }
 }
+
+/// `test-vectors/labels/cbor-manifest.toml`: every CBOR-form vector gets its verdict, a valid
+/// one re-encodes to exactly its own bytes (one label, one encoding) and the CDDL accepts it,
+/// an invalid one is refused with the kind and at the path the manifest names.
+#[test]
+fn cbor_vectors_give_their_expected_verdicts() {
+    let cddl = label_cddl();
+    let vectors = common::manifest("cbor-manifest.toml");
+    assert!(vectors.len() >= 20);
+    let mut failures = Vec::new();
+    for (v, bytes) in &vectors {
+        match (
+            v.expect.as_str(),
+            Label::from_cbor(bytes, &Limits::default()),
+        ) {
+            ("valid", Ok(label)) => {
+                if &label.to_cbor() != bytes {
+                    failures.push(format!("{}: re-encoding differs", v.id));
+                }
+                if !cddl_accepts(&cddl, bytes) {
+                    failures.push(format!("{}: the CDDL refuses a valid label", v.id));
+                }
+            }
+            ("invalid", Err(e))
+                if Some(e.kind().name()) == v.error.as_deref()
+                    && Some(e.path()) == v.path.as_deref() => {}
+            (want, got) => failures.push(format!(
+                "{}: expected {want} {:?} at {:?}, got {:?}",
+                v.id,
+                v.error,
+                v.path,
+                got.map(|_| ())
+                    .map_err(|e| (e.kind().name(), e.path().to_owned(), e.to_string()))
+            )),
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -124,6 +124,7 @@ pub fn generate(root: &Path) -> Result<Manifest, Error> {
     crate::ess::generate(root)?;
     crate::malformed::generate(root, &fx)?;
     crate::labels::generate(root)?;
+    crate::labels::generate_cbor(root)?;
     Ok(manifest)
 }
 
@@ -173,10 +174,15 @@ pub fn check(root: &Path) -> Result<Vec<Drift>, Error> {
             crate::ess::ESS_DIR,
             crate::malformed::MALFORMED_DIR,
             crate::labels::LABEL_LIMITS_DIR,
+            crate::labels::LABEL_CBOR_DIR,
         ] {
             drift.extend(compare_trees(&tmp.join(sub), &root.join(sub), sub)?);
         }
-        for file in [ANNEX_FILE, crate::labels::LABEL_LIMITS_MANIFEST] {
+        for file in [
+            ANNEX_FILE,
+            crate::labels::LABEL_LIMITS_MANIFEST,
+            crate::labels::LABEL_CBOR_MANIFEST,
+        ] {
             let (a, b) = (tmp.join(file), root.join(file));
             match (std::fs::read(&a), std::fs::read(&b)) {
                 (Ok(x), Ok(y)) if x == y => {}

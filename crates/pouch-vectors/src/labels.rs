@@ -295,3 +295,490 @@ pub(crate) fn generate(root: &Path) -> Result<LabelManifest, Error> {
     .map_err(|e| Error::io(&p, e))?;
     Ok(manifest)
 }
+
+/// The folder of the generated CBOR-form label vectors, relative to the project root.
+pub const LABEL_CBOR_DIR: &str = "test-vectors/labels/cbor";
+/// Their manifest, in the shape of `xml-manifest.toml`.
+pub const LABEL_CBOR_MANIFEST: &str = "test-vectors/labels/cbor-manifest.toml";
+
+const TIME: &str = "2026-11-28T09:15:00Z";
+
+/// `{1: info, 3: 0(TIME)}` followed by `extra` more top-level entries (keys above 3, written
+/// by `top`); the info map holds `n` entries written by `info`.
+fn cbor_label(
+    n: u64,
+    info: impl Fn(&mut pouch_cbor::Encoder),
+    extra: u64,
+    top: impl Fn(&mut pouch_cbor::Encoder),
+) -> Vec<u8> {
+    let mut e = pouch_cbor::Encoder::new();
+    e.map(2 + extra).u64(1).map(n);
+    info(&mut e);
+    e.u64(3).tag(0).text(TIME);
+    top(&mut e);
+    e.into_bytes()
+}
+
+/// A label whose info holds policy NATO, classification SECRET and one category `{1: "T",
+/// 2: type}` whose values array is written by `values` (`count` values).
+fn with_values(
+    category_type: u64,
+    count: u64,
+    values: impl Fn(&mut pouch_cbor::Encoder),
+) -> Vec<u8> {
+    cbor_label(
+        3,
+        |e| {
+            e.u64(1).text("NATO").u64(3).text("SECRET").u64(6).array(1);
+            e.map(3).u64(1).text("T").u64(2).u64(category_type).u64(4);
+            e.array(count);
+            values(e);
+        },
+        0,
+        |_| {},
+    )
+}
+
+/// `{1: {1: policy, 3: class}, 3: 0(time)}`.
+fn plain(policy: &str, class: &str, time: &str) -> Vec<u8> {
+    let mut e = pouch_cbor::Encoder::new();
+    e.map(2)
+        .u64(1)
+        .map(2)
+        .u64(1)
+        .text(policy)
+        .u64(3)
+        .text(class);
+    e.u64(3).tag(0).text(time);
+    e.into_bytes()
+}
+
+/// Writes the CBOR-form label vectors (spec/02-label.md §2.4) and their manifest. Each is
+/// written from the CDDL and the rule it shows with the low-level encoder, never by the
+/// label encoder under test; the faulty ones are one fault away from a valid label.
+pub(crate) fn generate_cbor(root: &Path) -> Result<LabelManifest, Error> {
+    let dir = root.join(LABEL_CBOR_DIR);
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+    }
+    std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+    let ci = "/confidentialityInformation";
+    let cat0 = format!("{ci}/categories/0");
+    let val0 = format!("{cat0}/values/0");
+    let full = {
+        let mut e = pouch_cbor::Encoder::new();
+        e.map(6).u64(1).map(6);
+        e.u64(1).text("NATO").u64(2).text("urn:oid:1.3.26.1.3.1");
+        e.u64(3).text("SECRET").u64(4).text("urn:example:class");
+        e.u64(5).text("  Mark <with> &markup;\tand\nwhitespace ");
+        e.u64(6).array(3);
+        e.map(4).u64(1).text("Releasable To").u64(2).u64(2);
+        e.u64(3)
+            .text("urn:example:rel")
+            .u64(4)
+            .array(2)
+            .text("FIN")
+            .text("");
+        e.map(3)
+            .u64(1)
+            .text("Sensitive")
+            .u64(2)
+            .u64(1)
+            .u64(4)
+            .array(2);
+        e.u64(u64::MAX).u64(0);
+        e.map(3).u64(1).text("Flags").u64(2).u64(3).u64(4).array(2);
+        e.bytes(&[0x03, 0b1010_1000]).bytes(&[0x00, 0xff]);
+        e.u64(2)
+            .map(2)
+            .u64(1)
+            .u64(8)
+            .u64(2)
+            .text("registry@example.no");
+        e.u64(3).tag(0).text("2026-11-28T09:15:00.1234567Z");
+        e.u64(4)
+            .map(2)
+            .u64(1)
+            .tag(0)
+            .text("2030-01-01T00:00:00Z")
+            .u64(2);
+        {
+            // successor: a base label (no id, no review) with a succession of its own
+            e.map(3)
+                .u64(1)
+                .map(2)
+                .u64(1)
+                .text("NATO")
+                .u64(3)
+                .text("CONFIDENTIAL");
+            e.u64(3).tag(0).text("2026-11-28T09:15:00Z");
+            e.u64(4)
+                .map(2)
+                .u64(1)
+                .tag(0)
+                .text("2035-01-01T00:00:00Z")
+                .u64(2);
+            e.map(2)
+                .u64(1)
+                .map(2)
+                .u64(1)
+                .text("NATO")
+                .u64(3)
+                .text("UNCLASSIFIED");
+            e.u64(3).tag(0).text("2026-11-28T09:15:00Z");
+        }
+        e.u64(5).tag(0).text("2036-11-28T00:00:00Z");
+        e.u64(6).text("label-1");
+        e.into_bytes()
+    };
+    let mut nonshortest = pouch_cbor::Encoder::new();
+    nonshortest.map(2).u64(1).map(2).u64(1).text("NATO");
+    // key 3 written in two bytes (0x18 0x03): a longer form than needed
+    nonshortest.raw(&[0x18, 0x03]).text("SECRET");
+    nonshortest.u64(3).tag(0).text(TIME);
+    let mut unsorted = pouch_cbor::Encoder::new();
+    unsorted
+        .map(2)
+        .u64(1)
+        .map(2)
+        .u64(3)
+        .text("SECRET")
+        .u64(1)
+        .text("NATO");
+    unsorted.u64(3).tag(0).text(TIME);
+    let mut duplicate = pouch_cbor::Encoder::new();
+    duplicate
+        .map(2)
+        .u64(1)
+        .map(2)
+        .u64(1)
+        .text("NATO")
+        .u64(1)
+        .text("NATO");
+    duplicate.u64(3).tag(0).text(TIME);
+    let mut indefinite = pouch_cbor::Encoder::new();
+    indefinite.map(2).u64(1).map(2).u64(1).text("NATO").u64(3);
+    // "SECRET" as an indefinite-length text string of two chunks
+    indefinite.raw(&[0x7f]).text("SEC").text("RET").raw(&[0xff]);
+    indefinite.u64(3).tag(0).text(TIME);
+    let mut untagged = pouch_cbor::Encoder::new();
+    untagged
+        .map(2)
+        .u64(1)
+        .map(2)
+        .u64(1)
+        .text("NATO")
+        .u64(3)
+        .text("SECRET");
+    untagged.u64(3).text(TIME);
+    let mut trailing = plain("NATO", "SECRET", TIME);
+    trailing.push(0x00);
+    let missing_class = {
+        let mut e = pouch_cbor::Encoder::new();
+        e.map(2).u64(1).map(1).u64(1).text("NATO");
+        e.u64(3).tag(0).text(TIME);
+        e.into_bytes()
+    };
+    let bad_id_type = {
+        let mut e = pouch_cbor::Encoder::new();
+        e.map(3)
+            .u64(1)
+            .map(2)
+            .u64(1)
+            .text("NATO")
+            .u64(3)
+            .text("SECRET");
+        e.u64(2)
+            .map(2)
+            .u64(1)
+            .u64(9)
+            .u64(2)
+            .text("registry@example.no");
+        e.u64(3).tag(0).text(TIME);
+        e.into_bytes()
+    };
+    let missing_created = {
+        let mut e = pouch_cbor::Encoder::new();
+        e.map(1)
+            .u64(1)
+            .map(2)
+            .u64(1)
+            .text("NATO")
+            .u64(3)
+            .text("SECRET");
+        e.into_bytes()
+    };
+    let lbl =
+        |ids: &[&str]| -> Vec<String> { ids.iter().map(|s| format!("POUCH-LBL-{s}")).collect() };
+    type CborRow = (
+        &'static str,
+        Vec<u8>,
+        Option<(&'static str, String)>,
+        &'static str,
+        Vec<String>,
+    );
+    let rows: Vec<CborRow> = vec![
+        (
+            "valid-minimal",
+            plain("NATO", "SECRET", TIME),
+            None,
+            "The smallest label: policy, classification and creation time.",
+            lbl(&["001", "010"]),
+        ),
+        (
+            "valid-full",
+            full,
+            None,
+            "Every member: both URIs, a privacy mark with markup and whitespace kept exactly, the three category types, an empty GenericValue, IntegerValue 2^64-1 and 0, two bit strings (three unused bits; none), a jID originator, a creation time with seven fraction digits, a two-level succession, review time and id.",
+            lbl(&["001", "003", "005", "010", "012", "013", "014"]),
+        ),
+        (
+            "invalid-policy-not-collapsed",
+            plain("NATO  ALLIED", "SECRET", TIME),
+            Some(("String", format!("{ci}/policyIdentifier"))),
+            "A policy identifier with two spaces in a row: CBOR carries tokens collapsed, and a decoder refuses any other spelling.",
+            lbl(&["002"]),
+        ),
+        (
+            "invalid-classification-leading-space",
+            plain("NATO", " SECRET", TIME),
+            Some(("String", format!("{ci}/classification"))),
+            "A classification with a leading space.",
+            lbl(&["002"]),
+        ),
+        (
+            "invalid-classification-empty",
+            plain("NATO", "", TIME),
+            Some(("String", format!("{ci}/classification"))),
+            "An empty classification: a token has at least one character.",
+            lbl(&["002"]),
+        ),
+        (
+            "invalid-control-character",
+            cbor_label(
+                3,
+                |e| {
+                    e.u64(1)
+                        .text("NATO")
+                        .u64(3)
+                        .text("SECRET")
+                        .u64(5)
+                        .text("a\u{1}b");
+                },
+                0,
+                |_| {},
+            ),
+            Some(("String", format!("{ci}/privacyMark"))),
+            "A privacy mark holding U+0001, which XML 1.0 cannot carry.",
+            lbl(&["003"]),
+        ),
+        (
+            "invalid-negative-integer-value",
+            with_values(3, 1, |e| {
+                e.i64(-1);
+            }),
+            Some(("WrongType", val0.clone())),
+            "An IntegerValue of -1: the schema's [0-9]+ has no sign, and CBOR's negative integer is not a category value.",
+            lbl(&["005"]),
+        ),
+        (
+            "invalid-bignum-integer-value",
+            with_values(3, 1, |e| {
+                e.tag(2).bytes(&[0x01, 0, 0, 0, 0, 0, 0, 0, 0]);
+            }),
+            Some(("WrongType", val0.clone())),
+            "An IntegerValue of 2^64 as a tag-2 bignum: above the 2^64-1 Pouch carries.",
+            lbl(&["005"]),
+        ),
+        (
+            "invalid-category-type",
+            with_values(4, 1, |e| {
+                e.text("V");
+            }),
+            Some(("CategoryType", format!("{cat0}/type"))),
+            "Category type 4, outside the table of §2.3.",
+            lbl(&["013"]),
+        ),
+        (
+            "invalid-id-type",
+            bad_id_type,
+            Some(("IdType", "/originatorId/idType".to_owned())),
+            "An originator IDType of 9, outside the table of §2.3.",
+            lbl(&["013"]),
+        ),
+        (
+            "invalid-empty-categories",
+            cbor_label(
+                3,
+                |e| {
+                    e.u64(1).text("NATO").u64(3).text("SECRET").u64(6).array(0);
+                },
+                0,
+                |_| {},
+            ),
+            Some(("EmptyCollection", format!("{ci}/categories"))),
+            "An empty categories array: leaving the member out is the only spelling of none.",
+            lbl(&["011"]),
+        ),
+        (
+            "invalid-empty-values",
+            with_values(1, 0, |_| {}),
+            Some(("EmptyCollection", format!("{cat0}/values"))),
+            "A category with an empty values array.",
+            lbl(&["011"]),
+        ),
+        (
+            "invalid-unknown-key",
+            cbor_label(
+                2,
+                |e| {
+                    e.u64(1).text("NATO").u64(3).text("SECRET");
+                },
+                1,
+                |e| {
+                    e.u64(7).text("originator");
+                },
+            ),
+            Some(("Unknown", "/".to_owned())),
+            "A top-level key 7 the CDDL does not define (here a role, which is positional).",
+            lbl(&["011", "004"]),
+        ),
+        (
+            "invalid-unsorted-keys",
+            unsorted.into_bytes(),
+            Some(("Cbor", "/".to_owned())),
+            "The info map with key 3 before key 1: not deterministic.",
+            lbl(&["011", "010"]),
+        ),
+        (
+            "invalid-duplicate-key",
+            duplicate.into_bytes(),
+            Some(("Cbor", "/".to_owned())),
+            "The info map with key 1 twice.",
+            lbl(&["011", "010"]),
+        ),
+        (
+            "invalid-non-shortest-key",
+            nonshortest.into_bytes(),
+            Some(("Cbor", "/".to_owned())),
+            "Key 3 of the info map in two bytes (0x18 0x03): not the shortest form.",
+            lbl(&["011", "010"]),
+        ),
+        (
+            "invalid-indefinite-text",
+            indefinite.into_bytes(),
+            Some(("Cbor", "/".to_owned())),
+            "The classification as an indefinite-length text string.",
+            lbl(&["011", "010"]),
+        ),
+        (
+            "invalid-trailing-byte",
+            trailing,
+            Some(("Cbor", "/".to_owned())),
+            "A valid label followed by one more byte.",
+            lbl(&["010"]),
+        ),
+        (
+            "invalid-missing-classification",
+            missing_class,
+            Some(("Missing", ci.to_owned())),
+            "An info map without classification.",
+            lbl(&["001"]),
+        ),
+        (
+            "invalid-missing-creation-time",
+            missing_created,
+            Some(("Missing", "/".to_owned())),
+            "A label without creation time.",
+            lbl(&["001"]),
+        ),
+        (
+            "invalid-untagged-time",
+            untagged.into_bytes(),
+            Some(("WrongType", "/creationDateTime".to_owned())),
+            "The creation time as bare text without tag 0.",
+            lbl(&["012"]),
+        ),
+        (
+            "invalid-time-offset",
+            plain("NATO", "SECRET", "2026-11-28T09:15:00+00:00"),
+            Some(("Time", "/creationDateTime".to_owned())),
+            "The creation time with a +00:00 offset instead of Z.",
+            lbl(&["012"]),
+        ),
+        (
+            "invalid-time-trailing-zero",
+            plain("NATO", "SECRET", "2026-11-28T09:15:00.50Z"),
+            Some(("Time", "/creationDateTime".to_owned())),
+            "A fraction with a trailing zero: not the canonical text.",
+            lbl(&["012"]),
+        ),
+        (
+            "invalid-time-lower-case",
+            plain("NATO", "SECRET", "2026-11-28t09:15:00z"),
+            Some(("Time", "/creationDateTime".to_owned())),
+            "Lower-case t and z.",
+            lbl(&["012"]),
+        ),
+        (
+            "invalid-bit-string-empty",
+            with_values(3, 1, |e| {
+                e.bytes(&[]);
+            }),
+            Some(("WrongType", val0.clone())),
+            "An empty byte string as a BitStringValue: not even the unused-bits count.",
+            lbl(&["014"]),
+        ),
+        (
+            "invalid-bit-string-no-bits",
+            with_values(3, 1, |e| {
+                e.bytes(&[0x00]);
+            }),
+            Some(("WrongType", val0.clone())),
+            "A bit string of no bits (the unused count alone): [01]+ needs one.",
+            lbl(&["014"]),
+        ),
+        (
+            "invalid-bit-string-unused-count",
+            with_values(3, 1, |e| {
+                e.bytes(&[0x08, 0x00]);
+            }),
+            Some(("WrongType", val0.clone())),
+            "An unused-bits count of 8.",
+            lbl(&["014"]),
+        ),
+        (
+            "invalid-bit-string-unused-bit-set",
+            with_values(3, 1, |e| {
+                e.bytes(&[0x07, 0x81]);
+            }),
+            Some(("WrongType", val0)),
+            "Seven unused bits, the last of which is set.",
+            lbl(&["014"]),
+        ),
+    ];
+    let mut vector = Vec::new();
+    for (name, bytes, err, description, reqs) in rows {
+        let p = dir.join(format!("{name}.cbor"));
+        std::fs::write(&p, &bytes).map_err(|e| Error::io(&p, e))?;
+        vector.push(LabelVector {
+            id: format!("lbl-cbor-{name}"),
+            file: format!("cbor/{name}.cbor"),
+            expect: if err.is_some() { "invalid" } else { "valid" }.to_owned(),
+            error: err.as_ref().map(|(k, _)| (*k).to_owned()),
+            path: err.map(|(_, p)| p),
+            description: description.to_owned(),
+            requirements: reqs,
+        });
+    }
+    let manifest = LabelManifest { vector };
+    let text = toml::to_string(&manifest)
+        .map_err(|e| Error::Generate(format!("CBOR label manifest: {e}")))?;
+    let p = root.join(LABEL_CBOR_MANIFEST);
+    std::fs::write(
+        &p,
+        format!("# CBOR-form label vectors (spec/02-label.md §2.4), each one fault away from a valid label.\n# GENERATED by `pouch-vectors generate` with the low-level CBOR encoder (never the label\n# encoder under test); run by crates/pouch-label/tests/cbor.rs with the default Limits.\n# `error` is ErrorKind::name() and `path` the error path, for invalid vectors.\n\n{text}"),
+    )
+    .map_err(|e| Error::io(&p, e))?;
+    Ok(manifest)
+}
