@@ -103,11 +103,18 @@ fn pki_err(e: pouch_trust::Error) -> Error {
 }
 
 fn key_of(alg: Algorithm, pkcs8: &[u8]) -> Result<Box<dyn SigningKey>, Error> {
-    provider()
+    let key = provider()
         .signature(alg)
         .ok_or(Error::Generate(format!("{alg} not provided")))?
         .signing_key(pkcs8)
-        .map_err(|e| Error::Generate(format!("{alg} key: {e}")))
+        .map_err(|e| Error::Generate(format!("{alg} key: {e}")))?;
+    if alg == Algorithm::Ps256 {
+        // The provider's PSS salt is random; the vectors' is derived (src/pss.rs).
+        let derived = crate::pss::DerivedSaltPs256::new(pkcs8, key.public_key_spki())
+            .map_err(|e| Error::Generate(format!("{alg} key: {e}")))?;
+        return Ok(Box::new(derived));
+    }
+    Ok(key)
 }
 
 impl Fixture {
@@ -123,11 +130,12 @@ impl Fixture {
         let mut extra = Vec::new();
         let int_der = nor.intermediate.certificate.der().to_vec();
         // Norway's signers for the registry algorithms the demo coalition does not have
-        // (PS256 is left out: RSASSA-PSS signatures are randomised, so not reproducible),
-        // and ES256 signers each made wrong in one way for the trust vectors.
+        // (PS256 with the one key not derived from the seed, and a derived PSS salt: see
+        // src/pss.rs), and ES256 signers each made wrong in one way for the trust vectors.
         let two_years = NOW + 730 * DAY;
-        let signers: [(&str, Algorithm, i64, &str, Customise); 11] = [
+        let signers: [(&str, Algorithm, i64, &str, Customise); 12] = [
             ("es256", Algorithm::Es256, NOW - 3600, "NO", honest),
+            ("ps256", Algorithm::Ps256, NOW - 3600, "NO", honest),
             ("es512", Algorithm::Es512, NOW - 3600, "NO", honest),
             ("ml-dsa-44", Algorithm::MlDsa44, NOW - 3600, "NO", honest),
             ("ml-dsa-87", Algorithm::MlDsa87, NOW - 3600, "NO", honest),
@@ -170,8 +178,12 @@ impl Fixture {
             ("bad-signature", Algorithm::Es256, NOW - 3600, "NO", honest),
         ];
         for (name, alg, from, country, customise) in signers {
-            let pkcs8 = seeded_pkcs8(p, alg, format!("{SEED}/vectors/NOR/{name}").as_bytes())
-                .map_err(pki_err)?;
+            let pkcs8 = if alg == Algorithm::Ps256 {
+                crate::pss::PS256_PKCS8.to_vec()
+            } else {
+                seeded_pkcs8(p, alg, format!("{SEED}/vectors/NOR/{name}").as_bytes())
+                    .map_err(pki_err)?
+            };
             let spki = key_of(alg, &pkcs8)?.public_key_spki();
             let subject = signer_name(country, name)?;
             let builder = CertificateBuilder::signer(
@@ -404,7 +416,7 @@ impl Fixture {
     }
 
     /// Norway's bad signers (`revoked`, `expired`, `no-digital-signature`) and the extra
-    /// ones (`es256`, `es512`, `ml-dsa-44`, `ml-dsa-87`, `not-yet-valid`, `untrusted`, and
+    /// ones (`es256`, `ps256`, `es512`, `ml-dsa-44`, `ml-dsa-87`, `not-yet-valid`, `untrusted`, and
     /// the trust faults `country-dk`, `leaf-is-ca`, `eku-email`, `unknown-critical`,
     /// `malformed-key-usage`, `bad-signature`, `under-sub-ca`, `constrained-inside`,
     /// `constrained-outside`).

@@ -13,6 +13,7 @@ mod generate;
 pub mod labels;
 pub mod malformed;
 pub mod manifest;
+mod pss;
 
 pub use generate::{Drift, check, generate};
 pub use manifest::{

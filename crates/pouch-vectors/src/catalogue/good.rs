@@ -36,7 +36,7 @@ pub(crate) fn cases(fx: &Fixture) -> Result<Vec<Case>, Error> {
     let ok = || report(vec![trusted()], s::SEAL_POLICY_SATISFIED);
 
     // One vector per registry algorithm that seals reproducibly.
-    let algs: [(&'static str, &'static str, Algorithm, &str, Option<&str>); 7] = [
+    let algs: [(&'static str, &'static str, Algorithm, &str, Option<&str>); 8] = [
         (
             "env-alg-es256",
             "ES256 seal (MUST)",
@@ -64,6 +64,13 @@ pub(crate) fn cases(fx: &Fixture) -> Result<Vec<Case>, Error> {
             Algorithm::MlDsa65,
             "NOR",
             None,
+        ),
+        (
+            "env-alg-ps256",
+            "PS256 seal (SHOULD)",
+            Algorithm::Ps256,
+            "NOR",
+            Some("ps256"),
         ),
         (
             "env-alg-es512",
