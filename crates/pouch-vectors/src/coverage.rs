@@ -1,6 +1,6 @@
 //! Requirement coverage: which vectors cite each requirement, from every manifest
-//! (`test-vectors/envelopes/manifest.toml`, `test-vectors/labels/*-manifest.toml`, the ESS and
-//! malformed-input manifests), rendered as `spec/coverage.md`.
+//! (`test-vectors/envelopes/manifest.toml`, `test-vectors/labels/*-manifest.toml`, the ESS,
+//! malformed-input and CBOR-sequence manifests), rendered as `spec/coverage.md`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -218,6 +218,24 @@ pub fn compute(root: &Path) -> Result<Coverage, Error> {
         id: c.id,
         requirements: c.requirements,
     }));
+    // The CBOR-sequence vectors (§3.10): positive when every item it reports is valid.
+    let sequences = crate::sequences::SequenceManifest::load(
+        &root
+            .join(crate::sequences::SEQUENCES_DIR)
+            .join(MANIFEST_FILE),
+    )?;
+    let mut sequence_codes = Vec::new();
+    for v in &sequences.vector {
+        let mut found: Vec<String> = v.item.iter().flat_map(|i| i.envelope.clone()).collect();
+        found.sort();
+        found.dedup();
+        sequence_codes.push((v.id.clone(), found));
+    }
+    vectors.extend(sequences.vector.into_iter().map(|v| VectorRef {
+        positive: v.item.iter().all(|i| i.exit == ExitClass::Valid),
+        id: v.id,
+        requirements: v.requirements,
+    }));
     let path = root.join(EXEMPTIONS_FILE);
     let file = toml::from_str::<ExemptionFile>(&read(&path)?).map_err(|e| Error::Manifest {
         file: path.display().to_string(),
@@ -250,6 +268,11 @@ pub fn compute(root: &Path) -> Result<Coverage, Error> {
         &codes,
         &mut expected_codes,
     )?;
+    for (id, found) in sequence_codes {
+        for code in found.into_iter().filter(|c| codes.contains(c)) {
+            expected_codes.entry(code).or_default().push(id.clone());
+        }
+    }
     // A label vector's verdict is the label stage's one code: a label that decodes is
     // `label.well-formed`, one that does not `label.malformed` (spec/02-label.md).
     for (id, expect) in label_vectors {

@@ -125,6 +125,7 @@ pub fn generate(root: &Path) -> Result<Manifest, Error> {
     crate::malformed::generate(root, &fx)?;
     crate::labels::generate(root)?;
     crate::labels::generate_cbor(root)?;
+    crate::sequences::generate(root)?;
     Ok(manifest)
 }
 
@@ -175,6 +176,7 @@ pub fn check(root: &Path) -> Result<Vec<Drift>, Error> {
             crate::malformed::MALFORMED_DIR,
             crate::labels::LABEL_LIMITS_DIR,
             crate::labels::LABEL_CBOR_DIR,
+            crate::sequences::SEQUENCES_DIR,
         ] {
             drift.extend(compare_trees(&tmp.join(sub), &root.join(sub), sub)?);
         }

@@ -14,6 +14,7 @@ pub mod labels;
 pub mod malformed;
 pub mod manifest;
 mod pss;
+pub mod sequences;
 
 pub use generate::{Drift, check, generate};
 pub use manifest::{
