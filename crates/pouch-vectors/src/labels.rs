@@ -339,17 +339,36 @@ fn with_values(
     )
 }
 
+/// Opens a label map of `entries` entries and writes its first, `1: {1: "NATO", 3: class}`.
+fn head(e: &mut pouch_cbor::Encoder, entries: u64, class: &str) {
+    e.map(entries).u64(1).map(2);
+    e.u64(1).text("NATO").u64(3).text(class);
+}
+
 /// `{1: {1: policy, 3: class}, 3: 0(time)}`.
 fn plain(policy: &str, class: &str, time: &str) -> Vec<u8> {
     let mut e = pouch_cbor::Encoder::new();
-    e.map(2)
-        .u64(1)
-        .map(2)
-        .u64(1)
-        .text(policy)
-        .u64(3)
-        .text(class);
+    e.map(2).u64(1).map(2);
+    e.u64(1).text(policy).u64(3).text(class);
     e.u64(3).tag(0).text(time);
+    e.into_bytes()
+}
+
+/// `{1: {1: "NATO", 3: "SECRET"}, 3: time}` with `time` written by `write`.
+fn with_time(write: impl Fn(&mut pouch_cbor::Encoder)) -> Vec<u8> {
+    let mut e = pouch_cbor::Encoder::new();
+    head(&mut e, 2, "SECRET");
+    e.u64(3);
+    write(&mut e);
+    e.into_bytes()
+}
+
+/// `{1: {1: "NATO", 3: "SECRET"} with its second key and value written by `key3`, 3: 0(TIME)}`.
+fn with_info_tail(write: impl Fn(&mut pouch_cbor::Encoder)) -> Vec<u8> {
+    let mut e = pouch_cbor::Encoder::new();
+    e.map(2).u64(1).map(2).u64(1).text("NATO");
+    write(&mut e);
+    e.u64(3).tag(0).text(TIME);
     e.into_bytes()
 }
 
@@ -402,75 +421,34 @@ pub(crate) fn generate_cbor(root: &Path) -> Result<LabelManifest, Error> {
             .tag(0)
             .text("2030-01-01T00:00:00Z")
             .u64(2);
-        {
-            // successor: a base label (no id, no review) with a succession of its own
-            e.map(3)
-                .u64(1)
-                .map(2)
-                .u64(1)
-                .text("NATO")
-                .u64(3)
-                .text("CONFIDENTIAL");
-            e.u64(3).tag(0).text("2026-11-28T09:15:00Z");
-            e.u64(4)
-                .map(2)
-                .u64(1)
-                .tag(0)
-                .text("2035-01-01T00:00:00Z")
-                .u64(2);
-            e.map(2)
-                .u64(1)
-                .map(2)
-                .u64(1)
-                .text("NATO")
-                .u64(3)
-                .text("UNCLASSIFIED");
-            e.u64(3).tag(0).text("2026-11-28T09:15:00Z");
-        }
+        // successor: a base label (no id, no review) with a succession of its own
+        head(&mut e, 3, "CONFIDENTIAL");
+        e.u64(3).tag(0).text(TIME).u64(4).map(2).u64(1);
+        e.tag(0).text("2035-01-01T00:00:00Z").u64(2);
+        head(&mut e, 2, "UNCLASSIFIED");
+        e.u64(3).tag(0).text(TIME);
         e.u64(5).tag(0).text("2036-11-28T00:00:00Z");
         e.u64(6).text("label-1");
         e.into_bytes()
     };
-    let mut nonshortest = pouch_cbor::Encoder::new();
-    nonshortest.map(2).u64(1).map(2).u64(1).text("NATO");
     // key 3 written in two bytes (0x18 0x03): a longer form than needed
-    nonshortest.raw(&[0x18, 0x03]).text("SECRET");
-    nonshortest.u64(3).tag(0).text(TIME);
-    let mut unsorted = pouch_cbor::Encoder::new();
-    unsorted
-        .map(2)
-        .u64(1)
-        .map(2)
-        .u64(3)
-        .text("SECRET")
-        .u64(1)
-        .text("NATO");
-    unsorted.u64(3).tag(0).text(TIME);
-    let mut duplicate = pouch_cbor::Encoder::new();
-    duplicate
-        .map(2)
-        .u64(1)
-        .map(2)
-        .u64(1)
-        .text("NATO")
-        .u64(1)
-        .text("NATO");
-    duplicate.u64(3).tag(0).text(TIME);
-    let mut indefinite = pouch_cbor::Encoder::new();
-    indefinite.map(2).u64(1).map(2).u64(1).text("NATO").u64(3);
+    let nonshortest = with_info_tail(|e| {
+        e.raw(&[0x18, 0x03]).text("SECRET");
+    });
+    let duplicate = with_info_tail(|e| {
+        e.u64(1).text("NATO");
+    });
     // "SECRET" as an indefinite-length text string of two chunks
-    indefinite.raw(&[0x7f]).text("SEC").text("RET").raw(&[0xff]);
-    indefinite.u64(3).tag(0).text(TIME);
-    let mut untagged = pouch_cbor::Encoder::new();
-    untagged
-        .map(2)
-        .u64(1)
-        .map(2)
-        .u64(1)
-        .text("NATO")
-        .u64(3)
-        .text("SECRET");
-    untagged.u64(3).text(TIME);
+    let indefinite = with_info_tail(|e| {
+        e.u64(3).raw(&[0x7f]).text("SEC").text("RET").raw(&[0xff]);
+    });
+    let mut unsorted = pouch_cbor::Encoder::new();
+    unsorted.map(2).u64(1).map(2);
+    unsorted.u64(3).text("SECRET").u64(1).text("NATO");
+    unsorted.u64(3).tag(0).text(TIME);
+    let untagged = with_time(|e| {
+        e.text(TIME);
+    });
     let mut trailing = plain("NATO", "SECRET", TIME);
     trailing.push(0x00);
     let missing_class = {
@@ -481,31 +459,15 @@ pub(crate) fn generate_cbor(root: &Path) -> Result<LabelManifest, Error> {
     };
     let bad_id_type = {
         let mut e = pouch_cbor::Encoder::new();
-        e.map(3)
-            .u64(1)
-            .map(2)
-            .u64(1)
-            .text("NATO")
-            .u64(3)
-            .text("SECRET");
-        e.u64(2)
-            .map(2)
-            .u64(1)
-            .u64(9)
-            .u64(2)
-            .text("registry@example.no");
+        head(&mut e, 3, "SECRET");
+        e.u64(2).map(2).u64(1).u64(9);
+        e.u64(2).text("registry@example.no");
         e.u64(3).tag(0).text(TIME);
         e.into_bytes()
     };
     let missing_created = {
         let mut e = pouch_cbor::Encoder::new();
-        e.map(1)
-            .u64(1)
-            .map(2)
-            .u64(1)
-            .text("NATO")
-            .u64(3)
-            .text("SECRET");
+        head(&mut e, 1, "SECRET");
         e.into_bytes()
     };
     let lbl =
@@ -652,21 +614,21 @@ pub(crate) fn generate_cbor(root: &Path) -> Result<LabelManifest, Error> {
         ),
         (
             "invalid-duplicate-key",
-            duplicate.into_bytes(),
+            duplicate,
             Some(("Cbor", "/".to_owned())),
             "The info map with key 1 twice.",
             lbl(&["011", "010"]),
         ),
         (
             "invalid-non-shortest-key",
-            nonshortest.into_bytes(),
+            nonshortest,
             Some(("Cbor", "/".to_owned())),
             "Key 3 of the info map in two bytes (0x18 0x03): not the shortest form.",
             lbl(&["011", "010"]),
         ),
         (
             "invalid-indefinite-text",
-            indefinite.into_bytes(),
+            indefinite,
             Some(("Cbor", "/".to_owned())),
             "The classification as an indefinite-length text string.",
             lbl(&["011", "010"]),
@@ -694,7 +656,7 @@ pub(crate) fn generate_cbor(root: &Path) -> Result<LabelManifest, Error> {
         ),
         (
             "invalid-untagged-time",
-            untagged.into_bytes(),
+            untagged,
             Some(("WrongType", "/creationDateTime".to_owned())),
             "The creation time as bare text without tag 0.",
             lbl(&["012"]),

@@ -187,50 +187,45 @@ pub(crate) fn generate(root: &Path) -> Result<SequenceManifest, Error> {
                 item(&mldsa[..half], bad, malformed),
             ],
         ),
+    ];
+    let oversize: Vec<u8> = oversize_head.iter().copied().chain(*b"pouch").collect();
+    // A valid envelope, a fault that ends the reading, and a valid envelope never reported.
+    let ending: [(&str, &str, &[u8], &'static str); 4] = [
         (
             "seq-break-ends-reading",
             "A valid envelope, a lone break byte (ff) and another valid envelope: the break is not well-formed, so that item is envelope.malformed and the reading ends; the last envelope is not reported.",
-            r91,
-            vec![
-                item(&es384, valid, wf),
-                item(&[0xff], bad, malformed),
-                unread(&es384),
-            ],
+            &[0xff],
+            malformed,
         ),
         (
             "seq-reserved-ends-reading",
             "A valid envelope, the byte 1c (additional information 28, reserved) and another valid envelope: envelope.malformed, and the reading ends.",
-            r91,
-            vec![
-                item(&es384, valid, wf),
-                item(&[0x1c], bad, malformed),
-                unread(&es384),
-            ],
+            &[0x1c],
+            malformed,
         ),
         (
             "seq-oversize-ends-reading",
-            "A valid envelope, then a byte string whose head claims 67,108,865 bytes (one over the 64 MiB envelope limit) followed by a few: envelope.limit-exceeded from the head alone, nothing allocated for the claim, and the reading ends.",
-            r91,
-            vec![
-                item(&es384, valid, wf),
-                Piece {
-                    bytes: oversize_head.iter().copied().chain(*b"pouch").collect(),
-                    report: Some((bad, limit)),
-                },
-                unread(&es384),
-            ],
+            "A valid envelope, then a byte string whose head claims 67,108,865 bytes (one over the 64 MiB envelope limit) followed by a few, and another valid envelope: envelope.limit-exceeded from the head alone, nothing allocated for the claim, and the reading ends.",
+            &oversize,
+            limit,
         ),
         (
             "seq-too-deep-ends-reading",
-            "A valid envelope, then 100 nested one-element arrays around 0: past the nesting depth limit (§3.9), envelope.limit-exceeded, and the reading ends.",
-            r91,
-            vec![
-                item(&es384, valid, wf),
-                item(&deep, bad, limit),
-                unread(&es384),
-            ],
+            "A valid envelope, then 100 nested one-element arrays around 0, and another valid envelope: past the nesting depth limit (§3.9), envelope.limit-exceeded, and the reading ends.",
+            &deep,
+            limit,
         ),
     ];
+    let rows = rows
+        .into_iter()
+        .chain(ending.into_iter().map(|(id, d, fault, code)| {
+            let pieces = vec![
+                item(&es384, valid, wf),
+                item(fault, bad, code),
+                unread(&es384),
+            ];
+            (id, d, r91, pieces)
+        }));
     let mut vector = Vec::new();
     for (id, description, reqs, pieces) in rows {
         let mut bytes = Vec::new();
