@@ -111,7 +111,7 @@ pub(crate) fn cases(fx: &Fixture) -> Result<Vec<Case>, Error> {
         "env-nation-unauthorised-classification",
         "Nation not authorised for the label's classification",
         "A trusted Dutch signer seals a NATO SECRET label; the bundle authorises the Netherlands for NATO up to CONFIDENTIAL. The signer is trusted, the seal is not authorised.",
-        &["POUCH-TRUST-050"],
+        &["POUCH-TRUST-050", "POUCH-TRUST-051"],
     );
     c.algorithms = vec![Algorithm::Es384];
     c.envelope = craft::embedded(
@@ -141,7 +141,7 @@ pub(crate) fn cases(fx: &Fixture) -> Result<Vec<Case>, Error> {
         id,
         "Alternative label under a policy the endorser may not seal",
         "Norway seals NATO SECRET; Denmark endorses with an alternative label under the Danish national policy `DNK`, for which the bundle does not authorise Denmark. The Danish seal is valid and its signer trusted, but not authorised for its own assertion.",
-        &["POUCH-TRUST-050", "POUCH-ENV-040"],
+        &["POUCH-TRUST-050", "POUCH-TRUST-051", "POUCH-ENV-040"],
     );
     c.algorithms = vec![Algorithm::Es384, Algorithm::EdDsa];
     c.envelope = craft::endorse(&env, &opts)?;
