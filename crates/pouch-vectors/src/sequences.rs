@@ -170,8 +170,8 @@ pub(crate) fn generate(root: &Path) -> Result<SequenceManifest, Error> {
         ),
         (
             "seq-invalid-simple-value-item",
-            "The item f8 10 (simple value 16 in two bytes, which RFC 8949 §3.3 makes invalid) between two envelopes: its end is known, so it is one malformed item and the reading goes on (§3.11).",
-            r90,
+            "The item f8 10 (simple value 16 in two bytes, which RFC 8949 §3.3 makes invalid) between two envelopes: its end is known, so it is one malformed item and the reading goes on (POUCH-ENV-091, §3.11).",
+            &["POUCH-ENV-090", "POUCH-ENV-091", "POUCH-ENV-092"],
             vec![
                 item(&es384, valid, wf),
                 item(&[0xf8, 0x10], bad, malformed),
