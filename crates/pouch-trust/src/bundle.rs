@@ -67,7 +67,12 @@ pub fn load_bundle(path: &Path) -> Result<TrustBundle, Error> {
     let text = read_limited(path).map_err(|fault| bundle_error(BundlePlace::file(path), fault))?;
     let text = String::from_utf8(text)
         .map_err(|_| bundle_error(BundlePlace::file(path), BundleFault::NotUtf8))?;
-    let base = path.parent().unwrap_or(Path::new("."));
+    // A bare file name has the empty path as its parent, which names no directory (it
+    // cannot be canonicalised): the bundle's directory is then the current one.
+    let base = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
     parse_bundle(&text, path, base)
 }
 
