@@ -122,12 +122,8 @@ pub(crate) fn chain_der(chain: &[u8], what: &str) -> Result<Vec<Vec<u8>>, ApiErr
 
 /// A recipient's private key: PKCS#8, PEM or DER, of one of the KEMs of spec §10.4.
 pub(crate) fn private_key(key: &[u8]) -> Result<PrivateKey, ApiError> {
-    let der = if key.starts_with(b"-----BEGIN") {
-        keys::pem_decode(key, "PRIVATE KEY")
-            .map_err(|e| ApiError::new(class::KEY, format!("key PEM: {e}")))?
-    } else {
-        key.to_vec()
-    };
+    let der =
+        keys::private_key_pkcs8(key).map_err(|e| ApiError::new(class::KEY, format!("key: {e}")))?;
     cert::private_key_from_pkcs8(&der).map_err(|e| ApiError::new(class::KEY, e.to_string()))
 }
 

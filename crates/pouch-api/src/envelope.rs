@@ -71,12 +71,11 @@ pub(crate) fn signer(
 ) -> Result<Signer, ApiError> {
     Ok(match parse::<Algorithm>(alg)? {
         None => Signer::from_key_and_chain(p, key, chain)?,
-        Some(alg) if key.starts_with(b"-----BEGIN") => {
-            let der = keys::pem_decode(key, "PRIVATE KEY")
-                .map_err(|e| ApiError::new(class::KEY, format!("key PEM: {e}")))?;
+        Some(alg) => {
+            let der = keys::private_key_pkcs8(key)
+                .map_err(|e| ApiError::new(class::KEY, format!("key: {e}")))?;
             Signer::with_algorithm(p, alg, &der, chain)?
         }
-        Some(alg) => Signer::with_algorithm(p, alg, key, chain)?,
     })
 }
 

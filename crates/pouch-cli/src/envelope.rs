@@ -69,12 +69,8 @@ impl SignerArgs {
         let provider = provider(self.provider);
         let key_file = self.key.display();
         let raw = read_file(&self.key)?;
-        let der = if raw.starts_with(b"-----BEGIN") {
-            keys::pem_decode(&raw, "PRIVATE KEY")
-                .map_err(|e| malformed_input(format_args!("{key_file}: key: {e}")))?
-        } else {
-            raw
-        };
+        let der = keys::private_key_pkcs8(&raw)
+            .map_err(|e| malformed_input(format_args!("{key_file}: key: {e}")))?;
         let alg = match self.alg {
             Some(alg) => alg,
             None => keys::algorithm_of_pkcs8(&der).ok_or_else(|| {

@@ -18,7 +18,8 @@ pub struct Signer {
 }
 
 impl Signer {
-    /// Loads a signer in one call: `key` is a PKCS#8 private key (PEM or DER) whose
+    /// Loads a signer in one call: `key` is a private key, PEM or DER, as PKCS#8 or as key
+    /// tools also write it (SEC 1 `EC PRIVATE KEY`, PKCS#1 `RSA PRIVATE KEY`), whose
     /// algorithm identifier names the algorithm; `chain` is the certificate chain, leaf
     /// first (PEM certificates, or one DER certificate).
     pub fn from_key_and_chain(
@@ -26,11 +27,7 @@ impl Signer {
         key: &[u8],
         chain: &[u8],
     ) -> Result<Self, Error> {
-        let der = if key.starts_with(b"-----BEGIN") {
-            keys::pem_decode(key, "PRIVATE KEY").map_err(|e| Error::Key(format!("PEM: {e}")))?
-        } else {
-            key.to_vec()
-        };
+        let der = keys::private_key_pkcs8(key).map_err(|e| Error::Key(e.to_string()))?;
         let alg = keys::algorithm_of_pkcs8(&der)
             .ok_or_else(|| Error::Key("not PKCS#8 of a registered algorithm".to_owned()))?;
         Self::with_algorithm(provider, alg, &der, chain)
@@ -73,8 +70,19 @@ impl Signer {
         } else {
             vec![chain.to_vec()]
         };
-        if chain.is_empty() {
+        let Some(leaf) = chain.first() else {
             return Err(Error::Certificate("no certificate".to_owned()));
+        };
+        // A key that is not the leaf's would seal envelopes no verifier can accept: refuse
+        // it here, naming the mismatch, rather than at every verification.
+        let own = key.public_key_spki();
+        let certified = keys::spki_of_certificate(leaf)
+            .and_then(|spki| keys::spki_public_key(spki, alg))
+            .map_err(|e| Error::Certificate(format!("leaf certificate: {e}")))?;
+        if keys::spki_public_key(&own, alg).ok() != Some(certified) {
+            return Err(Error::Certificate(
+                "the leaf certificate's public key is not the private key's".to_owned(),
+            ));
         }
         Ok(Self {
             provider,

@@ -4,10 +4,12 @@
 //! Every function here takes untrusted bytes: it returns an error or `None` for any malformed
 //! input, never panics, and never allocates by a length the input claims.
 
+mod legacy;
 mod pem;
 #[cfg(test)]
 mod tests;
 
+pub use legacy::private_key_pkcs8;
 pub use pem::{MAX_PEM_LEN, pem_blocks, pem_decode};
 
 use ::der::Decode;

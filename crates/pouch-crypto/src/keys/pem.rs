@@ -48,6 +48,21 @@ pub fn pem_blocks(text: &[u8], label: &str) -> Result<Vec<Vec<u8>>, Error> {
     Ok(blocks)
 }
 
+/// A block's label and decoded contents, owned.
+pub(crate) type LabelledBlock = (Vec<u8>, Vec<u8>);
+
+/// Every block of `text` with its label, in order.
+///
+/// # Errors
+///
+/// [`Error::Encoding`] if any block is malformed.
+pub(crate) fn blocks_with_labels(text: &[u8]) -> Result<Vec<LabelledBlock>, Error> {
+    Ok(parse(text)?
+        .into_iter()
+        .map(|(label, der)| (label.to_vec(), der))
+        .collect())
+}
+
 /// A block's label and decoded contents.
 type Block<'a> = (&'a [u8], Vec<u8>);
 
