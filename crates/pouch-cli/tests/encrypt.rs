@@ -185,6 +185,36 @@ fn encrypt_to_released_nations_gateway_verifies_recipient_opens() {
     let o = open(s(&p("forced.cbor")), "NLD", "nld.txt");
     assert_eq!(o.status.code(), Some(6));
     assert!(!p("nld.txt").exists());
+    // The same with the Dutch P-384 key as `openssl ec` writes it (SEC 1, EC PRIVATE KEY):
+    // the key loads (a key that did not would exit 3) and release is what refuses.
+    let sec1 = std::process::Command::new("openssl")
+        .args([
+            "ec",
+            "-in",
+            s(&p("NLD-enc.key.pem")),
+            "-out",
+            s(&p("NLD-sec1-enc.key.pem")),
+        ])
+        .output()
+        .expect("the openssl command (apt-get install openssl)");
+    assert!(
+        sec1.status.success(),
+        "{}",
+        String::from_utf8_lossy(&sec1.stderr)
+    );
+    assert!(
+        std::fs::read_to_string(p("NLD-sec1-enc.key.pem"))
+            .unwrap()
+            .contains("BEGIN EC PRIVATE KEY")
+    );
+    std::fs::copy(p("NLD-enc.pem"), p("NLD-sec1-enc.pem")).unwrap();
+    let o = open(s(&p("forced.cbor")), "NLD-sec1", "nld.txt");
+    assert_eq!(
+        o.status.code(),
+        Some(6),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     // Detached: the ciphertext beside the envelope, verified by its digest, opened in place.
     let ct = p("record.ct");
     let det = seal("DNK", &["--detached", "--ciphertext", s(&ct)], "det.cbor");

@@ -57,9 +57,10 @@ pub fn public_key_from_spki(spki_der: &[u8]) -> Result<PublicKey, Error> {
 }
 
 /// A private key file (spec/10-encryption.md §10.5): PKCS#8 v1 (RFC 5208) whose
-/// AlgorithmIdentifier is the one of [`spki_der`] and whose privateKey OCTET STRING holds the
-/// HPKE serialization of the private key (RFC 9180 `SerializePrivateKey`; the seed for the
-/// PQ KEMs).
+/// AlgorithmIdentifier is the one of [`spki_der`]. Its privateKey OCTET STRING holds, for
+/// P-384, an `ECPrivateKey` (RFC 5915: version 1 and the 48-byte scalar), as every EC key
+/// tool writes and reads it; for the post-quantum KEMs, the HPKE serialization of the key
+/// (RFC 9180 `SerializePrivateKey`: the seed).
 pub fn private_key_pkcs8(sk: &crate::PrivateKey) -> Result<Vec<u8>, Error> {
     use x509_cert::der::asn1::OctetStringRef;
     let (oid, params) = algorithm_of(sk.alg());
@@ -68,10 +69,29 @@ pub fn private_key_pkcs8(sk: &crate::PrivateKey) -> Result<Vec<u8>, Error> {
         parameters: params.map(|p| AnyRef::from(&p).into()),
     };
     let fail = |e: x509_cert::der::Error| Error::BadKey(e.to_string());
+    let inner = match sk.alg() {
+        RecipientAlg::P384 => {
+            // ECPrivateKey ::= SEQUENCE { version INTEGER (1), privateKey OCTET STRING }
+            let mut fields = Vec::new();
+            1u8.encode_to_vec(&mut fields).map_err(fail)?;
+            OctetStringRef::new(sk.as_bytes())
+                .map_err(fail)?
+                .encode_to_vec(&mut fields)
+                .map_err(fail)?;
+            let len = x509_cert::der::Length::try_from(fields.len()).map_err(fail)?;
+            let mut seq = Vec::new();
+            x509_cert::der::Header::new(x509_cert::der::Tag::Sequence, len)
+                .encode_to_vec(&mut seq)
+                .map_err(fail)?;
+            seq.extend_from_slice(&fields);
+            zeroize::Zeroizing::new(seq)
+        }
+        _ => zeroize::Zeroizing::new(sk.as_bytes().to_vec()),
+    };
     let mut body = Vec::new();
     0u8.encode_to_vec(&mut body).map_err(fail)?;
     alg.encode_to_vec(&mut body).map_err(fail)?;
-    OctetStringRef::new(sk.as_bytes())
+    OctetStringRef::new(&inner)
         .map_err(fail)?
         .encode_to_vec(&mut body)
         .map_err(fail)?;
@@ -84,7 +104,45 @@ pub fn private_key_pkcs8(sk: &crate::PrivateKey) -> Result<Vec<u8>, Error> {
     Ok(out)
 }
 
-/// Reads a private key file written by [`private_key_pkcs8`].
+/// The scalar of an RFC 5915 `ECPrivateKey` on P-384: version 1, the 48-byte privateKey,
+/// and optionally `[0]` parameters (which must name secp384r1) and `[1]` publicKey.
+fn p384_scalar(ec_private_key: &[u8]) -> Result<Vec<u8>, Error> {
+    use x509_cert::der::asn1::{Any, OctetString};
+    use x509_cert::der::{Reader, SliceReader, Tag, TagNumber, Tagged};
+    let fail = |e: x509_cert::der::Error| Error::BadKey(format!("ECPrivateKey: {e}"));
+    let mut r = SliceReader::new(ec_private_key).map_err(fail)?;
+    let (version, d, curve_ok) = r
+        .sequence(|r| {
+            let v: u8 = r.decode()?;
+            let d: OctetString = r.decode()?;
+            let mut curve_ok = true;
+            while !r.is_finished() {
+                let field: Any = r.decode()?;
+                if field.tag()
+                    == (Tag::ContextSpecific {
+                        constructed: true,
+                        number: TagNumber(0),
+                    })
+                {
+                    curve_ok = ObjectIdentifier::from_der(field.value()) == Ok(SECP384R1);
+                }
+            }
+            Ok((v, d, curve_ok))
+        })
+        .map_err(fail)?;
+    if !r.is_finished() || version != 1 {
+        return Err(Error::BadKey("ECPrivateKey: not version 1 alone".into()));
+    }
+    if !curve_ok {
+        return Err(Error::BadKey(
+            "ECPrivateKey: its parameters name another curve than secp384r1".into(),
+        ));
+    }
+    Ok(d.as_bytes().to_vec())
+}
+
+/// Reads a private key file written by [`private_key_pkcs8`] (or by any tool that writes a
+/// P-384 key as PKCS#8, e.g. `openssl genpkey -algorithm EC`).
 pub fn private_key_from_pkcs8(der: &[u8]) -> Result<crate::PrivateKey, Error> {
     use x509_cert::der::asn1::OctetString;
     use x509_cert::der::{Reader, SliceReader};
@@ -115,7 +173,13 @@ pub fn private_key_from_pkcs8(der: &[u8]) -> Result<crate::PrivateKey, Error> {
             )));
         }
     };
-    crate::PrivateKey::from_bytes(ra, key.as_bytes())
+    match ra {
+        RecipientAlg::P384 => {
+            let d = zeroize::Zeroizing::new(p384_scalar(key.as_bytes())?);
+            crate::PrivateKey::from_bytes(ra, &d)
+        }
+        _ => crate::PrivateKey::from_bytes(ra, key.as_bytes()),
+    }
 }
 
 fn algorithm_of(alg: RecipientAlg) -> (ObjectIdentifier, Option<ObjectIdentifier>) {

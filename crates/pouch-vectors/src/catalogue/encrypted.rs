@@ -424,6 +424,7 @@ pub(crate) fn cases(fx: &Fixture) -> Result<Vec<Case>, Error> {
                 "POUCH-ENC-030",
                 "POUCH-ENC-031",
                 "POUCH-ENC-032",
+                "POUCH-ENC-042",
                 "POUCH-ENC-070",
                 "POUCH-CNF-015",
                 "POUCH-CNF-016",
