@@ -7,7 +7,9 @@ holds `crit` and the `"pouch"` envelope header with a label, and whose seals car
 `crit`, `x5chain` and the seal header. Pouch's own code makes none of these bytes. Then
 `pouch verify` must find each one valid and its signer trusted, and must refuse each
 variation with the code the spec gives it. The other way, an envelope `pouch seal` makes with
-the openssl key must decode in pycose and its signature verify there.
+the openssl key must decode in pycose and its signature verify there. Last, a record encrypted
+to an openssl-made P-384 encryption certificate (keyAgreement) must open with the openssl key,
+as PKCS #8 and as SEC 1.
 
 Usage: pycose_envelopes.py POUCH_BINARY WORKDIR
 Exits non-zero, naming the case, when Pouch's verdict differs from the expected one.
@@ -70,6 +72,11 @@ basicConstraints = critical, CA:TRUE, pathlen:0
 keyUsage = critical, keyCertSign, cRLSign
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid
+[v3_encrypt]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, keyAgreement
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
 [v3_signer]
 basicConstraints = critical, CA:FALSE
 keyUsage = critical, digitalSignature
@@ -120,6 +127,14 @@ def pki(work):
         sh("openssl", "ca", "-batch", "-config", "ca.cnf", "-extensions", "v3_signer",
            "-in", f"{alg}.csr", "-out", f"{alg}.pem", "-days", "365", "-notext", cwd=inter)
         signers[alg] = (os.path.join(inter, f"{alg}.key"), os.path.join(inter, f"{alg}.pem"))
+    # Norway's P-384 encryption key and certificate (keyAgreement), for DHKEM(P-384).
+    sh("openssl", "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:secp384r1",
+       "-out", "ENCRYPT.key", cwd=inter)
+    sh("openssl", "req", "-new", "-key", "ENCRYPT.key", "-out", "ENCRYPT.csr",
+       "-subj", "/C=NO/O=Interop Norway/CN=Interop encryption", "-config", "ca.cnf", cwd=inter)
+    sh("openssl", "ca", "-batch", "-config", "ca.cnf", "-extensions", "v3_encrypt",
+       "-in", "ENCRYPT.csr", "-out", "ENCRYPT.pem", "-days", "365", "-notext", cwd=inter)
+    signers["ENCRYPT"] = (os.path.join(inter, "ENCRYPT.key"), os.path.join(inter, "ENCRYPT.pem"))
     sh("openssl", "ca", "-config", "ca.cnf", "-revoke", "REVOKED.pem", "-crl_reason", "keyCompromise",
        cwd=inter)
     for d, name in [(root, "root"), (inter, "intermediate")]:
@@ -134,6 +149,8 @@ def pki(work):
             'anchors = ["root/root.pem"]\nintermediates = ["intermediate/intermediate.pem"]\n'
             'crls = ["root/root.crl", "intermediate/intermediate.crl"]\n\n'
             '[[nation.authorisation]]\npolicy = "NATO"\n'
+            'classifications = ["UNCLASSIFIED", "RESTRICTED", "CONFIDENTIAL", "SECRET"]\n\n'
+            '[[nation.authorisation]]\npolicy = "POUCH-DEMO"\n'
             'classifications = ["UNCLASSIFIED", "RESTRICTED", "CONFIDENTIAL", "SECRET"]\n'
         )
     return bundle, signers, os.path.join(inter, "intermediate.pem")
@@ -207,6 +224,60 @@ def codes(report):
 
     walk(report)
     return found
+
+
+def encryption(pouch, work, bundle, signers, inter_pem):
+    """Encrypt to Norway's openssl-made P-384 certificate and open with its openssl key, under
+    the demo SPIF (written by `pouch pki demo`, the one input Pouch makes here)."""
+    failures = []
+    demo = os.path.join(work, "demo")
+    subprocess.run([pouch, "pki", "demo", "--out", demo], check=True, capture_output=True)
+    spif = os.path.join(demo, "policies", "pouch-demo.spif.xml")
+    label = os.path.join(work, "enc-label.json")
+    with open(label, "w") as f:
+        json.dump({"confidentialityInformation": {
+            "policyIdentifier": "POUCH-DEMO", "classification": "SECRET",
+            "categories": [{"tagName": "Releasable To", "type": "PERMISSIVE", "values": ["NOR"]}]},
+            "creationDateTime": SIGNED, "reviewDateTime": "2036-11-28T00:00:00Z"}, f)
+    enc_key, enc_cert = signers["ENCRYPT"]
+    enc_chain = os.path.join(work, "enc-chain.pem")
+    with open(enc_chain, "wb") as f:
+        f.write(open(enc_cert, "rb").read() + open(inter_pem, "rb").read())
+    key, cert = signers["ES384"]
+    record = os.path.join(work, "secret.txt")
+    with open(record, "wb") as f:
+        f.write(b"for Norway's eyes, encrypted to an openssl-made certificate\n" * 500)
+    sealed = os.path.join(work, "encrypted.cbor")
+    out = subprocess.run([pouch, "seal", "--label", label, "--key", key,
+                          "--cert", os.path.join(work, "chain.pem"),
+                          "--encrypt-to", "NOR", "--recipient-cert", f"NOR={enc_chain}",
+                          "--trust", bundle, "--policy", spif, "-o", sealed, record],
+                         capture_output=True, text=True)
+    if out.returncode != 0:
+        return [f"seal --encrypt-to NOR (openssl P-384 certificate): exit {out.returncode}: "
+                f"{out.stderr.strip()}"]
+    plain = os.path.join(work, "opened.txt")
+    out = subprocess.run([pouch, "open", sealed, "--key", enc_key, "--cert", enc_chain,
+                          "--trust", bundle, "--policy", spif, "-o", plain],
+                         capture_output=True, text=True)
+    if out.returncode != 0 or open(plain, "rb").read() != open(record, "rb").read():
+        failures.append(f"open with the openssl P-384 key: exit {out.returncode}: "
+                        f"{out.stderr.strip()} {out.stdout.strip()[:300]}")
+    else:
+        print("ok encrypted to an openssl-made P-384 certificate and opened with its openssl key")
+    # The same key as `openssl ec` writes it (SEC 1, EC PRIVATE KEY).
+    sec1 = os.path.join(work, "enc-sec1.key")
+    sh("openssl", "ec", "-in", enc_key, "-out", sec1, cwd=work)
+    plain2 = os.path.join(work, "opened-sec1.txt")
+    out = subprocess.run([pouch, "open", sealed, "--key", sec1, "--cert", enc_chain,
+                          "--trust", bundle, "--policy", spif, "-o", plain2],
+                         capture_output=True, text=True)
+    if out.returncode != 0 or open(plain2, "rb").read() != open(record, "rb").read():
+        failures.append(f"open with the SEC 1 form of the key: exit {out.returncode}: "
+                        f"{out.stderr.strip()}")
+    else:
+        print("ok opened with the same key as SEC 1 (EC PRIVATE KEY)")
+    return failures
 
 
 def main():
@@ -287,11 +358,13 @@ def main():
             failures.append("pouch-sealed envelope: pycose does not verify its signature")
         else:
             print("ok pouch-sealed envelope: pycose decodes it and verifies the ES384 seal")
+    failures.extend(encryption(pouch, work, bundle, signers, inter_pem))
     if failures:
         print("\n".join(failures), file=sys.stderr)
         sys.exit(1)
     print(f"interop: {len(cases)} envelopes made by pycose on an openssl PKI, every verdict as "
-          "expected, and one sealed by pouch verified by pycose")
+          "expected; one sealed by pouch verified by pycose; a record encrypted to an "
+          "openssl-made P-384 certificate opened with its openssl key")
 
 
 if __name__ == "__main__":
