@@ -326,6 +326,12 @@ impl Decoder<'_, '_> {
         Error::new(kind, path.render(), Some(self.r.position() as u64))
     }
 
+    /// A required member absent from the map at `path`: reported at the member's own path,
+    /// as the XML decoder reports a missing element (spec/02-label.md POUCH-LBL-044).
+    fn missing(&self, member: &'static str, path: &Path<'_>) -> Error {
+        self.err(ErrorKind::Missing(member), &path.join(member))
+    }
+
     fn expect_kind(&self, want: Kind, what: &'static str, path: &Path<'_>) -> Result<(), Error> {
         if self.r.peek_kind() == Some(want) {
             Ok(())
@@ -445,10 +451,8 @@ impl Decoder<'_, '_> {
                 other => return Err(self.unknown(other, path)),
             }
         }
-        let info =
-            info.ok_or_else(|| self.err(ErrorKind::Missing("confidentialityInformation"), path))?;
-        let created =
-            created.ok_or_else(|| self.err(ErrorKind::Missing("creationDateTime"), path))?;
+        let info = info.ok_or_else(|| self.missing("confidentialityInformation", path))?;
+        let created = created.ok_or_else(|| self.missing("creationDateTime", path))?;
         Ok(Base {
             info,
             originator,
@@ -477,8 +481,8 @@ impl Decoder<'_, '_> {
             }
         }
         Ok(OriginatorId {
-            id_type: id_type.ok_or_else(|| self.err(ErrorKind::Missing("idType"), path))?,
-            value: value.ok_or_else(|| self.err(ErrorKind::Missing("value"), path))?,
+            id_type: id_type.ok_or_else(|| self.missing("idType", path))?,
+            value: value.ok_or_else(|| self.missing("value", path))?,
         })
     }
 
@@ -501,11 +505,8 @@ impl Decoder<'_, '_> {
             }
         }
         Ok(SuccessionHandling {
-            succession_date_time: at
-                .ok_or_else(|| self.err(ErrorKind::Missing("successionDateTime"), path))?,
-            successor: Box::new(
-                successor.ok_or_else(|| self.err(ErrorKind::Missing("successor"), path))?,
-            ),
+            succession_date_time: at.ok_or_else(|| self.missing("successionDateTime", path))?,
+            successor: Box::new(successor.ok_or_else(|| self.missing("successor", path))?),
         })
     }
 
@@ -532,8 +533,8 @@ impl Decoder<'_, '_> {
             }
         }
         let mut info = ConfidentialityInformation::new(
-            policy.ok_or_else(|| self.err(ErrorKind::Missing("policyIdentifier"), path))?,
-            class.ok_or_else(|| self.err(ErrorKind::Missing("classification"), path))?,
+            policy.ok_or_else(|| self.missing("policyIdentifier", path))?,
+            class.ok_or_else(|| self.missing("classification", path))?,
         );
         info.policy_identifier_uri = policy_uri;
         info.classification_uri = class_uri;
@@ -569,9 +570,8 @@ impl Decoder<'_, '_> {
             }
         }
         Ok(Category {
-            tag_name: tag_name.ok_or_else(|| self.err(ErrorKind::Missing("tagName"), path))?,
-            category_type: category_type
-                .ok_or_else(|| self.err(ErrorKind::Missing("type"), path))?,
+            tag_name: tag_name.ok_or_else(|| self.missing("tagName", path))?,
+            category_type: category_type.ok_or_else(|| self.missing("type", path))?,
             uri,
             values,
         })

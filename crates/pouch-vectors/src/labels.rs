@@ -643,14 +643,14 @@ pub(crate) fn generate_cbor(root: &Path) -> Result<LabelManifest, Error> {
         (
             "invalid-missing-classification",
             missing_class,
-            Some(("Missing", ci.to_owned())),
+            Some(("Missing", format!("{ci}/classification"))),
             "An info map without classification.",
             lbl(&["001"]),
         ),
         (
             "invalid-missing-creation-time",
             missing_created,
-            Some(("Missing", "/".to_owned())),
+            Some(("Missing", "/creationDateTime".to_owned())),
             "A label without creation time.",
             lbl(&["001"]),
         ),
@@ -720,7 +720,11 @@ pub(crate) fn generate_cbor(root: &Path) -> Result<LabelManifest, Error> {
         ),
     ];
     let mut vector = Vec::new();
-    for (name, bytes, err, description, reqs) in rows {
+    for (name, bytes, err, description, mut reqs) in rows {
+        if err.is_some() {
+            // Each refusal is named by its kind and place (POUCH-LBL-040, POUCH-LBL-044).
+            reqs.extend(lbl(&["040", "044"]));
+        }
         let p = dir.join(format!("{name}.cbor"));
         std::fs::write(&p, &bytes).map_err(|e| Error::io(&p, e))?;
         vector.push(LabelVector {
