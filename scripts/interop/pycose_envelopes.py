@@ -256,27 +256,19 @@ def encryption(pouch, work, bundle, signers, inter_pem):
     if out.returncode != 0:
         return [f"seal --encrypt-to NOR (openssl P-384 certificate): exit {out.returncode}: "
                 f"{out.stderr.strip()}"]
-    plain = os.path.join(work, "opened.txt")
-    out = subprocess.run([pouch, "open", sealed, "--key", enc_key, "--cert", enc_chain,
-                          "--trust", bundle, "--policy", spif, "-o", plain],
-                         capture_output=True, text=True)
-    if out.returncode != 0 or open(plain, "rb").read() != open(record, "rb").read():
-        failures.append(f"open with the openssl P-384 key: exit {out.returncode}: "
-                        f"{out.stderr.strip()} {out.stdout.strip()[:300]}")
-    else:
-        print("ok encrypted to an openssl-made P-384 certificate and opened with its openssl key")
-    # The same key as `openssl ec` writes it (SEC 1, EC PRIVATE KEY).
+    # The key as `openssl genpkey` wrote it (PKCS #8), then as `openssl ec` writes it (SEC 1).
     sec1 = os.path.join(work, "enc-sec1.key")
     sh("openssl", "ec", "-in", enc_key, "-out", sec1, cwd=work)
-    plain2 = os.path.join(work, "opened-sec1.txt")
-    out = subprocess.run([pouch, "open", sealed, "--key", sec1, "--cert", enc_chain,
-                          "--trust", bundle, "--policy", spif, "-o", plain2],
-                         capture_output=True, text=True)
-    if out.returncode != 0 or open(plain2, "rb").read() != open(record, "rb").read():
-        failures.append(f"open with the SEC 1 form of the key: exit {out.returncode}: "
-                        f"{out.stderr.strip()}")
-    else:
-        print("ok opened with the same key as SEC 1 (EC PRIVATE KEY)")
+    for form, key_file in [("PKCS #8", enc_key), ("SEC 1", sec1)]:
+        plain = os.path.join(work, f"opened-{form[:3]}.txt")
+        out = subprocess.run([pouch, "open", sealed, "--key", key_file, "--cert", enc_chain,
+                              "--trust", bundle, "--policy", spif, "-o", plain],
+                             capture_output=True, text=True)
+        if out.returncode != 0 or open(plain, "rb").read() != open(record, "rb").read():
+            failures.append(f"open with the openssl P-384 key as {form}: exit {out.returncode}: "
+                            f"{out.stderr.strip()} {out.stdout.strip()[:300]}")
+        else:
+            print(f"ok encrypted to an openssl-made P-384 certificate, opened with its key as {form}")
     return failures
 
 
