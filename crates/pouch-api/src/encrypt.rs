@@ -122,9 +122,7 @@ pub(crate) fn chain_der(chain: &[u8], what: &str) -> Result<Vec<Vec<u8>>, ApiErr
 
 /// A recipient's private key: PKCS#8, PEM or DER, of one of the KEMs of spec §10.4.
 pub(crate) fn private_key(key: &[u8]) -> Result<PrivateKey, ApiError> {
-    let der =
-        keys::private_key_pkcs8(key).map_err(|e| ApiError::new(class::KEY, format!("key: {e}")))?;
-    cert::private_key_from_pkcs8(&der).map_err(|e| ApiError::new(class::KEY, e.to_string()))
+    cert::private_key_from(key).map_err(|e| ApiError::new(class::KEY, e.to_string()))
 }
 
 /// A refusal as an error: its first code (a release code first when release refused it),

@@ -171,9 +171,7 @@ pub(crate) struct OpenArgs<'a> {
 /// temporary file and renames it to the output only when every chunk has authenticated.
 pub(crate) fn open(a: &OpenArgs<'_>, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
     let raw = read_file(a.key)?;
-    let der = keys::private_key_pkcs8(&raw)
-        .map_err(|e| malformed_input(format_args!("{}: key: {e}", a.key.display())))?;
-    let key: PrivateKey = cert::private_key_from_pkcs8(&der)
+    let key: PrivateKey = cert::private_key_from(&raw)
         .map_err(|e| malformed_input(format_args!("{}: {e}", a.key.display())))?;
     let chain = chain_pem(a.cert)?;
     let bundle = pouch::load_bundle(a.trust).map_err(malformed_input)?;

@@ -104,6 +104,15 @@ pub fn private_key_pkcs8(sk: &crate::PrivateKey) -> Result<Vec<u8>, Error> {
     Ok(out)
 }
 
+/// A recipient's private key as a file holds it (POUCH-ENC-042): PEM or DER, PKCS#8, or for
+/// P-384 also the SEC 1 `EC PRIVATE KEY` that `openssl ec` writes. The one loader of the
+/// command line, the bindings and the conformance adapter.
+pub fn private_key_from(input: &[u8]) -> Result<crate::PrivateKey, Error> {
+    let der = pouch_crypto::keys::private_key_pkcs8(input)
+        .map_err(|e| Error::BadKey(format!("key: {e}")))?;
+    private_key_from_pkcs8(&der)
+}
+
 /// The scalar of an RFC 5915 `ECPrivateKey` on P-384: version 1, the 48-byte privateKey,
 /// and optionally `[0]` parameters (which must name secp384r1) and `[1]` publicKey.
 fn p384_scalar(ec_private_key: &[u8]) -> Result<Vec<u8>, Error> {

@@ -304,12 +304,14 @@ fn open(args: &[String]) -> Outcome {
     else {
         return usage("open needs --envelope, --key, --cert, --trust and --out");
     };
-    let key = match pem_or_der(key, "PRIVATE KEY").and_then(|blocks| {
-        pouch::encryption::cert::private_key_from_pkcs8(
-            blocks.first().map(Vec::as_slice).unwrap_or_default(),
-        )
+    let key = match read_bounded(key, MAX_KEY_FILE)
         .map_err(|e| io_error(key, &e))
-    }) {
+        .and_then(|raw| {
+            if raw.len() > MAX_KEY_FILE {
+                return Err(io_error(key, &format!("over {MAX_KEY_FILE} bytes")));
+            }
+            pouch::encryption::cert::private_key_from(&raw).map_err(|e| io_error(key, &e))
+        }) {
         Ok(k) => k,
         Err(o) => return o,
     };
