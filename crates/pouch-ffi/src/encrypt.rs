@@ -12,7 +12,7 @@ use crate::verify::{
     CallbackReader, OpenOutcome, PouchPolicy, PouchReport, PouchVerifyContext, handle,
     pouch_read_fn,
 };
-use crate::{bytes, guard, null, opt_str, pouch_status, put, put_bytes, req_str};
+use crate::{bytes, guard, null, opt_str, pouch_status, put, put_bytes, put_handle, req_str};
 
 /// A loaded trust bundle. Opaque; made by [`pouch_trust_bundle_load`].
 pub struct PouchTrustBundle(TrustBundle);
@@ -74,12 +74,8 @@ pub unsafe extern "C" fn pouch_trust_bundle_load(
         // SAFETY: per this function's contract.
         let path = unsafe { req_str(path, "path") }?;
         let b = TrustBundle::load(std::path::Path::new(path))?;
-        if out.is_null() {
-            return Err(null("out"));
-        }
-        // SAFETY: `out` is non-null and writable by the contract.
-        unsafe { out.write(Box::into_raw(Box::new(PouchTrustBundle(b)))) };
-        Ok(())
+        // SAFETY: `out` is null or writable by the contract.
+        unsafe { put_handle(out, PouchTrustBundle(b)) }
     })
 }
 

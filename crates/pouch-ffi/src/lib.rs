@@ -181,6 +181,20 @@ unsafe fn put<T>(out: *mut T, value: T, what: &str) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// Hands a new handle to C through `out`: boxed only once `out` is known to be writable, so
+/// a null `out` leaks nothing.
+///
+/// # Safety
+/// `out` must be null (an error) or valid for a write of a pointer.
+unsafe fn put_handle<T>(out: *mut *mut T, value: T) -> Result<(), ApiError> {
+    if out.is_null() {
+        return Err(null("out"));
+    }
+    // SAFETY: non-null and writable by the caller's contract.
+    unsafe { out.write(Box::into_raw(Box::new(value))) };
+    Ok(())
+}
+
 /// Hands a byte buffer to C: `*out`/`*out_len`, freed by [`pouch_bytes_free`].
 ///
 /// # Safety

@@ -5,7 +5,9 @@ use std::ffi::c_char;
 use pouch_api::{ApiError, EndorseOptions, SealOptions};
 
 use crate::verify::{PouchPolicy, handle};
-use crate::{bytes, guard, null, opt_bytes, opt_str, pouch_status, put_bytes, put_string};
+use crate::{
+    bytes, guard, null, opt_bytes, opt_str, pouch_status, put_bytes, put_handle, put_string,
+};
 
 /// How `pouch_seal` seals. Every pointer may be null, meaning the default.
 #[repr(C)]
@@ -281,12 +283,8 @@ pub unsafe extern "C" fn pouch_policy_load(
     guard(|| {
         // SAFETY: per this function's contract.
         let p = pouch_api::policy_load(unsafe { bytes(spif, spif_len, "spif") }?)?;
-        if out.is_null() {
-            return Err(null("out"));
-        }
-        // SAFETY: `out` is non-null and writable by the contract.
-        unsafe { out.write(Box::into_raw(Box::new(PouchPolicy(p)))) };
-        Ok(())
+        // SAFETY: `out` is null or writable by the contract.
+        unsafe { put_handle(out, PouchPolicy(p)) }
     })
 }
 
