@@ -10,7 +10,7 @@ use pouch_encrypt::{
     DEFAULT_CHUNK_SIZE, DecryptError, EncryptRequest, MAX_RECIPIENTS, Plaintext, PrivateKey,
     RecipientAlg, RecipientKey, SeededRng, derive_keypair, recipients,
 };
-use pouch_envelope::{Envelope, Limits, Role, SealRequest};
+use pouch_envelope::{Envelope, Limits, SealRequest};
 use pouch_label::{DateTime, Label};
 use pouch_status as status;
 use pouch_testkit::{Coalition, CoalitionSpec, Nation};
@@ -88,51 +88,72 @@ fn party(alg: RecipientAlg, name: &str) -> Party {
     }
 }
 
-fn encrypt(recipients: &[RecipientKey], record: &[u8], seed: &str) -> Vec<u8> {
+/// Seals `plaintext` to `recipients` under the test label, as NOR's originator.
+fn seal_encrypted(
+    recipients: &[RecipientKey],
+    forced: Vec<String>,
+    chunk_size: u32,
+    plaintext: Plaintext<'_>,
+    seed: &[u8],
+) -> Result<Vec<u8>, pouch_encrypt::Error> {
     let key = signing_key();
-    let seal = SealRequest {
-        key: key.as_ref(),
-        chain: chain(),
-        role: Role::Originator,
-        signing_time: now(),
-        alternative_label: None,
-        release: None,
-    };
+    let seal = SealRequest::originator(key.as_ref(), chain(), now());
     let label = label();
     let request = EncryptRequest {
         label: &label,
         recipients,
-        forced: Vec::new(),
-        chunk_size: CHUNK,
+        forced,
+        chunk_size,
         id: None,
         created: None,
     };
-    let mut data = record;
     pouch_encrypt::seal_encrypted(
         provider(),
         &request,
-        Plaintext::Embedded {
-            data: &mut data,
-            content_type: None,
-        },
+        plaintext,
         &seal,
-        &mut SeededRng::new(seed.as_bytes()),
+        &mut SeededRng::new(seed),
     )
-    .unwrap()
 }
 
-fn open(env: &[u8], p: &Party) -> Result<Vec<u8>, DecryptError> {
+fn encrypt(recipients: &[RecipientKey], record: &[u8], seed: &str) -> Vec<u8> {
+    let mut data = record;
+    let plaintext = Plaintext::Embedded {
+        data: &mut data,
+        content_type: None,
+    };
+    seal_encrypted(recipients, Vec::new(), CHUNK, plaintext, seed.as_bytes()).unwrap()
+}
+
+/// A clear (not encrypted) envelope with identifier `id`.
+fn seal_clear(id: [u8; 16]) -> Vec<u8> {
+    let key = signing_key();
+    let seal = SealRequest::originator(key.as_ref(), chain(), now());
+    let payload = pouch_envelope::Payload::Embedded {
+        data: b"clear",
+        content_type: None,
+    };
+    pouch_envelope::seal(provider(), &label(), payload, &seal, Some(id), None).unwrap()
+}
+
+/// Opens `env` as `p`, reading a detached ciphertext from `detached` when given.
+fn open_detached(env: &[u8], p: &Party, detached: Option<&[u8]>) -> Result<Vec<u8>, DecryptError> {
     let mut out = Vec::new();
+    let mut ciphertext = detached;
     pouch_encrypt::open(
         provider(),
         env,
         &Limits::default(),
         &p.key,
         &p.recipient.certificate,
-        None,
+        ciphertext.as_mut().map(|r| r as &mut dyn std::io::Read),
         &mut out,
     )
     .map(|_| out)
+}
+
+fn open(env: &[u8], p: &Party) -> Result<Vec<u8>, DecryptError> {
+    open_detached(env, p, None)
 }
 
 fn code(r: Result<Vec<u8>, DecryptError>) -> status::StatusCode {
@@ -187,27 +208,7 @@ fn each_of_several_recipients_opens_and_an_outsider_does_not() {
 
 #[test]
 fn not_encrypted_envelope_is_named() {
-    let key = signing_key();
-    let seal = SealRequest {
-        key: key.as_ref(),
-        chain: chain(),
-        role: Role::Originator,
-        signing_time: now(),
-        alternative_label: None,
-        release: None,
-    };
-    let env = pouch_envelope::seal(
-        provider(),
-        &label(),
-        pouch_envelope::Payload::Embedded {
-            data: b"clear",
-            content_type: None,
-        },
-        &seal,
-        Some([1; 16]),
-        None,
-    )
-    .unwrap();
+    let env = seal_clear([1; 16]);
     let p = party(RecipientAlg::P384, "DNK");
     assert_eq!(code(open(&env, &p)), status::DECRYPT_NOT_ENCRYPTED);
 }
@@ -299,36 +300,13 @@ fn more_recipients_than_the_limit_are_refused_both_ways() {
         .map(|i| party(RecipientAlg::P384, &format!("N{i:02}")).recipient)
         .collect();
     // Encrypting to 33 is refused.
-    let key = signing_key();
-    let seal = SealRequest {
-        key: key.as_ref(),
-        chain: chain(),
-        role: Role::Originator,
-        signing_time: now(),
-        alternative_label: None,
-        release: None,
-    };
-    let label = label();
-    let request = EncryptRequest {
-        label: &label,
-        recipients: &many,
-        forced: Vec::new(),
-        chunk_size: DEFAULT_CHUNK_SIZE,
-        id: None,
-        created: None,
-    };
     let mut data: &[u8] = b"x";
+    let plaintext = Plaintext::Embedded {
+        data: &mut data,
+        content_type: None,
+    };
     assert!(matches!(
-        pouch_encrypt::seal_encrypted(
-            provider(),
-            &request,
-            Plaintext::Embedded {
-                data: &mut data,
-                content_type: None
-            },
-            &seal,
-            &mut SeededRng::new(b"many"),
-        ),
+        seal_encrypted(&many, Vec::new(), DEFAULT_CHUNK_SIZE, plaintext, b"many"),
         Err(pouch_encrypt::Error::Invalid(_))
     ));
     // A crafted envelope with 33 is refused by the decoder.
@@ -340,6 +318,23 @@ fn more_recipients_than_the_limit_are_refused_both_ways() {
     assert_eq!(code(open(&bad, &p)), status::DECRYPT_RECIPIENTS_MALFORMED);
 }
 
+/// `by` adds `to` as a recipient of `env`.
+fn add_recipient(
+    env: &[u8],
+    by: &Party,
+    to: &Party,
+    seed: &[u8],
+) -> Result<Vec<u8>, pouch_encrypt::Error> {
+    pouch_encrypt::add_recipient(
+        env,
+        &Limits::default(),
+        &by.key,
+        &by.recipient.certificate,
+        &to.recipient,
+        &mut SeededRng::new(seed),
+    )
+}
+
 #[test]
 fn adding_a_recipient_changes_no_sealed_byte() {
     let dnk = party(RecipientAlg::XWing, "DNK");
@@ -347,15 +342,7 @@ fn adding_a_recipient_changes_no_sealed_byte() {
     let data = record(9000);
     let env = encrypt(std::slice::from_ref(&dnk.recipient), &data, "add");
     assert_eq!(code(open(&env, &fin)), status::DECRYPT_NO_RECIPIENT);
-    let added = pouch_encrypt::add_recipient(
-        &env,
-        &Limits::default(),
-        &dnk.key,
-        &dnk.recipient.certificate,
-        &fin.recipient,
-        &mut SeededRng::new(b"add"),
-    )
-    .unwrap();
+    let added = add_recipient(&env, &dnk, &fin, b"add").unwrap();
     let (a, b) = (
         Envelope::decode(&env, &Limits::default()).unwrap(),
         Envelope::decode(&added, &Limits::default()).unwrap(),
@@ -370,56 +357,29 @@ fn adding_a_recipient_changes_no_sealed_byte() {
     assert_eq!(open(&added, &dnk).unwrap(), data);
     // A key that cannot open the envelope cannot add anyone.
     let outsider = party(RecipientAlg::P384, "SWE");
-    assert!(
-        pouch_encrypt::add_recipient(
-            &env,
-            &Limits::default(),
-            &outsider.key,
-            &outsider.recipient.certificate,
-            &fin.recipient,
-            &mut SeededRng::new(b"x"),
-        )
-        .is_err()
-    );
+    assert!(add_recipient(&env, &outsider, &fin, b"x").is_err());
 }
 
 #[test]
 fn detached_round_trip_and_a_changed_ciphertext() {
     let p = party(RecipientAlg::P384, "DNK");
     let data = record(3 * CHUNK as usize + 17);
-    let key = signing_key();
-    let seal = SealRequest {
-        key: key.as_ref(),
-        chain: chain(),
-        role: Role::Originator,
-        signing_time: now(),
-        alternative_label: None,
-        release: None,
-    };
-    let label = label();
-    let recipients = [p.recipient.clone()];
-    let request = EncryptRequest {
-        label: &label,
-        recipients: &recipients,
-        forced: vec!["SWE".into()],
-        chunk_size: CHUNK,
-        id: None,
-        created: None,
-    };
     let mut ct = Vec::new();
     let mut input: &[u8] = &data;
-    let env = pouch_encrypt::seal_encrypted(
-        provider(),
-        &request,
-        Plaintext::Detached {
-            data: &mut input,
-            ciphertext: &mut ct,
-            digest: DigestAlgorithm::Sha256,
-            content_type: None,
-            location: None,
-        },
-        &seal,
-        &mut SeededRng::new(b"detached"),
+    let plaintext = Plaintext::Detached {
+        data: &mut input,
+        ciphertext: &mut ct,
+        digest: DigestAlgorithm::Sha256,
+        content_type: None,
+        location: None,
+    };
+    let recipients = [p.recipient.clone()];
+    let env = seal_encrypted(
+        &recipients,
+        vec!["SWE".into()],
+        CHUNK,
+        plaintext,
+        b"detached",
     )
     .unwrap();
     let decoded = Envelope::decode(&env, &Limits::default()).unwrap();
@@ -427,20 +387,7 @@ fn detached_round_trip_and_a_changed_ciphertext() {
         decoded.header().encryption.as_ref().unwrap().forced,
         ["SWE"]
     );
-    let run = |ct: &[u8]| {
-        let mut out = Vec::new();
-        let mut r = ct;
-        pouch_encrypt::open(
-            provider(),
-            &env,
-            &Limits::default(),
-            &p.key,
-            &p.recipient.certificate,
-            Some(&mut r),
-            &mut out,
-        )
-        .map(|_| out)
-    };
+    let run = |ct: &[u8]| open_detached(&env, &p, Some(ct));
     assert_eq!(run(&ct).unwrap(), data);
     let mut bad = ct.clone();
     bad[5] ^= 1;
@@ -468,14 +415,7 @@ fn seeded_encryption_is_reproducible_byte_for_byte() {
 
 fn with_encryption(enc: pouch_envelope::Encryption) -> Vec<u8> {
     let key = signing_key();
-    let seal = SealRequest {
-        key: key.as_ref(),
-        chain: chain(),
-        role: Role::Originator,
-        signing_time: now(),
-        alternative_label: None,
-        release: None,
-    };
+    let seal = SealRequest::originator(key.as_ref(), chain(), now());
     let header = pouch_envelope::EnvelopeHeader {
         version: pouch_envelope::FORMAT_VERSION,
         id: [3; 16],
@@ -518,27 +458,7 @@ fn the_decoder_refuses_encryption_headers_outside_the_rules() {
 #[test]
 fn recipients_on_a_clear_envelope_are_an_unprotected_header_fault() {
     // POUCH-ENC-002: "pouch-recipients" only when the envelope header declares encryption.
-    let key = signing_key();
-    let seal = SealRequest {
-        key: key.as_ref(),
-        chain: chain(),
-        role: Role::Originator,
-        signing_time: now(),
-        alternative_label: None,
-        release: None,
-    };
-    let clear = pouch_envelope::seal(
-        provider(),
-        &label(),
-        pouch_envelope::Payload::Embedded {
-            data: b"clear",
-            content_type: None,
-        },
-        &seal,
-        Some([2; 16]),
-        None,
-    )
-    .unwrap();
+    let clear = seal_clear([2; 16]);
     let p = party(RecipientAlg::P384, "DNK");
     let enc = encrypt(std::slice::from_ref(&p.recipient), b"x", "r");
     let recipients = Envelope::decode(&enc, &Limits::default())
