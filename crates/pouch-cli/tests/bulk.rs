@@ -3,10 +3,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
 use std::path::Path;
-use std::process::Output;
 
 mod common;
-use common::{demo_pki, pouch, pouch_stdin, s, workdir};
+use common::{demo_pki, json_lines, pouch, pouch_stdin, s, seal_by_nor, workdir};
 
 /// Seals `n` records with Norway's ES384 demo signer; returns the envelopes' bytes.
 fn envelopes(dir: &Path, n: usize) -> Vec<Vec<u8>> {
@@ -16,18 +15,7 @@ fn envelopes(dir: &Path, n: usize) -> Vec<Vec<u8>> {
             let record = dir.join(format!("record-{i}.txt"));
             std::fs::write(&record, format!("record number {i}")).unwrap();
             let env = dir.join(format!("sealed-{i}.cbor"));
-            let out = pouch(&[
-                "seal",
-                "--label",
-                s(&label),
-                "--key",
-                s(&dir.join("NOR/signer-ES384.key.pem")),
-                "--cert",
-                s(&dir.join("NOR/signer-ES384.pem")),
-                "-o",
-                s(&env),
-                s(&record),
-            ]);
+            let out = seal_by_nor(dir, "ES384", &label, &["-o", s(&env), s(&record)]);
             assert_eq!(out.status.code(), Some(0));
             std::fs::read(&env).unwrap()
         })
@@ -44,14 +32,6 @@ fn tamper(env: &[u8]) -> Vec<u8> {
     let mut t = env.to_vec();
     t[at] ^= 0x01;
     t
-}
-
-fn json_lines(out: &Output) -> Vec<serde_json::Value> {
-    String::from_utf8(out.stdout.clone())
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
 }
 
 #[test]

@@ -3,6 +3,7 @@
 
 mod common;
 use common::pouch_stdin as pouch;
+use common::{assert_exit, codes};
 
 const LABEL_JSON: &str = r#"{"confidentialityInformation":{"policyIdentifier":"NATO","classification":"SECRET",
   "categories":[{"tagName":"Releasable To","type":"PERMISSIVE","values":["FIN","SWE"]}]},
@@ -21,12 +22,7 @@ fn json_on_stdin_converts_to_xml_and_back() {
         &["label", "convert", "--from", "json", "--to", "xml"],
         LABEL_JSON.as_bytes(),
     );
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 0);
     let xml = String::from_utf8(out.stdout).unwrap();
     assert!(xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>"));
     assert!(xml.contains("<originatorConfidentialityLabel xmlns=\"urn:nato:stanag:4774:confidentialitymetadatalabel:1:0\""));
@@ -87,13 +83,10 @@ fn check_reports_advisory_rules_with_exit_one_and_as_json() {
     let out = pouch(&["label", "check", "--json"], no_review.as_bytes());
     assert_eq!(out.status.code(), Some(1));
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let codes: Vec<&str> = report["codes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["code"].as_str().unwrap())
-        .collect();
-    assert_eq!(codes, ["label.well-formed", "label.review-time-missing"]);
+    assert_eq!(
+        codes(&report["codes"]),
+        ["label.well-formed", "label.review-time-missing"]
+    );
 
     let bad = pouch(&["label", "check", "--json"], b"<not-a-label/>");
     assert_eq!(bad.status.code(), Some(3));
@@ -131,12 +124,7 @@ fn every_valid_xml_fixture_converts_through_every_form() {
 #[test]
 fn demo_runs_on_embedded_defaults() {
     let out = pouch(&["demo"], b"");
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 0);
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("same label, same CBOR bytes"));
     assert!(text.contains("refused: label.malformed"));

@@ -9,7 +9,10 @@ use std::process::Output;
 use pouch_cli::ExitClass;
 
 mod common;
-use common::{Sealed, one_line_error, pouch, pouch_stdin, pouch_within, s, workdir};
+use common::{
+    Sealed, flip_signature_bit, json_lines, one_line_error, pouch, pouch_stdin, pouch_within, s,
+    seal, workdir,
+};
 
 fn code(out: &Output) -> Option<i32> {
     out.status.code()
@@ -155,17 +158,12 @@ fn every_documented_exit_code_has_its_documented_cause() {
     let not_json = dir.join("not-a-label.json");
     std::fs::write(&not_json, b"{\"confidentialityInformation\": 1}").unwrap();
     let out_file = dir.join("never.cbor");
-    let seal_with = |label: &std::path::Path| {
-        let mut args = vec!["seal", "--label", s(label)];
-        let key = k.nor("ES384", ".key.pem");
-        let cert = k.nor("ES384", ".pem");
-        args.extend_from_slice(&["--key", s(&key), "--cert", s(&cert)]);
-        args.extend_from_slice(&["-o", s(&out_file), s(&k.record)]);
-        pouch(&args)
-    };
+    let never = ["-o", s(&out_file), s(&k.record)];
+    let key = k.nor("ES384", ".key.pem");
+    let key_cert = k.nor("ES384", ".pem");
     check(
         ExitClass::Malformed,
-        seal_with(&not_json),
+        seal(&not_json, &key, &key_cert, &never),
         &["not-a-label.json", "label.malformed"],
     );
     let bad_bundle = dir.join("bad-bundle.toml");
@@ -193,37 +191,14 @@ fn every_documented_exit_code_has_its_documented_cause() {
         b"-----BEGIN PRIVATE KEY-----\nnot base64!\n-----END PRIVATE KEY-----\n",
     )
     .unwrap();
-    let key_cert = k.nor("ES384", ".pem");
     check(
         ExitClass::Malformed,
-        pouch(&[
-            "seal",
-            "--label",
-            s(&k.label),
-            "--key",
-            s(&bad_key),
-            "--cert",
-            s(&key_cert),
-            "-o",
-            s(&out_file),
-            s(&k.record),
-        ]),
+        seal(&k.label, &bad_key, &key_cert, &never),
         &["bad.key.pem", "key"],
     );
     check(
         ExitClass::Malformed,
-        pouch(&[
-            "seal",
-            "--label",
-            s(&k.label),
-            "--key",
-            s(&k.nor("ES384", ".key.pem")),
-            "--cert",
-            s(&k.label),
-            "-o",
-            s(&out_file),
-            s(&k.record),
-        ]),
+        seal(&k.label, &key, &k.label, &never),
         &["label.json", "certificate"],
     );
     let broken_spif = dir.join("broken.spif.xml");
@@ -286,18 +261,12 @@ fn every_documented_exit_code_has_its_documented_cause() {
     )
     .unwrap();
     let demo_env = dir.join("demo.cbor");
-    let out = pouch(&[
-        "seal",
-        "--label",
-        s(&demo_label),
-        "--key",
-        s(&k.nor("ES384", ".key.pem")),
-        "--cert",
-        s(&k.nor("ES384", ".pem")),
-        "-o",
-        s(&demo_env),
-        s(&k.record),
-    ]);
+    let out = seal(
+        &demo_label,
+        &key,
+        &key_cert,
+        &["-o", s(&demo_env), s(&k.record)],
+    );
     assert_eq!(code(&out), Some(0), "{out:?}");
     check(
         ExitClass::ReleaseDenied,
@@ -315,11 +284,8 @@ fn every_documented_exit_code_has_its_documented_cause() {
     );
 
     // 10: a flipped bit in the signature.
-    let mut bytes = std::fs::read(&k.envelope).unwrap();
-    let n = bytes.len();
-    bytes[n - 3] ^= 0x40;
     let flipped = dir.join("flipped.cbor");
-    std::fs::write(&flipped, &bytes).unwrap();
+    flip_signature_bit(&k.envelope, &flipped);
     check(ExitClass::Seal, pouch(&["verify", s(&flipped)]), &[]);
 
     // 11: a detached record that changed.
@@ -420,11 +386,7 @@ fn a_fifo_in_a_verified_directory_is_reported_unread_not_waited_on() {
     let out = pouch_within(&["verify", "--json", s(&inbox)], 60)
         .expect("pouch verify waited on the FIFO");
     assert_eq!(code(&out), Some(i32::from(ExitClass::Io.code())), "{out:?}");
-    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines = json_lines(&out);
     assert_eq!(lines.len(), 2);
     assert_eq!(lines[0]["exit"], 0);
     assert_eq!(lines[1]["exit"], 4);

@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
 mod common;
-use common::{pouch, s, workdir};
+use common::{assert_exit, pouch, s, seal, workdir};
 
 use pouch::encryption::{RecipientAlg, cert, derive_keypair};
 use pouch_testkit::{Profile, Validity, demo_pki};
@@ -76,18 +76,7 @@ fn encrypt_to_released_nations_gateway_verifies_recipient_opens() {
         p("record.txt"),
     );
     let seal = |to: &str, extra: &[&str], out: &str| {
-        let mut args = vec![
-            "seal",
-            "--label",
-            s(&label),
-            "--key",
-            s(&key),
-            "--cert",
-            s(&chain),
-            "--encrypt-to",
-            to,
-            "--recipient-cert",
-        ];
+        let mut args = vec!["--encrypt-to", to, "--recipient-cert"];
         let dnk = format!("DNK={}", s(&p("DNK-enc.pem")));
         let nld = format!("NLD={}", s(&p("NLD-enc.pem")));
         let outp = p(out);
@@ -95,34 +84,19 @@ fn encrypt_to_released_nations_gateway_verifies_recipient_opens() {
         args.extend(["--trust", &bundle, "--policy", &spif]);
         args.extend(extra);
         args.extend(["-o", s(&outp), s(&rec)]);
-        pouch(&args)
+        seal(&label, &key, &chain, &args)
     };
     // The Netherlands is not released to: exit 6, with the reason, nothing written.
     let refused = seal("DNK,NLD", &[], "refused.cbor");
-    assert_eq!(
-        refused.status.code(),
-        Some(6),
-        "{}",
-        String::from_utf8_lossy(&refused.stderr)
-    );
+    assert_exit(&refused, 6);
     assert!(String::from_utf8_lossy(&refused.stderr).contains("release."));
     assert!(!p("refused.cbor").exists());
     // Forced: sealed, and the forced nation is recorded.
     let forced = seal("DNK,NLD", &["--force-release", "NLD"], "forced.cbor");
-    assert_eq!(
-        forced.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&forced.stderr)
-    );
+    assert_exit(&forced, 0);
     // Denmark only.
     let ok = seal("DNK", &[], "env.cbor");
-    assert_eq!(
-        ok.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&ok.stderr)
-    );
+    assert_exit(&ok, 0);
     let env = s(&p("env.cbor")).to_owned();
     // inspect shows the forced nation (sealed) apart from the recipients (not sealed).
     let i = pouch(&["inspect", "--json", s(&p("forced.cbor"))]);
@@ -140,45 +114,36 @@ fn encrypt_to_released_nations_gateway_verifies_recipient_opens() {
         2
     );
     // The gateway: no key, verifies and decides release.
-    let v = |recipient: &str| {
-        pouch(&[
-            "verify",
-            &env,
+    let verify = |env: &str, extra: &[&str], recipient: &str| {
+        let mut args = vec!["verify", env];
+        args.extend(extra);
+        args.extend([
             "--trust",
             &bundle,
             "--policy",
             &spif,
             "--recipient",
             recipient,
-        ])
+        ]);
+        pouch(&args)
     };
-    assert_eq!(v("DNK").status.code(), Some(0));
-    assert_eq!(v("NLD").status.code(), Some(6));
+    assert_eq!(verify(&env, &[], "DNK").status.code(), Some(0));
+    assert_eq!(verify(&env, &[], "NLD").status.code(), Some(6));
+    // `who`'s encryption key and certificate open `env` into `out`.
+    let open_with = |env: &str, extra: &[&str], who: &str, out: &str| {
+        let key = p(&format!("{who}-enc.key.pem"));
+        let cert = p(&format!("{who}-enc.pem"));
+        let outp = p(out);
+        let mut args = vec!["open", env];
+        args.extend(extra);
+        args.extend(["--key", s(&key), "--cert", s(&cert)]);
+        args.extend(["--trust", &bundle, "--policy", &spif, "-o", s(&outp)]);
+        pouch(&args)
+    };
+    let open = |env: &str, who: &str, out: &str| open_with(env, &[], who, out);
     // Denmark opens.
-    let open = |env: &str, who: &str, out: &str| {
-        pouch(&[
-            "open",
-            env,
-            "--key",
-            s(&p(&format!("{who}-enc.key.pem"))),
-            "--cert",
-            s(&p(&format!("{who}-enc.pem"))),
-            "--trust",
-            &bundle,
-            "--policy",
-            &spif,
-            "-o",
-            s(&p(out)),
-        ])
-    };
     let o = open(&env, "DNK", "plain.txt");
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
+    assert_exit(&o, 0);
     assert_eq!(std::fs::read(p("plain.txt")).unwrap(), record);
     // The Netherlands on the forced envelope: verification passes, release to NLD is
     // denied, so nothing is decrypted or written.
@@ -209,65 +174,18 @@ fn encrypt_to_released_nations_gateway_verifies_recipient_opens() {
     );
     std::fs::copy(p("NLD-enc.pem"), p("NLD-sec1-enc.pem")).unwrap();
     let o = open(s(&p("forced.cbor")), "NLD-sec1", "nld.txt");
-    assert_eq!(
-        o.status.code(),
-        Some(6),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    assert_exit(&o, 6);
     // Detached: the ciphertext beside the envelope, verified by its digest, opened in place.
     let ct = p("record.ct");
     let det = seal("DNK", &["--detached", "--ciphertext", s(&ct)], "det.cbor");
-    assert_eq!(
-        det.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&det.stderr)
-    );
+    assert_exit(&det, 0);
     let det_env = s(&p("det.cbor")).to_owned();
-    let vd = pouch(&[
-        "verify",
-        &det_env,
-        "--payload",
-        s(&ct),
-        "--trust",
-        &bundle,
-        "--policy",
-        &spif,
-        "--recipient",
-        "DNK",
-    ]);
-    assert_eq!(
-        vd.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&vd.stdout)
-    );
-    let open_detached = |ct: &std::path::Path, out: &str| {
-        pouch(&[
-            "open",
-            &det_env,
-            "--ciphertext",
-            s(ct),
-            "--key",
-            s(&p("DNK-enc.key.pem")),
-            "--cert",
-            s(&p("DNK-enc.pem")),
-            "--trust",
-            &bundle,
-            "--policy",
-            &spif,
-            "-o",
-            s(&p(out)),
-        ])
-    };
+    let vd = verify(&det_env, &["--payload", s(&ct)], "DNK");
+    assert_exit(&vd, 0);
+    let open_detached =
+        |ct: &std::path::Path, out: &str| open_with(&det_env, &["--ciphertext", s(ct)], "DNK", out);
     let o = open_detached(&ct, "det.txt");
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stdout)
-    );
+    assert_exit(&o, 0);
     assert_eq!(std::fs::read(p("det.txt")).unwrap(), record);
     // A truncated ciphertext: the digest fails verification (exit 11), nothing written.
     let full = std::fs::read(&ct).unwrap();

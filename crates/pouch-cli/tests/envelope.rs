@@ -3,20 +3,28 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
 mod common;
-use common::{demo_pki, pouch, s, workdir};
+use std::path::Path;
+use std::process::Output;
+
+use common::{
+    assert_exit, codes, demo_pki, flip_signature_bit, nor, pouch, s, seal_by_nor, workdir,
+};
+
+/// `pouch endorse` by Norway's `alg` signer of the demo coalition in `dir`, then `rest`.
+fn endorse_by_nor(dir: &Path, alg: &str, rest: &[&str]) -> Output {
+    let key = nor(dir, alg, ".key.pem");
+    let cert = nor(dir, alg, ".pem");
+    let mut args = vec!["endorse", "--key", s(&key), "--cert", s(&cert)];
+    args.extend_from_slice(rest);
+    pouch(&args)
+}
 
 #[test]
 fn pki_demo_is_deterministic_with_a_seed() {
     let a = workdir("seed-a");
     let b = workdir("seed-b");
     for d in [&a, &b] {
-        let out = pouch(&["pki", "demo", "--out", s(&d.0), "--seed", "7"]);
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert_exit(&pouch(&["pki", "demo", "--out", s(&d.0), "--seed", "7"]), 0);
     }
     for f in [
         "bundle.toml",
@@ -40,44 +48,15 @@ fn seal_endorse_verify_inspect_with_trust() {
     let record = dir.join("record.txt");
     std::fs::write(&record, b"the record").unwrap();
     let env = dir.join("env.cbor");
-    let nor = |alg: &str, ext: &str| dir.join(format!("NOR/signer-{alg}{ext}"));
-    let out = pouch(&[
-        "seal",
-        "--label",
-        s(&label),
-        "--key",
-        s(&nor("ES384", ".key.pem")),
-        "--cert",
-        s(&nor("ES384", ".pem")),
-        "-o",
-        s(&env),
-        s(&record),
-    ]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = seal_by_nor(dir, "ES384", &label, &["-o", s(&env), s(&record)]);
+    assert_exit(&out, 0);
     let two = dir.join("two.cbor");
-    let out = pouch(&[
-        "endorse",
-        "--key",
-        s(&nor("ML-DSA-65", ".key.pem")),
-        "--cert",
-        s(&nor("ML-DSA-65", ".pem")),
-        "--role",
-        "originator",
-        "-o",
-        s(&two),
-        s(&env),
-    ]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = endorse_by_nor(
+        dir,
+        "ML-DSA-65",
+        &["--role", "originator", "-o", s(&two), s(&env)],
     );
+    assert_exit(&out, 0);
     let bundle = dir.join("bundle.toml");
 
     let out = pouch(&[
@@ -89,12 +68,7 @@ fn seal_endorse_verify_inspect_with_trust() {
         "--json",
         s(&two),
     ]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
+    assert_exit(&out, 0);
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["seals"][1]["algorithm"], "ML-DSA-65");
     assert_eq!(report["seals"][0]["nation"], "NOR");
@@ -102,29 +76,10 @@ fn seal_endorse_verify_inspect_with_trust() {
 
     // The revoked signer: signatures valid, signer untrusted, exit 13.
     let three = dir.join("three.cbor");
-    let out = pouch(&[
-        "endorse",
-        "--key",
-        s(&nor("bad-revoked", ".key.pem")),
-        "--cert",
-        s(&nor("bad-revoked", ".pem")),
-        "-o",
-        s(&three),
-        s(&two),
-    ]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = endorse_by_nor(dir, "bad-revoked", &["-o", s(&three), s(&two)]);
+    assert_exit(&out, 0);
     let out = pouch(&["verify", "--trust", s(&bundle), s(&three)]);
-    assert_eq!(
-        out.status.code(),
-        Some(13),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
+    assert_exit(&out, 13);
     assert!(String::from_utf8_lossy(&out.stdout).contains("trust.revoked"));
     // Without trust, the same envelope is valid: signatures only.
     assert_eq!(pouch(&["verify", s(&three)]).status.code(), Some(0));
@@ -135,58 +90,33 @@ fn seal_endorse_verify_inspect_with_trust() {
     assert_eq!(doc["seals"].as_array().unwrap().len(), 2);
 
     // A flipped byte in the signature: exit 10.
-    let mut bytes = std::fs::read(&env).unwrap();
-    let n = bytes.len();
-    bytes[n - 3] ^= 0x40;
     let bad = dir.join("bad.cbor");
-    std::fs::write(&bad, &bytes).unwrap();
+    flip_signature_bit(&env, &bad);
     assert_eq!(pouch(&["verify", s(&bad)]).status.code(), Some(10));
     // Not CBOR at all: exit 3.
     assert_eq!(pouch(&["verify", s(&label)]).status.code(), Some(3));
     // Hybrid policy on a single classical seal: exit 12.
-    assert_eq!(
-        pouch(&["verify", "--seal-policy", "hybrid", s(&env)])
-            .status
-            .code(),
-        Some(12)
-    );
+    assert_exit(&pouch(&["verify", "--seal-policy", "hybrid", s(&env)]), 12);
 
     // Detached: digest mismatch exits 11.
     let det = dir.join("det.cbor");
-    let out = pouch(&[
-        "seal",
-        "--detached",
-        "--digest",
-        "sha384",
-        "--label",
-        s(&label),
-        "--key",
-        s(&nor("EdDSA", ".key.pem")),
-        "--cert",
-        s(&nor("EdDSA", ".pem")),
-        "-o",
-        s(&det),
-        s(&record),
-    ]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = seal_by_nor(
+        dir,
+        "EdDSA",
+        &label,
+        &[
+            "--detached",
+            "--digest",
+            "sha384",
+            "-o",
+            s(&det),
+            s(&record),
+        ],
     );
-    assert_eq!(
-        pouch(&["verify", "--payload", s(&record), s(&det)])
-            .status
-            .code(),
-        Some(0)
-    );
+    assert_exit(&out, 0);
+    assert_exit(&pouch(&["verify", "--payload", s(&record), s(&det)]), 0);
     std::fs::write(&record, b"the record, changed").unwrap();
-    assert_eq!(
-        pouch(&["verify", "--payload", s(&record), s(&det)])
-            .status
-            .code(),
-        Some(11)
-    );
+    assert_exit(&pouch(&["verify", "--payload", s(&record), s(&det)]), 11);
 
     // check-chain: a good chain and the expired signer.
     let out = pouch(&[
@@ -195,22 +125,17 @@ fn seal_endorse_verify_inspect_with_trust() {
         "--trust",
         s(&bundle),
         "--cert",
-        s(&nor("ES384", ".pem")),
+        s(&nor(dir, "ES384", ".pem")),
         "--json",
     ]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
+    assert_exit(&out, 0);
     let out = pouch(&[
         "pki",
         "check-chain",
         "--trust",
         s(&bundle),
         "--cert",
-        s(&nor("bad-expired", ".pem")),
+        s(&nor(dir, "bad-expired", ".pem")),
     ]);
     assert_eq!(out.status.code(), Some(13));
     assert!(String::from_utf8_lossy(&out.stdout).contains("trust.not-valid-at-signing"));
@@ -241,11 +166,8 @@ fn a_bundle_naming_a_missing_file_names_file_and_entry() {
 fn verify_with_policies_and_a_recipient_adds_the_label_and_release_stages() {
     let d = workdir("policy");
     let dir = &d.0;
-    assert_eq!(
-        // Certificates valid from now: `seal` signs at the present time.
-        pouch(&["pki", "demo", "--out", s(dir)]).status.code(),
-        Some(0)
-    );
+    // Certificates valid from now: `seal` signs at the present time.
+    assert_exit(&pouch(&["pki", "demo", "--out", s(dir)]), 0);
     let coalition = dir.join("policies/pouch-demo.spif.xml");
     let national = dir.join("policies/nor-demo.spif.xml");
     let label = dir.join("label.json");
@@ -258,26 +180,13 @@ fn verify_with_policies_and_a_recipient_adds_the_label_and_release_stages() {
     .unwrap();
     let record = dir.join("record.txt");
     std::fs::write(&record, b"the record").unwrap();
+    // Each envelope: the record sealed under one label by Norway's ES384 signer.
+    let seal = |label: &Path, env: &Path| {
+        let out = seal_by_nor(dir, "ES384", label, &["-o", s(env), s(&record)]);
+        assert_exit(&out, 0);
+    };
     let env = dir.join("env.cbor");
-    let nor = |alg: &str, ext: &str| dir.join(format!("NOR/signer-{alg}{ext}"));
-    let out = pouch(&[
-        "seal",
-        "--label",
-        s(&label),
-        "--key",
-        s(&nor("ES384", ".key.pem")),
-        "--cert",
-        s(&nor("ES384", ".pem")),
-        "-o",
-        s(&env),
-        s(&record),
-    ]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    seal(&label, &env);
     let bundle = dir.join("bundle.toml");
     let verify = |extra: &[&str]| {
         let mut args = vec!["verify", "--trust", s(&bundle), "--json"];
@@ -286,12 +195,7 @@ fn verify_with_policies_and_a_recipient_adds_the_label_and_release_stages() {
         pouch(&args)
     };
     let out = verify(&["--policy", s(&coalition), "--recipient", "DNK"]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
+    assert_exit(&out, 0);
     let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(r["policy"][0]["codes"][0]["code"], "policy.label-valid");
     assert_eq!(r["release"]["label"], "originator");
@@ -299,13 +203,10 @@ fn verify_with_policies_and_a_recipient_adds_the_label_and_release_stages() {
     let out = verify(&["--policy", s(&coalition), "--recipient", "SWE"]);
     assert_eq!(out.status.code(), Some(6));
     let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let codes: Vec<&str> = r["release"]["codes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["code"].as_str().unwrap())
-        .collect();
-    assert_eq!(codes, ["release.not-releasable-to", "release.denied"]);
+    assert_eq!(
+        codes(&r["release"]["codes"]),
+        ["release.not-releasable-to", "release.denied"]
+    );
     // A restrictive value needs a clearance that holds it.
     let crypto = dir.join("crypto.json");
     std::fs::write(
@@ -317,19 +218,7 @@ fn verify_with_policies_and_a_recipient_adds_the_label_and_release_stages() {
     )
     .unwrap();
     let env3 = dir.join("env3.cbor");
-    let out = pouch(&[
-        "seal",
-        "--label",
-        s(&crypto),
-        "--key",
-        s(&nor("ES384", ".key.pem")),
-        "--cert",
-        s(&nor("ES384", ".pem")),
-        "-o",
-        s(&env3),
-        s(&record),
-    ]);
-    assert_eq!(out.status.code(), Some(0));
+    seal(&crypto, &env3);
     let cleared = dir.join("cleared.json");
     std::fs::write(
         &cleared,
@@ -345,12 +234,7 @@ fn verify_with_policies_and_a_recipient_adds_the_label_and_release_stages() {
     };
     assert_eq!(bare(&["--recipient", "DNK"]).status.code(), Some(6));
     let out = bare(&["--recipient", "DNK", "--clearance", s(&cleared)]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
+    assert_exit(&out, 0);
     let out = bare(&["--recipient", "DNK", "--clearance", s(&label)]);
     assert_eq!(out.status.code(), Some(3), "a label is not a clearance");
 
@@ -368,26 +252,9 @@ fn verify_with_policies_and_a_recipient_adds_the_label_and_release_stages() {
     )
     .unwrap();
     let env2 = dir.join("env2.cbor");
-    let out = pouch(&[
-        "seal",
-        "--label",
-        s(&bad),
-        "--key",
-        s(&nor("ES384", ".key.pem")),
-        "--cert",
-        s(&nor("ES384", ".pem")),
-        "-o",
-        s(&env2),
-        s(&record),
-    ]);
-    assert_eq!(out.status.code(), Some(0));
+    seal(&bad, &env2);
     let out = pouch(&["verify", "--policy", s(&coalition), "--json", s(&env2)]);
-    assert_eq!(
-        out.status.code(),
-        Some(5),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
+    assert_exit(&out, 5);
     assert!(String::from_utf8_lossy(&out.stdout).contains("policy.classification-unknown"));
     // A SPIF that does not load: exit 3, naming it.
     let broken = dir.join("broken.spif.xml");

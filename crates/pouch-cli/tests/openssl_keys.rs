@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::Command;
 
 mod common;
-use common::{demo_pki, pouch, s, workdir};
+use common::{assert_exit, demo_pki, pouch, s, seal_by_nor, workdir};
 
 fn openssl(dir: &Path, args: &[&str]) {
     let out = Command::new("openssl")
@@ -54,18 +54,9 @@ fn certificate(dir: &Path, key: &str, cert: &str) {
 const LABEL: &str = r#"{"confidentialityInformation":{"policyIdentifier":"NATO","classification":"SECRET"},"creationDateTime":"2026-12-04T10:00:00Z"}"#;
 
 fn seal(dir: &Path, key: &str, cert: &str, out: &str) -> std::process::Output {
-    pouch(&[
-        "seal",
-        "--label",
-        s(&dir.join("label.json")),
-        "--key",
-        s(&dir.join(key)),
-        "--cert",
-        s(&dir.join(cert)),
-        "-o",
-        s(&dir.join(out)),
-        s(&dir.join("record.txt")),
-    ])
+    let (label, key, cert) = (dir.join("label.json"), dir.join(key), dir.join(cert));
+    let (out, record) = (dir.join(out), dir.join("record.txt"));
+    common::seal(&label, &key, &cert, &["-o", s(&out), s(&record)])
 }
 
 #[test]
@@ -178,29 +169,13 @@ fn a_bundle_named_by_a_bare_file_name_reads_its_files_beside_it() {
     let d = workdir("bare-bundle");
     let label = demo_pki(&d.0, &[]);
     std::fs::write(d.0.join("record.txt"), b"r").unwrap();
-    let sealed = pouch(&[
-        "seal",
-        "--label",
-        s(&label),
-        "--key",
-        s(&d.0.join("NOR/signer-ES384.key.pem")),
-        "--cert",
-        s(&d.0.join("NOR/signer-ES384.pem")),
-        "-o",
-        s(&d.0.join("sealed.cbor")),
-        s(&d.0.join("record.txt")),
-    ]);
+    let (sealed, record) = (d.0.join("sealed.cbor"), d.0.join("record.txt"));
+    let sealed = seal_by_nor(&d.0, "ES384", &label, &["-o", s(&sealed), s(&record)]);
     assert_eq!(sealed.status.code(), Some(0));
     let out = Command::new(env!("CARGO_BIN_EXE_pouch"))
         .args(["verify", "--trust", "bundle.toml", "sealed.cbor"])
         .current_dir(&d.0)
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 0);
 }

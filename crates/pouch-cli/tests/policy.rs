@@ -7,6 +7,7 @@ use std::process::Output;
 
 mod common;
 use common::pouch_stdin as pouch;
+use common::{assert_contains, codes, s, workdir};
 
 /// A file of the labels reference suite (a test using it starts with `require!`).
 fn reference(rel: &str) -> String {
@@ -123,11 +124,7 @@ fn policy_show_lists_what_the_spif_says() {
 
     // Equivalences are shown: tlp-plus maps AMBER to TLP lacv 12 (its text).
     let tlpx = pouch(&["policy", "show", &spiffing("tlp-plus.xml")], b"");
-    assert!(
-        stdout(&tlpx).contains("    = TLP lacv 12 (both)\n"),
-        "{}",
-        stdout(&tlpx)
-    );
+    assert_contains(&stdout(&tlpx), "    = TLP lacv 12 (both)\n");
 }
 
 #[test]
@@ -155,14 +152,8 @@ fn label_check_under_a_policy() {
     );
     assert_eq!(out.status.code(), Some(5));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let codes: Vec<&str> = v["codes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["code"].as_str().unwrap())
-        .collect();
     assert_eq!(
-        codes,
+        codes(&v["codes"]),
         [
             "label.well-formed",
             "policy.classification-unknown",
@@ -248,31 +239,22 @@ fn equivalent_then_render_matches_spiffing() {
         ],
         label.as_bytes(),
     );
-    assert!(
-        stdout(&xml).contains("<alternativeConfidentialityLabel"),
-        "{}",
-        stdout(&xml)
-    );
+    assert_contains(&stdout(&xml), "<alternativeConfidentialityLabel");
     // NATO v88 declares no equivalence to TLP: exit 5, naming it.
     let none = pouch(
         &["label", "equivalent", "--policy", &v88(), "--to", &to],
         NATO_SECRET_FIN_SWE.as_bytes(),
     );
     assert_eq!(none.status.code(), Some(5));
-    assert!(
-        stderr(&none).contains("no equivalence"),
-        "{}",
-        stderr(&none)
-    );
+    assert_contains(&stderr(&none), "no equivalence");
 }
 
 #[test]
 fn dominant_of_two_labels() {
     pouch_reference::require!(pouch_reference::Suite::Labels);
-    let dir = std::env::temp_dir().join(format!("pouch-dominant-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let a = dir.join("a.json");
-    let b = dir.join("b.json");
+    let d = workdir("dominant");
+    let a = d.0.join("a.json");
+    let b = d.0.join("b.json");
     std::fs::write(&a, NATO_SECRET_FIN_SWE).unwrap();
     std::fs::write(
         &b,
@@ -282,17 +264,9 @@ fn dominant_of_two_labels() {
     )
     .unwrap();
     let out = pouch(
-        &[
-            "label",
-            "dominant",
-            "--policy",
-            &v88(),
-            a.to_str().unwrap(),
-            b.to_str().unwrap(),
-        ],
+        &["label", "dominant", "--policy", &v88(), s(&a), s(&b)],
         b"",
     );
-    std::fs::remove_dir_all(&dir).unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     // SECRET is above CONFIDENTIAL; permissive values intersect to SWE (POUCH-POL-055/056).
@@ -318,19 +292,11 @@ fn convert_to_and_from_ess() {
             0x31, 0x81, 0x87, 0x02, 0x01, 0x04, 0x06, 0x05, 0x2b, 0x1a, 0x01, 0x03, 0x01
         ]
     );
-    let back = pouch(
-        &[
-            "label",
-            "convert",
-            "--from",
-            "ess",
-            "--to",
-            "json",
-            "--policy",
-            &v88(),
-        ],
-        &ess.stdout,
-    );
+    let v88 = v88();
+    let from_ess = [
+        "label", "convert", "--from", "ess", "--to", "json", "--policy", &v88,
+    ];
+    let back = pouch(&from_ess, &ess.stdout);
     assert_eq!(back.status.code(), Some(0), "{}", stderr(&back));
     let v: serde_json::Value = serde_json::from_slice(&back.stdout).unwrap();
     let ci = &v["confidentialityInformation"];
@@ -343,39 +309,11 @@ fn convert_to_and_from_ess() {
 
     // spiffing's stupid-label.ber names policy 1.1.
     let stupid = std::fs::read(spiffing("stupid-label.ber")).unwrap();
-    let out = pouch(
-        &[
-            "label",
-            "convert",
-            "--from",
-            "ess",
-            "--to",
-            "json",
-            "--policy",
-            &v88(),
-        ],
-        &stupid,
-    );
+    let out = pouch(&from_ess, &stupid);
     assert_eq!(out.status.code(), Some(5));
-    assert!(
-        stderr(&out).contains("unknown policy id: 1.1"),
-        "{}",
-        stderr(&out)
-    );
+    assert_contains(&stderr(&out), "unknown policy id: 1.1");
     // Truncated DER is malformed input; ESS without a policy is a usage error.
-    let cut = pouch(
-        &[
-            "label",
-            "convert",
-            "--from",
-            "ess",
-            "--to",
-            "json",
-            "--policy",
-            &v88(),
-        ],
-        &ess.stdout[..20],
-    );
+    let cut = pouch(&from_ess, &ess.stdout[..20]);
     assert_eq!(cut.status.code(), Some(3));
     let usage = pouch(
         &["label", "convert", "--from", "ess", "--to", "json"],
@@ -408,22 +346,18 @@ fn release_permits_and_denies_with_reasons() {
     assert_eq!(deny.status.code(), Some(6));
     let v: serde_json::Value = serde_json::from_slice(&deny.stdout).unwrap();
     assert_eq!(v["decision"], "deny");
-    let codes: Vec<&str> = v["codes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["code"].as_str().unwrap())
-        .collect();
-    assert_eq!(codes, ["release.not-releasable-to", "release.denied"]);
+    assert_eq!(
+        codes(&v["codes"]),
+        ["release.not-releasable-to", "release.denied"]
+    );
 
     // A restrictive ATOMAL label: needs a clearance holding ATOMAL at SECRET or above.
     let atomal = NATO_SECRET_FIN_SWE.replace(
         "]}]}",
         "]},{\"tagName\":\"Special Category Designators\",\"type\":\"RESTRICTIVE\",\"values\":[\"ATOMAL\"]}]}",
     );
-    let dir = std::env::temp_dir().join(format!("pouch-release-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let cleared = dir.join("cleared.json");
+    let d = workdir("release");
+    let cleared = d.0.join("cleared.json");
     std::fs::write(
         &cleared,
         r#"{"policy": "urn:oid:1.3.26.1.3.1", "classifications": ["SECRET"],
@@ -431,13 +365,13 @@ fn release_permits_and_denies_with_reasons() {
                             "values": ["ATOMAL"]}]}"#,
     )
     .unwrap();
-    let low = dir.join("low.json");
+    let low = d.0.join("low.json");
     std::fs::write(
         &low,
         r#"{"policy": "NATO", "classifications": ["CONFIDENTIAL"]}"#,
     )
     .unwrap();
-    let broken = dir.join("broken.json");
+    let broken = d.0.join("broken.json");
     std::fs::write(
         &broken,
         r#"{"policy": "NATO", "classification": ["SECRET"]}"#,
@@ -452,7 +386,7 @@ fn release_permits_and_denies_with_reasons() {
                 "--recipient",
                 "FIN",
                 "--clearance",
-                clearance.to_str().unwrap(),
+                s(clearance),
             ],
             atomal.as_bytes(),
         )
@@ -464,7 +398,6 @@ fn release_permits_and_denies_with_reasons() {
         &["release", "--policy", &v88(), "--recipient", "FIN"],
         atomal.as_bytes(),
     );
-    std::fs::remove_dir_all(&dir).unwrap();
     assert_eq!(ok.status.code(), Some(0), "{}", stdout(&ok));
     assert_eq!(short.status.code(), Some(6));
     assert!(stdout(&short).contains("release.clearance-classification"));
@@ -472,19 +405,13 @@ fn release_permits_and_denies_with_reasons() {
     assert_eq!(none.status.code(), Some(6));
     assert!(stdout(&none).contains("release.clearance-required"));
     assert_eq!(bad.status.code(), Some(3));
-    assert!(stderr(&bad).contains("/classification"), "{}", stderr(&bad));
+    assert_contains(&stderr(&bad), "/classification");
 }
 
 #[test]
 fn help_lists_the_new_exit_codes() {
     let out = pouch(&["release", "--help"], b"");
     let help = stdout(&out);
-    assert!(
-        help.contains("  5   a label is not valid under the policy"),
-        "{help}"
-    );
-    assert!(
-        help.contains("  6   the release to the recipient is denied"),
-        "{help}"
-    );
+    assert_contains(&help, "  5   a label is not valid under the policy");
+    assert_contains(&help, "  6   the release to the recipient is denied");
 }

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 mod common;
-use common::{pouch, s};
+use common::{json_lines, pouch, s};
 use pouch_status::ExitClass;
 
 fn dir() -> PathBuf {
@@ -46,11 +46,7 @@ fn every_sequence_vector_is_reported_item_by_item() {
             v["at"].as_str().unwrap(),
             s(&file),
         ]);
-        let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout.clone())
-            .unwrap()
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap())
-            .collect();
+        let lines = json_lines(&out);
         let want = v
             .get("item")
             .and_then(|i| i.as_array())

@@ -114,25 +114,85 @@ impl Sealed {
 
     /// A signer's file: `nor("ES384", ".key.pem")` is Norway's ES384 key.
     pub fn nor(&self, alg: &str, ext: &str) -> PathBuf {
-        self.dir.join(format!("NOR/signer-{alg}{ext}"))
+        nor(&self.dir, alg, ext)
     }
 
     /// `pouch seal` with the label, Norway's ES384 key and chain, and `extra`.
     pub fn seal(&self, extra: &[&str]) -> Output {
-        let key = self.nor("ES384", ".key.pem");
-        let cert = self.nor("ES384", ".pem");
-        let mut args = vec![
-            "seal",
-            "--label",
-            s(&self.label),
-            "--key",
-            s(&key),
-            "--cert",
-            s(&cert),
-        ];
-        args.extend_from_slice(extra);
-        pouch(&args)
+        seal_by_nor(&self.dir, "ES384", &self.label, extra)
     }
+}
+
+/// A file of Norway's demo signer for `alg` in the coalition in `dir`: `nor(dir, "ES384",
+/// ".key.pem")` is its key, `".pem"` its certificate chain.
+pub fn nor(dir: &Path, alg: &str, ext: &str) -> PathBuf {
+    dir.join(format!("NOR/signer-{alg}{ext}"))
+}
+
+/// `pouch seal --label LABEL --key KEY --cert CERT`, then `rest` (options, `-o`, the record).
+pub fn seal(label: &Path, key: &Path, cert: &Path, rest: &[&str]) -> Output {
+    let mut args = vec![
+        "seal",
+        "--label",
+        s(label),
+        "--key",
+        s(key),
+        "--cert",
+        s(cert),
+    ];
+    args.extend_from_slice(rest);
+    pouch(&args)
+}
+
+/// [`seal`] by Norway's `alg` signer of the demo coalition in `dir`.
+pub fn seal_by_nor(dir: &Path, alg: &str, label: &Path, rest: &[&str]) -> Output {
+    let key = nor(dir, alg, ".key.pem");
+    let cert = nor(dir, alg, ".pem");
+    seal(label, &key, &cert, rest)
+}
+
+/// Asserts the exit code, showing both output streams when it is another.
+pub fn assert_exit(out: &Output, code: i32) {
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Asserts that `text` holds `part`, showing `text` when not.
+pub fn assert_contains(text: &str, part: &str) {
+    assert!(text.contains(part), "{part:?} not in {text}");
+}
+
+/// The `code` of each entry of a JSON report's array of codes.
+pub fn codes(entries: &serde_json::Value) -> Vec<&str> {
+    entries
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["code"].as_str().unwrap())
+        .collect()
+}
+
+/// Writes to `to` the envelope at `env` with one bit flipped near its end, in the last
+/// seal's signature: a seal that no longer verifies (exit 10).
+pub fn flip_signature_bit(env: &Path, to: &Path) {
+    let mut bytes = std::fs::read(env).unwrap();
+    let n = bytes.len();
+    bytes[n - 3] ^= 0x40;
+    std::fs::write(to, &bytes).unwrap();
+}
+
+/// Standard output parsed as one JSON value per line (`verify --json` of many inputs).
+pub fn json_lines(out: &Output) -> Vec<serde_json::Value> {
+    String::from_utf8(out.stdout.clone())
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
 }
 
 /// Writes the demo coalition (`pouch pki demo`, with `extra` arguments such as a seed) and a
