@@ -10,8 +10,8 @@ use pouch_cli::ExitClass;
 
 mod common;
 use common::{
-    Sealed, flip_signature_bit, json_lines, one_line_error, pouch, pouch_stdin, pouch_within, s,
-    seal, workdir,
+    Sealed, check_chain, flip_signature_bit, json_lines, one_line_error, pouch, pouch_stdin,
+    pouch_within, s, seal, workdir, write_label,
 };
 
 fn code(out: &Output) -> Option<i32> {
@@ -175,14 +175,7 @@ fn every_documented_exit_code_has_its_documented_cause() {
     );
     check(
         ExitClass::Malformed,
-        pouch(&[
-            "pki",
-            "check-chain",
-            "--trust",
-            s(&bad_bundle),
-            "--cert",
-            s(&k.nor("ES384", ".pem")),
-        ]),
+        check_chain(&bad_bundle, &key_cert, &[]),
         &["bad-bundle.toml"],
     );
     let bad_key = dir.join("bad.key.pem");
@@ -191,16 +184,16 @@ fn every_documented_exit_code_has_its_documented_cause() {
         b"-----BEGIN PRIVATE KEY-----\nnot base64!\n-----END PRIVATE KEY-----\n",
     )
     .unwrap();
-    check(
-        ExitClass::Malformed,
-        seal(&k.label, &bad_key, &key_cert, &never),
-        &["bad.key.pem", "key"],
-    );
-    check(
-        ExitClass::Malformed,
-        seal(&k.label, &key, &k.label, &never),
-        &["label.json", "certificate"],
-    );
+    for (key, cert, names) in [
+        (&bad_key, &key_cert, ["bad.key.pem", "key"]),
+        (&key, &k.label, ["label.json", "certificate"]),
+    ] {
+        check(
+            ExitClass::Malformed,
+            seal(&k.label, key, cert, &never),
+            &names,
+        );
+    }
     let broken_spif = dir.join("broken.spif.xml");
     std::fs::write(
         &broken_spif,
@@ -239,12 +232,10 @@ fn every_documented_exit_code_has_its_documented_cause() {
 
     // 5: a label invalid under the policy given.
     let cosmic = dir.join("cosmic.json");
-    std::fs::write(
+    write_label(
         &cosmic,
-        r#"{"confidentialityInformation":{"policyIdentifier":"POUCH-DEMO","classification":"COSMIC"},
-        "creationDateTime":"2026-11-28T09:00:00Z","reviewDateTime":"2036-11-28T00:00:00Z"}"#,
-    )
-    .unwrap();
+        r#"{"policyIdentifier":"POUCH-DEMO","classification":"COSMIC"}"#,
+    );
     check(
         ExitClass::LabelInvalid,
         pouch(&["label", "check", "--policy", s(&coalition), s(&cosmic)]),
@@ -253,13 +244,11 @@ fn every_documented_exit_code_has_its_documented_cause() {
 
     // 6: the release denied (Sweden is not on the list).
     let demo_label = dir.join("demo.json");
-    std::fs::write(
+    write_label(
         &demo_label,
-        r#"{"confidentialityInformation":{"policyIdentifier":"POUCH-DEMO","classification":"SECRET",
-        "categories":[{"tagName":"Releasable To","type":"PERMISSIVE","values":["DNK"]}]},
-        "creationDateTime":"2026-11-28T09:00:00Z","reviewDateTime":"2036-11-28T00:00:00Z"}"#,
-    )
-    .unwrap();
+        r#"{"policyIdentifier":"POUCH-DEMO","classification":"SECRET",
+        "categories":[{"tagName":"Releasable To","type":"PERMISSIVE","values":["DNK"]}]}"#,
+    );
     let demo_env = dir.join("demo.cbor");
     let out = seal(
         &demo_label,
@@ -310,14 +299,7 @@ fn every_documented_exit_code_has_its_documented_cause() {
     // 13: a chain the bundle does not trust (the expired signer).
     check(
         ExitClass::Trust,
-        pouch(&[
-            "pki",
-            "check-chain",
-            "--trust",
-            bundle,
-            "--cert",
-            s(&k.nor("bad-expired", ".pem")),
-        ]),
+        check_chain(&k.bundle, &k.nor("bad-expired", ".pem"), &[]),
         &[],
     );
 

@@ -7,7 +7,8 @@ use std::path::Path;
 use std::process::Output;
 
 use common::{
-    assert_exit, codes, demo_pki, flip_signature_bit, nor, pouch, s, seal_by_nor, workdir,
+    assert_exit, check_chain, codes, demo_pki, flip_signature_bit, nor, pouch, s, seal_by_nor,
+    workdir, write_label,
 };
 
 /// `pouch endorse` by Norway's `alg` signer of the demo coalition in `dir`, then `rest`.
@@ -119,24 +120,9 @@ fn seal_endorse_verify_inspect_with_trust() {
     assert_exit(&pouch(&["verify", "--payload", s(&record), s(&det)]), 11);
 
     // check-chain: a good chain and the expired signer.
-    let out = pouch(&[
-        "pki",
-        "check-chain",
-        "--trust",
-        s(&bundle),
-        "--cert",
-        s(&nor(dir, "ES384", ".pem")),
-        "--json",
-    ]);
+    let out = check_chain(&bundle, &nor(dir, "ES384", ".pem"), &["--json"]);
     assert_exit(&out, 0);
-    let out = pouch(&[
-        "pki",
-        "check-chain",
-        "--trust",
-        s(&bundle),
-        "--cert",
-        s(&nor(dir, "bad-expired", ".pem")),
-    ]);
+    let out = check_chain(&bundle, &nor(dir, "bad-expired", ".pem"), &[]);
     assert_eq!(out.status.code(), Some(13));
     assert!(String::from_utf8_lossy(&out.stdout).contains("trust.not-valid-at-signing"));
 }
@@ -146,14 +132,7 @@ fn a_bundle_naming_a_missing_file_names_file_and_entry() {
     let d = workdir("badbundle");
     let bundle = d.0.join("bundle.toml");
     std::fs::write(&bundle, "format = 1\n[[nation]]\ncode = \"NOR\"\ncountry = \"NO\"\nanchors = [\"missing/root.pem\"]\n").unwrap();
-    let out = pouch(&[
-        "pki",
-        "check-chain",
-        "--trust",
-        s(&bundle),
-        "--cert",
-        s(&bundle),
-    ]);
+    let out = check_chain(&bundle, &bundle, &[]);
     assert_eq!(out.status.code(), Some(4));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -171,13 +150,11 @@ fn verify_with_policies_and_a_recipient_adds_the_label_and_release_stages() {
     let coalition = dir.join("policies/pouch-demo.spif.xml");
     let national = dir.join("policies/nor-demo.spif.xml");
     let label = dir.join("label.json");
-    std::fs::write(
+    write_label(
         &label,
-        r#"{"confidentialityInformation":{"policyIdentifier":"POUCH-DEMO","classification":"SECRET",
-        "categories":[{"tagName":"Releasable To","type":"PERMISSIVE","values":["COALITION","FIN"]}]},
-        "creationDateTime":"2026-11-28T09:00:00Z","reviewDateTime":"2036-11-28T00:00:00Z"}"#,
-    )
-    .unwrap();
+        r#"{"policyIdentifier":"POUCH-DEMO","classification":"SECRET",
+        "categories":[{"tagName":"Releasable To","type":"PERMISSIVE","values":["COALITION","FIN"]}]}"#,
+    );
     let record = dir.join("record.txt");
     std::fs::write(&record, b"the record").unwrap();
     // Each envelope: the record sealed under one label by Norway's ES384 signer.
@@ -209,14 +186,12 @@ fn verify_with_policies_and_a_recipient_adds_the_label_and_release_stages() {
     );
     // A restrictive value needs a clearance that holds it.
     let crypto = dir.join("crypto.json");
-    std::fs::write(
+    write_label(
         &crypto,
-        r#"{"confidentialityInformation":{"policyIdentifier":"POUCH-DEMO","classification":"SECRET",
+        r#"{"policyIdentifier":"POUCH-DEMO","classification":"SECRET",
         "categories":[{"tagName":"Releasable To","type":"PERMISSIVE","values":["DNK"]},
-        {"tagName":"Special Handling","type":"RESTRICTIVE","values":["CRYPTO"]}]},
-        "creationDateTime":"2026-11-28T09:00:00Z","reviewDateTime":"2036-11-28T00:00:00Z"}"#,
-    )
-    .unwrap();
+        {"tagName":"Special Handling","type":"RESTRICTIVE","values":["CRYPTO"]}]}"#,
+    );
     let env3 = dir.join("env3.cbor");
     seal(&crypto, &env3);
     let cleared = dir.join("cleared.json");
@@ -245,12 +220,10 @@ fn verify_with_policies_and_a_recipient_adds_the_label_and_release_stages() {
     // A label invalid under the policy: exit 5 (the NATO-identified label names no policy
     // given, so it is the unknown classification under a policy that names it).
     let bad = dir.join("bad.json");
-    std::fs::write(
+    write_label(
         &bad,
-        r#"{"confidentialityInformation":{"policyIdentifier":"POUCH-DEMO","classification":"COSMIC"},
-        "creationDateTime":"2026-11-28T09:00:00Z","reviewDateTime":"2036-11-28T00:00:00Z"}"#,
-    )
-    .unwrap();
+        r#"{"policyIdentifier":"POUCH-DEMO","classification":"COSMIC"}"#,
+    );
     let env2 = dir.join("env2.cbor");
     seal(&bad, &env2);
     let out = pouch(&["verify", "--policy", s(&coalition), "--json", s(&env2)]);

@@ -25,6 +25,15 @@ fn spiffing(f: &str) -> String {
     reference(&format!("surevine-spiffing/test-data/{f}"))
 }
 
+/// The member of the JSON array `list` whose `name` is `name`.
+fn named<'a>(list: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["name"] == name)
+        .unwrap_or_else(|| panic!("no {name:?} in {list}"))
+}
+
 fn stdout(o: &Output) -> String {
     String::from_utf8(o.stdout.clone()).unwrap()
 }
@@ -94,26 +103,11 @@ fn policy_show_lists_what_the_spif_says() {
     let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     assert_eq!(v["id"], "1.3.26.1.3.1");
     assert_eq!(v["classifications"].as_array().unwrap().len(), 5);
-    let rel = v["tagSets"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["name"] == "Releasable To")
-        .unwrap();
-    let fin = rel["tags"][0]["values"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|k| k["name"] == "FIN")
-        .unwrap();
+    let rel = named(&v["tagSets"], "Releasable To");
+    let fin = named(&rel["tags"][0]["values"], "FIN");
     assert_eq!(fin["lacv"], 246);
     // The memberships extension's EAPC group lists Sweden.
-    let eapc = v["memberships"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|m| m["name"] == "Euro-Atlantic Partnership Council")
-        .unwrap();
+    let eapc = named(&v["memberships"], "Euro-Atlantic Partnership Council");
     assert!(
         eapc["members"]
             .as_array()

@@ -3,7 +3,7 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Child, Command, Output, Stdio};
 
 /// Runs `pouch` with `args` and no standard input.
 pub fn pouch(args: &[&str]) -> Output {
@@ -13,15 +13,20 @@ pub fn pouch(args: &[&str]) -> Output {
         .unwrap()
 }
 
-/// Runs `pouch` with `args`, writing `input` to its standard input.
-pub fn pouch_stdin(args: &[&str], input: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_pouch"))
+/// Starts `pouch` with `args` and `stdin`, its output piped.
+fn spawn(args: &[&str], stdin: Stdio) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_pouch"))
         .args(args)
-        .stdin(Stdio::piped())
+        .stdin(stdin)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .unwrap();
+        .unwrap()
+}
+
+/// Runs `pouch` with `args`, writing `input` to its standard input.
+pub fn pouch_stdin(args: &[&str], input: &[u8]) -> Output {
+    let mut child = spawn(args, Stdio::piped());
     // A command that does not read its standard input may exit first: a broken pipe here is
     // not the test's failure, the exit status says what happened.
     let _ = child.stdin.take().unwrap().write_all(input);
@@ -53,13 +58,7 @@ pub fn workdir(name: &str) -> Dir {
 /// Runs `pouch` with `args`, killing it if it has not ended after `secs` seconds: for a test
 /// of something that must not block. `None` when it had to be killed.
 pub fn pouch_within(args: &[&str], secs: u64) -> Option<Output> {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_pouch"))
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = spawn(args, Stdio::null());
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
     while std::time::Instant::now() < deadline {
         if child.try_wait().unwrap().is_some() {
@@ -203,11 +202,33 @@ pub fn demo_pki(dir: &Path, extra: &[&str]) -> PathBuf {
     let out = pouch(&args);
     assert_eq!(out.status.code(), Some(0), "{out:?}");
     let label = dir.join("label.json");
-    std::fs::write(
+    write_label(
         &label,
-        r#"{"confidentialityInformation":{"policyIdentifier":"NATO","classification":"SECRET"},
-        "creationDateTime":"2026-11-28T09:00:00Z","reviewDateTime":"2036-11-28T00:00:00Z"}"#,
-    )
-    .unwrap();
+        r#"{"policyIdentifier":"NATO","classification":"SECRET"}"#,
+    );
     label
+}
+
+/// Writes a label (JSON) with `confidentiality` as its confidentialityInformation, created
+/// 2026-11-28T09:00:00Z and to be reviewed ten years on.
+pub fn write_label(path: &Path, confidentiality: &str) {
+    let json = format!(
+        r#"{{"confidentialityInformation":{confidentiality},
+        "creationDateTime":"2026-11-28T09:00:00Z","reviewDateTime":"2036-11-28T00:00:00Z"}}"#
+    );
+    std::fs::write(path, json).unwrap();
+}
+
+/// `pouch pki check-chain --trust BUNDLE --cert CERT`, then `extra`.
+pub fn check_chain(bundle: &Path, cert: &Path, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "pki",
+        "check-chain",
+        "--trust",
+        s(bundle),
+        "--cert",
+        s(cert),
+    ];
+    args.extend_from_slice(extra);
+    pouch(&args)
 }
