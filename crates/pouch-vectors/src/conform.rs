@@ -349,13 +349,7 @@ struct ExceptionFile {
 
 /// Loads an exceptions file (`[[exception]]` tables).
 pub fn load_exceptions(path: &Path) -> Result<Vec<Exception>, Error> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-    toml::from_str::<ExceptionFile>(&text)
-        .map(|f| f.exception)
-        .map_err(|e| Error::Manifest {
-            file: path.display().to_string(),
-            reason: e.to_string(),
-        })
+    crate::manifest::load_toml::<ExceptionFile>(path).map(|f| f.exception)
 }
 
 /// The verdict on one vector.
@@ -650,22 +644,13 @@ pub fn run(
     exceptions: &[Exception],
 ) -> Result<Results, Error> {
     let manifest = Manifest::load(manifest_path)?;
-    let dir: PathBuf = manifest_path
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_default();
-    let dir = std::fs::canonicalize(&dir).map_err(|e| Error::io(&dir, e))?;
+    let dir = manifest_dir(manifest_path)?;
     let features = adapter.features()?;
     let schema = jsonschema::draft202012::new(&pouch::report_schema())
         .map_err(|e| Error::Generate(format!("the report schema does not compile: {e}")))?;
     let mut vectors = Vec::new();
     for v in &manifest.vector {
-        let missing: Vec<String> = v
-            .features
-            .iter()
-            .filter(|f| !features.contains(*f))
-            .cloned()
-            .collect();
+        let missing = missing_features(&v.features, &features);
         let exception = exceptions.iter().find(|e| e.id == v.id);
         let verdict = if !missing.is_empty() {
             Verdict::Skip { missing }
@@ -691,6 +676,26 @@ pub fn run(
         features.into_iter().collect(),
         vectors,
     ))
+}
+
+/// The canonical folder of the manifest at `manifest_path`: the paths in it are relative
+/// to it.
+pub(crate) fn manifest_dir(manifest_path: &Path) -> Result<PathBuf, Error> {
+    let dir: PathBuf = manifest_path
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    std::fs::canonicalize(&dir).map_err(|e| Error::io(&dir, e))
+}
+
+/// The features in `needed` that the adapter does not claim: a vector or case missing any
+/// is skipped.
+pub(crate) fn missing_features(needed: &[String], claimed: &BTreeSet<String>) -> Vec<String> {
+    needed
+        .iter()
+        .filter(|f| !claimed.contains(*f))
+        .cloned()
+        .collect()
 }
 
 /// The id prefix of the malformed corpus's cases ([`crate::malformed`]), whose exceptions

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use crate::manifest::{ExitClass, Manifest};
+use crate::manifest::{ExitClass, Manifest, load_toml};
 use crate::{ENVELOPES_DIR, Error, MANIFEST_FILE};
 
 /// The generated table, relative to the project root.
@@ -113,11 +113,7 @@ fn expected_in(
     codes: &[String],
     into: &mut BTreeMap<String, Vec<String>>,
 ) -> Result<(), Error> {
-    let text = read(path)?;
-    let doc: toml::Value = toml::from_str(&text).map_err(|e| Error::Manifest {
-        file: path.display().to_string(),
-        reason: e.to_string(),
-    })?;
+    let doc: toml::Value = load_toml(path)?;
     let entries = doc.get(list).and_then(toml::Value::as_array);
     for entry in entries.into_iter().flatten() {
         let id = entry.get("id").and_then(toml::Value::as_str).unwrap_or("?");
@@ -190,10 +186,7 @@ pub fn compute(root: &Path) -> Result<Coverage, Error> {
     files.sort();
     let mut label_vectors = Vec::new();
     for f in files {
-        let m: LabelManifest = toml::from_str(&read(&f)?).map_err(|e| Error::Manifest {
-            file: f.display().to_string(),
-            reason: e.to_string(),
-        })?;
+        let m: LabelManifest = load_toml(&f)?;
         label_vectors.extend(m.vector.iter().map(|v| (v.id.clone(), v.expect.clone())));
         vectors.extend(m.vector.into_iter().map(|v| VectorRef {
             positive: v.expect == "valid",
@@ -236,17 +229,8 @@ pub fn compute(root: &Path) -> Result<Coverage, Error> {
         id: v.id,
         requirements: v.requirements,
     }));
-    let path = root.join(EXEMPTIONS_FILE);
-    let file = toml::from_str::<ExemptionFile>(&read(&path)?).map_err(|e| Error::Manifest {
-        file: path.display().to_string(),
-        reason: e.to_string(),
-    })?;
-    let registry_path = root.join(REGISTRY_FILE);
-    let codes: Vec<String> = toml::from_str::<Registry>(&read(&registry_path)?)
-        .map_err(|e| Error::Manifest {
-            file: registry_path.display().to_string(),
-            reason: e.to_string(),
-        })?
+    let file: ExemptionFile = load_toml(&root.join(EXEMPTIONS_FILE))?;
+    let codes: Vec<String> = load_toml::<Registry>(&root.join(REGISTRY_FILE))?
         .code
         .into_iter()
         .map(|c| c.id)

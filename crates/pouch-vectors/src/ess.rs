@@ -36,11 +36,7 @@ pub struct EssManifest {
 impl EssManifest {
     /// Reads and parses the manifest.
     pub fn load(path: &Path) -> Result<EssManifest, Error> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-        toml::from_str(&text).map_err(|e| Error::Manifest {
-            file: path.display().to_string(),
-            reason: e.to_string(),
-        })
+        crate::manifest::load_toml(path)
     }
 }
 
@@ -86,7 +82,7 @@ pub struct EssExpect {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stage: Option<String>,
     /// For `error`: the error kind (`pouch_ess::ErrorKind::name`, or the policy's
-    /// `LabelError` variant for an import).
+    /// `ErrorKind` variant for an import).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// For `error`: text the message must contain.

@@ -160,13 +160,7 @@ impl core::fmt::Display for Drift {
 /// Regenerates into a temporary folder and compares with the outputs under `root`, byte
 /// for byte. An empty list means no drift.
 pub fn check(root: &Path) -> Result<Vec<Drift>, Error> {
-    let tmp = std::env::temp_dir().join(format!(
-        "pouch-vectors-check-{}-{}",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos())
-    ));
+    let tmp = crate::unique_temp_path("pouch-vectors-check", "");
     let result = (|| {
         generate(&tmp)?;
         let mut drift = Vec::new();

@@ -21,7 +21,7 @@ pub use manifest::{
     ExitClass, Expected, Inputs, LabelExpect, Manifest, ReleaseExpect, SealExpect, Vector,
 };
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// The envelope vectors' folder, relative to the project root.
 pub const ENVELOPES_DIR: &str = "test-vectors/envelopes";
@@ -65,4 +65,15 @@ impl Error {
             reason: e.to_string(),
         }
     }
+}
+
+/// A path in the temporary folder that no other run uses: `PREFIX-PID-NANOS` then `suffix`.
+pub(crate) fn unique_temp_path(prefix: &str, suffix: &str) -> PathBuf {
+    std::env::temp_dir().join(format!(
+        "{prefix}-{}-{}{suffix}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos())
+    ))
 }

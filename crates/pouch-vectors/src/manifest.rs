@@ -2,6 +2,7 @@
 
 use std::path::Path;
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::Error;
@@ -22,19 +23,31 @@ pub struct Manifest {
 impl Manifest {
     /// Reads and parses a manifest file.
     pub fn load(path: &Path) -> Result<Manifest, Error> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-        let m: Manifest = toml::from_str(&text).map_err(|e| Error::Manifest {
-            file: path.display().to_string(),
-            reason: e.to_string(),
-        })?;
-        if m.format != MANIFEST_FORMAT {
-            return Err(Error::Manifest {
-                file: path.display().to_string(),
-                reason: format!("format {} (this runner reads {MANIFEST_FORMAT})", m.format),
-            });
-        }
+        let m: Manifest = load_toml(path)?;
+        check_format(path, m.format, MANIFEST_FORMAT)?;
         Ok(m)
     }
+}
+
+/// Reads the TOML file at `path` as a `T`: what every manifest and data file of the
+/// vectors is loaded with, so a file that does not parse is reported the same way.
+pub(crate) fn load_toml<T: DeserializeOwned>(path: &Path) -> Result<T, Error> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    toml::from_str(&text).map_err(|e| Error::Manifest {
+        file: path.display().to_string(),
+        reason: e.to_string(),
+    })
+}
+
+/// Refuses a manifest whose `format` is not the one this runner reads.
+pub(crate) fn check_format(path: &Path, format: u32, reads: u32) -> Result<(), Error> {
+    if format != reads {
+        return Err(Error::Manifest {
+            file: path.display().to_string(),
+            reason: format!("format {format} (this runner reads {reads})"),
+        });
+    }
+    Ok(())
 }
 
 /// One vector: what it is, what it checks, its inputs and the report it must produce.

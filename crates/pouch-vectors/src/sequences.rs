@@ -64,11 +64,7 @@ pub struct SequenceManifest {
 impl SequenceManifest {
     /// Reads a manifest.
     pub fn load(path: &Path) -> Result<Self, Error> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-        toml::from_str(&text).map_err(|e| Error::Manifest {
-            file: path.display().to_string(),
-            reason: e.to_string(),
-        })
+        crate::manifest::load_toml(path)
     }
 }
 

@@ -92,17 +92,8 @@ pub struct MalformedManifest {
 impl MalformedManifest {
     /// Reads and parses a corpus manifest.
     pub fn load(path: &Path) -> Result<MalformedManifest, Error> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-        let m: MalformedManifest = toml::from_str(&text).map_err(|e| Error::Manifest {
-            file: path.display().to_string(),
-            reason: e.to_string(),
-        })?;
-        if m.format != MALFORMED_FORMAT {
-            return Err(Error::Manifest {
-                file: path.display().to_string(),
-                reason: format!("format {} (this runner reads {MALFORMED_FORMAT})", m.format),
-            });
-        }
+        let m: MalformedManifest = crate::manifest::load_toml(path)?;
+        crate::manifest::check_format(path, m.format, MALFORMED_FORMAT)?;
         Ok(m)
     }
 }

@@ -2,13 +2,15 @@
 //! bit flips when asked, to the reference library in-process), and checking each outcome.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde_json::Value;
 
 use super::{Case, MalformedManifest, Mutation};
 use crate::Error;
-use crate::conform::{Adapter, Exception, Observed, Results, VectorResult, Verdict};
+use crate::conform::{
+    Adapter, Exception, Observed, Results, VectorResult, Verdict, manifest_dir, missing_features,
+};
 use crate::manifest::ExitClass;
 
 /// Where the inputs of a `flip-all-bits` case go.
@@ -147,27 +149,12 @@ pub fn run(
     flips: FlipFeed,
 ) -> Result<Results, Error> {
     let manifest = MalformedManifest::load(manifest_path)?;
-    let dir: PathBuf = manifest_path
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_default();
-    let dir = std::fs::canonicalize(&dir).map_err(|e| Error::io(&dir, e))?;
+    let dir = manifest_dir(manifest_path)?;
     let features = adapter.features()?;
-    let tmp = std::env::temp_dir().join(format!(
-        "pouch-malformed-{}-{}.cbor",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos())
-    ));
+    let tmp = crate::unique_temp_path("pouch-malformed", ".cbor");
     let mut vectors = Vec::new();
     for case in &manifest.case {
-        let missing: Vec<String> = case
-            .features
-            .iter()
-            .filter(|f| !features.contains(*f))
-            .cloned()
-            .collect();
+        let missing = missing_features(&case.features, &features);
         let verdict = if missing.is_empty() {
             let path = dir.join(&case.input);
             let file = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
