@@ -98,21 +98,15 @@ impl From<pouch::Fault> for ApiError {
     }
 }
 
+/// The policy crate's one error: the class follows the input at fault, which its place says.
 impl From<pouch_policy::Error> for ApiError {
     fn from(e: pouch_policy::Error) -> Self {
-        Self::new(class::SPIF, e.to_string())
-    }
-}
-
-impl From<pouch_policy::ClearanceError> for ApiError {
-    fn from(e: pouch_policy::ClearanceError) -> Self {
-        Self::new(class::CLEARANCE, e.to_string())
-    }
-}
-
-impl From<pouch_policy::LabelError> for ApiError {
-    fn from(e: pouch_policy::LabelError) -> Self {
-        Self::new(class::LABEL_POLICY, e.to_string())
+        let class = match e.place() {
+            pouch_policy::Place::Json(_) => class::CLEARANCE,
+            pouch_policy::Place::Label => class::LABEL_POLICY,
+            _ => class::SPIF,
+        };
+        Self::new(class, e.to_string())
     }
 }
 

@@ -9,6 +9,7 @@ use core::fmt;
 use pouch_label::{BitString, Category, CategoryType, CategoryValue, Text};
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 
+use crate::error::{Error, ErrorKind};
 use crate::release::Clearance;
 
 /// Limits on a clearance file (POUCH-POL-072). Every reader MUST accept at least the
@@ -37,80 +38,6 @@ impl Default for ClearanceLimits {
             max_string_bytes: 1024,
         }
     }
-}
-
-/// A clearance file that could not be read: what was wrong, and where.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ClearanceError {
-    kind: ClearanceErrorKind,
-    path: String,
-}
-
-impl ClearanceError {
-    fn new(kind: ClearanceErrorKind, path: impl Into<String>) -> Self {
-        Self {
-            kind,
-            path: path.into(),
-        }
-    }
-
-    /// What was wrong.
-    pub fn kind(&self) -> &ClearanceErrorKind {
-        &self.kind
-    }
-
-    /// Where, as a JSON path (`/categories/0/values/2`; `/` for the document).
-    pub fn path(&self) -> &str {
-        &self.path
-    }
-}
-
-impl fmt::Display for ClearanceError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} at {}", self.kind, self.path)
-    }
-}
-
-impl std::error::Error for ClearanceError {}
-
-/// What was wrong with a clearance file.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum ClearanceErrorKind {
-    /// The document is larger than the limit.
-    #[error(transparent)]
-    TooLarge(#[from] pouch_status::TooLarge),
-    /// Not JSON (with serde_json's line and column), or a member given twice.
-    #[error("JSON: {0}")]
-    Json(String),
-    /// A member the format does not define.
-    #[error("unknown member {0:?}")]
-    UnknownMember(String),
-    /// A required member is absent.
-    #[error("missing member {0:?}")]
-    Missing(&'static str),
-    /// A value of the wrong JSON type.
-    #[error("expected {0}")]
-    WrongType(&'static str),
-    /// An empty array or string where the format needs content.
-    #[error("empty {0}")]
-    Empty(&'static str),
-    /// More entries, or a longer string, than the limit.
-    #[error("more than {limit} {what}")]
-    LimitExceeded {
-        /// What was counted.
-        what: &'static str,
-        /// The limit.
-        limit: usize,
-    },
-    /// A string the label model refuses (control characters, a bit string not of 0 and 1).
-    #[error("invalid {what}: {reason}")]
-    Invalid {
-        /// What the string is.
-        what: &'static str,
-        /// Why.
-        reason: String,
-    },
 }
 
 /// A JSON value whose objects keep their members in order and have no duplicate member
@@ -179,10 +106,10 @@ impl<'de> Visitor<'de> for JsonVisitor {
     }
 }
 
-type R<T> = Result<T, ClearanceError>;
+type R<T> = Result<T, Error>;
 
-fn fail<T>(kind: ClearanceErrorKind, path: &str) -> R<T> {
-    Err(ClearanceError::new(
+fn fail<T>(kind: ErrorKind, path: &str) -> R<T> {
+    Err(Error::at_json(
         kind,
         if path.is_empty() { "/" } else { path },
     ))
@@ -191,14 +118,11 @@ fn fail<T>(kind: ClearanceErrorKind, path: &str) -> R<T> {
 /// The members of an object, refusing any not in `allowed`.
 fn object<'j>(v: &'j Json, allowed: &[&str], path: &str) -> R<&'j [(String, Json)]> {
     let Json::Object(members) = v else {
-        return fail(ClearanceErrorKind::WrongType("an object"), path);
+        return fail(ErrorKind::WrongType("an object"), path);
     };
     for (k, _) in members {
         if !allowed.contains(&k.as_str()) {
-            return fail(
-                ClearanceErrorKind::UnknownMember(k.clone()),
-                &format!("{path}/{k}"),
-            );
+            return fail(ErrorKind::UnknownMember(k.clone()), &format!("{path}/{k}"));
         }
     }
     Ok(members)
@@ -209,32 +133,32 @@ fn member<'j>(members: &'j [(String, Json)], name: &str) -> Option<&'j Json> {
 }
 
 fn required<'j>(members: &'j [(String, Json)], name: &'static str, path: &str) -> R<&'j Json> {
-    member(members, name).map_or_else(|| fail(ClearanceErrorKind::Missing(name), path), Ok)
+    member(members, name).map_or_else(|| fail(ErrorKind::MissingMember(name), path), Ok)
 }
 
 fn array<'j>(v: &'j Json, what: &'static str, limit: usize, path: &str) -> R<&'j [Json]> {
     let Json::Array(items) = v else {
-        return fail(ClearanceErrorKind::WrongType("an array"), path);
+        return fail(ErrorKind::WrongType("an array"), path);
     };
     if items.is_empty() {
-        return fail(ClearanceErrorKind::Empty(what), path);
+        return fail(ErrorKind::Empty(what), path);
     }
     if items.len() > limit {
-        return fail(ClearanceErrorKind::LimitExceeded { what, limit }, path);
+        return fail(ErrorKind::LimitExceeded { what, limit }, path);
     }
     Ok(items)
 }
 
 fn string<'j>(v: &'j Json, what: &'static str, limits: &ClearanceLimits, path: &str) -> R<&'j str> {
     let Json::String(s) = v else {
-        return fail(ClearanceErrorKind::WrongType("a string"), path);
+        return fail(ErrorKind::WrongType("a string"), path);
     };
     if s.trim().is_empty() {
-        return fail(ClearanceErrorKind::Empty(what), path);
+        return fail(ErrorKind::Empty(what), path);
     }
     if s.len() > limits.max_string_bytes {
         return fail(
-            ClearanceErrorKind::LimitExceeded {
+            ErrorKind::LimitExceeded {
                 what: "bytes in a string",
                 limit: limits.max_string_bytes,
             },
@@ -248,7 +172,7 @@ fn text(v: &Json, what: &'static str, limits: &ClearanceLimits, path: &str) -> R
     let s = string(v, what, limits, path)?;
     Text::new(s).or_else(|e| {
         fail(
-            ClearanceErrorKind::Invalid {
+            ErrorKind::Refused {
                 what,
                 reason: e.to_string(),
             },
@@ -272,7 +196,7 @@ fn category(v: &Json, limits: &ClearanceLimits, path: &str) -> R<Category> {
         "INFORMATIVE" => CategoryType::Informative,
         _ => {
             return fail(
-                ClearanceErrorKind::WrongType("RESTRICTIVE, PERMISSIVE or INFORMATIVE"),
+                ErrorKind::WrongType("RESTRICTIVE, PERMISSIVE or INFORMATIVE"),
                 &tp,
             );
         }
@@ -293,7 +217,7 @@ fn category(v: &Json, limits: &ClearanceLimits, path: &str) -> R<Category> {
                 Some(n) => CategoryValue::Integer(n),
                 None => {
                     return fail(
-                        ClearanceErrorKind::WrongType("a non-negative integer below 2^64"),
+                        ErrorKind::WrongType("a non-negative integer below 2^64"),
                         &p,
                     );
                 }
@@ -304,7 +228,7 @@ fn category(v: &Json, limits: &ClearanceLimits, path: &str) -> R<Category> {
                 let bits = string(required(o, "bitString", &p)?, "bitString", limits, &bp)?;
                 CategoryValue::BitString(BitString::new(bits).or_else(|e| {
                     fail(
-                        ClearanceErrorKind::Invalid {
+                        ErrorKind::Refused {
                             what: "bitString",
                             reason: e.to_string(),
                         },
@@ -314,7 +238,7 @@ fn category(v: &Json, limits: &ClearanceLimits, path: &str) -> R<Category> {
             }
             _ => {
                 return fail(
-                    ClearanceErrorKind::WrongType("a string, an integer or {\"bitString\": ...}"),
+                    ErrorKind::WrongType("a string, an integer or {\"bitString\": ...}"),
                     &p,
                 );
             }
@@ -334,9 +258,9 @@ impl Clearance {
     ///
     /// # Errors
     ///
-    /// A [`ClearanceError`] with the JSON path of the fault: not JSON, a duplicate or unknown
+    /// A [`Error`] with the JSON path of the fault: not JSON, a duplicate or unknown
     /// member, a missing member, a wrong type, an empty array or string, a limit exceeded.
-    pub fn from_json(bytes: &[u8]) -> Result<Clearance, ClearanceError> {
+    pub fn from_json(bytes: &[u8]) -> Result<Clearance, Error> {
         Self::from_json_with_limits(bytes, &ClearanceLimits::default())
     }
 
@@ -348,12 +272,12 @@ impl Clearance {
     pub fn from_json_with_limits(
         bytes: &[u8],
         limits: &ClearanceLimits,
-    ) -> Result<Clearance, ClearanceError> {
+    ) -> Result<Clearance, Error> {
         if let Err(e) = pouch_status::TooLarge::check(bytes.len(), limits.max_bytes) {
-            return fail(ClearanceErrorKind::TooLarge(e), "/");
+            return fail(ErrorKind::TooLarge(e), "/");
         }
-        let doc: Json = serde_json::from_slice(bytes)
-            .or_else(|e| fail(ClearanceErrorKind::Json(e.to_string()), "/"))?;
+        let doc: Json =
+            serde_json::from_slice(bytes).or_else(|e| fail(ErrorKind::Json(e.to_string()), "/"))?;
         let m = object(&doc, &["policy", "classifications", "categories"], "")?;
         let policy = string(required(m, "policy", "")?, "policy", limits, "/policy")?;
         let items = array(

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use pouch_label::{CategoryType, Label};
 
 use crate::Status;
-use crate::equivalence::LabelError;
+use crate::error::{Error, ErrorKind};
 use crate::model::Policy;
 use crate::resolve::{CatRef, Resolved};
 
@@ -18,11 +18,11 @@ impl Policy {
     ///
     /// # Errors
     ///
-    /// [`LabelError::NoLabels`] for an empty slice, [`LabelError::Unresolved`] when a label
+    /// [`ErrorKind::NoLabels`] for an empty slice, [`ErrorKind::Unresolved`] when a label
     /// does not resolve under this policy.
-    pub fn dominant(&self, labels: &[Label]) -> Result<(Label, Vec<Status>), LabelError> {
+    pub fn dominant(&self, labels: &[Label]) -> Result<(Label, Vec<Status>), Error> {
         let Some(latest) = labels.iter().max_by_key(|l| l.creation_date_time) else {
-            return Err(LabelError::NoLabels);
+            return Err(ErrorKind::NoLabels.into());
         };
         let resolved: Vec<Resolved> = labels
             .iter()

@@ -1,5 +1,4 @@
-//! Equivalent labels under another policy (spec/05-policy.md §5, POUCH-POL-050..053), and
-//! the error of every operation that needs a label to resolve.
+//! Equivalent labels under another policy (spec/05-policy.md §5, POUCH-POL-050..053).
 
 use std::collections::BTreeSet;
 
@@ -7,96 +6,11 @@ use pouch_label::{Category, CategoryValue, ConfidentialityInformation, Label, Te
 use pouch_status::Severity;
 
 use crate::Status;
+use crate::error::{Error, ErrorKind};
 use crate::model::{Operation, Policy, RequiredGroup};
 use crate::resolve::{CatRef, Resolved, resolve};
 
-/// Why a label could not be rendered, mapped or combined under a policy.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum LabelError {
-    /// The label does not resolve under the policy: the statuses say what is unknown.
-    #[error("the label does not resolve under the policy: {}", first(.0))]
-    Unresolved(Vec<Status>),
-    /// The source policy lists no equivalent policy with the target's OID.
-    #[error("policy {from} declares no equivalence to policy {to}")]
-    NoEquivalentPolicy {
-        /// The source policy's name.
-        from: String,
-        /// The target policy's OID.
-        to: String,
-    },
-    /// The classification has no equivalent classification for the target.
-    #[error("classification {classification} has no equivalent under {policy}")]
-    NoEquivalentClassification {
-        /// The source classification.
-        classification: String,
-        /// The target policy's name.
-        policy: String,
-    },
-    /// A category value has no equivalent for the target.
-    #[error("category {tag_set}: {value} has no equivalent under {policy}")]
-    NoEquivalentCategory {
-        /// The source tag set.
-        tag_set: String,
-        /// The source value.
-        value: String,
-        /// The target policy's name.
-        policy: String,
-    },
-    /// An equivalence points at something the target policy does not have.
-    #[error("the target policy has no {what} {value}")]
-    TargetUnknown {
-        /// What was looked for.
-        what: &'static str,
-        /// Its identifier.
-        value: String,
-    },
-    /// No labels were given.
-    #[error("no labels")]
-    NoLabels,
-    /// An ESS label without a policy identifier: its lacvs name nothing (spec §5.9).
-    #[error("the ESS label has no policy id, so its values cannot be read under {policy}")]
-    EssNoPolicy {
-        /// This policy's name.
-        policy: String,
-    },
-    /// An ESS label under another policy.
-    #[error("unknown policy id: {found} (this policy is {policy}, {id})")]
-    EssPolicyMismatch {
-        /// The label's policy OID.
-        found: String,
-        /// This policy's name.
-        policy: String,
-        /// This policy's OID.
-        id: String,
-    },
-    /// An ESS label without a classification, which every Pouch label has.
-    #[error("the ESS label has no classification")]
-    EssNoClassification,
-    /// Something in an ESS label this policy does not define.
-    #[error("{what} {value} is not in policy {policy}")]
-    EssUnmapped {
-        /// What was looked up (`classification lacv`, `tag set OID`, `value lacv`, ...).
-        what: &'static str,
-        /// What the label carries.
-        value: String,
-        /// This policy's name.
-        policy: String,
-    },
-    /// Something of the label or the SPIF that cannot travel in an ESS label.
-    #[error("cannot be carried in an ESS label: {what} {value}")]
-    EssNotEncodable {
-        /// What could not be encoded.
-        what: &'static str,
-        /// The value.
-        value: String,
-    },
-    /// The ESS codec refused a value (e.g. a lacv too large for a bit map).
-    #[error("ESS: {0}")]
-    Ess(pouch_ess::Error),
-}
-
-fn first(statuses: &[Status]) -> String {
+pub(crate) fn first(statuses: &[Status]) -> String {
     statuses
         .iter()
         .find(|s| s.code.severity() == Severity::Error)
@@ -105,7 +19,7 @@ fn first(statuses: &[Status]) -> String {
 
 impl Policy {
     /// `label` resolved, or the statuses that say why not.
-    pub(crate) fn resolve_strict(&self, label: &Label) -> Result<Resolved, LabelError> {
+    pub(crate) fn resolve_strict(&self, label: &Label) -> Result<Resolved, Error> {
         let mut statuses = Vec::new();
         match resolve(self, label, &mut statuses) {
             Some(r)
@@ -115,7 +29,7 @@ impl Policy {
             {
                 Ok(r)
             }
-            _ => Err(LabelError::Unresolved(statuses)),
+            _ => Err(ErrorKind::Unresolved(statuses).into()),
         }
     }
 
@@ -143,7 +57,7 @@ impl Policy {
 
     /// Adds what `groups` require and `r` lacks: every referenced value for `all`, the first
     /// for `oneOrMore` and `onlyOne` (POUCH-POL-052).
-    fn fix_up(&self, r: &mut Resolved, groups: &[RequiredGroup]) -> Result<(), LabelError> {
+    fn fix_up(&self, r: &mut Resolved, groups: &[RequiredGroup]) -> Result<(), Error> {
         for g in groups {
             if self.group_satisfied(r, g) {
                 continue;
@@ -155,7 +69,7 @@ impl Policy {
             for w in wanted {
                 let Some(l) = w.lacv else { continue };
                 let c = self.find_ref(&w.tag_set, w.tag_type, l).ok_or_else(|| {
-                    LabelError::TargetUnknown {
+                    ErrorKind::TargetUnknown {
                         what: "required category",
                         value: format!("{} {} {l}", w.tag_set, w.tag_type.as_str()),
                     }
@@ -172,14 +86,14 @@ impl Policy {
     ///
     /// # Errors
     ///
-    /// [`LabelError`] naming what has no equivalent, or why the label does not resolve.
-    pub fn equivalent(&self, label: &Label, target: &Policy) -> Result<Label, LabelError> {
+    /// [`Error`] naming what has no equivalent, or why the label does not resolve.
+    pub fn equivalent(&self, label: &Label, target: &Policy) -> Result<Label, Error> {
         let src = self.resolve_strict(label)?;
         let ep = self
             .equivalent_policies
             .iter()
             .find(|e| e.id == target.id)
-            .ok_or_else(|| LabelError::NoEquivalentPolicy {
+            .ok_or_else(|| ErrorKind::NoEquivalentPolicy {
                 from: self.name.clone(),
                 to: target.id.clone(),
             })?;
@@ -190,7 +104,7 @@ impl Policy {
                 .equivalents
                 .iter()
                 .find(|e| e.policy == ep.name && e.applied.outgoing())
-                .ok_or_else(|| LabelError::NoEquivalentClassification {
+                .ok_or_else(|| ErrorKind::NoEquivalentClassification {
                     classification: k.name.clone(),
                     policy: target.name.clone(),
                 })?;
@@ -198,7 +112,7 @@ impl Policy {
                 .classifications
                 .iter()
                 .position(|c| c.lacv == eq.lacv)
-                .ok_or_else(|| LabelError::TargetUnknown {
+                .ok_or_else(|| ErrorKind::TargetUnknown {
                     what: "classification lacv",
                     value: eq.lacv.to_string(),
                 })?;
@@ -213,7 +127,7 @@ impl Policy {
                 .filter(|e| e.policy == ep.name && e.applied.outgoing())
                 .collect();
             if eqs.is_empty() {
-                return Err(LabelError::NoEquivalentCategory {
+                return Err(ErrorKind::NoEquivalentCategory {
                     tag_set: self
                         .tag_sets
                         .get(c.set)
@@ -221,13 +135,14 @@ impl Policy {
                         .unwrap_or_default(),
                     value: k.name.clone(),
                     policy: target.name.clone(),
-                });
+                }
+                .into());
             }
             for e in eqs {
                 if e.discard {
                     continue;
                 }
-                let unknown = || LabelError::TargetUnknown {
+                let unknown = || ErrorKind::TargetUnknown {
                     what: "category",
                     value: format!(
                         "{} {} {}",
@@ -255,8 +170,8 @@ impl Policy {
 
     /// A label under this policy with the values of `r` and the identifier and times of
     /// `template`.
-    pub(crate) fn to_label(&self, r: &Resolved, template: &Label) -> Result<Label, LabelError> {
-        let bad = |what: &'static str, value: &str| LabelError::TargetUnknown {
+    pub(crate) fn to_label(&self, r: &Resolved, template: &Label) -> Result<Label, Error> {
+        let bad = |what: &'static str, value: &str| ErrorKind::TargetUnknown {
             what,
             value: value.to_owned(),
         };
@@ -278,10 +193,7 @@ impl Policy {
     }
 
     /// Label categories for a set of values: one per tag set and category type, in SPIF order.
-    pub(crate) fn categories_of(
-        &self,
-        cats: &BTreeSet<CatRef>,
-    ) -> Result<Vec<Category>, LabelError> {
+    pub(crate) fn categories_of(&self, cats: &BTreeSet<CatRef>) -> Result<Vec<Category>, Error> {
         let mut out: Vec<Category> = Vec::new();
         for &c in cats {
             let (Some(set), Some(k), Some(t)) =
@@ -291,7 +203,7 @@ impl Policy {
             };
             let ty = t.category_type();
             let value = CategoryValue::Generic(Text::new(k.name.clone()).map_err(|_| {
-                LabelError::TargetUnknown {
+                ErrorKind::TargetUnknown {
                     what: "value name as text",
                     value: k.name.clone(),
                 }
@@ -306,7 +218,7 @@ impl Policy {
             } else {
                 out.push(Category {
                     tag_name: Text::new(set.name.clone()).map_err(|_| {
-                        LabelError::TargetUnknown {
+                        ErrorKind::TargetUnknown {
                             what: "tag set name as text",
                             value: set.name.clone(),
                         }

@@ -11,7 +11,7 @@ use pouch_label::{
     Category, CategoryValue, ConfidentialityInformation, DateTime, Label, Text, Token,
 };
 
-use crate::equivalence::LabelError;
+use crate::error::{Error, ErrorKind};
 use crate::model::{Policy, Tag, TagType};
 
 /// The ESS tag type (and so the category syntax) of a SPIF tag (spec/06-ess.md §6.3). An
@@ -38,13 +38,13 @@ fn same_type(tag: &Tag, ess: pouch_ess::TagType) -> bool {
     }
 }
 
-fn oid(text: &str, what: &'static str) -> Result<Oid, LabelError> {
-    text.trim()
-        .parse()
-        .map_err(|_| LabelError::EssNotEncodable {
+fn oid(text: &str, what: &'static str) -> Result<Oid, Error> {
+    text.trim().parse().map_err(|_| {
+        Error::from(ErrorKind::EssNotEncodable {
             what,
             value: text.to_owned(),
         })
+    })
 }
 
 impl Policy {
@@ -54,24 +54,24 @@ impl Policy {
     ///
     /// # Errors
     ///
-    /// [`LabelError::Unresolved`] when the label names another policy or a classification or
-    /// value this policy does not have; [`LabelError::EssNotEncodable`] when something cannot
+    /// [`ErrorKind::Unresolved`] when the label names another policy or a classification or
+    /// value this policy does not have; [`ErrorKind::EssNotEncodable`] when something cannot
     /// travel in ESS (a classification lacv above 256, an OID that is not one, a lacv two
-    /// values of one tag share, more than 64 categories); [`LabelError::Ess`] when a lacv is
+    /// values of one tag share, more than 64 categories); [`ErrorKind::Ess`] when a lacv is
     /// beyond what a bit map can hold.
-    pub fn to_ess(&self, label: &Label) -> Result<EssLabel, LabelError> {
+    pub fn to_ess(&self, label: &Label) -> Result<EssLabel, Error> {
         let resolved = self.resolve_strict(label)?;
         let class = resolved
             .class
             .and_then(|i| self.classifications.get(i))
-            .ok_or_else(|| LabelError::EssNotEncodable {
+            .ok_or_else(|| ErrorKind::EssNotEncodable {
                 what: "classification",
                 value: label.confidentiality.classification.as_str().to_owned(),
             })?;
         let classification = u32::try_from(class.lacv)
             .ok()
             .filter(|v| *v <= MAX_CLASSIFICATION)
-            .ok_or_else(|| LabelError::EssNotEncodable {
+            .ok_or_else(|| ErrorKind::EssNotEncodable {
                 what: "classification lacv (above 256)",
                 value: class.lacv.to_string(),
             })?;
@@ -88,18 +88,20 @@ impl Policy {
             if let Some(first) = tag.categories.iter().find(|c| c.lacv == cat.lacv)
                 && first.name != cat.name
             {
-                return Err(LabelError::EssNotEncodable {
+                return Err(ErrorKind::EssNotEncodable {
                     what: "value whose lacv another value of its tag has",
                     value: format!("{} (lacv {}, also {})", cat.name, cat.lacv, first.name),
-                });
+                }
+                .into());
             }
             per_tag.entry((r.set, r.tag)).or_default().push(cat.lacv);
         }
         if per_tag.len() > MAX_CATEGORIES {
-            return Err(LabelError::EssNotEncodable {
+            return Err(ErrorKind::EssNotEncodable {
                 what: "number of categories (above 64)",
                 value: per_tag.len().to_string(),
-            });
+            }
+            .into());
         }
         let mut categories = Vec::with_capacity(per_tag.len());
         for ((set, tag), lacvs) in per_tag {
@@ -112,7 +114,7 @@ impl Policy {
             let tag_set = oid(&ts.id, "tag set OID")?;
             categories.push(
                 SecurityCategory::from_lacvs(ess_tag_type(tag), tag_set, &lacvs)
-                    .map_err(LabelError::Ess)?,
+                    .map_err(ErrorKind::Ess)?,
             );
         }
         Ok(EssLabel {
@@ -133,30 +135,34 @@ impl Policy {
     ///
     /// # Errors
     ///
-    /// [`LabelError::EssPolicyMismatch`] naming the label's policy OID when it is not this
-    /// policy's; [`LabelError::EssNoPolicy`] and [`LabelError::EssNoClassification`] when the
-    /// label lacks them; [`LabelError::EssUnmapped`] naming the classification lacv, tag set
+    /// [`ErrorKind::EssPolicyMismatch`] naming the label's policy OID when it is not this
+    /// policy's; [`ErrorKind::EssNoPolicy`] and [`ErrorKind::EssNoClassification`] when the
+    /// label lacks them; [`ErrorKind::EssUnmapped`] naming the classification lacv, tag set
     /// OID, tag type or value lacv the SPIF does not define, or a category syntax with no
     /// SPIF meaning (MISSI, unknown types).
-    pub fn from_ess(&self, ess: &EssLabel, created: DateTime) -> Result<Label, LabelError> {
+    pub fn from_ess(&self, ess: &EssLabel, created: DateTime) -> Result<Label, Error> {
         let Some(policy) = &ess.policy else {
-            return Err(LabelError::EssNoPolicy {
+            return Err(ErrorKind::EssNoPolicy {
                 policy: self.name.clone(),
-            });
+            }
+            .into());
         };
         if policy.to_string() != self.id.trim() {
-            return Err(LabelError::EssPolicyMismatch {
+            return Err(ErrorKind::EssPolicyMismatch {
                 found: policy.to_string(),
                 policy: self.name.clone(),
                 id: self.id.clone(),
-            });
+            }
+            .into());
         }
-        let unmapped = |what: &'static str, value: String| LabelError::EssUnmapped {
-            what,
-            value,
-            policy: self.name.clone(),
+        let unmapped = |what: &'static str, value: String| {
+            Error::from(ErrorKind::EssUnmapped {
+                what,
+                value,
+                policy: self.name.clone(),
+            })
         };
-        let lacv = ess.classification.ok_or(LabelError::EssNoClassification)?;
+        let lacv = ess.classification.ok_or(ErrorKind::EssNoClassification)?;
         let class = self
             .classifications
             .iter()
@@ -244,16 +250,20 @@ impl Policy {
     }
 }
 
-fn token(s: &str) -> Result<Token, LabelError> {
-    Token::collapse(s).map_err(|e| LabelError::EssNotEncodable {
-        what: "name in the label model",
-        value: format!("{s:?}: {e}"),
+fn token(s: &str) -> Result<Token, Error> {
+    Token::collapse(s).map_err(|e| {
+        Error::from(ErrorKind::EssNotEncodable {
+            what: "name in the label model",
+            value: format!("{s:?}: {e}"),
+        })
     })
 }
 
-fn text(s: &str) -> Result<Text, LabelError> {
-    Text::new(s).map_err(|e| LabelError::EssNotEncodable {
-        what: "text in the label model",
-        value: format!("{s:?}: {e}"),
+fn text(s: &str) -> Result<Text, Error> {
+    Text::new(s).map_err(|e| {
+        Error::from(ErrorKind::EssNotEncodable {
+            what: "text in the label model",
+            value: format!("{s:?}: {e}"),
+        })
     })
 }

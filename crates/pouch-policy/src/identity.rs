@@ -6,7 +6,7 @@
 use pouch_label::Label;
 use pouch_status::Severity;
 
-use crate::LabelError;
+use crate::error::Error;
 use crate::model::Policy;
 use crate::resolve::{Resolved, resolve};
 
@@ -145,7 +145,7 @@ impl Policy {
     ///
     /// # Errors
     ///
-    /// [`LabelError`] when no equivalent can be derived (the label does not resolve, or
+    /// [`Error`] when no equivalent can be derived (the label does not resolve, or
     /// this policy declares no equivalence for `target`, its classification or a value):
     /// then no alternative label is its equivalent.
     pub fn is_equivalent(
@@ -153,7 +153,7 @@ impl Policy {
         label: &Label,
         target: &Policy,
         alternative: &Label,
-    ) -> Result<bool, LabelError> {
+    ) -> Result<bool, Error> {
         let derived = self.equivalent(label, target)?;
         Ok(target.same_meaning(&derived, alternative))
     }

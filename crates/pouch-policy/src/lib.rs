@@ -19,9 +19,8 @@ mod validate;
 
 use pouch_status::StatusCode;
 
-pub use clearance::{ClearanceError, ClearanceErrorKind, ClearanceLimits};
-pub use equivalence::LabelError;
-pub use error::{Error, ErrorKind};
+pub use clearance::ClearanceLimits;
+pub use error::{Error, ErrorKind, Place};
 pub use identity::PolicyMatch;
 pub use load::{NSPIF_NAMESPACE, SPIF_NAMESPACE};
 pub use model::{

@@ -3,7 +3,7 @@
 use pouch_label::Label;
 use pouch_status::Severity;
 
-use crate::equivalence::LabelError;
+use crate::error::{Error, ErrorKind};
 use crate::model::{Marking, MarkingData, Policy, QualifierCode};
 use crate::release::Clearance;
 use crate::resolve::{CatRef, resolve, resolve_categories};
@@ -61,19 +61,19 @@ impl Policy {
     ///
     /// # Errors
     ///
-    /// [`LabelError::Unresolved`] when the label names another policy or a classification,
+    /// [`ErrorKind::Unresolved`] when the label names another policy or a classification,
     /// tag set or value this policy does not have.
-    pub fn marking(&self, label: &Label, lang: Option<&str>) -> Result<String, LabelError> {
+    pub fn marking(&self, label: &Label, lang: Option<&str>) -> Result<String, Error> {
         let mut statuses = Vec::new();
         let resolved = resolve(self, label, &mut statuses);
         if statuses
             .iter()
             .any(|s| s.code.severity() == Severity::Error)
         {
-            return Err(LabelError::Unresolved(statuses));
+            return Err(ErrorKind::Unresolved(statuses).into());
         }
         let Some(r) = resolved else {
-            return Err(LabelError::Unresolved(statuses));
+            return Err(ErrorKind::Unresolved(statuses).into());
         };
         let lang = lang.unwrap_or(DEFAULT_LANG);
         let class = r.class.and_then(|i| self.classifications.get(i));
@@ -122,12 +122,12 @@ impl Policy {
     ///
     /// # Errors
     ///
-    /// [`LabelError::Unresolved`] when the clearance names values this policy lacks.
+    /// [`ErrorKind::Unresolved`] when the clearance names values this policy lacks.
     pub fn clearance_marking(
         &self,
         clearance: &Clearance,
         lang: Option<&str>,
-    ) -> Result<String, LabelError> {
+    ) -> Result<String, Error> {
         let lang = lang.unwrap_or(DEFAULT_LANG);
         let mut statuses = Vec::new();
         let cats = resolve_categories(self, &clearance.categories, &mut statuses);
@@ -135,7 +135,7 @@ impl Policy {
             .iter()
             .any(|s| s.code.severity() == Severity::Error)
         {
-            return Err(LabelError::Unresolved(statuses));
+            return Err(ErrorKind::Unresolved(statuses).into());
         }
         let mut classes: Vec<_> = clearance
             .classifications

@@ -7,7 +7,6 @@ use pouch_label::{ConfidentialityInformation, DateTime, Label, Token};
 
 use crate::Limits;
 use crate::dom::{self, Node};
-use crate::equivalence::LabelError;
 use crate::error::{Error, ErrorKind};
 use crate::model::{Policy, TagType};
 use crate::release::Clearance;
@@ -135,21 +134,24 @@ pub fn parse(text: &[u8], limits: &Limits) -> Result<SpiffyDocument, Error> {
 }
 
 impl Policy {
-    fn spiffy_cats(&self, doc: &SpiffyDocument) -> Result<Vec<CatRef>, LabelError> {
+    fn spiffy_cats(&self, doc: &SpiffyDocument) -> Result<Vec<CatRef>, Error> {
         if doc.policy_id != self.id {
-            return Err(LabelError::TargetUnknown {
+            return Err(ErrorKind::TargetUnknown {
                 what: "policy",
                 value: doc.policy_id.clone(),
-            });
+            }
+            .into());
         }
         doc.tags
             .iter()
             .map(|t| {
                 let set = self.tag_sets.iter().position(|s| s.id == t.tag_set_id);
                 set.and_then(|s| self.find_in_set(s, t.tag_type, t.lacv))
-                    .ok_or_else(|| LabelError::TargetUnknown {
-                        what: "category",
-                        value: format!("{} {} {}", t.tag_set_id, t.tag_type.as_str(), t.lacv),
+                    .ok_or_else(|| {
+                        Error::from(ErrorKind::TargetUnknown {
+                            what: "category",
+                            value: format!("{} {} {}", t.tag_set_id, t.tag_type.as_str(), t.lacv),
+                        })
                     })
             })
             .collect()
@@ -159,18 +161,14 @@ impl Policy {
     ///
     /// # Errors
     ///
-    /// [`LabelError::TargetUnknown`] for another policy or a lacv this policy lacks.
-    pub fn spiffy_label(
-        &self,
-        doc: &SpiffyDocument,
-        created: DateTime,
-    ) -> Result<Label, LabelError> {
+    /// [`ErrorKind::TargetUnknown`] for another policy or a lacv this policy lacks.
+    pub fn spiffy_label(&self, doc: &SpiffyDocument, created: DateTime) -> Result<Label, Error> {
         let cats = self.spiffy_cats(doc)?;
         let class = doc
             .classifications
             .first()
             .and_then(|l| self.classifications.iter().position(|c| c.lacv == *l))
-            .ok_or_else(|| LabelError::TargetUnknown {
+            .ok_or_else(|| ErrorKind::TargetUnknown {
                 what: "classification lacv",
                 value: format!("{:?}", doc.classifications),
             })?;
@@ -180,8 +178,8 @@ impl Policy {
         };
         let template = Label::new(
             ConfidentialityInformation::new(
-                Token::new("-").map_err(|_| LabelError::NoLabels)?,
-                Token::new("-").map_err(|_| LabelError::NoLabels)?,
+                Token::new("-").map_err(|_| ErrorKind::NoLabels)?,
+                Token::new("-").map_err(|_| ErrorKind::NoLabels)?,
             ),
             created,
         );
@@ -192,8 +190,8 @@ impl Policy {
     ///
     /// # Errors
     ///
-    /// [`LabelError::TargetUnknown`] for another policy or a lacv this policy lacks.
-    pub fn spiffy_clearance(&self, doc: &SpiffyDocument) -> Result<Clearance, LabelError> {
+    /// [`ErrorKind::TargetUnknown`] for another policy or a lacv this policy lacks.
+    pub fn spiffy_clearance(&self, doc: &SpiffyDocument) -> Result<Clearance, Error> {
         let cats = self.spiffy_cats(doc)?;
         let classifications = doc
             .classifications
@@ -203,7 +201,7 @@ impl Policy {
                     .iter()
                     .find(|c| c.lacv == *l)
                     .map(|c| c.name.clone())
-                    .ok_or_else(|| LabelError::TargetUnknown {
+                    .ok_or_else(|| ErrorKind::TargetUnknown {
                         what: "classification lacv",
                         value: l.to_string(),
                     })

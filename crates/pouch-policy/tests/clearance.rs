@@ -5,7 +5,7 @@
 mod common;
 
 use pouch_label::{CategoryType, CategoryValue};
-use pouch_policy::{Clearance, ClearanceErrorKind, ClearanceLimits};
+use pouch_policy::{Clearance, ClearanceLimits, ErrorKind};
 
 /// The ```json block of §5.7.1, read from the spec itself so that the two cannot drift.
 fn spec_example() -> String {
@@ -63,100 +63,100 @@ fn round_trip_every_value_form() {
 /// Each malformed file, the JSON path the error must name, and a check of its kind.
 #[test]
 fn malformed_files_name_the_fault() {
-    type Check = fn(&ClearanceErrorKind) -> bool;
+    type Check = fn(&ErrorKind) -> bool;
     let cases: &[(&str, &str, Check)] = &[
-        ("[]", "/", |k| matches!(k, ClearanceErrorKind::WrongType(_))),
-        ("{", "/", |k| matches!(k, ClearanceErrorKind::Json(_))),
+        ("[]", "/", |k| matches!(k, ErrorKind::WrongType(_))),
+        ("{", "/", |k| matches!(k, ErrorKind::Json(_))),
         (r#"{"classifications": ["S"]}"#, "/", |k| {
-            matches!(k, ClearanceErrorKind::Missing("policy"))
+            matches!(k, ErrorKind::MissingMember("policy"))
         }),
         (r#"{"policy": "P"}"#, "/", |k| {
-            matches!(k, ClearanceErrorKind::Missing("classifications"))
+            matches!(k, ErrorKind::MissingMember("classifications"))
         }),
         (
             r#"{"policy": "P", "classifications": ["S"], "colour": 1}"#,
             "/colour",
-            |k| matches!(k, ClearanceErrorKind::UnknownMember(m) if m == "colour"),
+            |k| matches!(k, ErrorKind::UnknownMember(m) if m == "colour"),
         ),
         (
             r#"{"policy": "P", "policy": "Q", "classifications": ["S"]}"#,
             "/",
-            |k| matches!(k, ClearanceErrorKind::Json(m) if m.contains("duplicate member \"policy\"")),
+            |k| matches!(k, ErrorKind::Json(m) if m.contains("duplicate member \"policy\"")),
         ),
         (
             r#"{"policy": null, "classifications": ["S"]}"#,
             "/policy",
-            |k| matches!(k, ClearanceErrorKind::WrongType(_)),
+            |k| matches!(k, ErrorKind::WrongType(_)),
         ),
         (
             r#"{"policy": " ", "classifications": ["S"]}"#,
             "/policy",
-            |k| matches!(k, ClearanceErrorKind::Empty("policy")),
+            |k| matches!(k, ErrorKind::Empty("policy")),
         ),
         (
             r#"{"policy": "P", "classifications": "SECRET"}"#,
             "/classifications",
-            |k| matches!(k, ClearanceErrorKind::WrongType(_)),
+            |k| matches!(k, ErrorKind::WrongType(_)),
         ),
         (
             r#"{"policy": "P", "classifications": []}"#,
             "/classifications",
-            |k| matches!(k, ClearanceErrorKind::Empty("classifications")),
+            |k| matches!(k, ErrorKind::Empty("classifications")),
         ),
         (
             r#"{"policy": "P", "classifications": ["S", 3]}"#,
             "/classifications/1",
-            |k| matches!(k, ClearanceErrorKind::WrongType(_)),
+            |k| matches!(k, ErrorKind::WrongType(_)),
         ),
         (
             r#"{"policy": "P", "classifications": ["S"], "categories": []}"#,
             "/categories",
-            |k| matches!(k, ClearanceErrorKind::Empty("categories")),
+            |k| matches!(k, ErrorKind::Empty("categories")),
         ),
         (
             r#"{"policy": "P", "classifications": ["S"], "categories": [{"tagName": "T", "type": "PERMISSIVE"}]}"#,
             "/categories/0",
-            |k| matches!(k, ClearanceErrorKind::Missing("values")),
+            |k| matches!(k, ErrorKind::MissingMember("values")),
         ),
         (
             r#"{"policy": "P", "classifications": ["S"], "categories": [{"tagName": "T", "type": "permissive", "values": ["A"]}]}"#,
             "/categories/0/type",
-            |k| matches!(k, ClearanceErrorKind::WrongType(_)),
+            |k| matches!(k, ErrorKind::WrongType(_)),
         ),
         (
             r#"{"policy": "P", "classifications": ["S"], "categories": [{"tagName": "T", "type": "PERMISSIVE", "values": ["A"], "uri": "x"}]}"#,
             "/categories/0/uri",
-            |k| matches!(k, ClearanceErrorKind::UnknownMember(_)),
+            |k| matches!(k, ErrorKind::UnknownMember(_)),
         ),
         (
             r#"{"policy": "P", "classifications": ["S"], "categories": [{"tagName": "T", "type": "PERMISSIVE", "values": ["A", -1]}]}"#,
             "/categories/0/values/1",
-            |k| matches!(k, ClearanceErrorKind::WrongType(_)),
+            |k| matches!(k, ErrorKind::WrongType(_)),
         ),
         (
             r#"{"policy": "P", "classifications": ["S"], "categories": [{"tagName": "T", "type": "PERMISSIVE", "values": [1.5]}]}"#,
             "/categories/0/values/0",
-            |k| matches!(k, ClearanceErrorKind::WrongType(_)),
+            |k| matches!(k, ErrorKind::WrongType(_)),
         ),
         (
             r#"{"policy": "P", "classifications": ["S"], "categories": [{"tagName": "T", "type": "INFORMATIVE", "values": [{"bitString": "012"}]}]}"#,
             "/categories/0/values/0/bitString",
-            |k| matches!(k, ClearanceErrorKind::Invalid { .. }),
+            |k| matches!(k, ErrorKind::Refused { .. }),
         ),
         (
             r#"{"policy": "P", "classifications": ["S"], "categories": [{"tagName": "T", "type": "INFORMATIVE", "values": [{"bits": "01"}]}]}"#,
             "/categories/0/values/0/bits",
-            |k| matches!(k, ClearanceErrorKind::UnknownMember(_)),
+            |k| matches!(k, ErrorKind::UnknownMember(_)),
         ),
         (
             r#"{"policy": "P", "classifications": ["S"], "categories": [{"tagName": "T\u0007", "type": "PERMISSIVE", "values": ["A"]}]}"#,
             "/categories/0/tagName",
-            |k| matches!(k, ClearanceErrorKind::Invalid { .. }),
+            |k| matches!(k, ErrorKind::Refused { .. }),
         ),
     ];
     for (text, path, check) in cases {
         let e = Clearance::from_json(text.as_bytes()).expect_err(text);
-        assert_eq!(e.path(), *path, "{text}: {e}");
+        assert_eq!(e.json_path(), Some(*path), "{text}: {e}");
         assert!(check(e.kind()), "{text}: {e}");
     }
 }
@@ -177,7 +177,7 @@ fn limits_are_enforced() {
     let e = Clearance::from_json_with_limits(too_big.as_bytes(), &limits).unwrap_err();
     assert!(matches!(
         e.kind(),
-        ClearanceErrorKind::TooLarge(pouch_status::TooLarge { limit: 200, .. })
+        ErrorKind::TooLarge(pouch_status::TooLarge { limit: 200, .. })
     ));
     let cases = [
         (
@@ -196,10 +196,10 @@ fn limits_are_enforced() {
     for (text, path) in cases {
         let e = Clearance::from_json_with_limits(text.as_bytes(), &limits).unwrap_err();
         assert!(
-            matches!(e.kind(), ClearanceErrorKind::LimitExceeded { .. }),
+            matches!(e.kind(), ErrorKind::LimitExceeded { .. }),
             "{text}: {e}"
         );
-        assert_eq!(e.path(), path);
+        assert_eq!(e.json_path(), Some(path));
     }
 }
 
@@ -211,5 +211,5 @@ fn deep_nesting_is_an_error_not_a_crash() {
         "]".repeat(10_000)
     );
     let e = Clearance::from_json(text.as_bytes()).unwrap_err();
-    assert!(matches!(e.kind(), ClearanceErrorKind::Json(_)), "{e}");
+    assert!(matches!(e.kind(), ErrorKind::Json(_)), "{e}");
 }

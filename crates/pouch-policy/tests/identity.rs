@@ -5,7 +5,7 @@
 
 use pouch_label::{Label, Limits as LabelLimits};
 use pouch_policy::demo::{COALITION_SPIF, NATIONAL_SPIF};
-use pouch_policy::{Clearance, LabelError, Limits, Policy, PolicyMatch, Recipient};
+use pouch_policy::{Clearance, Error, ErrorKind, Limits, Policy, PolicyMatch, Recipient};
 
 fn policies() -> (Policy, Policy) {
     let l = Limits::default();
@@ -175,8 +175,8 @@ fn the_derived_label_is_the_equivalent_and_a_different_one_is_not() {
     assert!(!demo.is_equivalent(&l, &nor, &l).unwrap());
     // No equivalence declared for the target: no label is the equivalent.
     assert!(matches!(
-        demo.is_equivalent(&l, &demo, &l),
-        Err(LabelError::NoEquivalentPolicy { .. })
+        demo.is_equivalent(&l, &demo, &l).map_err(Error::into_kind),
+        Err(ErrorKind::NoEquivalentPolicy { .. })
     ));
     assert!(demo.same_meaning(&l, &l));
 }

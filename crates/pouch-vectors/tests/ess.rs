@@ -65,7 +65,7 @@ fn run(v: &EssVector) -> Result<(), String> {
             match p.from_ess(&d.label, created) {
                 Ok(l) => Err(format!("imported {l:?}, expected an error")),
                 Err(err) => {
-                    let name = variant(&format!("{err:?}"));
+                    let name = variant(&format!("{:?}", err.kind()));
                     if Some(name.as_str()) != e.error.as_deref() {
                         return Err(format!("error {name} ({err}), expected {:?}", e.error));
                     }
@@ -108,7 +108,10 @@ fn run(v: &EssVector) -> Result<(), String> {
                 }
                 let exported = p
                     .to_ess(&want)
-                    .and_then(|l| l.to_der().map_err(pouch_policy::LabelError::Ess))
+                    .and_then(|l| {
+                        l.to_der()
+                            .map_err(|e| pouch_policy::ErrorKind::Ess(e).into())
+                    })
                     .map_err(|err| format!("export: {err}"))?;
                 if exported != der {
                     return Err("exporting the label gives other octets".into());

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use pouch_crypto::{Algorithm, CryptoProvider};
 use pouch_label::{DateTime, Label};
-use pouch_policy::{LabelError, Policy, PolicyMatch, Recipient};
+use pouch_policy::{ErrorKind as PolicyErrorKind, Policy, PolicyMatch, Recipient};
 use pouch_status as codes;
 use pouch_trust::{ChainValidator, TrustBundle, TrustedNation};
 
@@ -903,7 +903,8 @@ fn not_equivalent(
         });
     }
     match from.is_equivalent(originator, to, alternative) {
-        Ok(true) | Err(LabelError::Unresolved(_)) => None,
+        Ok(true) => None,
+        Err(e) if matches!(e.kind(), PolicyErrorKind::Unresolved(_)) => None,
         Ok(false) => Some(format!(
             "it is not the {} label that {}'s equivalences derive from the originator label",
             to.name, from.name
