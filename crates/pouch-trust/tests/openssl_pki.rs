@@ -160,25 +160,24 @@ impl Dir {
     /// A self-signed root `name` (profile `ext`), signed with `digest`.
     fn root(&self, name: &str, key: Key, digest: &str, ext: &str) {
         self.key(name, key);
+        self.self_signed(name, name, "3650", &[&format!("-{digest}")], ext);
+    }
+
+    /// A self-signed certificate `name` with the key `name.key` and the common name `cn`
+    /// (profile `ext`), valid for `days`, with `more` openssl arguments (a digest).
+    fn self_signed(&self, name: &str, cn: &str, days: &str, more: &[&str], ext: &str) {
         let conf = self.write("ext.cnf", EXTENSIONS);
-        self.openssl(&[
-            "req",
-            "-new",
-            "-x509",
-            "-key",
-            &format!("{name}.key"),
-            "-out",
-            &format!("{name}.pem"),
-            "-days",
-            "3650",
-            "-subj",
-            &format!("/C=NO/O=Test/CN={name}"),
-            &format!("-{digest}"),
-            "-config",
-            &conf,
-            "-extensions",
-            ext,
-        ]);
+        let (key, out, subj) = (
+            format!("{name}.key"),
+            format!("{name}.pem"),
+            format!("/C=NO/O=Test/CN={cn}"),
+        );
+        let mut args = vec![
+            "req", "-new", "-x509", "-key", &key, "-out", &out, "-days", days, "-subj", &subj,
+        ];
+        args.extend(more);
+        args.extend(["-config", &conf, "-extensions", ext]);
+        self.openssl(&args);
     }
 
     /// A certificate `name` (profile `ext`) issued by `issuer`, signed with `digest`.
@@ -217,23 +216,19 @@ impl Dir {
         ]);
     }
 
-    /// A CRL by `issuer` (with key `key_of`, normally the issuer's own) revoking the
-    /// certificates `revoked`, with the given lastUpdate and nextUpdate
-    /// (`YYYYMMDDHHMMSSZ`).
-    fn crl(&self, out: &str, issuer: &str, key_of: &str, revoked: &[&str], from: &str, to: &str) {
-        self.crl_with(out, issuer, key_of, revoked, from, to, "");
+    /// A CRL by `issuer` (signed with its key) revoking the certificates `revoked`, with
+    /// lastUpdate and nextUpdate the given days from now (negative: in the past).
+    fn crl(&self, out: &str, issuer: &str, revoked: &[&str], days: (i64, i64)) {
+        self.crl_with(out, issuer, revoked, days, "");
     }
 
     /// [`Dir::crl`] with more lines in the CRL extensions section.
-    #[allow(clippy::too_many_arguments)]
     fn crl_with(
         &self,
         out: &str,
         issuer: &str,
-        key_of: &str,
         revoked: &[&str],
-        from: &str,
-        to: &str,
+        (from, to): (i64, i64),
         extensions: &str,
     ) {
         let db = format!("{out}.index");
@@ -269,13 +264,13 @@ impl Dir {
             "-cert",
             &format!("{issuer}.pem"),
             "-keyfile",
-            &format!("{key_of}.key"),
+            &format!("{issuer}.key"),
             "-out",
             out,
             "-crl_lastupdate",
-            from,
+            &gtime(from),
             "-crl_nextupdate",
-            to,
+            &gtime(to),
         ]);
     }
 }
@@ -309,6 +304,22 @@ fn gtime(days: i64) -> String {
     )
 }
 
+/// A bundle of one nation, NOR, with the anchor `root` (a PEM file in `dir`), the CRL files
+/// `crls` and `revocation`.
+fn bundle(dir: &Dir, root: &str, crls: &[&str], revocation: Revocation) -> TrustBundle {
+    TrustBundle {
+        nations: vec![TrustedNation {
+            code: "NOR".to_owned(),
+            country: Some("NO".to_owned()),
+            anchors: vec![dir.der(&format!("{root}.pem"), "CERTIFICATE")],
+            intermediates: Vec::new(),
+            crls: crls.iter().map(|c| dir.der(c, "X509 CRL")).collect(),
+            revocation,
+            authorisations: Vec::new(),
+        }],
+    }
+}
+
 /// The verdict of every provider on `leaf` (then `untrusted`) under the anchor `root`,
 /// with the bundle's `crls` and `revocation`, at the current time; all must agree.
 fn pouch(
@@ -319,17 +330,7 @@ fn pouch(
     revocation: Revocation,
     leaf: &str,
 ) -> ChainVerdict {
-    let bundle = TrustBundle {
-        nations: vec![TrustedNation {
-            code: "NOR".to_owned(),
-            country: Some("NO".to_owned()),
-            anchors: vec![dir.der(&format!("{root}.pem"), "CERTIFICATE")],
-            intermediates: Vec::new(),
-            crls: crls.iter().map(|c| dir.der(c, "X509 CRL")).collect(),
-            revocation,
-            authorisations: Vec::new(),
-        }],
-    };
+    let bundle = bundle(dir, root, crls, revocation);
     let mut chain = vec![dir.der(&format!("{leaf}.pem"), "CERTIFICATE")];
     chain.extend(
         untrusted
@@ -377,33 +378,60 @@ fn agree(
     );
 }
 
-#[test]
-fn rsa_pkcs1_cas_are_accepted_as_openssl_accepts_them() {
-    if !have_openssl() {
-        return;
-    }
-    let d = Dir::new("rsa");
-    d.root("root", Key::Rsa2048, "sha256", "ca");
-    d.issue("int", Key::Rsa2048, "root", "sha384", "ca");
-    d.issue("leaf", Key::P256, "int", "sha512", "signer");
-    let v = pouch(&d, "root", &["int"], &[], Revocation::BestEffort, "leaf");
-    assert!(v.trusted, "{v:#?}");
-    agree(&d, &v, "root", &["int"], &[], "leaf");
+/// [`pouch`]'s verdict, after checking that `openssl verify` agrees on `trusted`.
+fn agreed(
+    dir: &Dir,
+    root: &str,
+    untrusted: &[&str],
+    crls: &[&str],
+    revocation: Revocation,
+    leaf: &str,
+) -> ChainVerdict {
+    let v = pouch(dir, root, untrusted, crls, revocation, leaf);
+    agree(dir, &v, root, untrusted, crls, leaf);
+    v
+}
+
+/// A root, an intermediate `int` and a `leaf` signer in a new directory, each with its key
+/// and the digest its issuer signs it with, the root of profile `root_ext`.
+fn three_level(tag: &str, root_ext: &str, [root, int, leaf]: [(Key, &str); 3]) -> Dir {
+    let d = Dir::new(tag);
+    d.root("root", root.0, root.1, root_ext);
+    d.issue("int", int.0, "root", int.1, "ca");
+    d.issue("leaf", leaf.0, "int", leaf.1, "signer");
+    d
 }
 
 #[test]
-fn ecdsa_with_any_sha2_digest_on_any_curve() {
+fn rsa_pkcs1_cas_and_ecdsa_with_any_sha2_digest_on_any_curve_are_accepted_as_openssl_accepts_them()
+{
     if !have_openssl() {
         return;
     }
-    let d = Dir::new("ecdsa");
-    // A P-384 root signing with SHA-256 (OpenSSL's default digest), a P-256 CA with SHA-384.
-    d.root("root", Key::P384, "sha256", "ca");
-    d.issue("int", Key::P256, "root", "sha256", "ca");
-    d.issue("leaf", Key::P384, "int", "sha384", "signer");
-    let v = pouch(&d, "root", &["int"], &[], Revocation::BestEffort, "leaf");
-    assert!(v.trusted, "{v:#?}");
-    agree(&d, &v, "root", &["int"], &[], "leaf");
+    for (tag, keys) in [
+        (
+            "rsa",
+            [
+                (Key::Rsa2048, "sha256"),
+                (Key::Rsa2048, "sha384"),
+                (Key::P256, "sha512"),
+            ],
+        ),
+        // A P-384 root signing with SHA-256 (OpenSSL's default digest), a P-256 CA with
+        // SHA-384.
+        (
+            "ecdsa",
+            [
+                (Key::P384, "sha256"),
+                (Key::P256, "sha256"),
+                (Key::P384, "sha384"),
+            ],
+        ),
+    ] {
+        let d = three_level(tag, "ca", keys);
+        let v = agreed(&d, "root", &["int"], &[], Revocation::BestEffort, "leaf");
+        assert!(v.trusted, "{tag}: {v:#?}");
+    }
 }
 
 #[test]
@@ -411,125 +439,78 @@ fn an_anchor_pathlen_of_zero_refuses_a_sub_ca() {
     if !have_openssl() {
         return;
     }
-    let d = Dir::new("pathlen");
-    d.root("root", Key::P256, "sha256", "ca_pathlen0");
-    d.issue("int", Key::P256, "root", "sha256", "ca");
-    d.issue("leaf", Key::P256, "int", "sha256", "signer");
-    let v = pouch(&d, "root", &["int"], &[], Revocation::BestEffort, "leaf");
+    let d = three_level("pathlen", "ca_pathlen0", [(Key::P256, "sha256"); 3]);
+    let v = agreed(&d, "root", &["int"], &[], Revocation::BestEffort, "leaf");
     assert!(
         !v.trusted && has(&v, status::TRUST_PATH_CONSTRAINTS),
         "{v:#?}"
     );
-    agree(&d, &v, "root", &["int"], &[], "leaf");
     // Directly under that root, a leaf is fine.
     d.issue("leaf0", Key::P256, "root", "sha256", "signer");
-    let v = pouch(&d, "root", &[], &[], Revocation::BestEffort, "leaf0");
+    let v = agreed(&d, "root", &[], &[], Revocation::BestEffort, "leaf0");
     assert!(v.trusted, "{v:#?}");
-    agree(&d, &v, "root", &[], &[], "leaf0");
 }
 
-/// Root, intermediate and leaf with current CRLs of both CAs, the leaf not revoked.
-fn revocation_pki(tag: &str) -> Dir {
-    let d = Dir::new(tag);
-    d.root("root", Key::P256, "sha256", "ca");
-    d.issue("int", Key::P256, "root", "sha256", "ca");
-    d.issue("leaf", Key::P256, "int", "sha256", "signer");
-    d.crl("root.crl", "root", "root", &[], &gtime(-1), &gtime(30));
+/// Root, intermediate and leaf with current CRLs of both CAs, the leaf not revoked; `None`
+/// (having said so) without `openssl`.
+fn revocation_pki(tag: &str) -> Option<Dir> {
+    if !have_openssl() {
+        return None;
+    }
+    let d = three_level(tag, "ca", [(Key::P256, "sha256"); 3]);
+    d.crl("root.crl", "root", &[], (-1, 30));
     // Older than the revoking one: OpenSSL uses only the newest CRL of an issuer (two with
     // the same thisUpdate, whichever it meets first, so the clean one can mask the revoking
     // one there); Pouch counts every current one, whatever their order and age.
-    d.crl("int-clean.crl", "int", "int", &[], &gtime(-2), &gtime(30));
-    d.crl(
-        "int-revokes.crl",
-        "int",
-        "int",
-        &["leaf"],
-        &gtime(-1),
-        &gtime(30),
-    );
-    d
+    d.crl("int-clean.crl", "int", &[], (-2, 30));
+    d.crl("int-revokes.crl", "int", &["leaf"], (-1, 30));
+    Some(d)
 }
 
 #[test]
 fn no_crl_can_mask_a_revocation() {
-    if !have_openssl() {
+    let Some(d) = revocation_pki("mask") else {
         return;
-    }
-    let d = revocation_pki("mask");
+    };
     // A stale CRL of the intermediate (nextUpdate passed) listed first.
-    d.crl("int-stale.crl", "int", "int", &[], &gtime(-60), &gtime(-30));
+    d.crl("int-stale.crl", "int", &[], (-60, -30));
     // A CRL in the intermediate's name but signed by another key, listed first.
     // (openssl ca will not sign with a key that is not the certificate's, so the other key
     // gets a self-signed certificate with the intermediate's name.)
     d.key("other", Key::P256);
-    let conf = d.write("ext.cnf", EXTENSIONS);
-    d.openssl(&[
-        "req",
-        "-new",
-        "-x509",
-        "-key",
-        "other.key",
-        "-out",
-        "other.pem",
-        "-days",
-        "30",
-        "-subj",
-        "/C=NO/O=Test/CN=int",
-        "-config",
-        &conf,
-        "-extensions",
-        "ca",
-    ]);
-    d.crl(
-        "int-forged.crl",
-        "other",
-        "other",
-        &[],
-        &gtime(-2),
-        &gtime(30),
-    );
+    d.self_signed("other", "int", "30", &[], "ca");
+    d.crl("int-forged.crl", "other", &[], (-2, 30));
     for first in ["int-stale.crl", "int-forged.crl", "int-clean.crl"] {
         let crls = [first, "int-revokes.crl", "root.crl"];
-        let v = pouch(&d, "root", &["int"], &crls, Revocation::Required, "leaf");
+        let v = agreed(&d, "root", &["int"], &crls, Revocation::Required, "leaf");
         assert!(
             !v.trusted && has(&v, status::TRUST_REVOKED),
             "{first}: {v:#?}"
         );
-        agree(&d, &v, "root", &["int"], &crls, "leaf");
     }
     // Without the revoking CRL, the clean one counts and the leaf is trusted.
     let crls = ["int-stale.crl", "int-clean.crl", "root.crl"];
-    let v = pouch(&d, "root", &["int"], &crls, Revocation::Required, "leaf");
+    let v = agreed(&d, "root", &["int"], &crls, Revocation::Required, "leaf");
     assert!(v.trusted, "{v:#?}");
-    agree(&d, &v, "root", &["int"], &crls, "leaf");
 }
 
 #[test]
 fn a_required_revocation_check_needs_a_current_authentic_crl() {
-    if !have_openssl() {
+    let Some(d) = revocation_pki("required") else {
         return;
-    }
-    let d = revocation_pki("required");
-    d.crl(
-        "int-expired.crl",
-        "int",
-        "int",
-        &[],
-        &gtime(-60),
-        &gtime(-30),
-    );
-    d.crl("int-future.crl", "int", "int", &[], &gtime(2), &gtime(30));
+    };
+    d.crl("int-expired.crl", "int", &[], (-60, -30));
+    d.crl("int-future.crl", "int", &[], (2, 30));
     for crls in [
         vec!["root.crl"],
         vec!["int-expired.crl", "root.crl"],
         vec!["int-future.crl", "root.crl"],
     ] {
-        let v = pouch(&d, "root", &["int"], &crls, Revocation::Required, "leaf");
+        let v = agreed(&d, "root", &["int"], &crls, Revocation::Required, "leaf");
         assert!(
             !v.trusted && has(&v, status::TRUST_REVOCATION_UNKNOWN),
             "{crls:?}: {v:#?}"
         );
-        agree(&d, &v, "root", &["int"], &crls, "leaf");
         // Best effort: the same gap is a warning.
         let v = pouch(&d, "root", &["int"], &crls, Revocation::BestEffort, "leaf");
         assert!(
@@ -605,17 +586,7 @@ fn requiring_current_validity_refuses_a_path_expired_since_signing() {
     let d = Dir::new("current");
     d.root("root", Key::P256, "sha256", "ca");
     d.issue("leaf", Key::P256, "root", "sha256", "signer");
-    let bundle = TrustBundle {
-        nations: vec![TrustedNation {
-            code: "NOR".to_owned(),
-            country: Some("NO".to_owned()),
-            anchors: vec![d.der("root.pem", "CERTIFICATE")],
-            intermediates: Vec::new(),
-            crls: Vec::new(),
-            revocation: Revocation::BestEffort,
-            authorisations: Vec::new(),
-        }],
-    };
+    let bundle = bundle(&d, "root", &[], Revocation::BestEffort);
     let chain = vec![d.der("leaf.pem", "CERTIFICATE")];
     let (signed, later) = (now(), now() + 400 * 86_400);
     for p in providers() {
@@ -640,22 +611,23 @@ fn requiring_current_validity_refuses_a_path_expired_since_signing() {
 
 #[test]
 fn delta_partitioned_and_unparsable_crls_are_refused_by_name() {
-    if !have_openssl() {
+    let Some(d) = revocation_pki("refused") else {
         return;
-    }
-    let d = revocation_pki("refused");
+    };
     d.crl_with(
         "delta.crl",
         "int",
-        "int",
         &[],
-        &gtime(-1),
-        &gtime(30),
+        (-1, 30),
         "2.5.29.27 = critical, DER:02:02:03:E7\n",
     );
     d.crl_with(
-        "idp.crl", "int", "int", &[], &gtime(-1), &gtime(30),
-        "issuingDistributionPoint = critical, @idp\n[idp]\nfullname = URI:http://crl.invalid/int.crl\n",
+        "idp.crl",
+        "int",
+        &[],
+        (-1, 30),
+        "issuingDistributionPoint = critical, @idp\n[idp]\n\
+         fullname = URI:http://crl.invalid/int.crl\n",
     );
     d.write(
         "garbage.crl",
@@ -666,17 +638,7 @@ fn delta_partitioned_and_unparsable_crls_are_refused_by_name() {
         ("idp.crl", "issuingDistributionPoint"),
         ("garbage.crl", ""),
     ] {
-        let bundle = TrustBundle {
-            nations: vec![TrustedNation {
-                code: "NOR".to_owned(),
-                country: Some("NO".to_owned()),
-                anchors: vec![d.der("root.pem", "CERTIFICATE")],
-                intermediates: Vec::new(),
-                crls: vec![d.der("root.crl", "X509 CRL"), d.der(file, "X509 CRL")],
-                revocation: Revocation::Required,
-                authorisations: Vec::new(),
-            }],
-        };
+        let bundle = bundle(&d, "root", &["root.crl", file], Revocation::Required);
         for p in providers() {
             let Err(err) = ChainValidator::new(p, &bundle) else {
                 panic!("{file} was accepted");

@@ -9,12 +9,11 @@ mod support;
 use common::{NOW, build_spec, coalition, providers};
 use pouch_crypto::Algorithm;
 use pouch_status as status;
-use pouch_testkit::build_crl;
 use pouch_testkit::{CertificateBuilder, CoalitionSpec, Profile, Validity};
 use pouch_trust::{ChainValidator, certificate_serial};
 use support::{
-    DAY, YEAR, assert_untrusted, aws, bundle_for, chain, codes, issue, key, leaf_key, nations,
-    signer_name, validity, with_crls,
+    DAY, YEAR, assert_untrusted, aws, bundle_for, ca_builder, chain, codes, current_crl, issue,
+    key, leaf_key, nations, signer_name, validate_now, validity, with_crls,
 };
 
 #[test]
@@ -172,15 +171,11 @@ fn full_crl_coverage_has_no_warning_and_gaps_are_named() {
     let pki = &coalition.nations()[0];
     let leaf = chain(pki, &pki.signers[0].certificate);
     let full = with_crls(&coalition, &[b"\x01\x02"], true);
-    let verdict = ChainValidator::new(aws(), &full)
-        .unwrap()
-        .validate(&leaf, NOW, NOW);
+    let verdict = validate_now(&full, &leaf);
     assert_eq!(codes(&verdict), ["trust.signer-trusted"]);
 
     let partial = with_crls(&coalition, &[], false);
-    let verdict = ChainValidator::new(aws(), &partial)
-        .unwrap()
-        .validate(&leaf, NOW, NOW);
+    let verdict = validate_now(&partial, &leaf);
     assert!(verdict.trusted, "{verdict:#?}");
     let (code, detail) = &verdict.entries[1];
     assert_eq!(*code, status::TRUST_REVOCATION_NOT_CHECKED);
@@ -197,22 +192,10 @@ fn a_crl_of_another_issuer_revokes_nothing() {
     let leaf = &nor.signers[0].certificate;
     let serial = certificate_serial(leaf.der()).unwrap();
     // Denmark's intermediate "revokes" Norway's signer's serial.
-    let dnk_key = key(aws(), &dnk.intermediate);
-    let crl = build_crl(
-        aws(),
-        &dnk.intermediate.certificate,
-        dnk_key.as_ref(),
-        &[&serial],
-        NOW - 60,
-        NOW + DAY,
-    )
-    .unwrap();
+    let crl = current_crl(&dnk.intermediate, &[&serial]);
     let mut bundle = bundle_for(&coalition);
     bundle.nations[1].crls.push(crl);
-    let verdict =
-        ChainValidator::new(aws(), &bundle)
-            .unwrap()
-            .validate(&chain(nor, leaf), NOW, NOW);
+    let verdict = validate_now(&bundle, &chain(nor, leaf));
     assert!(verdict.trusted, "{verdict:#?}");
     assert!(verdict.has(status::TRUST_REVOCATION_NOT_CHECKED));
 }
@@ -230,9 +213,7 @@ fn leaf_without_digital_signature() {
     )
     .extended_key_usage(vec![pouch_crypto::oid::KP_DOCUMENT_SIGNING]);
     let leaf = issue(aws(), pki, builder);
-    let verdict = ChainValidator::new(aws(), &bundle_for(&coalition))
-        .unwrap()
-        .validate(&chain(pki, &leaf), NOW, NOW);
+    let verdict = validate_now(&bundle_for(&coalition), &chain(pki, &leaf));
     assert_untrusted(&verdict, status::TRUST_KEY_USAGE);
     assert_eq!(verdict.nation, Some(0));
 }
@@ -270,9 +251,7 @@ fn ca_certificate_as_leaf() {
     let builder = CertificateBuilder::ca(signer_name(pki, "ca leaf"), spki, validity(), None)
         .extended_key_usage(vec![pouch_crypto::oid::KP_DOCUMENT_SIGNING]);
     let leaf = issue(aws(), pki, builder);
-    let verdict = ChainValidator::new(aws(), &bundle_for(&coalition))
-        .unwrap()
-        .validate(&chain(pki, &leaf), NOW, NOW);
+    let verdict = validate_now(&bundle_for(&coalition), &chain(pki, &leaf));
     assert_untrusted(&verdict, status::TRUST_LEAF_IS_CA);
 }
 
@@ -281,16 +260,7 @@ fn sub_ca_under_a_path_length_zero_intermediate_breaks_path_constraints() {
     let coalition = coalition(aws(), &nations(1), Algorithm::EdDsa, &[Algorithm::EdDsa]);
     let pki = &coalition.nations()[0];
     let sub_key = leaf_key(aws(), &pki.nation, Algorithm::EdDsa);
-    let sub = issue(
-        aws(),
-        pki,
-        CertificateBuilder::ca(
-            signer_name(pki, "sub CA"),
-            sub_key.public_key_spki(),
-            validity(),
-            None,
-        ),
-    );
+    let sub = issue(aws(), pki, ca_builder(pki, "sub CA", sub_key.as_ref()));
     let leaf_spki = sub_key.public_key_spki(); // any key will do for the leaf
     let leaf = CertificateBuilder::signer(signer_name(pki, "deep signer"), leaf_spki, validity())
         .issue(aws(), &sub, sub_key.as_ref())
@@ -300,9 +270,7 @@ fn sub_ca_under_a_path_length_zero_intermediate_breaks_path_constraints() {
         sub.der().to_vec(),
         pki.intermediate.certificate.der().to_vec(),
     ];
-    let verdict = ChainValidator::new(aws(), &bundle_for(&coalition))
-        .unwrap()
-        .validate(&x5chain, NOW, NOW);
+    let verdict = validate_now(&bundle_for(&coalition), &x5chain);
     assert_untrusted(&verdict, status::TRUST_PATH_CONSTRAINTS);
 }
 
@@ -313,9 +281,7 @@ fn bad_certificate_signature() {
     let mut x5chain = chain(pki, &pki.signers[0].certificate);
     let last = x5chain[0].len() - 1;
     x5chain[0][last] ^= 0x01; // inside the Ed25519 signature
-    let verdict = ChainValidator::new(aws(), &bundle_for(&coalition))
-        .unwrap()
-        .validate(&x5chain, NOW, NOW);
+    let verdict = validate_now(&bundle_for(&coalition), &x5chain);
     assert_untrusted(&verdict, status::TRUST_BAD_CERTIFICATE_SIGNATURE);
 }
 
@@ -378,30 +344,15 @@ fn intermediate_cycle_terminates_without_a_path() {
     // A and B certify each other; the leaf is under A; the bundle trusts only Denmark.
     let a_key = leaf_key(aws(), &nor.nation, Algorithm::EdDsa);
     let b_key = key(aws(), &nor.intermediate);
-    let b_self = CertificateBuilder::ca(
-        signer_name(nor, "B"),
-        b_key.public_key_spki(),
-        validity(),
-        None,
-    )
-    .self_sign(aws(), b_key.as_ref())
-    .unwrap();
-    let a = CertificateBuilder::ca(
-        signer_name(nor, "A"),
-        a_key.public_key_spki(),
-        validity(),
-        None,
-    )
-    .issue(aws(), &b_self, b_key.as_ref())
-    .unwrap();
-    let b = CertificateBuilder::ca(
-        signer_name(nor, "B"),
-        b_key.public_key_spki(),
-        validity(),
-        None,
-    )
-    .issue(aws(), &a, a_key.as_ref())
-    .unwrap();
+    let b_self = ca_builder(nor, "B", b_key.as_ref())
+        .self_sign(aws(), b_key.as_ref())
+        .unwrap();
+    let a = ca_builder(nor, "A", a_key.as_ref())
+        .issue(aws(), &b_self, b_key.as_ref())
+        .unwrap();
+    let b = ca_builder(nor, "B", b_key.as_ref())
+        .issue(aws(), &a, a_key.as_ref())
+        .unwrap();
     let leaf = CertificateBuilder::signer(
         signer_name(nor, "looped"),
         a_key.public_key_spki(),
@@ -417,9 +368,7 @@ fn intermediate_cycle_terminates_without_a_path() {
         b.der().to_vec(),
         b_self.der().to_vec(),
     ];
-    let verdict = ChainValidator::new(aws(), &bundle)
-        .unwrap()
-        .validate(&x5chain, NOW, NOW);
+    let verdict = validate_now(&bundle, &x5chain);
     assert_untrusted(&verdict, status::TRUST_NO_PATH);
     let _ = dnk;
 }
@@ -431,18 +380,11 @@ fn country_must_match_the_nation() {
     let leaf = chain(pki, &pki.signers[0].certificate);
     let mut bundle = bundle_for(&coalition);
     bundle.nations[0].country = Some("DK".to_owned());
-    let verdict = ChainValidator::new(aws(), &bundle)
-        .unwrap()
-        .validate(&leaf, NOW, NOW);
+    let verdict = validate_now(&bundle, &leaf);
     assert_untrusted(&verdict, status::TRUST_COUNTRY_MISMATCH);
     assert_eq!(verdict.nation, Some(0));
     bundle.nations[0].country = None; // an organisation: any country
-    assert!(
-        ChainValidator::new(aws(), &bundle)
-            .unwrap()
-            .validate(&leaf, NOW, NOW)
-            .trusted
-    );
+    assert!(validate_now(&bundle, &leaf).trusted);
 }
 
 #[test]

@@ -8,7 +8,7 @@ use pouch_testkit::{
     Certificate, CertificateBuilder, Coalition, Issued, KeySlot, Name, Nation, NationPki, Role,
     Validity, demo_nations,
 };
-use pouch_trust::{ChainVerdict, Revocation, TrustBundle, TrustedNation};
+use pouch_trust::{ChainValidator, ChainVerdict, Revocation, TrustBundle, TrustedNation};
 
 use crate::common::{NOW, cached_key};
 
@@ -94,8 +94,25 @@ pub fn issue(
         .unwrap()
 }
 
+/// A CA certificate builder named `cn` in the nation for `key`, with no path length limit.
+pub fn ca_builder(pki: &NationPki, cn: &str, key: &dyn SigningKey) -> CertificateBuilder {
+    CertificateBuilder::ca(
+        signer_name(pki, cn),
+        key.public_key_spki(),
+        validity(),
+        None,
+    )
+}
+
 pub fn validity() -> Validity {
     Validity::new(NOW - DAY, NOW + YEAR).unwrap()
+}
+
+/// The verdict on `x5chain` under `bundle` (the aws-lc backend), signed and checked at `NOW`.
+pub fn validate_now(bundle: &TrustBundle, x5chain: &[Vec<u8>]) -> ChainVerdict {
+    ChainValidator::new(aws(), bundle)
+        .unwrap()
+        .validate(x5chain, NOW, NOW)
 }
 
 pub fn codes(verdict: &ChainVerdict) -> Vec<&'static str> {
@@ -113,27 +130,25 @@ pub fn assert_untrusted(verdict: &ChainVerdict, code: StatusCode) {
 pub fn with_crls(coalition: &Coalition, revoked: &[&[u8]], root_crl: bool) -> TrustBundle {
     let pki = &coalition.nations()[0];
     let mut bundle = bundle_for(coalition);
-    let int_key = key(aws(), &pki.intermediate);
-    let int_crl = build_crl(
+    bundle.nations[0]
+        .crls
+        .push(current_crl(&pki.intermediate, revoked));
+    if root_crl {
+        bundle.nations[0].crls.push(current_crl(&pki.root, &[]));
+    }
+    bundle
+}
+
+/// A CRL by the CA `issuer`, revoking `revoked`, current from a minute before `NOW` for a day.
+pub fn current_crl(issuer: &Issued, revoked: &[&[u8]]) -> Vec<u8> {
+    let issuer_key = key(aws(), issuer);
+    build_crl(
         aws(),
-        &pki.intermediate.certificate,
-        int_key.as_ref(),
+        &issuer.certificate,
+        issuer_key.as_ref(),
         revoked,
         NOW - 60,
         NOW + DAY,
-    );
-    bundle.nations[0].crls.push(int_crl.unwrap());
-    if root_crl {
-        let root_key = key(aws(), &pki.root);
-        let crl = build_crl(
-            aws(),
-            &pki.root.certificate,
-            root_key.as_ref(),
-            &[],
-            NOW - 60,
-            NOW + DAY,
-        );
-        bundle.nations[0].crls.push(crl.unwrap());
-    }
-    bundle
+    )
+    .unwrap()
 }
