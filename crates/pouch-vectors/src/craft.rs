@@ -6,7 +6,7 @@ use pouch_cbor::Encoder;
 use pouch_label::{DateTime, Label};
 
 use crate::Error;
-use crate::fixture::{Signer, provider};
+use crate::fixture::{NOW, Signer, provider, time};
 
 /// Options of one seal.
 pub struct SealOpts<'a> {
@@ -115,6 +115,22 @@ pub fn embedded(
     )
 }
 
+/// An embedded-payload envelope sealed by `signer` as originator at the vectors' time
+/// ([`NOW`]), without assertions: the honest envelope most vectors are made from.
+pub fn originator_embedded(
+    vector_id: &str,
+    label: &Label,
+    data: &[u8],
+    signer: &Signer,
+) -> Result<Vec<u8>, Error> {
+    embedded(
+        vector_id,
+        label,
+        data,
+        &SealOpts::originator(signer, time(NOW)?),
+    )
+}
+
 /// `envelope` with one more seal.
 pub fn endorse(envelope: &[u8], opts: &SealOpts<'_>) -> Result<Vec<u8>, Error> {
     pouch::endorse(envelope, &opts.request(), &Limits::default()).map_err(env_err)
@@ -214,7 +230,18 @@ pub struct SealHeaderSpec<'a> {
     pub signing_time: &'a str,
 }
 
-impl SealHeaderSpec<'_> {
+impl<'a> SealHeaderSpec<'a> {
+    /// An ES256 (`alg` -7) header with `chain` and nothing broken: the hand-written header
+    /// the limit and key vectors start from.
+    pub fn es256(chain: &'a [Vec<u8>], signing_time: &'a str) -> Self {
+        SealHeaderSpec {
+            alg: Some(-7),
+            chain: Some(chain),
+            unknown_critical: false,
+            signing_time,
+        }
+    }
+
     /// The encoded header, keys in deterministic order: 1, 2, 33, 999, "pouch".
     pub fn encode(&self) -> Vec<u8> {
         let n = 2

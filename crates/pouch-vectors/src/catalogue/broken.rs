@@ -33,11 +33,11 @@ pub(crate) fn cases(fx: &Fixture) -> Result<Vec<Case>, Error> {
 /// An honest one-seal ES384 envelope for vector `id` and its parts.
 fn honest(fx: &Fixture, id: &str, classification: &str) -> Result<(Vec<u8>, Parts, Signer), Error> {
     let sg = fx.signer("NOR", Algorithm::Es384)?;
-    let env = craft::embedded(
+    let env = craft::originator_embedded(
         id,
         &label("NATO", classification)?,
         super::good::RECORD,
-        &SealOpts::originator(&sg, time(NOW)?),
+        &sg,
     )?;
     let p = craft::parts(&env)?;
     Ok((env, p, sg))
@@ -427,13 +427,7 @@ fn headers(fx: &Fixture) -> Result<Vec<Case>, Error> {
     }
     // alg ES256 over a leaf whose key is ES384's.
     let es384 = fx.signer("NOR", Algorithm::Es384)?;
-    let protected = SealHeaderSpec {
-        alg: Some(-7),
-        chain: Some(es384.chain.as_slice()),
-        unknown_critical: false,
-        signing_time: &t,
-    }
-    .encode();
+    let protected = SealHeaderSpec::es256(&es384.chain, &t).encode();
     let signature = craft::sign(&es256, &p.body, &protected, &p.payload)?;
     let mut c = Case::new(
         "env-seal-key-mismatch",
@@ -483,13 +477,7 @@ fn headers(fx: &Fixture) -> Result<Vec<Case>, Error> {
     out.push(c);
 
     // The hand-written header itself is right: the same construction with nothing broken.
-    let protected = SealHeaderSpec {
-        alg: Some(-7),
-        chain: Some(es256.chain.as_slice()),
-        unknown_critical: false,
-        signing_time: &t,
-    }
-    .encode();
+    let protected = SealHeaderSpec::es256(&es256.chain, &t).encode();
     let signature = craft::sign(&es256, &p.body, &protected, &p.payload)?;
     let mut c = Case::new(
         "env-seal-hand-written",
@@ -623,13 +611,7 @@ fn structure(fx: &Fixture) -> Result<Vec<Case>, Error> {
         chain.push(es256.chain.get(1).cloned().unwrap_or_default());
     }
     let t = rfc3339(NOW)?;
-    let long = SealHeaderSpec {
-        alg: Some(-7),
-        chain: Some(&chain),
-        unknown_critical: false,
-        signing_time: &t,
-    }
-    .encode();
+    let long = SealHeaderSpec::es256(&chain, &t).encode();
     let sig9 = craft::sign(&es256, &p.body, &long, &p.payload)?;
     // A chain over the limit is that seal's header fault, not the envelope's (POUCH-ENV-080):
     // the seal is reported, no trust stage runs for it, and `all` is unsatisfied.

@@ -614,12 +614,7 @@ pub(crate) fn cases(fx: &Fixture) -> Result<Vec<Case>, Error> {
         &[s::DECRYPT_NOT_ENCRYPTED],
         None,
     );
-    c.envelope = craft::embedded(
-        cid,
-        &everyone,
-        &record,
-        &SealOpts::originator(&nor_signer, time(NOW)?),
-    )?;
+    c.envelope = craft::originator_embedded(cid, &everyone, &record, &nor_signer)?;
     out.push(c);
 
     let cid = "enc-open-chunk-invalid";
@@ -710,12 +705,7 @@ pub(crate) fn cases(fx: &Fixture) -> Result<Vec<Case>, Error> {
         &["POUCH-ENC-002", "POUCH-ENV-003"],
     );
     c.algorithms = vec![Algorithm::Es384];
-    let clear = craft::embedded(
-        cid,
-        &everyone,
-        &record,
-        &SealOpts::originator(&nor_signer, time(NOW)?),
-    )?;
+    let clear = craft::originator_embedded(cid, &everyone, &record, &nor_signer)?;
     let list = decode(&encrypted)?
         .recipients_bytes()
         .map(<[u8]>::to_vec)
@@ -766,12 +756,7 @@ fn option_cases(fx: &Fixture) -> Result<Vec<Case>, Error> {
     );
     c.algorithms = vec![Algorithm::Es384];
     c.allowed_algs = vec![Algorithm::MlDsa65, Algorithm::EdDsa];
-    c.envelope = craft::embedded(
-        c.id,
-        &secret,
-        record,
-        &SealOpts::originator(&nor, time(NOW)?),
-    )?;
+    c.envelope = craft::originator_embedded(c.id, &secret, record, &nor)?;
     c.expect = report(
         vec![super::seal_fault(s::SEAL_ALG_NOT_ALLOWED)],
         s::SEAL_POLICY_UNSATISFIED,
@@ -786,12 +771,7 @@ fn option_cases(fx: &Fixture) -> Result<Vec<Case>, Error> {
     );
     c.algorithms = vec![Algorithm::Es384];
     c.require_current_validity = true;
-    c.envelope = craft::embedded(
-        c.id,
-        &secret,
-        record,
-        &SealOpts::originator(&nor, time(NOW)?),
-    )?;
+    c.envelope = craft::originator_embedded(c.id, &secret, record, &nor)?;
     c.at = NOW + 800 * DAY;
     c.expect = report(
         vec![valid_with_trust(&[s::TRUST_CURRENT_VALIDITY_REQUIRED])],
@@ -827,12 +807,7 @@ fn option_cases(fx: &Fixture) -> Result<Vec<Case>, Error> {
     c.max_chain = Some(9);
     // The CDDL bounds x5chain at the default limit of eight.
     c.cddl = Some(Some("invalid"));
-    c.envelope = craft::embedded(
-        c.id,
-        &secret,
-        record,
-        &SealOpts::originator(&long, time(NOW)?),
-    )?;
+    c.envelope = craft::originator_embedded(c.id, &secret, record, &long)?;
     c.expect = report(
         vec![valid_with_trust(&[s::TRUST_CHAIN_TOO_LONG])],
         s::SEAL_POLICY_UNSATISFIED,

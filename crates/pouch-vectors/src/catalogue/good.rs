@@ -23,12 +23,7 @@ fn one_seal(
         Some(n) => fx.named(n)?,
         None => fx.signer(signer.0, signer.1)?,
     };
-    craft::embedded(
-        id,
-        &label("NATO", "SECRET")?,
-        RECORD,
-        &SealOpts::originator(&sg, time(NOW)?),
-    )
+    craft::originator_embedded(id, &label("NATO", "SECRET")?, RECORD, &sg)
 }
 
 pub(crate) fn cases(fx: &Fixture) -> Result<Vec<Case>, Error> {
@@ -122,11 +117,11 @@ pub(crate) fn cases(fx: &Fixture) -> Result<Vec<Case>, Error> {
 
     // High-S ECDSA must verify (POUCH-ENV-071).
     let sg = fx.named("es256")?;
-    let env = craft::embedded(
+    let env = craft::originator_embedded(
         "env-alg-es256-high-s",
         &label("NATO", "SECRET")?,
         RECORD,
-        &SealOpts::originator(&sg, time(NOW)?),
+        &sg,
     )?;
     let p = craft::parts(&env)?;
     let (protected, sig) = p
@@ -176,12 +171,7 @@ pub(crate) fn cases(fx: &Fixture) -> Result<Vec<Case>, Error> {
         &["POUCH-LBL-030", "POUCH-ENV-012"],
     );
     c.algorithms = vec![Algorithm::Es384];
-    c.envelope = craft::embedded(
-        c.id,
-        &no_review,
-        RECORD,
-        &SealOpts::originator(&sg, time(NOW)?),
-    )?;
+    c.envelope = craft::originator_embedded(c.id, &no_review, RECORD, &sg)?;
     c.expect = ok();
     c.expect.label = super::ids(&[s::LABEL_REVIEW_TIME_MISSING]);
     out.push(c);
@@ -267,7 +257,7 @@ pub(crate) fn cases(fx: &Fixture) -> Result<Vec<Case>, Error> {
             .map_err(|e| Error::Generate(format!("{id}: label: {e}")))?;
         let mut c = Case::new(id, title, description, reqs);
         c.algorithms = vec![Algorithm::Es384];
-        c.envelope = craft::embedded(c.id, &l, RECORD, &SealOpts::originator(&sg, time(NOW)?))?;
+        c.envelope = craft::originator_embedded(c.id, &l, RECORD, &sg)?;
         c.expect = ok();
         c.expect.label = super::ids(&[code]);
         out.push(c);

@@ -16,8 +16,8 @@ use pouch_status as s;
 
 use super::{Case, refused, report, seal_fault, trusted, valid_with_trust};
 use crate::Error;
-use crate::craft::{self, Parts, RawSeal, SealHeaderSpec, SealOpts};
-use crate::fixture::{Fixture, NOW, label, rfc3339, time};
+use crate::craft::{self, Parts, RawSeal, SealHeaderSpec};
+use crate::fixture::{Fixture, NOW, label, rfc3339};
 
 /// The ENV-080 defaults the vectors are built against (the decoder's own defaults are
 /// checked against these by the tests of `pouch-envelope`; here they are facts of the spec).
@@ -38,12 +38,7 @@ const PRIVATE_REQS: &[&str] = &["POUCH-ENV-080", "POUCH-CBOR-010", "POUCH-ENV-01
 
 fn honest(fx: &Fixture, id: &str) -> Result<(Vec<u8>, Parts), Error> {
     let sg = fx.signer("NOR", Algorithm::Es384)?;
-    let env = craft::embedded(
-        id,
-        &label("NATO", "SECRET")?,
-        super::good::RECORD,
-        &SealOpts::originator(&sg, time(NOW)?),
-    )?;
+    let env = craft::originator_embedded(id, &label("NATO", "SECRET")?, super::good::RECORD, &sg)?;
     let p = craft::parts(&env)?;
     Ok((env, p))
 }
@@ -140,13 +135,7 @@ fn seals_and_chains(fx: &Fixture) -> Result<Vec<Case>, Error> {
                       ok: bool|
      -> Result<Case, Error> {
         let (_, p) = honest(fx, id)?;
-        let protected = SealHeaderSpec {
-            alg: Some(-7),
-            chain: Some(&chain),
-            unknown_critical: false,
-            signing_time: &t,
-        }
-        .encode();
+        let protected = SealHeaderSpec::es256(&chain, &t).encode();
         let sig = craft::sign(&es256, &p.body, &protected, &p.payload)?;
         let mut c = Case::new(
             id,
@@ -275,13 +264,7 @@ fn params_and_sizes(fx: &Fixture) -> Result<Vec<Case>, Error> {
     // Seal protected header: parameters and size, with a re-signed ES256 seal.
     let es256 = fx.named("es256")?;
     let t = rfc3339(NOW)?;
-    let plain = SealHeaderSpec {
-        alg: Some(-7),
-        chain: Some(&es256.chain),
-        unknown_critical: false,
-        signing_time: &t,
-    }
-    .encode();
+    let plain = SealHeaderSpec::es256(&es256.chain, &t).encode();
     let seal_case = |id: &'static str,
                      title: &'static str,
                      description: &'static str,
@@ -385,13 +368,7 @@ fn params_and_sizes(fx: &Fixture) -> Result<Vec<Case>, Error> {
                 vec![0x5a; MAX_CERT],
             ]);
             chain.push(vec![0x5a; last]);
-            Ok(SealHeaderSpec {
-                alg: Some(-7),
-                chain: Some(&chain),
-                unknown_critical: false,
-                signing_time: &t,
-            }
-            .encode())
+            Ok(SealHeaderSpec::es256(&chain, &t).encode())
         })
     };
     let mut c = seal_case(
@@ -431,13 +408,7 @@ fn body_case(
 ) -> Result<Case, Error> {
     let es256 = fx.named("es256")?;
     let t = rfc3339(NOW)?;
-    let protected = SealHeaderSpec {
-        alg: Some(-7),
-        chain: Some(&es256.chain),
-        unknown_critical: false,
-        signing_time: &t,
-    }
-    .encode();
+    let protected = SealHeaderSpec::es256(&es256.chain, &t).encode();
     let sig = craft::sign(&es256, body, &protected, payload)?;
     let mut c = Case::new(id, title, description, PRIVATE_REQS);
     c.algorithms = vec![Algorithm::Es256];
@@ -568,13 +539,7 @@ fn header_depth(fx: &Fixture) -> Result<Vec<Case>, Error> {
     }
     let es256 = fx.named("es256")?;
     let t = rfc3339(NOW)?;
-    let plain = SealHeaderSpec {
-        alg: Some(-7),
-        chain: Some(&es256.chain),
-        unknown_critical: false,
-        signing_time: &t,
-    }
-    .encode();
+    let plain = SealHeaderSpec::es256(&es256.chain, &t).encode();
     for (id, title, depth, code, description) in [
         (
             "env-limit-seal-header-depth-at",

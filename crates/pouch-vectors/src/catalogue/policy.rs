@@ -52,7 +52,7 @@ fn demo_policy(text: &[u8]) -> Result<Policy, Error> {
 /// A POUCH-DEMO label sealed by Norway (ES384), which the bundle authorises for it.
 fn sealed(fx: &Fixture, id: &str, label: &Label) -> Result<Vec<u8>, Error> {
     let nor = fx.signer("NOR", Algorithm::Es384)?;
-    craft::embedded(id, label, RECORD, &SealOpts::originator(&nor, time(NOW)?))
+    craft::originator_embedded(id, label, RECORD, &nor)
 }
 
 /// `sealed`, then endorsed by `endorser` (ML-DSA-65) with `alternative`.
@@ -590,9 +590,7 @@ fn national_label(values: &str) -> Result<Label, Error> {
 /// with trusted signers and only on an explicit basis (issue 14).
 fn identity_cases(fx: &Fixture, out: &mut Vec<Case>) -> Result<(), Error> {
     let nld = fx.signer("NLD", Algorithm::Es384)?;
-    let by_nld = |id: &str, label: &Label| {
-        craft::embedded(id, label, RECORD, &SealOpts::originator(&nld, time(NOW)?))
-    };
+    let by_nld = |id: &str, label: &Label| craft::originator_embedded(id, label, RECORD, &nld);
 
     let id = "env-trust-policy-identifier-conflict";
     let label = demo_label(
@@ -707,12 +705,7 @@ fn identity_cases(fx: &Fixture, out: &mut Vec<Case>) -> Result<(), Error> {
         &["POUCH-POL-085"],
     );
     c.algorithms = vec![Algorithm::Es256];
-    c.envelope = craft::embedded(
-        id,
-        &label,
-        RECORD,
-        &SealOpts::originator(&outsider, time(NOW)?),
-    )?;
+    c.envelope = craft::originator_embedded(id, &label, RECORD, &outsider)?;
     c.policies = vec![COALITION_SPIF];
     c.recipient = Some("FIN");
     c.expect = report(
@@ -739,7 +732,7 @@ fn steering_cases(fx: &Fixture, out: &mut Vec<Case>) -> Result<(), Error> {
     let to_swe = national_label(r#""SWE""#)?;
     let three_seals = |id: &str| -> Result<craft::Parts, Error> {
         let dnk = fx.signer("DNK", Algorithm::Es384)?;
-        let env = craft::embedded(id, &label, RECORD, &SealOpts::originator(&dnk, time(NOW)?))?;
+        let env = craft::originator_embedded(id, &label, RECORD, &dnk)?;
         let nor = fx.signer("NOR", Algorithm::MlDsa65)?;
         let mut opts = SealOpts::endorser(&nor, time(NOW)?);
         opts.alternative = Some(equivalent.clone());

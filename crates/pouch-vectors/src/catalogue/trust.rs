@@ -89,12 +89,7 @@ pub(crate) fn cases(fx: &Fixture) -> Result<Vec<Case>, Error> {
         &["POUCH-TRUST-021", "POUCH-TRUST-020"],
     );
     c.algorithms = vec![Algorithm::Es384];
-    c.envelope = craft::embedded(
-        c.id,
-        &secret,
-        record,
-        &SealOpts::originator(&sg, time(NOW)?),
-    )?;
+    c.envelope = craft::originator_embedded(c.id, &secret, record, &sg)?;
     c.at = NOW + 800 * DAY;
     c.expect = report(
         vec![valid_with_trust(&[
@@ -114,12 +109,7 @@ pub(crate) fn cases(fx: &Fixture) -> Result<Vec<Case>, Error> {
         &["POUCH-TRUST-050", "POUCH-TRUST-051"],
     );
     c.algorithms = vec![Algorithm::Es384];
-    c.envelope = craft::embedded(
-        c.id,
-        &secret,
-        record,
-        &SealOpts::originator(&sg, time(NOW)?),
-    )?;
+    c.envelope = craft::originator_embedded(c.id, &secret, record, &sg)?;
     c.expect = report(
         vec![valid_with_trust(&[
             s::TRUST_SIGNER_TRUSTED,
@@ -244,12 +234,7 @@ fn chain_faults(fx: &Fixture) -> Result<Vec<Case>, Error> {
         let sg = fx.named(signer)?;
         let mut c = Case::new(id, title, description, reqs);
         c.algorithms = vec![Algorithm::Es256];
-        c.envelope = craft::embedded(
-            id,
-            &secret,
-            super::good::RECORD,
-            &SealOpts::originator(&sg, time(NOW)?),
-        )?;
+        c.envelope = craft::originator_embedded(id, &secret, super::good::RECORD, &sg)?;
         c.expect = report(vec![valid_with_trust(&[code])], s::SEAL_POLICY_UNSATISFIED);
         out.push(c);
     }
@@ -323,12 +308,7 @@ fn anchor_name_constraints(fx: &Fixture) -> Result<Vec<Case>, Error> {
         let mut c = Case::new(id, title, description, &["POUCH-TRUST-005"]);
         c.algorithms = vec![Algorithm::Es256];
         c.bundle = super::BUNDLE_ANCHOR_CONSTRAINED;
-        c.envelope = craft::embedded(
-            id,
-            &secret,
-            super::good::RECORD,
-            &SealOpts::originator(&sg, time(NOW)?),
-        )?;
+        c.envelope = craft::originator_embedded(id, &secret, super::good::RECORD, &sg)?;
         c.expect = report(vec![valid_with_trust(codes)], policy);
         out.push(c);
     }
