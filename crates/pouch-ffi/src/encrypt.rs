@@ -10,9 +10,12 @@ use pouch_api::{ApiError, EncryptOptions, RecipientOptions, TrustBundle};
 use crate::ops::{PouchSealOptions, seal_options};
 use crate::verify::{
     CallbackReader, OpenOutcome, PouchPolicy, PouchReport, PouchVerifyContext, handle,
-    pouch_read_fn,
+    pouch_read_fn, report_get,
 };
-use crate::{bytes, guard, null, opt_str, pouch_status, put, put_bytes, put_handle, req_str};
+use crate::{
+    HandleOut, bytes, free_handle, guard, null, opt_str, pouch_status, put_bytes, put_handle,
+    req_str,
+};
 
 /// A loaded trust bundle. Opaque; made by [`pouch_trust_bundle_load`].
 pub struct PouchTrustBundle(TrustBundle);
@@ -85,10 +88,8 @@ pub unsafe extern "C" fn pouch_trust_bundle_load(
 /// `bundle` is null or a bundle of this library, not yet freed.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pouch_trust_bundle_free(bundle: *mut PouchTrustBundle) {
-    if !bundle.is_null() {
-        // SAFETY: made by `Box::into_raw` in `pouch_trust_bundle_load`.
-        drop(unsafe { Box::from_raw(bundle) });
-    }
+    // SAFETY: per this function's contract.
+    unsafe { free_handle(bundle) }
 }
 
 /// The recipients' chains: `n` buffers of PEM certificates, leaf first.
@@ -282,9 +283,8 @@ pub unsafe extern "C" fn pouch_open(
         // SAFETY: per this function's contract.
         let ctx = unsafe { handle(ctx, "ctx") }?;
         let write = write_plaintext.ok_or_else(|| null("write_plaintext"))?;
-        if out.is_null() {
-            return Err(null("out"));
-        }
+        // SAFETY: `out` is null or writable by the contract; checked before any callback.
+        let out = unsafe { HandleOut::new(out) }?;
         let mut output = CallbackWriter {
             write,
             user_data: plaintext_user_data,
@@ -331,9 +331,7 @@ pub unsafe extern "C" fn pouch_open(
             class: opened.exit_class(),
             ok: opened.ok(),
         };
-        let report = Box::new(PouchReport(opened.into_report(), Some(outcome)));
-        // SAFETY: `out` is non-null and writable by the contract.
-        unsafe { put(out, Box::into_raw(report), "out") }
+        out.put(PouchReport(opened.into_report(), Some(outcome)))
     })
 }
 
@@ -347,11 +345,6 @@ pub unsafe extern "C" fn pouch_report_decrypted(
     report: *const PouchReport,
     out: *mut bool,
 ) -> pouch_status {
-    guard(|| {
-        // SAFETY: per this function's contract.
-        let r = unsafe { handle(report, "report") }?;
-        let ok = r.1.is_some_and(|o| o.ok);
-        // SAFETY: per this function's contract.
-        unsafe { put(out, ok, "out") }
-    })
+    // SAFETY: per this function's contract.
+    unsafe { report_get(report, out, |r| Ok(r.1.is_some_and(|o| o.ok))) }
 }

@@ -181,18 +181,47 @@ unsafe fn put<T>(out: *mut T, value: T, what: &str) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// Where a new handle goes to C: `out`, checked before the work that makes the handle, so
+/// that a null `out` fails before any callback runs, and leaks nothing.
+struct HandleOut<T>(*mut *mut T);
+
+impl<T> HandleOut<T> {
+    /// # Safety
+    /// `out` must be null (an error) or valid for a write of a pointer until [`Self::put`].
+    unsafe fn new(out: *mut *mut T) -> Result<Self, ApiError> {
+        if out.is_null() {
+            return Err(null("out"));
+        }
+        Ok(Self(out))
+    }
+
+    /// Boxes `value` and hands it out.
+    fn put(self, value: T) -> Result<(), ApiError> {
+        // SAFETY: non-null (checked in `new`) and writable by the contract of `new`.
+        unsafe { self.0.write(Box::into_raw(Box::new(value))) };
+        Ok(())
+    }
+}
+
 /// Hands a new handle to C through `out`: boxed only once `out` is known to be writable, so
 /// a null `out` leaks nothing.
 ///
 /// # Safety
 /// `out` must be null (an error) or valid for a write of a pointer.
 unsafe fn put_handle<T>(out: *mut *mut T, value: T) -> Result<(), ApiError> {
-    if out.is_null() {
-        return Err(null("out"));
+    // SAFETY: forwarded contract.
+    unsafe { HandleOut::new(out) }?.put(value)
+}
+
+/// Frees a handle [`HandleOut::put`] gave out. Null is ignored.
+///
+/// # Safety
+/// `p` must be null or a handle of type `T` made by [`HandleOut::put`], not yet freed.
+unsafe fn free_handle<T>(p: *mut T) {
+    if !p.is_null() {
+        // SAFETY: made by `Box::into_raw` in `HandleOut::put`, and not yet freed.
+        drop(unsafe { Box::from_raw(p) });
     }
-    // SAFETY: non-null and writable by the caller's contract.
-    unsafe { out.write(Box::into_raw(Box::new(value))) };
-    Ok(())
 }
 
 /// Hands a byte buffer to C: `*out`/`*out_len`, freed by [`pouch_bytes_free`].

@@ -6,7 +6,8 @@ use pouch_api::{ApiError, EndorseOptions, SealOptions};
 
 use crate::verify::{PouchPolicy, handle};
 use crate::{
-    bytes, guard, null, opt_bytes, opt_str, pouch_status, put_bytes, put_handle, put_string,
+    bytes, free_handle, guard, null, opt_bytes, opt_str, pouch_status, put_bytes, put_handle,
+    put_string,
 };
 
 /// How `pouch_seal` seals. Every pointer may be null, meaning the default.
@@ -294,10 +295,8 @@ pub unsafe extern "C" fn pouch_policy_load(
 /// `policy` is null or a policy of this library, not yet freed.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pouch_policy_free(policy: *mut PouchPolicy) {
-    if !policy.is_null() {
-        // SAFETY: made by `Box::into_raw` in `pouch_policy_load`.
-        drop(unsafe { Box::from_raw(policy) });
-    }
+    // SAFETY: per this function's contract.
+    unsafe { free_handle(policy) }
 }
 
 /// Decides whether `recipient` (with a clearance, JSON, nullable) may receive data under

@@ -36,13 +36,18 @@ fn take_string(p: *mut c_char) -> String {
 }
 
 fn seal_nor(record: &[u8]) -> Vec<u8> {
+    seal_nor_with(record, false)
+}
+
+/// Seals `record` as NOR's ES384 signer at a fixed time, embedded or `detached`.
+fn seal_nor_with(record: &[u8], detached: bool) -> Vec<u8> {
     let label = std::fs::read(vectors("labels/json/valid/full.json")).unwrap();
     let key = std::fs::read(vectors("envelopes/pki/NOR/signer-ES384.key.pem")).unwrap();
     let chain = std::fs::read(vectors("envelopes/pki/NOR/signer-ES384.pem")).unwrap();
     let at = CString::new("2026-11-28T10:00:00Z").unwrap();
     let options = PouchSealOptions {
         provider: null(),
-        detached: false,
+        detached,
         digest: null(),
         content_type: null(),
         location: null(),
@@ -443,85 +448,17 @@ unsafe extern "C" fn read_fails(_: *mut std::ffi::c_void, _: *mut u8, _: usize) 
     -1
 }
 
-#[test]
-fn a_detached_record_streams_through_a_read_callback() {
-    let record: Vec<u8> = (0..50_000u32).map(|i| (i % 251) as u8).collect();
-    let label = std::fs::read(vectors("labels/json/valid/full.json")).unwrap();
-    let key = std::fs::read(vectors("envelopes/pki/NOR/signer-ES384.key.pem")).unwrap();
-    let chain = std::fs::read(vectors("envelopes/pki/NOR/signer-ES384.pem")).unwrap();
-    let at = CString::new("2026-11-28T10:00:00Z").unwrap();
-    let options = PouchSealOptions {
-        provider: null(),
-        detached: true,
-        digest: null(),
-        content_type: null(),
-        location: null(),
-        role: null(),
-        alg: null(),
-        signing_time: at.as_ptr(),
-    };
-    let (mut out, mut len) = (null_mut(), 0usize);
-    let s = unsafe {
-        pouch_seal(
-            label.as_ptr(),
-            label.len(),
-            record.as_ptr(),
-            record.len(),
-            key.as_ptr(),
-            key.len(),
-            chain.as_ptr(),
-            chain.len(),
-            &options,
-            &mut out,
-            &mut len,
-        )
-    };
-    assert_eq!(s, POUCH_OK, "{}", last_message());
-    let env = unsafe { std::slice::from_raw_parts(out, len) }.to_vec();
-    unsafe { pouch_bytes_free(out, len) };
-    let ctx = context();
-    for (data, expect) in [(record.clone(), 0u8), ([&record[1..], b"x"].concat(), 11)] {
-        let mut src = Source {
-            data,
-            at: 0,
-            calls: 0,
-        };
-        let mut report = null_mut();
-        let user = (&mut src as *mut Source).cast();
-        assert_eq!(
-            unsafe {
-                pouch_verify_read(
-                    ctx,
-                    env.as_ptr(),
-                    env.len(),
-                    Some(read_source),
-                    user,
-                    &mut report,
-                )
-            },
-            POUCH_OK
-        );
-        let mut class = 99u8;
-        assert_eq!(
-            unsafe { pouch_report_exit_class(report, &mut class) },
-            POUCH_OK
-        );
-        assert_eq!(class, expect);
-        assert!(src.calls > 50, "read in pieces: {} calls", src.calls);
-        unsafe { pouch_report_free(report) };
-    }
+/// Verifies the detached `env` with its record read through `read`, and returns the
+/// report's exit class.
+fn verify_read_class(
+    ctx: *mut PouchVerifyContext,
+    env: &[u8],
+    read: pouch_read_fn,
+    user: *mut std::ffi::c_void,
+) -> u8 {
     let mut report = null_mut();
     assert_eq!(
-        unsafe {
-            pouch_verify_read(
-                ctx,
-                env.as_ptr(),
-                env.len(),
-                Some(read_fails),
-                null_mut(),
-                &mut report,
-            )
-        },
+        unsafe { pouch_verify_read(ctx, env.as_ptr(), env.len(), read, user, &mut report) },
         POUCH_OK
     );
     let mut class = 99u8;
@@ -529,8 +466,29 @@ fn a_detached_record_streams_through_a_read_callback() {
         unsafe { pouch_report_exit_class(report, &mut class) },
         POUCH_OK
     );
-    assert_eq!(class, 11, "a failing read is a payload that does not match");
     unsafe { pouch_report_free(report) };
+    class
+}
+
+#[test]
+fn a_detached_record_streams_through_a_read_callback() {
+    let record: Vec<u8> = (0..50_000u32).map(|i| (i % 251) as u8).collect();
+    let env = seal_nor_with(&record, true);
+    let ctx = context();
+    for (data, expect) in [(record.clone(), 0u8), ([&record[1..], b"x"].concat(), 11)] {
+        let mut src = Source {
+            data,
+            at: 0,
+            calls: 0,
+        };
+        let user = (&mut src as *mut Source).cast();
+        let class = verify_read_class(ctx, &env, Some(read_source), user);
+        assert_eq!(class, expect);
+        assert!(src.calls > 50, "read in pieces: {} calls", src.calls);
+    }
+    let class = verify_read_class(ctx, &env, Some(read_fails), null_mut());
+    assert_eq!(class, 11, "a failing read is a payload that does not match");
+    let mut report = null_mut();
     assert_ne!(
         unsafe { pouch_verify_read(ctx, env.as_ptr(), env.len(), None, null_mut(), &mut report) },
         POUCH_OK

@@ -6,7 +6,10 @@ use std::io::Read;
 
 use pouch_api::{ApiError, Report, VerifyContext, class};
 
-use crate::{bytes, guard, null, opt_bytes, opt_str, pouch_status, put, put_string, req_str};
+use crate::{
+    HandleOut, bytes, free_handle, guard, null, opt_bytes, opt_str, pouch_status, put, put_handle,
+    put_string, req_str,
+};
 
 /// What a verification needs (provider, trust bundle, seal policy, time, policies,
 /// recipient). Opaque; made by [`pouch_verify_context_new`].
@@ -58,13 +61,9 @@ pub unsafe extern "C" fn pouch_verify_context_new(
     guard(|| {
         // SAFETY: per this function's contract.
         let name = unsafe { opt_str(provider, "provider") }?;
-        let ctx = Box::new(PouchVerifyContext(VerifyContext::new(name)?));
-        let raw = Box::into_raw(ctx);
-        // SAFETY: per this function's contract; on failure the box is taken back.
-        unsafe { put(out, raw, "out") }.inspect_err(|_| {
-            // SAFETY: `raw` was made just above and not handed out.
-            drop(unsafe { Box::from_raw(raw) });
-        })
+        let ctx = PouchVerifyContext(VerifyContext::new(name)?);
+        // SAFETY: `out` is null or writable by the contract.
+        unsafe { put_handle(out, ctx) }
     })
 }
 
@@ -74,10 +73,8 @@ pub unsafe extern "C" fn pouch_verify_context_new(
 /// `ctx` is null or a context of this library, not yet freed.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pouch_verify_context_free(ctx: *mut PouchVerifyContext) {
-    if !ctx.is_null() {
-        // SAFETY: made by `Box::into_raw` in `pouch_verify_context_new`.
-        drop(unsafe { Box::from_raw(ctx) });
-    }
+    // SAFETY: per this function's contract.
+    unsafe { free_handle(ctx) }
 }
 
 /// Sets the trust bundle: its TOML text, and `n_files` files it names, each a
@@ -288,13 +285,9 @@ pub unsafe extern "C" fn pouch_verify(
         let env = unsafe { bytes(envelope, envelope_len, "envelope") }?;
         // SAFETY: per this function's contract.
         let detached = unsafe { opt_bytes(payload, payload_len, "payload") }?;
-        if out.is_null() {
-            return Err(null("out"));
-        }
-        let report = Box::new(PouchReport(ctx.0.verify(env, detached), None));
-        // SAFETY: `out` is non-null and writable by the contract.
-        unsafe { out.write(Box::into_raw(report)) };
-        Ok(())
+        // SAFETY: `out` is null or writable by the contract.
+        let out = unsafe { HandleOut::new(out) }?;
+        out.put(PouchReport(ctx.0.verify(env, detached), None))
     })
 }
 
@@ -347,14 +340,10 @@ pub unsafe extern "C" fn pouch_verify_read(
         // SAFETY: per this function's contract.
         let env = unsafe { bytes(envelope, envelope_len, "envelope") }?;
         let read = read.ok_or_else(|| null("read"))?;
-        if out.is_null() {
-            return Err(null("out"));
-        }
+        // SAFETY: `out` is null or writable by the contract; checked before `read` is called.
+        let out = unsafe { HandleOut::new(out) }?;
         let mut reader = CallbackReader { read, user_data };
-        let report = Box::new(PouchReport(ctx.0.verify_reader(env, &mut reader), None));
-        // SAFETY: `out` is non-null and writable by the contract.
-        unsafe { out.write(Box::into_raw(report)) };
-        Ok(())
+        out.put(PouchReport(ctx.0.verify_reader(env, &mut reader), None))
     })
 }
 
@@ -364,10 +353,26 @@ pub unsafe extern "C" fn pouch_verify_read(
 /// `report` is null or a report of this library, not yet freed.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pouch_report_free(report: *mut PouchReport) {
-    if !report.is_null() {
-        // SAFETY: made by `Box::into_raw` in `pouch_verify`.
-        drop(unsafe { Box::from_raw(report) });
-    }
+    // SAFETY: per this function's contract.
+    unsafe { free_handle(report) }
+}
+
+/// Runs a report accessor: `get` reads the value from the report, which goes to C through
+/// `out`.
+///
+/// # Safety
+/// `report` is null (an error) or a live report; `out` is null (an error) or writable.
+pub(crate) unsafe fn report_get<T>(
+    report: *const PouchReport,
+    out: *mut T,
+    get: impl FnOnce(&PouchReport) -> Result<T, ApiError>,
+) -> pouch_status {
+    guard(|| {
+        // SAFETY: per this function's contract.
+        let value = get(unsafe { handle(report, "report") }?)?;
+        // SAFETY: per this function's contract.
+        unsafe { put(out, value, "out") }
+    })
 }
 
 /// The report as JSON (spec/07-conformance.md §7.5), freed by `pouch_string_free`.
@@ -397,13 +402,12 @@ pub unsafe extern "C" fn pouch_report_exit_class(
     report: *const PouchReport,
     out: *mut u8,
 ) -> pouch_status {
-    guard(|| {
-        // SAFETY: per this function's contract.
-        let r = unsafe { handle(report, "report") }?;
-        let class = r.1.map_or_else(|| pouch_api::exit_class(&r.0), |o| o.class);
-        // SAFETY: per this function's contract.
-        unsafe { put(out, class, "out") }
-    })
+    // SAFETY: per this function's contract.
+    unsafe {
+        report_get(report, out, |r| {
+            Ok(r.1.map_or_else(|| pouch_api::exit_class(&r.0), |o| o.class))
+        })
+    }
 }
 
 /// Whether no stage that ran found an error.
@@ -415,12 +419,8 @@ pub unsafe extern "C" fn pouch_report_is_valid(
     report: *const PouchReport,
     out: *mut bool,
 ) -> pouch_status {
-    guard(|| {
-        // SAFETY: per this function's contract.
-        let r = unsafe { handle(report, "report") }?;
-        // SAFETY: per this function's contract.
-        unsafe { put(out, r.0.is_valid(), "out") }
-    })
+    // SAFETY: per this function's contract.
+    unsafe { report_get(report, out, |r| Ok(r.0.is_valid())) }
 }
 
 /// The number of seals the report describes.
@@ -432,12 +432,8 @@ pub unsafe extern "C" fn pouch_report_seal_count(
     report: *const PouchReport,
     out: *mut usize,
 ) -> pouch_status {
-    guard(|| {
-        // SAFETY: per this function's contract.
-        let r = unsafe { handle(report, "report") }?;
-        // SAFETY: per this function's contract.
-        unsafe { put(out, r.0.seals.len(), "out") }
-    })
+    // SAFETY: per this function's contract.
+    unsafe { report_get(report, out, |r| Ok(r.0.seals.len())) }
 }
 
 fn seal_at(r: &PouchReport, index: usize) -> Result<&pouch_api::SealReport, ApiError> {
@@ -459,13 +455,8 @@ pub unsafe extern "C" fn pouch_report_seal_signature_valid(
     index: usize,
     out: *mut bool,
 ) -> pouch_status {
-    guard(|| {
-        // SAFETY: per this function's contract.
-        let r = unsafe { handle(report, "report") }?;
-        let valid = seal_at(r, index)?.signature_valid();
-        // SAFETY: per this function's contract.
-        unsafe { put(out, valid, "out") }
-    })
+    // SAFETY: per this function's contract.
+    unsafe { report_get(report, out, |r| Ok(seal_at(r, index)?.signature_valid())) }
 }
 
 /// Whether the trust stage found seal `index`'s signer trusted (false when it did not run).
@@ -478,11 +469,6 @@ pub unsafe extern "C" fn pouch_report_seal_signer_trusted(
     index: usize,
     out: *mut bool,
 ) -> pouch_status {
-    guard(|| {
-        // SAFETY: per this function's contract.
-        let r = unsafe { handle(report, "report") }?;
-        let trusted = seal_at(r, index)?.signer_trusted();
-        // SAFETY: per this function's contract.
-        unsafe { put(out, trusted, "out") }
-    })
+    // SAFETY: per this function's contract.
+    unsafe { report_get(report, out, |r| Ok(seal_at(r, index)?.signer_trusted())) }
 }
