@@ -75,9 +75,12 @@ impl Maker {
         });
     }
 
-    /// A fixed input refused at decoding with `code`.
-    fn refused(
+    /// A fixed input, written as `ID.cbor`, that ends in the exit class `exit` with `code`:
+    /// `Malformed` for one refused at decoding, `Seal` for one whose envelope decodes and
+    /// whose only seal fails.
+    fn fixed(
         &mut self,
+        exit: ExitClass,
         id: &str,
         description: &str,
         reqs: &[&str],
@@ -93,30 +96,7 @@ impl Maker {
             None,
             Mutation::None,
             false,
-            &[ExitClass::Malformed],
-            Some(code),
-        );
-    }
-
-    /// A fixed input whose envelope decodes and whose only seal fails with `code`.
-    fn seal_fault(
-        &mut self,
-        id: &str,
-        description: &str,
-        reqs: &[&str],
-        bytes: Vec<u8>,
-        code: StatusCode,
-    ) {
-        let name = format!("{id}.cbor");
-        self.push(
-            id,
-            description,
-            reqs,
-            (&name, Some(bytes)),
-            None,
-            Mutation::None,
-            false,
-            &[ExitClass::Seal],
+            &[exit],
             Some(code),
         );
     }
@@ -265,15 +245,16 @@ fn bombs(m: &mut Maker, fx: &Fixture) -> Result<(), Error> {
     };
     let mut tagged = vec![0xd8, 0x62];
     tagged.extend(deep(&[0x81], 10_000));
-    m.refused("mal-depth-bomb-array", "Tag 98 around 10,000 nested one-element arrays: depth far over the limit of 24, refused while the item is checked, without recursing (POUCH-CBOR-010).", reqs, tagged, s::ENVELOPE_LIMIT_EXCEEDED);
-    m.refused(
+    m.fixed(ExitClass::Malformed, "mal-depth-bomb-array", "Tag 98 around 10,000 nested one-element arrays: depth far over the limit of 24, refused while the item is checked, without recursing (POUCH-CBOR-010).", reqs, tagged, s::ENVELOPE_LIMIT_EXCEEDED);
+    m.fixed(
+        ExitClass::Malformed,
         "mal-depth-bomb-map",
         "10,000 nested maps {0: {0: ...}}: depth over the limit.",
         reqs,
         deep(&[0xa1, 0x00], 10_000),
         s::ENVELOPE_LIMIT_EXCEEDED,
     );
-    m.refused("mal-depth-bomb-tag", "10,000 nested tags 1(1(...)): a tag adds a level (spec/01-cbor.md §1.2), so the depth is over the limit.", reqs, deep(&[0xc1], 10_000), s::ENVELOPE_LIMIT_EXCEEDED);
+    m.fixed(ExitClass::Malformed, "mal-depth-bomb-tag", "10,000 nested tags 1(1(...)): a tag adds a level (spec/01-cbor.md §1.2), so the depth is over the limit.", reqs, deep(&[0xc1], 10_000), s::ENVELOPE_LIMIT_EXCEEDED);
 
     let p = craft::parts(&base(fx, Algorithm::Es256, "mal-base-es256")?)?;
     let (protected, sig) = p
@@ -288,16 +269,17 @@ fn bombs(m: &mut Maker, fx: &Fixture) -> Result<(), Error> {
             &[RawSeal::new(protected.clone(), sig.clone())],
         )
     };
-    m.refused("mal-depth-bomb-body-header", "A well-framed envelope whose body protected header is 30 nested arrays: the header is read with the envelope's depth limit of 24 (POUCH-ENV-080).", reqs, one(&deep(&[0x81], 29)), s::ENVELOPE_LIMIT_EXCEEDED);
+    m.fixed(ExitClass::Malformed, "mal-depth-bomb-body-header", "A well-framed envelope whose body protected header is 30 nested arrays: the header is read with the envelope's depth limit of 24 (POUCH-ENV-080).", reqs, one(&deep(&[0x81], 29)), s::ENVELOPE_LIMIT_EXCEEDED);
 
     let lreqs = &["POUCH-CBOR-011", "POUCH-ENV-001"];
     let huge8 = [0xff; 8];
     let mut v = vec![0xd8, 0x62, 0x84, 0x5b];
     v.extend_from_slice(&huge8);
-    m.refused("mal-length-bomb-bstr", "COSE_Sign whose body byte string claims 2^64 - 1 bytes: a claim no input within the limit can hold, reported as impossible (POUCH-CBOR-011), not allocated.", lreqs, v, s::ENVELOPE_MALFORMED);
+    m.fixed(ExitClass::Malformed, "mal-length-bomb-bstr", "COSE_Sign whose body byte string claims 2^64 - 1 bytes: a claim no input within the limit can hold, reported as impossible (POUCH-CBOR-011), not allocated.", lreqs, v, s::ENVELOPE_MALFORMED);
     let mut v = vec![0xd8, 0x62, 0x9b];
     v.extend_from_slice(&huge8);
-    m.refused(
+    m.fixed(
+        ExitClass::Malformed,
         "mal-length-bomb-array",
         "Tag 98 around an array claiming 2^64 - 1 elements.",
         lreqs,
@@ -306,7 +288,8 @@ fn bombs(m: &mut Maker, fx: &Fixture) -> Result<(), Error> {
     );
     let mut v = vec![0xd8, 0x62, 0x84, 0x40, 0xbb];
     v.extend_from_slice(&huge8);
-    m.refused(
+    m.fixed(
+        ExitClass::Malformed,
         "mal-length-bomb-map",
         "The unprotected header map claims 2^64 - 1 entries.",
         lreqs,
@@ -315,7 +298,7 @@ fn bombs(m: &mut Maker, fx: &Fixture) -> Result<(), Error> {
     );
     let mut v = vec![0xd8, 0x62, 0x84, 0x5a, 0x00, 0x10, 0x00, 0x00];
     v.extend_from_slice(&[0u8; 16]);
-    m.refused("mal-length-incomplete", "The body byte string claims 1 MiB (within the size limit) and 16 bytes follow: incomplete input (POUCH-CBOR-011).", lreqs, v, s::ENVELOPE_MALFORMED);
+    m.fixed(ExitClass::Malformed, "mal-length-incomplete", "The body byte string claims 1 MiB (within the size limit) and 16 bytes follow: incomplete input (POUCH-CBOR-011).", lreqs, v, s::ENVELOPE_MALFORMED);
 
     // Duplicate keys, inside the signed headers.
     let mut body = p.body.clone();
@@ -325,7 +308,7 @@ fn bombs(m: &mut Maker, fx: &Fixture) -> Result<(), Error> {
     if let Some(b) = body.first_mut() {
         *b = head + 1;
     }
-    m.refused("mal-duplicate-key-body-header", "The body protected header repeats its crit entry: a map with a repeated key (POUCH-ENV-002).", &["POUCH-ENV-002", "POUCH-CBOR-001"], one(&body), s::ENVELOPE_DUPLICATE_KEY);
+    m.fixed(ExitClass::Malformed, "mal-duplicate-key-body-header", "The body protected header repeats its crit entry: a map with a repeated key (POUCH-ENV-002).", &["POUCH-ENV-002", "POUCH-CBOR-001"], one(&body), s::ENVELOPE_DUPLICATE_KEY);
     Ok(())
 }
 
@@ -550,9 +533,10 @@ fn positions(m: &mut Maker, fx: &Fixture) -> Result<(), Error> {
         ),
     ];
     for (id, d, bytes) in rows {
-        m.refused(id, &format!("{d} The COSE_Sign structure is wrong, so the envelope is `envelope.malformed` (POUCH-ENV-001)."), reqs, bytes, s::ENVELOPE_MALFORMED);
+        m.fixed(ExitClass::Malformed, id, &format!("{d} The COSE_Sign structure is wrong, so the envelope is `envelope.malformed` (POUCH-ENV-001)."), reqs, bytes, s::ENVELOPE_MALFORMED);
     }
-    m.seal_fault(
+    m.fixed(
+        ExitClass::Seal,
         "mal-seal-header-array",
         "The seal's protected header wraps an array, not a map: that seal's header fault (`seal.header-malformed`, POUCH-ENV-030); the envelope decodes.",
         &["POUCH-ENV-030"],
@@ -665,7 +649,7 @@ fn values(m: &mut Maker, fx: &Fixture) -> Result<(), Error> {
         ),
     ];
     for (id, d, h, code) in header_rows {
-        m.seal_fault(id, d, reqs, with(h), code);
+        m.fixed(ExitClass::Seal, id, d, reqs, with(h), code);
     }
 
     // Invalid UTF-8 in the body: the label's classification text.
@@ -676,7 +660,8 @@ fn values(m: &mut Maker, fx: &Fixture) -> Result<(), Error> {
         .first()
         .cloned()
         .ok_or(Error::Generate("no seal".into()))?;
-    m.refused(
+    m.fixed(
+        ExitClass::Malformed,
         "mal-body-invalid-utf8",
         "The label's classification text in the body protected header holds byte 0xff: not UTF-8, so the body header does not decode: `envelope.malformed`.",
         &["POUCH-ENV-010", "POUCH-CBOR-001", "POUCH-LBL-040"],
