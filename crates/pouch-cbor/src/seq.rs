@@ -202,6 +202,7 @@ pub enum SequenceError {
 
 /// One item of a sequence.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct SequenceItem {
     /// Offset of the item's first byte in the stream.
     pub offset: u64,

@@ -19,6 +19,7 @@ pub const EK_LABEL: i64 = -4;
 
 /// One recipient as carried.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Recipient {
     /// The protected header bytes as carried.
     pub protected: Vec<u8>,

@@ -10,6 +10,7 @@ const COUNTRY_NAME: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.4.6");
 
 /// The parts of a leaf certificate that sealing and verifying use.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct LeafInfo {
     /// The SubjectPublicKeyInfo, DER.
     pub spki: Vec<u8>,
@@ -45,6 +46,7 @@ pub fn leaf_info(der: &[u8]) -> Result<LeafInfo, String> {
 
 /// What people read of one certificate of a seal's chain (`inspect`); nothing here is judged.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct CertNames {
     /// The subject as an RFC 4514 string.
     pub subject: String,

@@ -167,6 +167,7 @@ pub struct ReleaseApproval {
 
 /// The seal header and the other protected parameters of one seal.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct SealHeader {
     /// The COSE `alg` value as written (it may be unregistered).
     pub alg: i64,
@@ -184,6 +185,7 @@ pub struct SealHeader {
 
 /// A fault found while decoding: the status code and what exactly was wrong.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Fault {
     /// The registry code.
     pub code: StatusCode,

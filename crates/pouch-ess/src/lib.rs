@@ -93,6 +93,7 @@ pub enum Encoding {
 
 /// A decoded label and how it was encoded.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Decoded {
     /// The label.
     pub label: EssLabel,

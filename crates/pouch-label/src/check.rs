@@ -12,6 +12,7 @@ use crate::time::DateTime;
 
 /// One broken advisory rule: its status code, where, and a sentence for people.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Finding {
     /// The registry code (severity `warning` for every rule of this module).
     pub code: StatusCode,

@@ -57,6 +57,7 @@ impl Default for Limits {
 
 /// One outcome of a policy check: a registry status code, where, and a sentence for people.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Status {
     /// The registry code.
     pub code: StatusCode,

@@ -5,6 +5,7 @@ use pouch_label::DateTime;
 
 /// A loaded security policy.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct Policy {
     /// `securityPolicyId/@name`.
     pub name: String,
@@ -34,6 +35,7 @@ pub struct Policy {
 
 /// A validity period; either bound may be absent.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Validity {
     /// `notBefore`.
     pub not_before: Option<DateTime>,
@@ -50,6 +52,7 @@ impl Validity {
 
 /// `securityClassification`.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct Classification {
     /// `name`.
     pub name: String,
@@ -73,6 +76,7 @@ pub struct Classification {
 
 /// `securityCategoryTagSet`.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct TagSet {
     /// `name`: what a label's `TagName` names.
     pub name: String,
@@ -125,6 +129,7 @@ impl TagType {
 
 /// `securityCategoryTag`.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct Tag {
     /// `name`.
     pub name: String,
@@ -147,6 +152,7 @@ pub struct Tag {
 
 /// `tagCategory`: one value of a tag.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct TagCategory {
     /// `name`: what a label's `GenericValue` carries.
     pub name: String,
@@ -171,6 +177,7 @@ pub struct TagCategory {
 /// `optionalCategoryData` (`categoryGroup`, `excludedCategory`): a reference by tag set
 /// name, tag type and, optionally, lacv.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct CategoryRef {
     /// `tagSetRef`: a tag set name.
     pub tag_set: String,
@@ -193,6 +200,7 @@ pub enum Operation {
 
 /// `requiredCategory`.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct RequiredGroup {
     /// `operation`.
     pub operation: Operation,
@@ -220,6 +228,7 @@ impl Applied {
 
 /// `equivalentPolicy`.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct EquivalentPolicy {
     /// `name`: what `policyRef` attributes refer to.
     pub name: String,
@@ -231,6 +240,7 @@ pub struct EquivalentPolicy {
 
 /// `equivalentClassification`.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct EquivalentClassification {
     /// `policyRef`.
     pub policy: String,
@@ -244,6 +254,7 @@ pub struct EquivalentClassification {
 
 /// `equivalentSecCategoryTag`.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct EquivalentCategory {
     /// `policyRef`.
     pub policy: String,
@@ -261,6 +272,7 @@ pub struct EquivalentCategory {
 
 /// A group of the `nspif:memberships` extension, e.g. KFOR and its member nations.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct Membership {
     /// `nspif:name`: the group, as a tag category name or marking phrase.
     pub name: String,
@@ -270,6 +282,7 @@ pub struct Membership {
 
 /// The marking codes of the SPIF schema that Pouch's rendering uses.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct MarkingCodes {
     /// Applies to the page top (`pageTop`, `pageTopBottom`).
     pub page_top: bool,
@@ -289,6 +302,7 @@ pub struct MarkingCodes {
 
 /// One `markingData`.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct MarkingData {
     /// `xml:lang`, if any.
     pub lang: Option<String>,
@@ -311,6 +325,7 @@ pub enum QualifierCode {
 
 /// One `qualifier` of a `markingQualifier`.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct Qualifier {
     /// `xml:lang`, if any.
     pub lang: Option<String>,
@@ -322,6 +337,7 @@ pub struct Qualifier {
 
 /// The marking data and qualifiers of one SPIF element, in every language present.
 #[derive(Clone, Debug, Default)]
+#[non_exhaustive]
 pub struct Marking {
     /// `markingData` entries.
     pub data: Vec<MarkingData>,

@@ -28,6 +28,7 @@ pub struct Clearance {
 
 /// Who would receive the data.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Recipient {
     /// A nation (ISO 3166 alpha-3, e.g. `FIN`) or organisation code, as the policy's
     /// category values and memberships spell it.
@@ -54,6 +55,7 @@ impl Recipient {
 
 /// The outcome of a release decision.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Decision {
     /// Whether the recipient may receive the data.
     pub permitted: bool,

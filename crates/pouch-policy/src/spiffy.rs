@@ -17,6 +17,7 @@ pub const NAMESPACE: &str = "http://surevine.com/xmlns/spiffy";
 
 /// One `tag` element: type, tag set OID and lacv.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct SpiffyTag {
     /// `type`.
     pub tag_type: TagType,
@@ -28,6 +29,7 @@ pub struct SpiffyTag {
 
 /// A spiffy `label` or `clearance` document.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct SpiffyDocument {
     /// `true` for a `clearance`, `false` for a `label`.
     pub clearance: bool,

@@ -60,6 +60,7 @@ pub enum LeafProfile {
 
 /// The outcome of validating one chain.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ChainVerdict {
     /// Index in `bundle.nations` of the nation whose anchor ends the path, if one does.
     pub nation: Option<usize>,

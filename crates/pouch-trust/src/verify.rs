@@ -8,6 +8,7 @@ use crate::der::{Reader, tag};
 
 /// The three parts of a DER `Certificate`, borrowed from it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct CertificateParts<'a> {
     /// The whole DER `TBSCertificate`: the signed bytes.
     pub tbs: &'a [u8],

@@ -25,6 +25,7 @@ pub struct RecipientCert {
 
 /// Why a nation was not encrypted to: the status codes that decided it.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Refusal {
     /// The nation.
     pub nation: String,
@@ -286,6 +287,7 @@ pub fn seal_encrypted(
 
 /// What opening found: the report, with its decrypt stage, and the decrypt outcome.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct Opened {
     /// The report: verification, the release decision for the opener's nation, and the
     /// decrypt stage (`report.decrypt` is always `Some`: empty when decryption was not

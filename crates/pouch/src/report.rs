@@ -76,6 +76,7 @@ fn drop_null(v: &mut serde_json::Value) {
 /// One status code with what exactly it refers to.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 #[schemars(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Entry {
     /// The registry code.
     #[serde(serialize_with = "code_id")]
