@@ -4,6 +4,7 @@
 mod common;
 mod strategy;
 
+use pouch_cbor::Encoder;
 use pouch_label::{Label, Limits};
 use proptest::prelude::*;
 
@@ -15,6 +16,38 @@ fn label_cddl() -> String {
 
 fn cddl_accepts(cddl: &str, cbor: &[u8]) -> bool {
     cddl::validate_cbor_from_slice(cddl, cbor, None).is_ok()
+}
+
+const CREATED: &str = "2026-11-28T09:15:00Z";
+
+/// Writes the head of a label map of `members` entries: confidentialityInformation (key 1)
+/// of `info_members` entries, the first two policy "NATO" and classification `class`.
+fn head<'e>(e: &'e mut Encoder, members: u64, info_members: u64, class: &str) -> &'e mut Encoder {
+    e.map(members)
+        .u64(1)
+        .map(info_members)
+        .u64(1)
+        .text("NATO")
+        .u64(3)
+        .text(class)
+}
+
+/// Writes creationDateTime (key 3), tagged, as [`CREATED`].
+fn created(e: &mut Encoder) -> &mut Encoder {
+    e.u64(3).tag(0).text(CREATED)
+}
+
+/// Writes successionHandling (key 4) with `at` as its time, up to the successor label.
+fn succession(e: &mut Encoder, at: &str) {
+    e.u64(4).map(2).u64(1).tag(0).text(at).u64(2);
+}
+
+/// A label's CBOR: [`head`] with a SECRET classification, then what `rest` writes.
+fn label_cbor(members: u64, info_members: u64, rest: impl FnOnce(&mut Encoder)) -> Vec<u8> {
+    let mut e = Encoder::new();
+    head(&mut e, members, info_members, "SECRET");
+    rest(&mut e);
+    e.into_bytes()
 }
 
 fn valid_vector_labels() -> Vec<(String, Label)> {
@@ -40,63 +73,34 @@ fn every_valid_vector_validates_against_the_cddl() {
 #[test]
 fn the_cddl_rejects_structural_faults() {
     let cddl = label_cddl();
-    let mut e = pouch_cbor::Encoder::new();
-    // {1: {1: "NATO", 3: "SECRET"}} : no creation time.
-    e.map(1)
-        .u64(1)
-        .map(2)
-        .u64(1)
-        .text("NATO")
-        .u64(3)
-        .text("SECRET");
-    assert!(
-        !cddl_accepts(&cddl, &e.into_bytes()),
-        "missing creation time accepted"
-    );
-    // Creation time without tag 0.
-    let mut e = pouch_cbor::Encoder::new();
-    e.map(2)
-        .u64(1)
-        .map(2)
-        .u64(1)
-        .text("NATO")
-        .u64(3)
-        .text("SECRET");
-    e.u64(3).text("2026-11-28T09:15:00Z");
-    assert!(
-        !cddl_accepts(&cddl, &e.into_bytes()),
-        "untagged time accepted"
-    );
-    // Category type 4 is not in the enumeration.
-    let mut e = pouch_cbor::Encoder::new();
-    e.map(2)
-        .u64(1)
-        .map(3)
-        .u64(1)
-        .text("NATO")
-        .u64(3)
-        .text("SECRET");
-    e.u64(6).array(1).map(2).u64(1).text("T").u64(2).u64(4);
-    e.u64(3).tag(0).text("2026-11-28T09:15:00Z");
-    assert!(
-        !cddl_accepts(&cddl, &e.into_bytes()),
-        "category type 4 accepted"
-    );
-    // And the same label with type 2 passes, so the three refusals above are meaningful.
-    let mut e = pouch_cbor::Encoder::new();
-    e.map(2)
-        .u64(1)
-        .map(3)
-        .u64(1)
-        .text("NATO")
-        .u64(3)
-        .text("SECRET");
-    e.u64(6).array(1).map(2).u64(1).text("T").u64(2).u64(2);
-    e.u64(3).tag(0).text("2026-11-28T09:15:00Z");
-    assert!(
-        cddl_accepts(&cddl, &e.into_bytes()),
-        "a well-formed label refused"
-    );
+    let with_category_type = |t: u64| {
+        label_cbor(2, 3, |e| {
+            e.u64(6).array(1).map(2).u64(1).text("T").u64(2).u64(t);
+            created(e);
+        })
+    };
+    for (cbor, accepted, what) in [
+        // {1: {1: "NATO", 3: "SECRET"}} : no creation time.
+        (label_cbor(1, 2, |_| {}), false, "missing creation time"),
+        // Creation time without tag 0.
+        (
+            label_cbor(2, 2, |e| {
+                e.u64(3).text(CREATED);
+            }),
+            false,
+            "untagged time",
+        ),
+        // Category type 4 is not in the enumeration.
+        (with_category_type(4), false, "category type 4"),
+        // And the same label with type 2 passes, so the three refusals above are meaningful.
+        (with_category_type(2), true, "a well-formed label"),
+    ] {
+        assert_eq!(
+            cddl_accepts(&cddl, &cbor),
+            accepted,
+            "{what}: expected the CDDL to accept it: {accepted}"
+        );
+    }
 }
 
 proptest! {
@@ -122,23 +126,26 @@ fn every_truncation_of_a_valid_label_is_a_typed_error() {
     }
 }
 
+/// The CBOR fault that makes `input` no label under `limits`.
+fn cbor_fault(input: &[u8], limits: &Limits) -> pouch_cbor::ErrorKind {
+    let e = Label::from_cbor(input, limits).unwrap_err();
+    match e.kind() {
+        pouch_label::ErrorKind::Cbor(kind) => kind.clone(),
+        _ => panic!("not a CBOR fault: {e}"),
+    }
+}
+
 #[test]
 fn a_hundred_thousand_levels_of_nesting_are_refused_by_depth() {
     let input = vec![0x81u8; 100_000];
-    let e = Label::from_cbor(
-        &input,
-        &Limits {
-            max_bytes: 1 << 20,
-            ..Limits::default()
-        },
-    )
-    .unwrap_err();
+    let limits = Limits {
+        max_bytes: 1 << 20,
+        ..Limits::default()
+    };
+    let kind = cbor_fault(&input, &limits);
     assert!(
-        matches!(
-            e.kind(),
-            pouch_label::ErrorKind::Cbor(pouch_cbor::ErrorKind::DepthExceeded { .. })
-        ),
-        "{e}"
+        matches!(kind, pouch_cbor::ErrorKind::DepthExceeded { .. }),
+        "{kind:?}"
     );
 }
 
@@ -146,13 +153,10 @@ fn a_hundred_thousand_levels_of_nesting_are_refused_by_depth() {
 fn ten_bytes_claiming_two_to_the_sixty_three_bytes_are_refused() {
     // A byte string header with an 8-byte length of 2^63, then one byte.
     let input = [0x5b, 0x80, 0, 0, 0, 0, 0, 0, 0, 0x00];
-    let e = Label::from_cbor(&input, &Limits::default()).unwrap_err();
+    let kind = cbor_fault(&input, &Limits::default());
     assert!(
-        matches!(
-            e.kind(),
-            pouch_label::ErrorKind::Cbor(pouch_cbor::ErrorKind::LengthExceedsInput { .. })
-        ),
-        "{e}"
+        matches!(kind, pouch_cbor::ErrorKind::LengthExceedsInput { .. }),
+        "{kind:?}"
     );
 }
 
@@ -166,55 +170,27 @@ fn a_map_claiming_two_to_the_thirty_two_pairs_is_refused() {
 #[test]
 fn unknown_keys_and_wrong_types_are_named_with_their_place() {
     // Key 7 at the top level is not defined.
-    let mut e = pouch_cbor::Encoder::new();
-    e.map(3)
-        .u64(1)
-        .map(2)
-        .u64(1)
-        .text("NATO")
-        .u64(3)
-        .text("SECRET");
-    e.u64(3).tag(0).text("2026-11-28T09:15:00Z").u64(7).null();
-    let err = Label::from_cbor(&e.into_bytes(), &Limits::default()).unwrap_err();
+    let bytes = label_cbor(3, 2, |e| {
+        created(e).u64(7).null();
+    });
+    let err = Label::from_cbor(&bytes, &Limits::default()).unwrap_err();
     assert_eq!(err.kind(), &pouch_label::ErrorKind::Unknown("key 7".into()));
     assert_eq!(err.path(), "/");
     // A classification that is an integer.
-    let mut e = pouch_cbor::Encoder::new();
+    let mut e = Encoder::new();
     e.map(2).u64(1).map(2).u64(1).text("NATO").u64(3).u64(3);
-    e.u64(3).tag(0).text("2026-11-28T09:15:00Z");
+    created(&mut e);
     let err = Label::from_cbor(&e.into_bytes(), &Limits::default()).unwrap_err();
     assert_eq!(err.kind().name(), "WrongType");
     assert_eq!(err.path(), "/confidentialityInformation/classification");
     // A successor label may not carry a review time (key 5).
-    let mut e = pouch_cbor::Encoder::new();
-    e.map(3)
-        .u64(1)
-        .map(2)
-        .u64(1)
-        .text("NATO")
-        .u64(3)
-        .text("SECRET");
-    e.u64(3).tag(0).text("2026-11-28T09:15:00Z");
-    e.u64(4)
-        .map(2)
-        .u64(1)
-        .tag(0)
-        .text("2030-01-01T00:00:00Z")
-        .u64(2);
-    e.map(3)
-        .u64(1)
-        .map(2)
-        .u64(1)
-        .text("NATO")
-        .u64(3)
-        .text("RESTRICTED");
-    e.u64(3)
-        .tag(0)
-        .text("2026-11-28T09:15:00Z")
-        .u64(5)
-        .tag(0)
-        .text("2031-01-01T00:00:00Z");
-    let err = Label::from_cbor(&e.into_bytes(), &Limits::default()).unwrap_err();
+    let bytes = label_cbor(3, 2, |e| {
+        created(e);
+        succession(e, "2030-01-01T00:00:00Z");
+        head(e, 3, 2, "RESTRICTED");
+        created(e).u64(5).tag(0).text("2031-01-01T00:00:00Z");
+    });
+    let err = Label::from_cbor(&bytes, &Limits::default()).unwrap_err();
     assert_eq!(err.kind(), &pouch_label::ErrorKind::Unknown("key 5".into()));
     assert_eq!(err.path(), "/successionHandling/successor");
 }
@@ -226,21 +202,13 @@ fn limits_refuse_too_many_categories_and_deep_succession() {
         max_succession_depth: 1,
         ..Limits::default()
     };
-    let mut e = pouch_cbor::Encoder::new();
-    e.map(2)
-        .u64(1)
-        .map(3)
-        .u64(1)
-        .text("NATO")
-        .u64(3)
-        .text("SECRET")
-        .u64(6)
-        .array(3);
-    for _ in 0..3 {
-        e.map(2).u64(1).text("T").u64(2).u64(2);
-    }
-    e.u64(3).tag(0).text("2026-11-28T09:15:00Z");
-    let bytes = e.into_bytes();
+    let bytes = label_cbor(2, 3, |e| {
+        e.u64(6).array(3);
+        for _ in 0..3 {
+            e.map(2).u64(1).text("T").u64(2).u64(2);
+        }
+        created(e);
+    });
     assert!(Label::from_cbor(&bytes, &Limits::default()).is_ok());
     let err = Label::from_cbor(&bytes, &tight).unwrap_err();
     assert_eq!(
@@ -252,34 +220,15 @@ fn limits_refuse_too_many_categories_and_deep_succession() {
     );
 
     // Two levels of succession against a limit of one.
-    let mut e = pouch_cbor::Encoder::new();
-    let info = |e: &mut pouch_cbor::Encoder| {
-        e.map(2).u64(1).text("NATO").u64(3).text("SECRET");
-    };
-    e.map(3).u64(1);
-    info(&mut e);
-    e.u64(3).tag(0).text("2026-11-28T09:15:00Z");
-    e.u64(4)
-        .map(2)
-        .u64(1)
-        .tag(0)
-        .text("2030-01-01T00:00:00Z")
-        .u64(2)
-        .map(3)
-        .u64(1);
-    info(&mut e);
-    e.u64(3).tag(0).text("2026-11-28T09:15:00Z");
-    e.u64(4)
-        .map(2)
-        .u64(1)
-        .tag(0)
-        .text("2031-01-01T00:00:00Z")
-        .u64(2)
-        .map(2)
-        .u64(1);
-    info(&mut e);
-    e.u64(3).tag(0).text("2026-11-28T09:15:00Z");
-    let bytes = e.into_bytes();
+    let bytes = label_cbor(3, 2, |e| {
+        created(e);
+        succession(e, "2030-01-01T00:00:00Z");
+        head(e, 3, 2, "SECRET");
+        created(e);
+        succession(e, "2031-01-01T00:00:00Z");
+        head(e, 2, 2, "SECRET");
+        created(e);
+    });
     assert!(Label::from_cbor(&bytes, &Limits::default()).is_ok());
     let err = Label::from_cbor(&bytes, &tight).unwrap_err();
     assert_eq!(err.kind().name(), "LimitExceeded", "{err}");
@@ -324,17 +273,15 @@ fn a_label_read_inside_a_checked_item_decodes_as_it_does_alone() {
         assert_eq!(alone.kind(), inside.kind(), "{id}");
     }
     // Semantic faults are reported identically, place included.
-    let mut e = pouch_cbor::Encoder::new();
+    let mut e = Encoder::new();
     e.map(2)
         .u64(1)
         .map(2)
         .u64(1)
         .text("NATO")
         .u64(9)
-        .text("SECRET")
-        .u64(3)
-        .tag(0)
-        .text("2026-11-28T09:15:00Z");
+        .text("SECRET");
+    created(&mut e);
     let bytes = e.into_bytes();
     let alone = Label::from_cbor(&bytes, &Limits::default()).unwrap_err();
     let inside = from_item(&bytes, &Limits::default()).unwrap_err();

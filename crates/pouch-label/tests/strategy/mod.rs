@@ -118,12 +118,17 @@ fn successor() -> impl Strategy<Value = SuccessorLabel> {
                 confidentiality: i,
                 originator_id: o,
                 creation_date_time: t,
-                succession_handling: s.map(|(at, n)| SuccessionHandling {
-                    succession_date_time: at,
-                    successor: Box::new(n),
-                }),
+                succession_handling: s.map(handling),
             })
     })
+}
+
+/// Succession to `successor` at `at`.
+fn handling((at, successor): (DateTime, SuccessorLabel)) -> SuccessionHandling {
+    SuccessionHandling {
+        succession_date_time: at,
+        successor: Box::new(successor),
+    }
 }
 
 pub fn label() -> impl Strategy<Value = Label> {
@@ -139,10 +144,7 @@ pub fn label() -> impl Strategy<Value = Label> {
             confidentiality: i,
             originator_id: o,
             creation_date_time: t,
-            succession_handling: s.map(|(at, n)| SuccessionHandling {
-                succession_date_time: at,
-                successor: Box::new(n),
-            }),
+            succession_handling: s.map(handling),
             review_date_time: r,
             id: id.map(|s| XmlId::new(s).unwrap()),
         })
