@@ -31,18 +31,30 @@ fn the_documented_example_parses() {
 #[test]
 fn mistakes_are_named() {
     let ex = example();
-    let d = refused(&ex.replace("batch = 64", "batch = 64\nbatchh = 3"));
-    assert!(d.contains("batchh"), "{d}");
-    let d = refused(&ex.replace("listen = \"127.0.0.1:9464\"", "listen = \"0.0.0.0:9464\""));
-    assert!(d.contains("loopback"), "{d}");
-    let d = refused(&ex.replace("nation = \"NLD\"", "nation = \"DNK\""));
-    assert!(d.contains("twice"), "{d}");
-    let d = refused(&ex.replace("nation = \"NLD\"", "nation = \"N.LD\""));
-    assert!(d.contains("subject token"), "{d}");
-    let d = refused(&ex.replace("duplicate_window_secs = 3600", "duplicate_window_secs = 30"));
-    assert!(d.contains("duplicate_window_secs"), "{d}");
-    let d = refused(&ex.replace("seal_policy = \"all\"", "seal_policy = \"some\""));
-    assert!(d.contains("seal_policy"), "{d}");
+    // (what the example says, the mistake in its place, what the message names)
+    for (from, to, named) in [
+        ("batch = 64", "batch = 64\nbatchh = 3", "batchh"),
+        (
+            "listen = \"127.0.0.1:9464\"",
+            "listen = \"0.0.0.0:9464\"",
+            "loopback",
+        ),
+        ("nation = \"NLD\"", "nation = \"DNK\"", "twice"),
+        ("nation = \"NLD\"", "nation = \"N.LD\"", "subject token"),
+        (
+            "duplicate_window_secs = 3600",
+            "duplicate_window_secs = 30",
+            "duplicate_window_secs",
+        ),
+        (
+            "seal_policy = \"all\"",
+            "seal_policy = \"some\"",
+            "seal_policy",
+        ),
+    ] {
+        let d = refused(&ex.replace(from, to));
+        assert!(d.contains(named), "{to:?}: {d}");
+    }
     let no_partner: String = ex
         .split("[[partner]]")
         .enumerate()

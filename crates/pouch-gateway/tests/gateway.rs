@@ -7,7 +7,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::check::{account, consumer_backlog, expected_audit, stream_count};
-use common::{Server, TempDir, Worker, corpus, nats_server, setup, write_config};
+use common::{Rig, corpus};
 
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread()
@@ -55,25 +55,23 @@ async fn wait_done(client: &async_nats::Client, corpus: &corpus::Corpus, limit: 
 /// 200 mixed inputs, one worker: each kind decided as it must be, then a graceful stop.
 #[test]
 fn one_worker_decides_every_kind_once() {
-    let Some(bin) = nats_server() else { return };
-    let dir = TempDir::new("one");
-    let server = Server::start(&bin, &dir.0);
-    let corpus = corpus::build(&dir.0, 200);
-    let config = write_config(&dir.0, &server.url(), &corpus, None);
-    setup(&config);
+    let Some(rig) = Rig::start("one", 200, false) else {
+        return;
+    };
+    let (corpus, config) = (&rig.corpus, &rig.config);
     let rt = runtime();
     rt.block_on(async {
-        publish(&config, &corpus).await;
-        let worker = Worker::start(&config, "w1", &dir.0.join("w1.log"));
-        let c = client(&server.url()).await;
-        wait_done(&c, &corpus, Duration::from_secs(120)).await;
+        publish(config, corpus).await;
+        let worker = rig.worker("w1");
+        let c = client(&rig.server.url()).await;
+        wait_done(&c, corpus, Duration::from_secs(120)).await;
         let status = worker.stop();
         assert!(status.success(), "worker exit after SIGTERM: {status}");
-        let (summary, _) = account(&c, &corpus).await;
+        let (summary, _) = account(&c, corpus).await;
         eprintln!("one worker, 200 inputs: {summary}");
         // Publishing the same inputs again stores nothing new: the inbound ids are the
         // envelopes' digests.
-        let cfg = pouch_gateway::Config::load(&config).unwrap();
+        let cfg = pouch_gateway::Config::load(config).unwrap();
         let items: Vec<Vec<u8>> = corpus.items.iter().map(|i| i.bytes.clone()).collect();
         let (stored, dups) = pouch_gateway::publish_envelopes(&cfg, "pouch.in", items)
             .await
@@ -86,24 +84,20 @@ fn one_worker_decides_every_kind_once() {
 /// started again, and the server is restarted once: still exactly once per destination.
 #[test]
 fn two_workers_survive_sigkill_and_server_restart() {
-    let Some(bin) = nats_server() else { return };
     let n: usize = std::env::var("POUCH_GATEWAY_TEST_N")
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(10_000);
-    let dir = TempDir::new("crash");
-    let mut server = Server::start(&bin, &dir.0);
-    let corpus = corpus::build(&dir.0, n);
-    let config = write_config(&dir.0, &server.url(), &corpus, None);
-    setup(&config);
+    let Some(mut rig) = Rig::start("crash", n, false) else {
+        return;
+    };
     let rt = runtime();
     rt.block_on(async {
-        publish(&config, &corpus).await;
-        let want = expected_audit(&corpus);
-        let log = |w: &str| dir.0.join(format!("{w}.log"));
-        let mut a = Some(Worker::start(&config, "a", &log("a")));
-        let b = Worker::start(&config, "b", &log("b"));
-        let c = client(&server.url()).await;
+        publish(&rig.config, &rig.corpus).await;
+        let want = expected_audit(&rig.corpus);
+        let mut a = Some(rig.worker("a"));
+        let b = rig.worker("b");
+        let c = client(&rig.server.url()).await;
         let deadline = Instant::now() + Duration::from_secs(300);
         // Kill worker a once a quarter of the work is stored.
         while stream_count(&c, "AUDIT").await < want / 4 {
@@ -113,7 +107,7 @@ fn two_workers_survive_sigkill_and_server_restart() {
         a.take().unwrap().kill();
         let before = stream_count(&c, "AUDIT").await;
         eprintln!("SIGKILL worker a at {before} of {want} audit records");
-        let a2 = Worker::start(&config, "a2", &log("a2"));
+        let a2 = rig.worker("a2");
         while stream_count(&c, "AUDIT").await < want / 2 {
             assert!(Instant::now() < deadline, "no progress to 50 %");
             tokio::time::sleep(Duration::from_millis(20)).await;
@@ -122,10 +116,10 @@ fn two_workers_survive_sigkill_and_server_restart() {
             "restarting nats-server at {} of {want}",
             stream_count(&c, "AUDIT").await
         );
-        server.restart();
+        rig.server.restart();
         wait_done(
             &c,
-            &corpus,
+            &rig.corpus,
             deadline.saturating_duration_since(Instant::now()),
         )
         .await;
@@ -137,7 +131,7 @@ fn two_workers_survive_sigkill_and_server_restart() {
                 "worker {name} exit after SIGTERM: {status}"
             );
         }
-        let (summary, redelivered) = account(&c, &corpus).await;
+        let (summary, redelivered) = account(&c, &rig.corpus).await;
         eprintln!("two workers, {n} inputs, one SIGKILL, one server restart: {summary}");
         // The kill and the restart interrupted work in hand: some decisions were made again
         // on a redelivery, and still nothing is doubled (checked above).
@@ -152,17 +146,15 @@ fn two_workers_survive_sigkill_and_server_restart() {
 /// it pulled acknowledged) and exits 0; nothing it held waits for a redelivery.
 #[test]
 fn sigterm_finishes_the_messages_in_hand() {
-    let Some(bin) = nats_server() else { return };
-    let dir = TempDir::new("term");
-    let server = Server::start(&bin, &dir.0);
-    let corpus = corpus::build(&dir.0, 2000);
-    let config = write_config(&dir.0, &server.url(), &corpus, None);
-    setup(&config);
+    let Some(rig) = Rig::start("term", 2000, false) else {
+        return;
+    };
+    let corpus = &rig.corpus;
     let rt = runtime();
     rt.block_on(async {
-        publish(&config, &corpus).await;
-        let c = client(&server.url()).await;
-        let worker = Worker::start(&config, "t", &dir.0.join("t.log"));
+        publish(&rig.config, corpus).await;
+        let c = client(&rig.server.url()).await;
+        let worker = rig.worker("t");
         let deadline = Instant::now() + Duration::from_secs(120);
         while stream_count(&c, "AUDIT").await < 200 {
             assert!(Instant::now() < deadline, "no progress");

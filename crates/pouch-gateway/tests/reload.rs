@@ -9,9 +9,7 @@ use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
 use common::check::{consumer_backlog, stream_count};
-use common::{
-    Server, TempDir, Worker, corpus, free_port, nats_server, setup, signal, write_config,
-};
+use common::{Rig, corpus, signal};
 
 /// One GET on loopback: (status, body), or `None` while nothing listens.
 fn try_get(port: u16, path: &str) -> Option<(u16, String)> {
@@ -38,6 +36,14 @@ fn metric(body: &str, name: &str) -> u64 {
         .unwrap_or_else(|| panic!("metric {name} not found in:\n{body}")) as u64
 }
 
+/// Replaces the file at `path` with `text` the way a deployment should: written beside,
+/// then renamed over, so the gateway never reads half a file.
+fn replace_file(path: &std::path::Path, text: &str) {
+    let tmp = path.with_extension("toml.new");
+    std::fs::write(&tmp, text).unwrap();
+    std::fs::rename(&tmp, path).unwrap();
+}
+
 /// Waits (bounded) for `cond` on the metrics text.
 fn wait_metrics(port: u16, what: &str, cond: impl Fn(&str) -> bool) -> String {
     let deadline = Instant::now() + Duration::from_secs(60);
@@ -57,22 +63,21 @@ fn wait_metrics(port: u16, what: &str, cond: impl Fn(&str) -> bool) -> String {
 /// name the two snapshots. The endpoint counts it all; SIGTERM stops the worker cleanly.
 #[test]
 fn sighup_swaps_the_bundle_and_metrics_count_it() {
-    let Some(bin) = nats_server() else { return };
-    let dir = TempDir::new("reload");
-    let server = Server::start(&bin, &dir.0);
-    let corpus = corpus::build(&dir.0, 20);
-    let port = free_port();
-    let config = write_config(&dir.0, &server.url(), &corpus, Some(port));
-    // SIGHUP alone reloads in this test: the poll is turned off.
-    let text = std::fs::read_to_string(&config).unwrap();
+    let Some(rig) = Rig::start("reload", 20, true) else {
+        return;
+    };
+    let (server, corpus, config) = (&rig.server, &rig.corpus, &rig.config);
+    let port = rig.http.unwrap();
+    // SIGHUP alone reloads in this test: the poll is turned off (before the worker starts;
+    // `setup` does not read it).
+    let text = std::fs::read_to_string(config).unwrap();
     std::fs::write(
-        &config,
+        config,
         text.replace("reload_poll_secs = 1", "reload_poll_secs = 0"),
     )
     .unwrap();
-    setup(&config);
-    let cfg = pouch_gateway::Config::load(&config).unwrap();
-    let worker = Worker::start(&config, "r", &dir.0.join("r.log"));
+    let cfg = pouch_gateway::Config::load(config).unwrap();
+    let worker = rig.worker("r");
     let rt = tokio::runtime::Runtime::new().unwrap();
     // Health comes up once connected.
     let deadline = Instant::now() + Duration::from_secs(30);
@@ -130,9 +135,7 @@ fn sighup_swaps_the_bundle_and_metrics_count_it() {
         .filter(|b| !b.contains("code = \"NOR\""))
         .collect();
     assert_eq!(kept.len(), 3, "the bundle's layout changed: {bundle}");
-    let tmp = corpus.bundle.with_extension("toml.new");
-    std::fs::write(&tmp, kept.join("\n[[nation]]\n")).unwrap();
-    std::fs::rename(&tmp, &corpus.bundle).unwrap();
+    replace_file(&corpus.bundle, &kept.join("\n[[nation]]\n"));
     signal(worker.child.id(), "HUP");
     wait_metrics(port, "generation 2", |b| {
         metric(b, "pouch_gateway_snapshot_generation") == 2
@@ -187,29 +190,21 @@ fn sighup_swaps_the_bundle_and_metrics_count_it() {
 /// bundle that no longer parses is refused and the snapshot in force stays.
 #[test]
 fn a_changed_file_reloads_and_a_broken_bundle_is_refused() {
-    let Some(bin) = nats_server() else { return };
-    let dir = TempDir::new("poll");
-    let server = Server::start(&bin, &dir.0);
-    let corpus = corpus::build(&dir.0, 1);
-    let port = free_port();
-    let config = write_config(&dir.0, &server.url(), &corpus, Some(port));
-    setup(&config);
-    let worker = Worker::start(&config, "p", &dir.0.join("p.log"));
+    let Some(rig) = Rig::start("poll", 1, true) else {
+        return;
+    };
+    let (corpus, port) = (&rig.corpus, rig.http.unwrap());
+    let worker = rig.worker("p");
     wait_metrics(port, "generation 1", |b| {
         metric(b, "pouch_gateway_snapshot_generation") == 1
     });
     // A comment added to the bundle changes its bytes, not its meaning: a new snapshot.
     let good = std::fs::read_to_string(&corpus.bundle).unwrap();
-    let replace = |text: &str| {
-        let tmp = corpus.bundle.with_extension("toml.new");
-        std::fs::write(&tmp, text).unwrap();
-        std::fs::rename(&tmp, &corpus.bundle).unwrap();
-    };
-    replace(&format!("{good}\n# reissued\n"));
+    replace_file(&corpus.bundle, &format!("{good}\n# reissued\n"));
     wait_metrics(port, "generation 2 from the poll", |b| {
         metric(b, "pouch_gateway_snapshot_generation") == 2
     });
-    replace("format = 1\n[[nation]\n");
+    replace_file(&corpus.bundle, "format = 1\n[[nation]\n");
     let m = wait_metrics(port, "a refused reload", |b| {
         metric(b, "pouch_gateway_reload_failures_total") >= 1
     });

@@ -3,14 +3,7 @@
 //! POUCH-DEMO SPIF, and envelopes of every kind the gateway must tell apart. Shared by
 //! `tests/` and `examples/gateway_corpus.rs` (included by path), so the benchmark measures
 //! the envelopes the tests check.
-#![allow(
-    dead_code,
-    unreachable_pub,
-    missing_docs,
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic
-)]
+#![allow(dead_code, unreachable_pub, missing_docs, clippy::unwrap_used)]
 
 use std::path::{Path, PathBuf};
 

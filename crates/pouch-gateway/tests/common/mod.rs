@@ -291,6 +291,46 @@ duplicate_window_secs = 600
     path
 }
 
+/// What a test against the gateway starts from: a nats-server in a fresh folder, the corpus,
+/// and a configuration for the two on which `setup` has run.
+pub struct Rig {
+    pub server: Server,
+    pub corpus: corpus::Corpus,
+    pub config: PathBuf,
+    /// The port of the health and metrics endpoint, when it has one.
+    pub http: Option<u16>,
+    /// Last, so the folder is removed after the server has stopped.
+    pub dir: TempDir,
+}
+
+impl Rig {
+    /// Starts the server in a folder named for `tag`, builds `n` inputs of the mix
+    /// [`corpus::Kind::of`], writes the configuration (with the endpoint on a free port when
+    /// `http`) and runs `setup`; `None` when nats-server is absent (see [`nats_server`]).
+    pub fn start(tag: &str, n: usize, http: bool) -> Option<Self> {
+        let bin = nats_server()?;
+        let dir = TempDir::new(tag);
+        let server = Server::start(&bin, &dir.0);
+        let corpus = corpus::build(&dir.0, n);
+        // Picked once the server listens, so it cannot be the server's port.
+        let http = http.then(free_port);
+        let config = write_config(&dir.0, &server.url(), &corpus, http);
+        setup(&config);
+        Some(Self {
+            server,
+            corpus,
+            config,
+            http,
+            dir,
+        })
+    }
+
+    /// A worker named `name`, logging to `name.log` in the folder.
+    pub fn worker(&self, name: &str) -> Worker {
+        Worker::start(&self.config, name, &self.dir.0.join(format!("{name}.log")))
+    }
+}
+
 /// Runs `pouch-gateway setup`.
 pub fn setup(config: &Path) {
     let out = Command::new(env!("CARGO_BIN_EXE_pouch-gateway"))
