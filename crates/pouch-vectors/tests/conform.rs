@@ -2,10 +2,10 @@
 //! listed known divergence; and the runner does notice a wrong report.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use pouch_vectors::Manifest;
-use pouch_vectors::conform::{self, Adapter, Verdict};
+use pouch_vectors::conform::{self, Adapter, VectorResult, Verdict};
 
 fn root() -> PathBuf {
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
@@ -35,6 +35,41 @@ fn temp(name: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("pouch-vectors-{name}-{}", std::process::id()));
     std::fs::create_dir_all(&d).unwrap();
     d
+}
+
+/// An adapter that runs `script` (written as `dir/adapter.sh`) with `sh`.
+fn script_adapter(dir: &Path, script: &str) -> Adapter {
+    let path = dir.join("adapter.sh");
+    std::fs::write(&path, script).unwrap();
+    Adapter::parse(&format!("sh {}", path.display())).unwrap()
+}
+
+/// An adapter that claims what the real adapter claims and runs `body(real)` for every
+/// other call, `real` being the real adapter's path.
+fn wrapping_adapter(dir: &Path, body: impl FnOnce(&str) -> String) -> Adapter {
+    let real = env!("CARGO_BIN_EXE_pouch-conformance-adapter");
+    script_adapter(
+        dir,
+        &format!(
+            "#!/bin/sh\nif [ \"$1\" = features ]; then exec {real} features; fi\n{}",
+            body(real)
+        ),
+    )
+}
+
+/// Writes `m` as `dir/manifest.toml`, its path returned.
+fn write_manifest(dir: &Path, m: &Manifest) -> PathBuf {
+    let path = dir.join("manifest.toml");
+    std::fs::write(&path, toml::to_string(m).unwrap()).unwrap();
+    path
+}
+
+/// The differences of a vector the runner must have failed.
+fn differences(v: &VectorResult) -> &[String] {
+    match &v.verdict {
+        Verdict::Fail { differences } => differences,
+        other => panic!("{}: expected a failure, got {other:?}", v.id),
+    }
 }
 
 #[test]
@@ -94,49 +129,32 @@ fn check_reference(adapter: &Adapter) {
 #[test]
 fn a_wrong_expectation_is_a_failure() {
     let mut m = Manifest::load(&manifest_path()).unwrap();
-    let dir = root().join("test-vectors/envelopes");
     m.vector
         .retain(|v| v.id == "env-alg-es384" || v.id == "env-tampered-payload");
+    absolute(&mut m);
     for v in &mut m.vector {
-        v.inputs.envelope = dir.join(&v.inputs.envelope).display().to_string();
-        v.inputs.trust = v
-            .inputs
-            .trust
-            .as_ref()
-            .map(|t| dir.join(t).display().to_string());
         if v.id == "env-tampered-payload" {
             v.expect.seals[0].codes = vec!["seal.signature-valid".into()];
         }
     }
     let out = temp("wrong");
-    let path = out.join("manifest.toml");
-    std::fs::write(&path, toml::to_string(&m).unwrap()).unwrap();
+    let path = write_manifest(&out, &m);
     let results = conform::run(&adapter(), &path, &[]).unwrap();
     let _ = std::fs::remove_dir_all(&out);
     assert_eq!(results.vectors[0].verdict, Verdict::Pass);
-    match &results.vectors[1].verdict {
-        Verdict::Fail { differences } => {
-            assert!(
-                differences.iter().any(|d| d.contains("seals[0].codes")),
-                "{differences:?}"
-            )
-        }
-        other => panic!("expected a failure, got {other:?}"),
-    }
+    let differences = differences(&results.vectors[1]);
+    assert!(
+        differences.iter().any(|d| d.contains("seals[0].codes")),
+        "{differences:?}"
+    );
 }
 
 /// An adapter that claims nothing skips every vector that needs a feature.
 #[test]
 fn unclaimed_features_are_skipped() {
     let dir = temp("nothing");
-    let script = dir.join("adapter.sh");
-    std::fs::write(&script, "#!/bin/sh\necho '[]'\n").unwrap();
-    let results = conform::run(
-        &Adapter::parse(&format!("sh {}", script.display())).unwrap(),
-        &manifest_path(),
-        &[],
-    )
-    .unwrap();
+    let nothing = script_adapter(&dir, "#!/bin/sh\necho '[]'\n");
+    let results = conform::run(&nothing, &manifest_path(), &[]).unwrap();
     let _ = std::fs::remove_dir_all(&dir);
     assert!(
         results
@@ -151,45 +169,25 @@ fn unclaimed_features_are_skipped() {
 #[test]
 fn a_report_with_a_member_the_cddl_does_not_name_fails() {
     let dir = temp("shape");
-    let script = dir.join("adapter.sh");
-    let real = env!("CARGO_BIN_EXE_pouch-conformance-adapter");
-    // Claims what the real adapter claims; adds one member to the real report.
-    std::fs::write(
-        &script,
+    // Adds one member to the real report.
+    let adds_a_member = wrapping_adapter(&dir, |real| {
         format!(
-            "#!/bin/sh\nif [ \"$1\" = features ]; then exec {real} features; fi\nout=$({real} \"$@\"); code=$?\nprintf '%s' \"$out\" | sed 's/^{{/{{\"verdict\":\"ok\",/'\nexit $code\n"
-        ),
-    )
-    .unwrap();
+            "out=$({real} \"$@\"); code=$?\nprintf '%s' \"$out\" | sed 's/^{{/{{\"verdict\":\"ok\",/'\nexit $code\n"
+        )
+    });
     let mut m = Manifest::load(&manifest_path()).unwrap();
-    let vectors = root().join("test-vectors/envelopes");
     m.vector.retain(|v| v.id == "env-alg-es384");
-    for v in &mut m.vector {
-        v.inputs.envelope = vectors.join(&v.inputs.envelope).display().to_string();
-        v.inputs.trust = v
-            .inputs
-            .trust
-            .as_ref()
-            .map(|t| vectors.join(t).display().to_string());
-    }
-    let path = dir.join("manifest.toml");
-    std::fs::write(&path, toml::to_string(&m).unwrap()).unwrap();
-    let results = conform::run(
-        &Adapter::parse(&format!("sh {}", script.display())).unwrap(),
-        &path,
-        &[],
-    )
-    .unwrap();
+    absolute(&mut m);
+    let path = write_manifest(&dir, &m);
+    let results = conform::run(&adds_a_member, &path, &[]).unwrap();
     let _ = std::fs::remove_dir_all(&dir);
-    match &results.vectors[0].verdict {
-        Verdict::Fail { differences } => assert!(
-            differences
-                .iter()
-                .any(|d| d.contains("report.cddl") && d.contains("verdict")),
-            "{differences:?}"
-        ),
-        other => panic!("expected a failure, got {other:?}"),
-    }
+    let differences = differences(&results.vectors[0]);
+    assert!(
+        differences
+            .iter()
+            .any(|d| d.contains("report.cddl") && d.contains("verdict")),
+        "{differences:?}"
+    );
 }
 
 /// `m`'s vectors with every input path made absolute against the envelope vectors' folder,
@@ -225,8 +223,7 @@ fn an_open_vector_checks_the_decrypt_stage_and_the_plaintext_file() {
     absolute(&mut m);
     assert_eq!(m.vector.len(), 2);
     let dir = temp("open");
-    let path = dir.join("manifest.toml");
-    std::fs::write(&path, toml::to_string(&m).unwrap()).unwrap();
+    let path = write_manifest(&dir, &m);
     let honest = conform::run(&adapter(), &path, &[]).unwrap();
     assert!(
         honest.vectors.iter().all(|v| v.verdict == Verdict::Pass),
@@ -237,35 +234,24 @@ fn an_open_vector_checks_the_decrypt_stage_and_the_plaintext_file() {
     let mut wrong = m.clone();
     wrong.vector[0].expect.plaintext = Some(wrong.vector[0].inputs.envelope.clone());
     wrong.vector[1].expect.decrypt = Some(vec!["decrypt.chunk-invalid".into()]);
-    std::fs::write(&path, toml::to_string(&wrong).unwrap()).unwrap();
+    write_manifest(&dir, &wrong);
     let results = conform::run(&adapter(), &path, &[]).unwrap();
     for (v, needle) in results.vectors.iter().zip(["plaintext:", "decrypt:"]) {
-        match &v.verdict {
-            Verdict::Fail { differences } => assert!(
-                differences.iter().any(|d| d.starts_with(needle)),
-                "{}: {differences:?}",
-                v.id
-            ),
-            other => panic!("{}: expected a failure, got {other:?}", v.id),
-        }
+        let differences = differences(v);
+        assert!(
+            differences.iter().any(|d| d.starts_with(needle)),
+            "{}: {differences:?}",
+            v.id
+        );
     }
     // An adapter that leaves an output file although decryption failed.
-    let script = dir.join("adapter.sh");
-    let real = env!("CARGO_BIN_EXE_pouch-conformance-adapter");
-    std::fs::write(
-        &script,
+    let leaks = wrapping_adapter(&dir, |real| {
         format!(
-            "#!/bin/sh\nif [ \"$1\" = features ]; then exec {real} features; fi\n{real} \"$@\"; code=$?\nprev=\"\"; for a in \"$@\"; do if [ \"$prev\" = --out ]; then printf leak > \"$a\"; fi; prev=\"$a\"; done\nexit $code\n"
-        ),
-    )
-    .unwrap();
-    std::fs::write(&path, toml::to_string(&m).unwrap()).unwrap();
-    let results = conform::run(
-        &Adapter::parse(&format!("sh {}", script.display())).unwrap(),
-        &path,
-        &[],
-    )
-    .unwrap();
+            "{real} \"$@\"; code=$?\nprev=\"\"; for a in \"$@\"; do if [ \"$prev\" = --out ]; then printf leak > \"$a\"; fi; prev=\"$a\"; done\nexit $code\n"
+        )
+    });
+    write_manifest(&dir, &m);
+    let results = conform::run(&leaks, &path, &[]).unwrap();
     let _ = std::fs::remove_dir_all(&dir);
     assert_eq!(
         results.vectors[0].verdict,
@@ -276,15 +262,13 @@ fn an_open_vector_checks_the_decrypt_stage_and_the_plaintext_file() {
             ],
         }
     );
-    match &results.vectors[1].verdict {
-        Verdict::Fail { differences } => assert!(
-            differences
-                .iter()
-                .any(|d| d.contains("although decryption must fail")),
-            "{differences:?}"
-        ),
-        other => panic!("expected a failure, got {other:?}"),
-    }
+    let differences = differences(&results.vectors[1]);
+    assert!(
+        differences
+            .iter()
+            .any(|d| d.contains("although decryption must fail")),
+        "{differences:?}"
+    );
 }
 
 /// POUCH-CNF-016: an encryption certificate that does not chain to the bundle stops `open`
