@@ -174,34 +174,17 @@ pub(crate) fn run(
         // One worker: verify on the reading thread, in order, and print at once. Handing
         // each envelope to another thread cost a wake-up per envelope (issue 17's profile).
         let mut failed = None;
-        let mut index = 0u64;
-        produce(
-            inputs,
-            opts.seq,
-            max_bytes,
-            max_depth,
-            &mut |name, offset, item| {
-                let o = verify_job(
-                    verifier,
-                    Job {
-                        index,
-                        name,
-                        offset,
-                        item,
-                    },
-                    &mut |_| {},
-                );
-                index += 1;
-                progress.clear();
-                if let Err(e) = emit(out, &o, opts.json) {
-                    failed = Some(e);
-                    return false;
-                }
-                tally.add(o.exit());
-                progress.show(&tally, started);
-                true
-            },
-        );
+        produce(inputs, opts.seq, max_bytes, max_depth, &mut |job| {
+            let o = verify_job(verifier, job, &mut |_| {});
+            progress.clear();
+            if let Err(e) = emit(out, &o, opts.json) {
+                failed = Some(e);
+                return false;
+            }
+            tally.add(o.exit());
+            progress.show(&tally, started);
+            true
+        });
         if let Some(e) = failed {
             return Err(e);
         }
@@ -247,27 +230,13 @@ fn run_parallel(
         let (out_tx, out_rx) = sync_channel::<Outcome>(slots);
         let window = &window;
         s.spawn(move || {
-            let mut index = 0u64;
-            produce(
-                inputs,
-                opts.seq,
-                max_bytes,
-                max_depth,
-                &mut |name, offset, item| {
-                    let bytes = item.as_ref().map_or(0, Vec::len);
-                    if !window.acquire(bytes) {
-                        return false;
-                    }
-                    let job = Job {
-                        index,
-                        name,
-                        offset,
-                        item,
-                    };
-                    index += 1;
-                    job_tx.send(job).is_ok()
-                },
-            );
+            produce(inputs, opts.seq, max_bytes, max_depth, &mut |job| {
+                let bytes = job.item.as_ref().map_or(0, Vec::len);
+                if !window.acquire(bytes) {
+                    return false;
+                }
+                job_tx.send(job).is_ok()
+            });
         });
         for _ in 0..jobs {
             let (rx, tx) = (&job_rx, out_tx.clone());
@@ -300,12 +269,24 @@ fn run_parallel(
     })
 }
 
-/// What the reader hands on: an item's name, its offset in a sequence, and its bytes or why
-/// it could not be read. Returns false to stop reading.
-type Send<'a> = dyn FnMut(String, Option<u64>, Result<Vec<u8>, Unreadable>) -> bool + 'a;
+/// What the reader hands on: each item as a [`Job`], numbered in input order. Returns false
+/// to stop reading.
+type Send<'a> = dyn FnMut(Job) -> bool + 'a;
 
 /// The reader: walks the inputs in order and frames their envelopes, handing each to `send`.
 fn produce(inputs: &[PathBuf], seq: bool, max_bytes: usize, max_depth: usize, send: &mut Send<'_>) {
+    // An item's name, its offset in a sequence, and its bytes or why it could not be read.
+    let mut index = 0u64;
+    let mut send = |name: String, offset: Option<u64>, item: Result<Vec<u8>, Unreadable>| {
+        let job = Job {
+            index,
+            name,
+            offset,
+            item,
+        };
+        index += 1;
+        send(job)
+    };
     for input in inputs {
         for path in Walk::new(input) {
             let path = match path {

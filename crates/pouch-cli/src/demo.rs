@@ -115,6 +115,12 @@ impl Drop for TempDir {
     }
 }
 
+/// `heading`, then the report of the envelope under it.
+fn show(out: &mut impl Write, heading: &str, report: &pouch::Report) -> anyhow::Result<()> {
+    writeln!(out, "{heading}")?;
+    print_report(out, "   envelope", report)
+}
+
 fn signer_args(dir: &Path, nation: &str, alg: Algorithm) -> SignerArgs {
     SignerArgs::new(
         dir.join(nation)
@@ -144,13 +150,12 @@ fn envelopes(out: &mut impl Write, label: &Label) -> anyhow::Result<()> {
         tmp.0.display()
     )?;
     for n in pki.coalition.nations() {
-        let algs: Vec<&str> = n.signers.iter().map(|s| s.algorithm.name()).collect();
         writeln!(
             out,
             "   {} ({}): root and intermediate CA (ES384), signers {}",
             n.nation.code_alpha3(),
             n.nation.name(),
-            algs.join(", ")
+            crate::pki::signer_algorithms(n)
         )?;
     }
     writeln!(
@@ -206,11 +211,11 @@ fn envelopes(out: &mut impl Write, label: &Label) -> anyhow::Result<()> {
             .build()
     };
     let report = trusted(SealPolicy::AllValid)?.verify(&endorsed, None);
-    writeln!(
+    show(
         out,
-        "Verified against the coalition's trust bundle, every seal required:"
+        "Verified against the coalition's trust bundle, every seal required:",
+        &report,
     )?;
-    print_report(out, "   envelope", &report)?;
     if !report.is_valid() {
         bail!("the demo envelope did not verify with trust");
     }
@@ -249,12 +254,12 @@ fn envelopes(out: &mut impl Write, label: &Label) -> anyhow::Result<()> {
     }
 
     let with_revoked = nor_revoked.endorse(&endorsed, &at.role(Role::Endorser))?;
-    writeln!(
-        out,
-        "\nThe same envelope with one more seal, by Norway's revoked signer:"
-    )?;
     let report = trusted(SealPolicy::AllValid)?.verify(&with_revoked, None);
-    print_report(out, "   envelope", &report)?;
+    show(
+        out,
+        "\nThe same envelope with one more seal, by Norway's revoked signer:",
+        &report,
+    )?;
     if report.is_valid() || !report.signatures_valid() {
         bail!("the revoked signer's seal was not reported as valid but untrusted");
     }
@@ -268,11 +273,11 @@ fn envelopes(out: &mut impl Write, label: &Label) -> anyhow::Result<()> {
         .without_trust()
         .build()?
         .verify(&sealed, None);
-    writeln!(
+    show(
         out,
-        "\nThe first, ES384-only envelope under the hybrid policy:"
+        "\nThe first, ES384-only envelope under the hybrid policy:",
+        &report,
     )?;
-    print_report(out, "   envelope", &report)?;
     if report.is_valid() {
         bail!("a single classical seal satisfied the hybrid policy");
     }
@@ -283,12 +288,12 @@ fn envelopes(out: &mut impl Write, label: &Label) -> anyhow::Result<()> {
         .position(|w| w == b"SECRET")
         .context("label in envelope")?;
     tampered[at..at + 6].copy_from_slice(b"PUBLIC");
-    writeln!(
-        out,
-        "\nThe envelope with its label changed from SECRET to PUBLIC in transit:"
-    )?;
     let report = trusted(SealPolicy::AllValid)?.verify(&tampered, None);
-    print_report(out, "   envelope", &report)?;
+    show(
+        out,
+        "\nThe envelope with its label changed from SECRET to PUBLIC in transit:",
+        &report,
+    )?;
     if report.is_valid() {
         bail!("a tampered label went unnoticed");
     }

@@ -324,21 +324,16 @@ pub(crate) fn print_report(out: &mut dyn Write, name: &str, report: &Report) -> 
             "NOT VALID"
         }
     )?;
-    let line = |out: &mut dyn Write, stage: &str, e: &pouch::Entry| -> std::io::Result<()> {
-        match &e.detail {
+    // One line per entry, the stage named in a column (blank under a seal, label or release).
+    let lines = |out: &mut dyn Write, stage: &str, entries: &[pouch::Entry]| {
+        entries.iter().try_for_each(|e| match &e.detail {
             Some(d) => writeln!(out, "  {stage:<12} {}: {d}", e.code),
             None => writeln!(out, "  {stage:<12} {}", e.code),
-        }
+        })
     };
-    for e in &report.envelope {
-        line(out, "envelope", e)?;
-    }
-    for e in &report.label {
-        line(out, "label", e)?;
-    }
-    for e in &report.payload {
-        line(out, "payload", e)?;
-    }
+    lines(out, "envelope", &report.envelope)?;
+    lines(out, "label", &report.label)?;
+    lines(out, "payload", &report.payload)?;
     for s in &report.seals {
         let who = format!(
             "seal {} ({}, {}, {})",
@@ -348,22 +343,14 @@ pub(crate) fn print_report(out: &mut dyn Write, name: &str, report: &Report) -> 
             s.signer.as_deref().unwrap_or("?")
         );
         writeln!(out, "  {who}")?;
-        for e in &s.codes {
-            line(out, "", e)?;
-        }
-        for e in &s.trust {
-            line(out, "", e)?;
-        }
+        lines(out, "", &s.codes)?;
+        lines(out, "", &s.trust)?;
     }
-    for e in &report.seal_policy {
-        line(out, "seal policy", e)?;
-    }
+    lines(out, "seal policy", &report.seal_policy)?;
     for l in &report.policy {
         let under = l.policy.as_deref().unwrap_or("no policy held");
         writeln!(out, "  label ({}, under {under})", l.label)?;
-        for e in &l.codes {
-            line(out, "", e)?;
-        }
+        lines(out, "", &l.codes)?;
     }
     if let Some(r) = &report.release {
         writeln!(
@@ -375,9 +362,7 @@ pub(crate) fn print_report(out: &mut dyn Write, name: &str, report: &Report) -> 
                 .map_or("no label".to_owned(), |l| format!("under the {l} label")),
             if r.permitted() { "PERMITTED" } else { "DENIED" }
         )?;
-        for e in &r.codes {
-            line(out, "", e)?;
-        }
+        lines(out, "", &r.codes)?;
     }
     Ok(())
 }

@@ -861,16 +861,13 @@ fn label(cmd: LabelCommand, out: &mut impl Write) -> anyhow::Result<ExitCode> {
             input,
         } => {
             let policy = step!(load_opt(policy.as_deref()));
-            let bytes = read_input(&input, limits.max_bytes)?;
-            match (Label::decode(&bytes, from, &limits), &policy) {
-                (Ok((_, label)), Some(p)) => {
-                    policy::render(p, &label, lang.as_deref(), &input, out)
-                }
-                (Ok((_, label)), None) => {
+            let (_, label) = step!(policy::read_label(&input, from, false, None));
+            match &policy {
+                Some(p) => policy::render(p, &label, lang.as_deref(), &input, out),
+                None => {
                     writeln!(out, "{}", label.marking())?;
                     Ok(ExitCode::from(EXIT_OK))
                 }
-                (Err(e), _) => malformed(&input, &e, false, out),
             }
         }
         LabelCommand::Equivalent {
@@ -947,8 +944,6 @@ fn malformed(
     Ok(ExitCode::from(EXIT_MALFORMED))
 }
 
-/// Reads a file or standard input, refusing more than `limit + 1` bytes so that an oversize
-/// input is reported by the decoder's limit rather than read whole.
 /// Reads and loads a SPIF: an I/O failure is the outer error, a SPIF that does not load
 /// (naming element and line) the inner one.
 fn load_policy(
@@ -959,6 +954,8 @@ fn load_policy(
     Ok(pouch_policy::Policy::load(&bytes, &limits))
 }
 
+/// Reads a file or standard input, refusing more than `limit + 1` bytes so that an oversize
+/// input is reported by the decoder's limit rather than read whole.
 fn read_input(path: &std::path::Path, limit: usize) -> anyhow::Result<Vec<u8>> {
     let mut buf = Vec::new();
     let cap = (limit as u64).saturating_add(1);

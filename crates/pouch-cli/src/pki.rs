@@ -60,12 +60,11 @@ pub(crate) fn demo(
     let bundle = pki.write(out_dir)?;
     writeln!(out, "demo coalition written to {}", out_dir.display())?;
     for n in pki.coalition.nations() {
-        let algs: Vec<&str> = n.signers.iter().map(|s| s.algorithm.name()).collect();
         writeln!(
             out,
             "  {}: root and intermediate (ES384), signers {}",
             n.nation.code_alpha3(),
-            algs.join(", ")
+            signer_algorithms(n)
         )?;
     }
     for b in &pki.bad_signers {
@@ -208,4 +207,10 @@ pub(crate) fn check_chain(
     } else {
         EXIT_UNTRUSTED
     }))
+}
+
+/// A demo nation's signer algorithms, comma-separated, as the coalition listings print them.
+pub(crate) fn signer_algorithms(n: &pouch_testkit::NationPki) -> String {
+    let algs: Vec<&str> = n.signers.iter().map(|s| s.algorithm.name()).collect();
+    algs.join(", ")
 }
