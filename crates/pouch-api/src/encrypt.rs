@@ -8,11 +8,11 @@ use std::path::Path;
 use std::sync::Arc;
 
 use pouch::encryption::{PrivateKey, cert};
-use pouch::{CiphertextOut, EncryptionGate, Recipient, RecipientCert, Role};
-use pouch_crypto::{DigestAlgorithm, keys};
+use pouch::{CiphertextOut, EncryptionGate, Recipient, RecipientCert};
+use pouch_crypto::keys;
 use pouch_label::DateTime;
 
-use crate::envelope::{parse, read_label, seal_options, signer};
+use crate::envelope::Sealing;
 use crate::error::class;
 use crate::{ApiError, Policy, Report, SealOptions, VerifyContext, parse_time, provider};
 
@@ -218,16 +218,12 @@ pub fn seal_encrypted(
     if recipient_chains.is_empty() {
         return Err(ApiError::argument("no recipient to encrypt to"));
     }
-    let p = provider(o.provider.as_deref())?;
-    let label = read_label(label)?;
-    let signer = signer(p, key, chain, o.alg.as_deref())?;
-    let mut opts = seal_options(
-        o.role.as_deref(),
-        o.signing_time.as_deref(),
-        Role::Originator,
-    )?;
-    opts.content_type = o.content_type.clone().map(pouch::ContentType::Media);
-    opts.location = o.location.clone();
+    let Sealing {
+        provider: p,
+        label,
+        signer,
+        opts,
+    } = Sealing::new(o, label, key, chain)?;
     let at = match opts.signing_time {
         Some(t) => t,
         None => now()?,
@@ -236,10 +232,7 @@ pub fn seal_encrypted(
     let gate = EncryptionGate::new(p, trust.inner(), policy.inner(), at.unix_seconds())?
         .force(options.force_release.iter().map(|n| n.trim().to_owned()));
     let out = match ciphertext {
-        Some(w) => {
-            let digest = parse(o.digest.as_deref())?.unwrap_or(DigestAlgorithm::Sha256);
-            CiphertextOut::Detached(w, digest)
-        }
+        Some(w) => CiphertextOut::Detached(w, o.digest_algorithm()?),
         None => CiphertextOut::Embedded,
     };
     let envelope = signer.seal_encrypted(&label, record, out, &recipients, &gate, &opts)?;

@@ -98,6 +98,49 @@ pub(crate) fn read_label(bytes: &[u8]) -> Result<Label, ApiError> {
     crate::label::decode(bytes, None).map(|(_, l)| l)
 }
 
+/// What an originator's seal needs from [`SealOptions`] and its inputs: the provider, the
+/// label, the signer and the seal's options (role, signing time, content type, location).
+pub(crate) struct Sealing {
+    pub(crate) provider: &'static CryptoProvider,
+    pub(crate) label: Label,
+    pub(crate) signer: Signer,
+    pub(crate) opts: Seal,
+}
+
+impl Sealing {
+    /// Reads `options`, `label`, `key` and `chain`, in that order (the first error wins).
+    pub(crate) fn new(
+        options: &SealOptions,
+        label: &[u8],
+        key: &[u8],
+        chain: &[u8],
+    ) -> Result<Self, ApiError> {
+        let provider = provider(options.provider.as_deref())?;
+        let label = read_label(label)?;
+        let signer = signer(provider, key, chain, options.alg.as_deref())?;
+        let mut opts = seal_options(
+            options.role.as_deref(),
+            options.signing_time.as_deref(),
+            Role::Originator,
+        )?;
+        opts.content_type = options.content_type.clone().map(ContentType::Media);
+        opts.location = options.location.clone();
+        Ok(Self {
+            provider,
+            label,
+            signer,
+            opts,
+        })
+    }
+}
+
+impl SealOptions {
+    /// The digest of a detached record or ciphertext: `digest`, or SHA-256.
+    pub(crate) fn digest_algorithm(&self) -> Result<DigestAlgorithm, ApiError> {
+        Ok(parse(self.digest.as_deref())?.unwrap_or(DigestAlgorithm::Sha256))
+    }
+}
+
 /// Seals `payload` under `label` (JSON, XML or CBOR) with `key` (PKCS#8, PEM or DER) and
 /// `chain` (PEM, leaf first): a new envelope with one seal. With `detached`, the envelope
 /// carries the payload's digest and the payload travels beside it. An embedded payload that
@@ -109,18 +152,14 @@ pub fn seal(
     chain: &[u8],
     options: &SealOptions,
 ) -> Result<Vec<u8>, ApiError> {
-    let p = provider(options.provider.as_deref())?;
-    let label = read_label(label)?;
-    let signer = signer(p, key, chain, options.alg.as_deref())?;
-    let mut opts = seal_options(
-        options.role.as_deref(),
-        options.signing_time.as_deref(),
-        Role::Originator,
-    )?;
-    opts.content_type = options.content_type.clone().map(ContentType::Media);
-    opts.location = options.location.clone();
+    let Sealing {
+        label,
+        signer,
+        opts,
+        ..
+    } = Sealing::new(options, label, key, chain)?;
     Ok(if options.detached {
-        let digest = parse(options.digest.as_deref())?.unwrap_or(DigestAlgorithm::Sha256);
+        let digest = options.digest_algorithm()?;
         signer.seal_detached(&label, &mut { payload }, digest, &opts)?
     } else {
         signer.seal(&label, payload, &opts)?
