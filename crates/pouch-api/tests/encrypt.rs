@@ -106,6 +106,8 @@ fn options(provider: &str, detached: bool) -> EncryptOptions {
     }
 }
 
+/// Seals [`RECORD`] as Norway's ES384 signer under a label releasable to `to_label`, to the
+/// encryption certificates of `recipients` (nations of `pki`).
 fn seal(
     pki: &Pki,
     to_label: &[&str],
@@ -116,16 +118,53 @@ fn seal(
         .iter()
         .map(|n| pki.read(&format!("{n}-enc.pem")))
         .collect();
+    seal_to(pki, to_label, &chains, None, o)
+}
+
+/// A fresh demo PKI (seed 7) and an envelope sealed with it under a label releasable to
+/// `to_label`, encrypted to Denmark only.
+fn sealed_to_denmark(name: &str, to_label: &[&str]) -> (Pki, Vec<u8>) {
+    let pki = Pki::new(name, 7);
+    let env = seal(&pki, to_label, &["DNK"], &options("rustcrypto", false)).unwrap();
+    (pki, env)
+}
+
+/// As [`seal`], to the recipient `chains` given, the ciphertext written to `ciphertext`
+/// when there is one.
+fn seal_to(
+    pki: &Pki,
+    to_label: &[&str],
+    chains: &[Vec<u8>],
+    ciphertext: Option<&mut dyn std::io::Write>,
+    o: &EncryptOptions,
+) -> Result<Vec<u8>, pouch_api::ApiError> {
     pouch_api::seal_encrypted(
         &label(to_label),
         &mut &RECORD[..],
         &pki.read("NOR/signer-ES384.key.pem"),
         &pki.read("NOR/signer-ES384.pem"),
-        &chains,
+        chains,
         &pki.bundle(),
         &policy(),
-        None,
+        ciphertext,
         o,
+    )
+}
+
+/// Denmark, a holder of `env`, adds the encryption certificate `new` (a file of `pki`).
+fn add_as_denmark(pki: &Pki, env: &[u8], new: &str) -> Result<Vec<u8>, pouch_api::ApiError> {
+    let at = RecipientOptions {
+        provider: Some("rustcrypto".into()),
+        at: Some(AT.into()),
+    };
+    pouch_api::add_recipient(
+        env,
+        &pki.read("DNK-enc.key.pem"),
+        &pki.read("DNK-enc.pem"),
+        &pki.read(new),
+        &pki.bundle(),
+        &policy(),
+        &at,
     )
 }
 
@@ -211,14 +250,10 @@ fn a_certificate_of_another_coalition_is_a_trust_error() {
     let pki = Pki::new("trusted", 7);
     let other = Pki::new("other", 8);
     let chain = other.read("DNK-enc.pem");
-    let e = pouch_api::seal_encrypted(
-        &label(&["DNK"]),
-        &mut &RECORD[..],
-        &pki.read("NOR/signer-ES384.key.pem"),
-        &pki.read("NOR/signer-ES384.pem"),
+    let e = seal_to(
+        &pki,
+        &["DNK"],
         std::slice::from_ref(&chain),
-        &pki.bundle(),
-        &policy(),
         None,
         &options("rustcrypto", false),
     )
@@ -243,14 +278,10 @@ fn a_certificate_of_another_coalition_is_a_trust_error() {
 fn detached_ciphertext_streams_and_a_truncated_one_releases_nothing() {
     let pki = Pki::new("detached", 7);
     let mut ct = Vec::new();
-    let env = pouch_api::seal_encrypted(
-        &label(&["DNK"]),
-        &mut &RECORD[..],
-        &pki.read("NOR/signer-ES384.key.pem"),
-        &pki.read("NOR/signer-ES384.pem"),
+    let env = seal_to(
+        &pki,
+        &["DNK"],
         &[pki.read("DNK-enc.pem")],
-        &pki.bundle(),
-        &policy(),
         Some(&mut ct),
         &options("rustcrypto", true),
     )
@@ -265,14 +296,10 @@ fn detached_ciphertext_streams_and_a_truncated_one_releases_nothing() {
     assert_eq!(o.exit_class(), 11);
     assert!(plain.is_empty());
     // The options must agree with the writer.
-    let e = pouch_api::seal_encrypted(
-        &label(&["DNK"]),
-        &mut &RECORD[..],
-        &pki.read("NOR/signer-ES384.key.pem"),
-        &pki.read("NOR/signer-ES384.pem"),
+    let e = seal_to(
+        &pki,
+        &["DNK"],
         &[pki.read("DNK-enc.pem")],
-        &pki.bundle(),
-        &policy(),
         None,
         &options("rustcrypto", true),
     )
@@ -282,26 +309,16 @@ fn detached_ciphertext_streams_and_a_truncated_one_releases_nothing() {
 
 #[test]
 fn open_to_file_leaves_a_file_only_with_authentic_plaintext() {
-    let pki = Pki::new("file", 7);
-    let env = seal(
-        &pki,
-        &["DNK", "NLD"],
-        &["DNK"],
-        &options("rustcrypto", false),
-    )
-    .unwrap();
+    let (pki, env) = sealed_to_denmark("file", &["DNK", "NLD"]);
     let ctx = pki.context("rustcrypto");
     let out = pki.dir.join("plain.out");
+    // Opens with Denmark's certificate and the key in file `key`.
+    let open_with = |key: &str| {
+        ctx.open_to_file(&env, None, &pki.read(key), &pki.read("DNK-enc.pem"), &out)
+            .unwrap()
+    };
     // Denmark's certificate with the Netherlands' key: not Denmark's recipient key.
-    let o = ctx
-        .open_to_file(
-            &env,
-            None,
-            &pki.read("NLD-enc.key.pem"),
-            &pki.read("DNK-enc.pem"),
-            &out,
-        )
-        .unwrap();
+    let o = open_with("NLD-enc.key.pem");
     assert!(!o.ok());
     assert_eq!(o.exit_class(), 11, "{}", o.report_json());
     assert!(!out.exists());
@@ -316,63 +333,25 @@ fn open_to_file_leaves_a_file_only_with_authentic_plaintext() {
         })
         .count();
     assert_eq!(leftovers, 0);
-    let o = ctx
-        .open_to_file(
-            &env,
-            None,
-            &pki.read("DNK-enc.key.pem"),
-            &pki.read("DNK-enc.pem"),
-            &out,
-        )
-        .unwrap();
+    let o = open_with("DNK-enc.key.pem");
     assert!(o.ok());
     assert_eq!(std::fs::read(&out).unwrap(), RECORD);
 }
 
 #[test]
 fn a_holder_adds_a_permitted_recipient_but_not_a_denied_one() {
-    let pki = Pki::new("add", 7);
-    let env = seal(
-        &pki,
-        &["DNK", "NLD"],
-        &["DNK"],
-        &options("rustcrypto", false),
-    )
-    .unwrap();
-    let at = RecipientOptions {
-        provider: Some("rustcrypto".into()),
-        at: Some(AT.into()),
-    };
-    let added = pouch_api::add_recipient(
-        &env,
-        &pki.read("DNK-enc.key.pem"),
-        &pki.read("DNK-enc.pem"),
-        &pki.read("NLD-enc.pem"),
-        &pki.bundle(),
-        &policy(),
-        &at,
-    )
-    .unwrap();
+    let (pki, env) = sealed_to_denmark("add", &["DNK", "NLD"]);
+    let added = add_as_denmark(&pki, &env, "NLD-enc.pem").unwrap();
     let (o, plain) = open(&pki, &pki.context("rustcrypto"), &added, None, "NLD");
     assert!(o.ok(), "{}", o.report_json());
     assert_eq!(plain, RECORD);
-    let denied = pouch_api::add_recipient(
-        &env,
-        &pki.read("DNK-enc.key.pem"),
-        &pki.read("DNK-enc.pem"),
-        &pki.read("NOR-enc.pem"),
-        &pki.bundle(),
-        &policy(),
-        &at,
-    )
-    .unwrap_err();
+    let denied = add_as_denmark(&pki, &env, "NOR-enc.pem").unwrap_err();
     assert_eq!(denied.exit_class(), Some(6), "{denied}");
 }
 
 #[test]
 fn keys_and_chains_that_do_not_load_are_typed_errors() {
-    let pki = Pki::new("bad", 7);
-    let env = seal(&pki, &["DNK"], &["DNK"], &options("rustcrypto", false)).unwrap();
+    let (pki, env) = sealed_to_denmark("bad", &["DNK"]);
     let ctx = pki.context("rustcrypto");
     let e = ctx
         .open_bytes(
@@ -409,8 +388,7 @@ fn keys_and_chains_that_do_not_load_are_typed_errors() {
 
 #[test]
 fn verifier_options_reach_the_verifier() {
-    let pki = Pki::new("options", 7);
-    let env = seal(&pki, &["DNK"], &["DNK"], &options("rustcrypto", false)).unwrap();
+    let (pki, env) = sealed_to_denmark("options", &["DNK"]);
     let mut ctx = pki.context("rustcrypto");
     ctx.set_allowed_algs(Some("EdDSA, ML-DSA-65")).unwrap();
     let r = ctx.verify(&env, None);

@@ -80,22 +80,6 @@ fn run(provider: &str) {
         ctx.set_seal_policy(inputs["seal-policy"].as_str().unwrap())
             .unwrap();
         ctx.set_at(Some(inputs["at"].as_str().unwrap())).unwrap();
-        for spif in inputs
-            .get("policies")
-            .and_then(|p| p.as_array())
-            .into_iter()
-            .flatten()
-        {
-            let bytes = std::fs::read(dir.join(spif.as_str().unwrap())).unwrap();
-            ctx.add_policy(&pouch_api::policy_load(&bytes).unwrap());
-        }
-        if let Some(r) = inputs.get("recipient") {
-            let clearance = inputs
-                .get("clearance")
-                .map(|c| std::fs::read(dir.join(c.as_str().unwrap())).unwrap());
-            ctx.set_recipient(Some(r.as_str().unwrap()), clearance.as_deref())
-                .unwrap();
-        }
         // The verifier options (spec/07-conformance.md POUCH-CNF-017).
         if let Some(a) = inputs.get("allowed-algs").and_then(|a| a.as_array()) {
             let list: Vec<&str> = a.iter().map(|x| x.as_str().unwrap()).collect();
