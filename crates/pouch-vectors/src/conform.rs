@@ -135,27 +135,42 @@ fn set(v: &[String]) -> BTreeSet<&str> {
     v.iter().map(String::as_str).collect()
 }
 
+/// Notes in `diffs` when the codes at `name` differ (compared as sets).
+fn diff_codes(diffs: &mut Vec<String>, name: &str, e: &[String], a: &[String]) {
+    if set(e) != set(a) {
+        diffs.push(format!("{name}: expected {:?}, got {:?}", set(e), set(a)));
+    }
+}
+
+/// Notes in `diffs` when the reports hold a different number of `name` (`what` says of
+/// what, after the number).
+fn diff_count(diffs: &mut Vec<String>, name: &str, what: &str, e: usize, a: usize) {
+    if e != a {
+        diffs.push(format!("{name}: expected {e}{what}, got {a}"));
+    }
+}
+
 /// Every difference between the expected and the observed report and exit class, one line
 /// each; empty when they agree.
 pub fn compare(expected: &Expected, observed: &Observed, exit: Option<ExitClass>) -> Vec<String> {
     let mut diffs = Vec::new();
     let o = observed.as_expected();
-    let mut stage = |name: &str, e: &[String], a: &[String]| {
-        if set(e) != set(a) {
-            diffs.push(format!("{name}: expected {:?}, got {:?}", set(e), set(a)));
-        }
-    };
-    stage("envelope", &expected.envelope, &o.envelope);
-    stage("label", &expected.label, &o.label);
-    stage("payload", &expected.payload, &o.payload);
-    stage("seal_policy", &expected.seal_policy, &o.seal_policy);
-    if expected.policy.len() != o.policy.len() {
-        diffs.push(format!(
-            "policy: expected {} labels, got {}",
-            expected.policy.len(),
-            o.policy.len()
-        ));
-    }
+    diff_codes(&mut diffs, "envelope", &expected.envelope, &o.envelope);
+    diff_codes(&mut diffs, "label", &expected.label, &o.label);
+    diff_codes(&mut diffs, "payload", &expected.payload, &o.payload);
+    diff_codes(
+        &mut diffs,
+        "seal_policy",
+        &expected.seal_policy,
+        &o.seal_policy,
+    );
+    diff_count(
+        &mut diffs,
+        "policy",
+        " labels",
+        expected.policy.len(),
+        o.policy.len(),
+    );
     for (i, (e, a)) in expected.policy.iter().zip(&o.policy).enumerate() {
         if (&e.label, &e.policy) != (&a.label, &a.policy) {
             diffs.push(format!(
@@ -163,13 +178,12 @@ pub fn compare(expected: &Expected, observed: &Observed, exit: Option<ExitClass>
                 e.label, e.policy, a.label, a.policy
             ));
         }
-        if set(&e.codes) != set(&a.codes) {
-            diffs.push(format!(
-                "policy[{i}].codes: expected {:?}, got {:?}",
-                set(&e.codes),
-                set(&a.codes)
-            ));
-        }
+        diff_codes(
+            &mut diffs,
+            &format!("policy[{i}].codes"),
+            &e.codes,
+            &a.codes,
+        );
     }
     match (&expected.release, &o.release) {
         (None, None) => {}
@@ -180,13 +194,7 @@ pub fn compare(expected: &Expected, observed: &Observed, exit: Option<ExitClass>
                     e.label, a.label
                 ));
             }
-            if set(&e.codes) != set(&a.codes) {
-                diffs.push(format!(
-                    "release.codes: expected {:?}, got {:?}",
-                    set(&e.codes),
-                    set(&a.codes)
-                ));
-            }
+            diff_codes(&mut diffs, "release.codes", &e.codes, &a.codes);
         }
         (e, a) => diffs.push(format!(
             "release: expected {}, got {}",
@@ -196,39 +204,17 @@ pub fn compare(expected: &Expected, observed: &Observed, exit: Option<ExitClass>
     }
     match (&expected.decrypt, &o.decrypt) {
         (None, None) => {}
-        (Some(e), Some(a)) => {
-            if set(e) != set(a) {
-                diffs.push(format!("decrypt: expected {:?}, got {:?}", set(e), set(a)));
-            }
-        }
+        (Some(e), Some(a)) => diff_codes(&mut diffs, "decrypt", e, a),
         (e, _) => diffs.push(format!(
             "decrypt: expected {}, got {}",
             if e.is_some() { "the stage" } else { "no stage" },
             if e.is_some() { "none" } else { "one" }
         )),
     }
-    if expected.seals.len() != o.seals.len() {
-        diffs.push(format!(
-            "seals: expected {}, got {}",
-            expected.seals.len(),
-            o.seals.len()
-        ));
-    }
+    diff_count(&mut diffs, "seals", "", expected.seals.len(), o.seals.len());
     for (i, (e, a)) in expected.seals.iter().zip(&o.seals).enumerate() {
-        if set(&e.codes) != set(&a.codes) {
-            diffs.push(format!(
-                "seals[{i}].codes: expected {:?}, got {:?}",
-                set(&e.codes),
-                set(&a.codes)
-            ));
-        }
-        if set(&e.trust) != set(&a.trust) {
-            diffs.push(format!(
-                "seals[{i}].trust: expected {:?}, got {:?}",
-                set(&e.trust),
-                set(&a.trust)
-            ));
-        }
+        diff_codes(&mut diffs, &format!("seals[{i}].codes"), &e.codes, &a.codes);
+        diff_codes(&mut diffs, &format!("seals[{i}].trust"), &e.trust, &a.trust);
     }
     match exit {
         Some(x) if x == expected.exit => {}

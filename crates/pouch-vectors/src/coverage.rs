@@ -194,29 +194,25 @@ pub fn compute(root: &Path) -> Result<Coverage, Error> {
             requirements: v.requirements,
         }));
     }
-    let ess = crate::ess::EssManifest::load(&root.join(crate::ess::ESS_DIR).join("manifest.toml"))?;
+    // The manifest of each generated folder other than the envelopes'.
+    let manifest_in = |dir: &str| root.join(dir).join(MANIFEST_FILE);
+    let ess = crate::ess::EssManifest::load(&manifest_in(crate::ess::ESS_DIR))?;
     vectors.extend(ess.vector.into_iter().map(|v| VectorRef {
         positive: v.expect.result == "ok",
         id: v.id,
         requirements: v.requirements,
     }));
     // The malformed-input corpus (§7.8): one entry per case, however many inputs it stands for.
-    let corpus = crate::malformed::MalformedManifest::load(
-        &root
-            .join(crate::malformed::MALFORMED_DIR)
-            .join(MANIFEST_FILE),
-    )?;
+    let corpus =
+        crate::malformed::MalformedManifest::load(&manifest_in(crate::malformed::MALFORMED_DIR))?;
     vectors.extend(corpus.case.into_iter().map(|c| VectorRef {
         positive: c.expect.exit == [ExitClass::Valid],
         id: c.id,
         requirements: c.requirements,
     }));
     // The CBOR-sequence vectors (§3.10): positive when every item it reports is valid.
-    let sequences = crate::sequences::SequenceManifest::load(
-        &root
-            .join(crate::sequences::SEQUENCES_DIR)
-            .join(MANIFEST_FILE),
-    )?;
+    let sequences =
+        crate::sequences::SequenceManifest::load(&manifest_in(crate::sequences::SEQUENCES_DIR))?;
     let mut sequence_codes = Vec::new();
     for v in &sequences.vector {
         let mut found: Vec<String> = v.item.iter().flat_map(|i| i.envelope.clone()).collect();

@@ -25,21 +25,18 @@ fn coverage_table_is_current_and_every_must_is_covered() {
         committed == generated,
         "{COVERAGE_FILE} is stale: run UPDATE_SPEC=1 cargo test -p pouch-vectors --test coverage"
     );
-    assert_eq!(
-        c.unknown_citations(),
-        Vec::<String>::new(),
-        "vectors cite unknown ids"
-    );
-    assert_eq!(
-        c.uncovered_must(),
-        Vec::<String>::new(),
-        "MUST requirements without a vector"
-    );
-    assert_eq!(
-        c.needless_exemptions(),
-        Vec::<String>::new(),
-        "exemptions that are not needed"
-    );
+    assert_none(&[
+        (c.unknown_citations(), "vectors cite unknown ids"),
+        (c.uncovered_must(), "MUST requirements without a vector"),
+        (c.needless_exemptions(), "exemptions that are not needed"),
+    ]);
+}
+
+/// Each list of `lists` is empty, or the test fails with the list and what it means.
+fn assert_none(lists: &[(Vec<String>, &str)]) {
+    for (list, what) in lists {
+        assert_eq!(list, &Vec::<String>::new(), "{what}");
+    }
 }
 
 #[test]
@@ -50,16 +47,16 @@ fn every_registry_code_is_expected_by_a_vector_or_exempted_with_a_reason() {
         c.expected_codes.len() > 60,
         "the manifests' expectations were not read"
     );
-    assert_eq!(
-        c.codes_without_vector(),
-        Vec::<String>::new(),
-        "status codes no vector expects: add a vector, or an [[exempt-code]] with its reason to spec/coverage-exemptions.toml"
-    );
-    assert_eq!(
-        c.needless_code_exemptions(),
-        Vec::<String>::new(),
-        "code exemptions that are not needed (the code has a vector, is not registered, or is listed twice)"
-    );
+    assert_none(&[
+        (
+            c.codes_without_vector(),
+            "status codes no vector expects: add a vector, or an [[exempt-code]] with its reason to spec/coverage-exemptions.toml",
+        ),
+        (
+            c.needless_code_exemptions(),
+            "code exemptions that are not needed (the code has a vector, is not registered, or is listed twice)",
+        ),
+    ]);
     for e in &c.code_exemptions {
         assert!(
             e.reason.len() > 40,
