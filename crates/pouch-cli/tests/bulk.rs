@@ -2,7 +2,7 @@
 //! parallel, reported in input order with the worst verdict as the exit code.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 mod common;
 use common::{demo_pki, json_lines, pouch, pouch_stdin, s, seal_by_nor, workdir};
@@ -32,6 +32,13 @@ fn tamper(env: &[u8]) -> Vec<u8> {
     let mut t = env.to_vec();
     t[at] ^= 0x01;
     t
+}
+
+/// Writes `items` one after the other to `batch.cborseq` in `dir`: a CBOR-sequence file.
+fn cborseq(dir: &Path, items: &[Vec<u8>]) -> PathBuf {
+    let f = dir.join("batch.cborseq");
+    std::fs::write(&f, items.concat()).unwrap();
+    f
 }
 
 #[test]
@@ -118,8 +125,7 @@ fn a_cbor_sequence_on_stdin_is_framed_item_by_item() {
     assert_eq!(out.status.code(), Some(3));
 
     // The same sequence as a .cborseq file needs no flag.
-    let f = d.0.join("batch.cborseq");
-    std::fs::write(&f, envs.concat()).unwrap();
+    let f = cborseq(&d.0, &envs);
     let out = pouch(&["verify", "--json", s(&f)]);
     assert_eq!(json_lines(&out).len(), 3);
     assert_eq!(out.status.code(), Some(0));
@@ -129,12 +135,12 @@ fn a_cbor_sequence_on_stdin_is_framed_item_by_item() {
 fn one_thread_and_two_give_the_same_lines() {
     let d = workdir("jobs");
     let envs = envelopes(&d.0, 8);
-    let f = d.0.join("batch.cborseq");
-    let mut stream = Vec::new();
-    for (i, e) in envs.iter().enumerate() {
-        stream.extend(if i % 3 == 1 { tamper(e) } else { e.clone() });
-    }
-    std::fs::write(&f, stream).unwrap();
+    let items: Vec<Vec<u8>> = envs
+        .iter()
+        .enumerate()
+        .map(|(i, e)| if i % 3 == 1 { tamper(e) } else { e.clone() })
+        .collect();
+    let f = cborseq(&d.0, &items);
     let one = pouch(&["verify", "--jobs", "1", "--json", s(&f)]);
     let two = pouch(&["verify", "--jobs", "2", "--json", s(&f)]);
     assert_eq!(one.stdout, two.stdout);
