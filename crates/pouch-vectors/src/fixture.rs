@@ -211,35 +211,19 @@ impl Fixture {
         }
         // A sub-CA under Norway's intermediate, whose pathLenConstraint is 0, and a signer
         // under it: the path breaks the intermediate's path length (under-sub-ca).
-        let sub_pkcs8 = seeded_pkcs8(
-            p,
-            Algorithm::Es256,
-            format!("{SEED}/vectors/NOR/sub-ca").as_bytes(),
-        )
-        .map_err(pki_err)?;
-        let sub_key = key_of(Algorithm::Es256, &sub_pkcs8)?;
-        let sub_name = Name::new()
-            .country("NO")
-            .and_then(|n| n.organization("Norway"))
-            .and_then(|n| n.common_name("Norway Pouch Sub-CA (under a pathlen:0 CA)"))
-            .map_err(pki_err)?;
+        let (_, sub_key) = nor_es256_key("sub-ca")?;
         let sub = CertificateBuilder::ca(
-            sub_name,
+            norway_ca_name("Norway Pouch Sub-CA (under a pathlen:0 CA)")?,
             sub_key.public_key_spki(),
             Validity::new(NOW - 3600, two_years).map_err(pki_err)?,
             None,
         )
         .issue(p, &nor.intermediate.certificate, int_key.as_ref())
         .map_err(pki_err)?;
-        let deep_pkcs8 = seeded_pkcs8(
-            p,
-            Algorithm::Es256,
-            format!("{SEED}/vectors/NOR/under-sub-ca").as_bytes(),
-        )
-        .map_err(pki_err)?;
+        let (deep_pkcs8, deep_key) = nor_es256_key("under-sub-ca")?;
         let deep = CertificateBuilder::signer(
             signer_name("NO", "under-sub-ca")?,
-            key_of(Algorithm::Es256, &deep_pkcs8)?.public_key_spki(),
+            deep_key.public_key_spki(),
             Validity::new(NOW - 3600, two_years).map_err(pki_err)?,
         )
         .issue(p, &sub, sub_key.as_ref())
@@ -262,20 +246,9 @@ impl Fixture {
             "Norway Pouch Intermediate (no pathlen)",
             "Norway Pouch Sub-CA (below it)",
         ] {
-            let pkcs8 = seeded_pkcs8(
-                p,
-                Algorithm::Es256,
-                format!("{SEED}/vectors/NOR/{name}").as_bytes(),
-            )
-            .map_err(pki_err)?;
-            let k = key_of(Algorithm::Es256, &pkcs8)?;
-            let subject = Name::new()
-                .country("NO")
-                .and_then(|n| n.organization("Norway"))
-                .and_then(|n| n.common_name(name))
-                .map_err(pki_err)?;
+            let (_, k) = nor_es256_key(name)?;
             let ca = CertificateBuilder::ca(
-                subject,
+                norway_ca_name(name)?,
                 k.public_key_spki(),
                 Validity::new(NOW - 3600, two_years).map_err(pki_err)?,
                 None,
@@ -285,15 +258,10 @@ impl Fixture {
             below.push(ca.der().to_vec());
             issuer = (ca, k);
         }
-        let deepest_pkcs8 = seeded_pkcs8(
-            p,
-            Algorithm::Es256,
-            format!("{SEED}/vectors/NOR/under-anchor-pathlen").as_bytes(),
-        )
-        .map_err(pki_err)?;
+        let (deepest_pkcs8, deepest_key) = nor_es256_key("under-anchor-pathlen")?;
         let deepest = CertificateBuilder::signer(
             signer_name("NO", "under-anchor-pathlen")?,
-            key_of(Algorithm::Es256, &deepest_pkcs8)?.public_key_spki(),
+            deepest_key.public_key_spki(),
             Validity::new(NOW - 3600, two_years).map_err(pki_err)?,
         )
         .issue(p, &issuer.0, issuer.1.as_ref())
@@ -309,20 +277,9 @@ impl Fixture {
         });
         // The anchor-name-constraints PKI: a root permitting one dNSName subtree, and two
         // signers directly under it, one inside the subtree and one outside.
-        let root_pkcs8 = seeded_pkcs8(
-            p,
-            Algorithm::Es256,
-            format!("{SEED}/vectors/NOR/constrained-root").as_bytes(),
-        )
-        .map_err(pki_err)?;
-        let root_key = key_of(Algorithm::Es256, &root_pkcs8)?;
-        let root_name = Name::new()
-            .country("NO")
-            .and_then(|n| n.organization("Norway"))
-            .and_then(|n| n.common_name("Norway Pouch Constrained Root"))
-            .map_err(pki_err)?;
+        let (_, root_key) = nor_es256_key("constrained-root")?;
         let root = CertificateBuilder::ca(
-            root_name,
+            norway_ca_name("Norway Pouch Constrained Root")?,
             root_key.public_key_spki(),
             Validity::new(NOW - 3600, NOW + 3650 * DAY).map_err(pki_err)?,
             None,
@@ -338,15 +295,10 @@ impl Fixture {
             ("constrained-inside", CONSTRAINED_INSIDE),
             ("constrained-outside", CONSTRAINED_OUTSIDE),
         ] {
-            let pkcs8 = seeded_pkcs8(
-                p,
-                Algorithm::Es256,
-                format!("{SEED}/vectors/NOR/{name}").as_bytes(),
-            )
-            .map_err(pki_err)?;
+            let (pkcs8, key) = nor_es256_key(name)?;
             let leaf = CertificateBuilder::signer(
                 signer_name("NO", name)?,
-                key_of(Algorithm::Es256, &pkcs8)?.public_key_spki(),
+                key.public_key_spki(),
                 Validity::new(NOW - 3600, two_years).map_err(pki_err)?,
             )
             .extension(pouch_crypto::oid::EXT_SUBJECT_ALT_NAME, false, san_dns(dns))
@@ -449,6 +401,28 @@ impl Fixture {
 }
 
 /// A Norwegian signer's subject: `C=country, O=Norway, OU=Pouch signers, CN=...`.
+/// The seeded ES256 key of Norway's extra certificate `what` (seed `SEED/vectors/NOR/what`):
+/// its PKCS #8 and its signing key.
+fn nor_es256_key(what: &str) -> Result<(Vec<u8>, Box<dyn SigningKey>), Error> {
+    let pkcs8 = seeded_pkcs8(
+        provider(),
+        Algorithm::Es256,
+        format!("{SEED}/vectors/NOR/{what}").as_bytes(),
+    )
+    .map_err(pki_err)?;
+    let key = key_of(Algorithm::Es256, &pkcs8)?;
+    Ok((pkcs8, key))
+}
+
+/// The subject of one of Norway's extra CAs.
+fn norway_ca_name(common_name: &str) -> Result<Name, Error> {
+    Name::new()
+        .country("NO")
+        .and_then(|n| n.organization("Norway"))
+        .and_then(|n| n.common_name(common_name))
+        .map_err(pki_err)
+}
+
 fn signer_name(country: &str, name: &str) -> Result<Name, Error> {
     Name::new()
         .country(country)
