@@ -490,85 +490,89 @@ pub(crate) fn cases(fx: &Fixture) -> Result<Vec<Case>, Error> {
     c.envelope = envelope;
     out.push(c);
 
-    let cid = "enc-open-ek-changed";
-    let (envelope, _) = base(cid)?;
-    let mut c = open_case(
-        cid,
-        "A changed encapsulated key",
-        "Encrypted to Denmark and the Netherlands; one bit of the last byte of Denmark's `ek` (X-Wing) is flipped. The recipients are outside the seals, so verification passes; Denmark's HPKE Open fails: `decrypt.unwrap-failed`.",
-        &["POUCH-ENC-002", "POUCH-ENC-030", "POUCH-ENC-070"],
-        dnk,
-        &[s::DECRYPT_UNWRAP_FAILED],
-        None,
+    // Recipients rewritten, the seals untouched: (id, title, description, requirements,
+    // opener, its decrypt code, the rewrite, the CDDL's verdict when not the default).
+    type RecipientFault<'a> = (
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static [&'static str],
+        &'a Opener,
+        StatusCode,
+        fn(&mut Vec<recipients::Recipient>),
+        Option<Option<&'static str>>,
     );
-    c.envelope = with_recipients(&envelope, |list, _| {
-        if let Some(r) = list.first_mut() {
-            flip(&mut r.ek, -1);
-        }
-        Ok(())
-    })?;
-    out.push(c);
-
-    let cid = "enc-open-wrapped-key-changed";
-    let (envelope, _) = base(cid)?;
-    let mut c = open_case(
-        cid,
-        "A changed wrapped content key",
-        "Encrypted to Denmark and the Netherlands; one bit of the first byte of the Netherlands' recipient ciphertext (the wrapped content key) is flipped. Verification passes; the Netherlands' HPKE Open (DHKEM P-384) fails its AEAD tag: `decrypt.unwrap-failed`.",
-        &["POUCH-ENC-002", "POUCH-ENC-030", "POUCH-ENC-070"],
-        nld,
-        &[s::DECRYPT_UNWRAP_FAILED],
-        None,
-    );
-    c.envelope = with_recipients(&envelope, |list, _| {
-        if let Some(r) = list.get_mut(1) {
-            flip(&mut r.ciphertext, 0);
-        }
-        Ok(())
-    })?;
-    out.push(c);
-
-    let cid = "enc-open-recipients-malformed";
-    let (envelope, _) = base(cid)?;
-    let mut c = open_case(
-        cid,
-        "An encapsulated key of the wrong length",
-        "Encrypted to Denmark and the Netherlands; the last byte of Denmark's X-Wing `ek` is removed (1119 bytes, not 1120). The recipients decode as CBOR, and the seals do not cover them, so verification passes; the decoder refuses the `ek` length before any KEM operation: `decrypt.recipients-malformed`.",
-        &["POUCH-ENC-032", "POUCH-ENC-033"],
-        dnk,
-        &[s::DECRYPT_RECIPIENTS_MALFORMED],
-        None,
-    );
-    c.envelope = with_recipients(&envelope, |list, _| {
-        if let Some(r) = list.first_mut() {
-            r.ek.pop();
-        }
-        Ok(())
-    })?;
-    out.push(c);
-
-    let cid = "enc-open-kem-unregistered";
-    let (envelope, _) = base(cid)?;
-    let mut c = open_case(
-        cid,
-        "A recipient algorithm that is not registered",
-        "Encrypted to Denmark and the Netherlands; Denmark's recipient protected header is rewritten as {1: -65699, 4: Denmark's kid}, an algorithm no registry row has. Verification passes; the recipient addressed to Denmark names an algorithm Denmark cannot use: `decrypt.alg-unsupported`.",
-        &["POUCH-ENC-032"],
-        dnk,
-        &[s::DECRYPT_ALG_UNSUPPORTED],
-        None,
-    );
-    c.envelope = with_recipients(&envelope, |list, _| {
-        if let Some(r) = list.first_mut() {
-            let mut e = Encoder::new();
-            e.map(2).u64(1).i64(-65699).u64(4).bytes(&r.kid);
-            r.protected = e.into_bytes();
-        }
-        Ok(())
-    })?;
-    // The CDDL lists the registered recipient algorithms, so it refuses the structure.
-    c.cddl = Some(Some("invalid"));
-    out.push(c);
+    let recipient_faults: [RecipientFault<'_>; 4] = [
+        (
+            "enc-open-ek-changed",
+            "A changed encapsulated key",
+            "Encrypted to Denmark and the Netherlands; one bit of the last byte of Denmark's `ek` (X-Wing) is flipped. The recipients are outside the seals, so verification passes; Denmark's HPKE Open fails: `decrypt.unwrap-failed`.",
+            &["POUCH-ENC-002", "POUCH-ENC-030", "POUCH-ENC-070"],
+            dnk,
+            s::DECRYPT_UNWRAP_FAILED,
+            |list| {
+                if let Some(r) = list.first_mut() {
+                    flip(&mut r.ek, -1);
+                }
+            },
+            None,
+        ),
+        (
+            "enc-open-wrapped-key-changed",
+            "A changed wrapped content key",
+            "Encrypted to Denmark and the Netherlands; one bit of the first byte of the Netherlands' recipient ciphertext (the wrapped content key) is flipped. Verification passes; the Netherlands' HPKE Open (DHKEM P-384) fails its AEAD tag: `decrypt.unwrap-failed`.",
+            &["POUCH-ENC-002", "POUCH-ENC-030", "POUCH-ENC-070"],
+            nld,
+            s::DECRYPT_UNWRAP_FAILED,
+            |list| {
+                if let Some(r) = list.get_mut(1) {
+                    flip(&mut r.ciphertext, 0);
+                }
+            },
+            None,
+        ),
+        (
+            "enc-open-recipients-malformed",
+            "An encapsulated key of the wrong length",
+            "Encrypted to Denmark and the Netherlands; the last byte of Denmark's X-Wing `ek` is removed (1119 bytes, not 1120). The recipients decode as CBOR, and the seals do not cover them, so verification passes; the decoder refuses the `ek` length before any KEM operation: `decrypt.recipients-malformed`.",
+            &["POUCH-ENC-032", "POUCH-ENC-033"],
+            dnk,
+            s::DECRYPT_RECIPIENTS_MALFORMED,
+            |list| {
+                if let Some(r) = list.first_mut() {
+                    r.ek.pop();
+                }
+            },
+            None,
+        ),
+        (
+            "enc-open-kem-unregistered",
+            "A recipient algorithm that is not registered",
+            "Encrypted to Denmark and the Netherlands; Denmark's recipient protected header is rewritten as {1: -65699, 4: Denmark's kid}, an algorithm no registry row has. Verification passes; the recipient addressed to Denmark names an algorithm Denmark cannot use: `decrypt.alg-unsupported`.",
+            &["POUCH-ENC-032"],
+            dnk,
+            s::DECRYPT_ALG_UNSUPPORTED,
+            |list| {
+                if let Some(r) = list.first_mut() {
+                    let mut e = Encoder::new();
+                    e.map(2).u64(1).i64(-65699).u64(4).bytes(&r.kid);
+                    r.protected = e.into_bytes();
+                }
+            },
+            // The CDDL lists the registered recipient algorithms, so it refuses the structure.
+            Some(Some("invalid")),
+        ),
+    ];
+    for (cid, title, description, reqs, opener, code, change, cddl) in recipient_faults {
+        let (envelope, _) = base(cid)?;
+        let mut c = open_case(cid, title, description, reqs, opener, &[code], None);
+        c.envelope = with_recipients(&envelope, |list, _| {
+            change(list);
+            Ok(())
+        })?;
+        c.cddl = cddl;
+        out.push(c);
+    }
 
     let cid = "enc-open-key-commitment-mismatch";
     let (envelope, _) = base(cid)?;
@@ -617,33 +621,45 @@ pub(crate) fn cases(fx: &Fixture) -> Result<Vec<Case>, Error> {
     c.envelope = craft::originator_embedded(cid, &everyone, &record, &nor_signer)?;
     out.push(c);
 
-    let cid = "enc-open-chunk-invalid";
-    let (envelope, _) = base(cid)?;
-    let mut c = open_case(
-        cid,
-        "A sealed ciphertext with a corrupted chunk",
-        "Encrypted to Denmark and the Netherlands (three chunks); one bit of the first byte of chunk 1 is flipped and Norway seals the changed ciphertext, as a malicious originator could. The seal is valid; chunk 0 authenticates, chunk 1 does not: `decrypt.chunk-invalid`, and no plaintext is released.",
-        &["POUCH-ENC-021", "POUCH-ENC-022"],
-        dnk,
-        &[s::DECRYPT_CHUNK_INVALID],
-        None,
+    // A ciphertext changed and sealed again by Norway, as a malicious originator could:
+    // (id, title, description, decrypt code, the change).
+    type SealedFault = (
+        &'static str,
+        &'static str,
+        &'static str,
+        StatusCode,
+        fn(&mut Vec<u8>),
     );
-    c.envelope = resealed(fx, &envelope, |ct| flip(ct, RECORD_LEN as isize))?;
-    out.push(c);
-
-    let cid = "enc-open-truncated";
-    let (envelope, _) = base(cid)?;
-    let mut c = open_case(
-        cid,
-        "A sealed ciphertext cut before its final chunk",
-        "Encrypted to Denmark and the Netherlands (three chunks); the ciphertext is cut after chunk 1 (two full records of 4112 bytes) and Norway seals the cut ciphertext. The seal is valid; chunks 0 and 1 authenticate as non-final and none as final: `decrypt.truncated`, and no plaintext is released.",
-        &["POUCH-ENC-021", "POUCH-ENC-022"],
-        dnk,
-        &[s::DECRYPT_TRUNCATED],
-        None,
-    );
-    c.envelope = resealed(fx, &envelope, |ct| ct.truncate(2 * RECORD_LEN))?;
-    out.push(c);
+    let sealed_faults: [SealedFault; 2] = [
+        (
+            "enc-open-chunk-invalid",
+            "A sealed ciphertext with a corrupted chunk",
+            "Encrypted to Denmark and the Netherlands (three chunks); one bit of the first byte of chunk 1 is flipped and Norway seals the changed ciphertext, as a malicious originator could. The seal is valid; chunk 0 authenticates, chunk 1 does not: `decrypt.chunk-invalid`, and no plaintext is released.",
+            s::DECRYPT_CHUNK_INVALID,
+            |ct| flip(ct, RECORD_LEN as isize),
+        ),
+        (
+            "enc-open-truncated",
+            "A sealed ciphertext cut before its final chunk",
+            "Encrypted to Denmark and the Netherlands (three chunks); the ciphertext is cut after chunk 1 (two full records of 4112 bytes) and Norway seals the cut ciphertext. The seal is valid; chunks 0 and 1 authenticate as non-final and none as final: `decrypt.truncated`, and no plaintext is released.",
+            s::DECRYPT_TRUNCATED,
+            |ct| ct.truncate(2 * RECORD_LEN),
+        ),
+    ];
+    for (cid, title, description, code, change) in sealed_faults {
+        let (envelope, _) = base(cid)?;
+        let mut c = open_case(
+            cid,
+            title,
+            description,
+            &["POUCH-ENC-021", "POUCH-ENC-022"],
+            dnk,
+            &[code],
+            None,
+        );
+        c.envelope = resealed(fx, &envelope, change)?;
+        out.push(c);
+    }
 
     let cid = "enc-open-ciphertext-flipped";
     let (envelope, _) = base(cid)?;
