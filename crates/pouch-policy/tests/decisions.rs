@@ -4,7 +4,7 @@
 
 mod common;
 
-use pouch_label::{Category, CategoryType, CategoryValue, Text};
+use pouch_label::CategoryType;
 use pouch_policy::{Clearance, Error, ErrorKind, Recipient};
 
 use common::label;
@@ -98,39 +98,15 @@ fn release_needs_clearance_for_restrictive() {
         "SECRET",
         &[("Additional Sensitivity", R, &["ATOMAL"])],
     );
-    // No permissive value names DEU, and it holds no clearance: no basis either.
-    let d = p.release(&l, &Recipient::new("DEU"));
-    assert_eq!(
-        codes(&d.statuses),
-        [
-            "release.no-basis",
-            "release.clearance-required",
-            "release.denied"
-        ]
-    );
     let low = Clearance {
         policy: "urn:oid:1.3.26.1.3.1".into(),
         classifications: vec!["CONFIDENTIAL".into()],
         categories: vec![],
     };
-    let d = p.release(&l, &Recipient::new("DEU").with_clearance(low));
-    assert_eq!(
-        codes(&d.statuses),
-        [
-            "release.clearance-category",
-            "release.clearance-classification",
-            "release.denied"
-        ]
-    );
     let ok = Clearance {
         policy: "1.3.26.1.3.1".into(),
         classifications: vec!["TOP SECRET".into()],
-        categories: vec![Category {
-            tag_name: Text::new("Additional Sensitivity").unwrap(),
-            category_type: R,
-            uri: None,
-            values: vec![CategoryValue::Generic(Text::new("ATOMAL").unwrap())],
-        }],
+        categories: vec![common::category("Additional Sensitivity", R, &["ATOMAL"])],
     };
     assert!(
         p.release(&l, &Recipient::new("DEU").with_clearance(ok))
@@ -141,15 +117,39 @@ fn release_needs_clearance_for_restrictive() {
         "UNCLASSIFIED",
         &[("Additional Sensitivity", R, &["ATOMAL"])],
     );
-    let d = p.release(&invalid, &Recipient::new("DEU"));
-    assert_eq!(
-        codes(&d.statuses),
-        [
-            "policy.classification-excluded",
-            "release.label-invalid",
-            "release.denied"
-        ]
-    );
+    for (label, recipient, want) in [
+        // No permissive value names DEU, and it holds no clearance: no basis either.
+        (
+            &l,
+            Recipient::new("DEU"),
+            [
+                "release.no-basis",
+                "release.clearance-required",
+                "release.denied",
+            ],
+        ),
+        (
+            &l,
+            Recipient::new("DEU").with_clearance(low),
+            [
+                "release.clearance-category",
+                "release.clearance-classification",
+                "release.denied",
+            ],
+        ),
+        (
+            &invalid,
+            Recipient::new("DEU"),
+            [
+                "policy.classification-excluded",
+                "release.label-invalid",
+                "release.denied",
+            ],
+        ),
+    ] {
+        let d = p.release(label, &recipient);
+        assert_eq!(codes(&d.statuses), want);
+    }
 }
 
 #[test]

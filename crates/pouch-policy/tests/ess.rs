@@ -6,28 +6,13 @@
 
 mod common;
 
+use common::{SPIFS, category, created};
+
 use pouch_ess::{EssLabel, Limits as EssLimits, SecurityCategory};
-use pouch_label::{
-    Category, CategoryType, CategoryValue, ConfidentialityInformation, DateTime, Label, Text, Token,
-};
+use pouch_label::{CategoryType, CategoryValue, ConfidentialityInformation, Label, Token};
 use pouch_policy::{Error, ErrorKind, Policy, TagType};
 
-const V88: &str = "liturner-nmbs/NATO-Security-Policy-v88.spif.xml";
-
-const SPIFS: [&str; 8] = [
-    V88,
-    "liturner-nmbs/PUBLIC-Security-Policy-v1.spif.xml",
-    "fireflans-sparrow/config_spifs_ACME.xml",
-    "fireflans-sparrow/config_spifs_nato.xml",
-    "surevine-spiffing/test-data/nato-4774-policy.xml",
-    "surevine-spiffing/test-data/tlp.xml",
-    "surevine-spiffing/test-data/tlp-plus.xml",
-    "surevine-spiffing/test-data/uk-demo.xml",
-];
-
-fn created() -> DateTime {
-    DateTime::from_unix(1_700_000_000, 0).unwrap()
-}
+const V88: &str = SPIFS[0];
 
 /// A label in the form the import produces: name and `urn:oid:` URI, one category per tag
 /// set and type.
@@ -39,15 +24,7 @@ fn label(p: &Policy, class: &str, cats: &[(&str, CategoryType, Vec<&str>)]) -> L
     ci.policy_identifier_uri = Some(Token::new(format!("urn:oid:{}", p.id)).unwrap());
     ci.categories = cats
         .iter()
-        .map(|(t, ty, vs)| Category {
-            tag_name: Text::new(*t).unwrap(),
-            category_type: *ty,
-            uri: None,
-            values: vs
-                .iter()
-                .map(|v| CategoryValue::Generic(Text::new(*v).unwrap()))
-                .collect(),
-        })
+        .map(|(t, ty, vs)| category(t, *ty, vs))
         .collect();
     Label::new(ci, created())
 }
@@ -268,73 +245,41 @@ fn import_refusals_name_what_is_wrong() {
         .unwrap();
     let mut bad_class = good.clone();
     bad_class.classification = Some(unused_lacv);
-    let e = p.from_ess(&bad_class, created()).unwrap_err();
-    assert!(
-        matches!(e.kind(), ErrorKind::EssUnmapped { what: "classification lacv", value, .. } if *value == unused_lacv.to_string()),
-        "{e}"
+    let (what, value) = unmapped(p.from_ess(&bad_class, created()));
+    assert_eq!(
+        (what, value),
+        ("classification lacv", unused_lacv.to_string())
     );
 
-    let mut bad_set = good.clone();
-    bad_set.categories = vec![
-        SecurityCategory::from_lacvs(
-            pouch_ess::TagType::Permissive,
-            "1.2.3.4".parse().unwrap(),
-            &[1],
-        )
-        .unwrap(),
-    ];
-    let e = p.from_ess(&bad_set, created()).unwrap_err();
-    assert!(
-        matches!(e.kind(), ErrorKind::EssUnmapped { what: "tag set OID", value, .. } if value == "1.2.3.4"),
-        "{e}"
-    );
+    // `good` with one category of `tag_type` in the tag set `oid` instead of its own.
+    let with_category = |tag_type, oid: &str, lacvs: &[u64]| {
+        let mut l = good.clone();
+        l.categories =
+            vec![SecurityCategory::from_lacvs(tag_type, oid.parse().unwrap(), lacvs).unwrap()];
+        p.from_ess(&l, created())
+    };
+    let bad_set = with_category(pouch_ess::TagType::Permissive, "1.2.3.4", &[1]);
+    assert_eq!(unmapped(bad_set), ("tag set OID", "1.2.3.4".to_owned()));
 
     let tag = &p.tag_set("Releasable To").unwrap().tags[0];
     let unused = (0..10_000u64)
         .find(|n| tag.categories.iter().all(|c| c.lacv != *n))
         .unwrap();
-    let mut bad_value = good.clone();
-    bad_value.categories = vec![
-        SecurityCategory::from_lacvs(
-            pouch_ess::TagType::Permissive,
-            "1.3.26.1.4.2".parse().unwrap(),
-            &[unused],
-        )
-        .unwrap(),
-    ];
-    let e = p.from_ess(&bad_value, created()).unwrap_err();
-    assert!(
-        matches!(
-            e.kind(),
-            ErrorKind::EssUnmapped {
-                what: "value lacv",
-                ..
-            }
-        ),
-        "{e}"
-    );
+    let bad_value = with_category(pouch_ess::TagType::Permissive, "1.3.26.1.4.2", &[unused]);
+    assert_eq!(unmapped(bad_value).0, "value lacv");
 
     // Releasable To has a permissive bit map tag only: an enumerated category is refused.
-    let mut bad_type = good;
-    bad_type.categories = vec![
-        SecurityCategory::from_lacvs(
-            pouch_ess::TagType::Enumerated(pouch_ess::EnumType::Permissive),
-            "1.3.26.1.4.2".parse().unwrap(),
-            &[246],
-        )
-        .unwrap(),
-    ];
-    let e = p.from_ess(&bad_type, created()).unwrap_err();
-    assert!(
-        matches!(
-            e.kind(),
-            ErrorKind::EssUnmapped {
-                what: "tag type in tag set",
-                ..
-            }
-        ),
-        "{e}"
-    );
+    let enumerated = pouch_ess::TagType::Enumerated(pouch_ess::EnumType::Permissive);
+    let bad_type = with_category(enumerated, "1.3.26.1.4.2", &[246]);
+    assert_eq!(unmapped(bad_type).0, "tag type in tag set");
+}
+
+/// What an import refused as unmapped, and the label's value.
+fn unmapped(r: Result<Label, Error>) -> (&'static str, String) {
+    match r.map_err(Error::into_kind) {
+        Err(ErrorKind::EssUnmapped { what, value, .. }) => (what, value),
+        other => panic!("not unmapped: {other:?}"),
+    }
 }
 
 /// spiffing's ESS samples, read with the codec and imported under every reference SPIF. Their

@@ -29,6 +29,12 @@ fn label(policy: &str, class: &str, cats: &str) -> Label {
     Label::from_json(json.as_bytes(), &LabelLimits::default()).unwrap()
 }
 
+/// A SECRET label releasable to FIN whose policy identifier is `name` and whose URI is `uri`.
+fn secret_rel_fin(name: &str, uri: &str) -> Label {
+    let policy = format!(r#""policyIdentifier":"{name}","policyIdentifierUri":"{uri}""#);
+    label(&policy, "SECRET", REL_FIN)
+}
+
 fn codes(s: &[pouch_policy::Status]) -> Vec<&'static str> {
     s.iter().map(|s| s.code.id()).collect()
 }
@@ -39,20 +45,12 @@ const REL_FIN: &str = r#"{"tagName":"Releasable To","type":"PERMISSIVE","values"
 #[test]
 fn name_and_uri_must_name_the_same_policy() {
     let (demo, nor) = policies();
-    let agree = label(
-        r#""policyIdentifier":"POUCH-DEMO","policyIdentifierUri":"urn:oid:2.999.4774.1""#,
-        "SECRET",
-        REL_FIN,
-    );
+    let agree = secret_rel_fin("POUCH-DEMO", "urn:oid:2.999.4774.1");
     assert_eq!(demo.identify(&agree), PolicyMatch::Names { exact: true });
     assert_eq!(nor.identify(&agree), PolicyMatch::Other);
     assert_eq!(codes(&demo.validate(&agree)), ["policy.label-valid"]);
     // The URI prefix is compared ignoring case; the text by OID as well as by name.
-    let by_oid = label(
-        r#""policyIdentifier":"2.999.4774.1","policyIdentifierUri":"URN:OID:2.999.4774.1""#,
-        "SECRET",
-        REL_FIN,
-    );
+    let by_oid = secret_rel_fin("2.999.4774.1", "URN:OID:2.999.4774.1");
     assert_eq!(demo.identify(&by_oid), PolicyMatch::Names { exact: true });
     let case = label(r#""policyIdentifier":"pouch-demo""#, "SECRET", REL_FIN);
     assert_eq!(demo.identify(&case), PolicyMatch::Names { exact: false });
@@ -67,11 +65,7 @@ fn name_and_uri_must_name_the_same_policy() {
 #[test]
 fn name_of_one_policy_with_uri_of_another_is_malformed_under_both() {
     let (demo, nor) = policies();
-    let l = label(
-        r#""policyIdentifier":"NOR-DEMO","policyIdentifierUri":"urn:oid:2.999.4774.1""#,
-        "SECRET",
-        REL_FIN,
-    );
+    let l = secret_rel_fin("NOR-DEMO", "urn:oid:2.999.4774.1");
     assert!(matches!(demo.identify(&l), PolicyMatch::Conflict { .. }));
     assert!(matches!(nor.identify(&l), PolicyMatch::Conflict { .. }));
     assert!(!demo.names_this_policy(&l) && !nor.names_this_policy(&l));
@@ -88,11 +82,7 @@ fn name_of_one_policy_with_uri_of_another_is_malformed_under_both() {
         ]
     );
     // A name no policy has, with this policy's URI: also a conflict, not a silent match.
-    let unnamed = label(
-        r#""policyIdentifier":"DEMO POLICY","policyIdentifierUri":"urn:oid:2.999.4774.1""#,
-        "SECRET",
-        REL_FIN,
-    );
+    let unnamed = secret_rel_fin("DEMO POLICY", "urn:oid:2.999.4774.1");
     assert!(matches!(
         demo.identify(&unnamed),
         PolicyMatch::Conflict { .. }

@@ -6,7 +6,7 @@
 
 mod common;
 
-use pouch_label::{Category, CategoryType, CategoryValue, Label, Text, Token};
+use pouch_label::{CategoryType, Label, Token};
 use pouch_policy::{Clearance, Policy, Recipient, TagCategory};
 
 use CategoryType::{Permissive as P, Restrictive as R};
@@ -29,15 +29,7 @@ fn clearance(classes: &[&str], special: &[&str]) -> Clearance {
         categories: if special.is_empty() {
             vec![]
         } else {
-            vec![Category {
-                tag_name: Text::new(SCD).unwrap(),
-                category_type: R,
-                uri: None,
-                values: special
-                    .iter()
-                    .map(|v| CategoryValue::Generic(Text::new(*v).unwrap()))
-                    .collect(),
-            }]
+            vec![common::category(SCD, R, special)]
         },
     }
 }

@@ -6,18 +6,8 @@ mod common;
 
 use pouch_policy::{ErrorKind, Limits, Policy, TagType};
 
-const ALL: [&str; 8] = [
-    "liturner-nmbs/NATO-Security-Policy-v88.spif.xml",
-    "liturner-nmbs/PUBLIC-Security-Policy-v1.spif.xml",
-    "fireflans-sparrow/config_spifs_ACME.xml",
-    "fireflans-sparrow/config_spifs_nato.xml",
-    "surevine-spiffing/test-data/nato-4774-policy.xml",
-    "surevine-spiffing/test-data/tlp.xml",
-    "surevine-spiffing/test-data/tlp-plus.xml",
-    "surevine-spiffing/test-data/uk-demo.xml",
-    // Not well-formed, so refused: food-policy.xml, food-policy-missi.xml (a misspelt end
-    // tag) and bsi-commercial.xml (truncated); tests below.
-];
+// Every SPIF of common::SPIFS loads. Not well-formed, so refused: food-policy.xml,
+// food-policy-missi.xml (a misspelt end tag) and bsi-commercial.xml (truncated); tests below.
 
 /// Counts elements of a local name in the raw text, as an independent check of the loader.
 fn count(rel: &str, open_tag: &str) -> usize {
@@ -28,7 +18,7 @@ fn count(rel: &str, open_tag: &str) -> usize {
 #[test]
 fn every_reference_spif_loads() {
     pouch_reference::require!(pouch_reference::Suite::Labels);
-    for rel in ALL {
+    for rel in common::SPIFS {
         let p = common::spif(rel);
         assert!(!p.classifications.is_empty(), "{rel}");
         let values: usize = p
@@ -120,11 +110,7 @@ fn acme_unqualified_equivalence_is_read_with_a_warning() {
 #[test]
 fn food_policy_borked_is_refused() {
     pouch_reference::require!(pouch_reference::Suite::Labels);
-    let bytes = std::fs::read(common::reference(
-        "surevine-spiffing/test-data/food-policy-borked.xml",
-    ))
-    .unwrap();
-    let e = Policy::load(&bytes, &Limits::default()).unwrap_err();
+    let e = common::load_spif("surevine-spiffing/test-data/food-policy-borked.xml").unwrap_err();
     assert!(
         matches!(e.kind(), ErrorKind::Duplicate { what: "excluded classification in category", value } if value == "Ambrosia"),
         "{e}"
@@ -137,11 +123,7 @@ fn food_policy_borked_is_refused() {
 #[test]
 fn bsi_commercial_truncated_is_refused() {
     pouch_reference::require!(pouch_reference::Suite::Labels);
-    let bytes = std::fs::read(common::reference(
-        "surevine-spiffing/test-data/bsi-commercial.xml",
-    ))
-    .unwrap();
-    let e = Policy::load(&bytes, &Limits::default()).unwrap_err();
+    let e = common::load_spif("surevine-spiffing/test-data/bsi-commercial.xml").unwrap_err();
     assert!(e.to_string().contains("unexpected end of document"), "{e}");
     assert_eq!(e.element(), Some("SPIF"));
 }
