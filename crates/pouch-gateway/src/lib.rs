@@ -48,8 +48,8 @@ pub enum Error {
     Pouch {
         /// Which file or setting.
         what: String,
-        /// Why.
-        source: pouch::Error,
+        /// Why (boxed: `pouch::Error` would make every `Result` of this crate large).
+        source: Box<pouch::Error>,
     },
     /// The NATS server refused or did not answer.
     #[error("NATS: {0}")]

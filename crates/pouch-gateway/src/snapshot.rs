@@ -45,7 +45,10 @@ impl Snapshot {
         let v = &config.verify;
         let pouch_err = |what: &Path| {
             let what = what.display().to_string();
-            move |source| Error::Pouch { what, source }
+            move |source| Error::Pouch {
+                what,
+                source: Box::new(source),
+            }
         };
         let bundle = pouch::load_bundle(&v.trust).map_err(pouch_err(&v.trust))?;
         let store = TrustStore::with_options(provider, bundle, v.require_current_validity)
@@ -74,7 +77,7 @@ impl Snapshot {
         }
         let verifier = b.build().map_err(|source| Error::Pouch {
             what: "the verifier".into(),
-            source,
+            source: Box::new(source),
         })?;
         let partners = config.partners.clone();
         let recipients = partners
