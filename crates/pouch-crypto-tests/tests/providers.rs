@@ -6,9 +6,17 @@ mod common;
 
 use common::{PROVIDERS, hex, pkcs8, unhex};
 use pouch_crypto::keys::{algorithm_of_pkcs8, algorithm_of_spki};
-use pouch_crypto::{Algorithm, DigestAlgorithm, Error};
+use pouch_crypto::{Algorithm, CryptoProvider, DigestAlgorithm, Error, SigningKey};
 
 const MESSAGE: &[u8] = b"Pouch: a labelled, signed envelope";
+
+/// `p`'s signing key for `alg` from the first test key.
+fn signing_key(p: &CryptoProvider, alg: Algorithm) -> Box<dyn SigningKey> {
+    p.signature(alg)
+        .unwrap()
+        .signing_key(&pkcs8(p, alg, 0))
+        .unwrap()
+}
 
 #[test]
 fn every_provider_implements_every_algorithm_in_registry_order() {
@@ -44,11 +52,7 @@ fn sign_verify_round_trip() {
 fn signatures_have_the_registered_lengths() {
     for p in PROVIDERS {
         for alg in Algorithm::ALL {
-            let key = p
-                .signature(alg)
-                .unwrap()
-                .signing_key(&pkcs8(p, alg, 0))
-                .unwrap();
+            let key = signing_key(p, alg);
             let len = key.sign(MESSAGE).unwrap().len();
             let expected = match alg {
                 Algorithm::Es256 | Algorithm::EdDsa => 64,
@@ -210,11 +214,7 @@ fn keys_of_another_algorithm_are_refused() {
 fn deterministic_signing_where_promised() {
     for p in PROVIDERS {
         for alg in Algorithm::ALL {
-            let key = p
-                .signature(alg)
-                .unwrap()
-                .signing_key(&pkcs8(p, alg, 0))
-                .unwrap();
+            let key = signing_key(p, alg);
             let same = key.sign(MESSAGE).unwrap() == key.sign(MESSAGE).unwrap();
             // aws-lc hedges ECDSA and ML-DSA with fresh randomness; PS256 salts are random
             // everywhere; RustCrypto is deterministic (RFC 6979, FIPS 204 deterministic).
