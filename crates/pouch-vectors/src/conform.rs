@@ -462,14 +462,7 @@ fn abs(dir: &Path, rel: &str) -> String {
 /// The adapter arguments for one vector (§7.3), paths made absolute against `dir`.
 pub fn verify_args(v: &Vector, dir: &Path) -> Vec<String> {
     let i = &v.inputs;
-    let mut a = vec![
-        "verify".to_owned(),
-        "--envelope".into(),
-        abs(dir, &i.envelope),
-    ];
-    if let Some(p) = &i.payload {
-        a.extend(["--payload".into(), abs(dir, p)]);
-    }
+    let mut a = envelope_args("verify", i, dir);
     if let Some(t) = &i.trust {
         a.extend(["--trust".into(), abs(dir, t)]);
     }
@@ -485,6 +478,19 @@ pub fn verify_args(v: &Vector, dir: &Path) -> Vec<String> {
         a.extend(["--clearance".into(), abs(dir, c)]);
     }
     option_args(i, &mut a);
+    a
+}
+
+/// The command and its envelope and detached payload, shared by `verify` and `open`.
+fn envelope_args(command: &str, i: &crate::manifest::Inputs, dir: &Path) -> Vec<String> {
+    let mut a = vec![
+        command.to_owned(),
+        "--envelope".into(),
+        abs(dir, &i.envelope),
+    ];
+    if let Some(p) = &i.payload {
+        a.extend(["--payload".into(), abs(dir, p)]);
+    }
     a
 }
 
@@ -504,14 +510,7 @@ fn option_args(i: &crate::manifest::Inputs, a: &mut Vec<String>) {
 /// The adapter arguments of an `open` vector (§7.2), writing the plaintext to `out`.
 pub fn open_args(v: &Vector, dir: &Path, out: &Path) -> Vec<String> {
     let i = &v.inputs;
-    let mut a = vec![
-        "open".to_owned(),
-        "--envelope".into(),
-        abs(dir, &i.envelope),
-    ];
-    if let Some(p) = &i.payload {
-        a.extend(["--payload".into(), abs(dir, p)]);
-    }
+    let mut a = envelope_args("open", i, dir);
     for (flag, value) in [
         ("--key", &i.key),
         ("--cert", &i.cert),

@@ -128,10 +128,7 @@ fn check_reference(adapter: &Adapter) {
 /// failure and leave the rest alone.
 #[test]
 fn a_wrong_expectation_is_a_failure() {
-    let mut m = Manifest::load(&manifest_path()).unwrap();
-    m.vector
-        .retain(|v| v.id == "env-alg-es384" || v.id == "env-tampered-payload");
-    absolute(&mut m);
+    let mut m = vectors(&["env-alg-es384", "env-tampered-payload"]);
     for v in &mut m.vector {
         if v.id == "env-tampered-payload" {
             v.expect.seals[0].codes = vec!["seal.signature-valid".into()];
@@ -175,9 +172,7 @@ fn a_report_with_a_member_the_cddl_does_not_name_fails() {
             "out=$({real} \"$@\"); code=$?\nprintf '%s' \"$out\" | sed 's/^{{/{{\"verdict\":\"ok\",/'\nexit $code\n"
         )
     });
-    let mut m = Manifest::load(&manifest_path()).unwrap();
-    m.vector.retain(|v| v.id == "env-alg-es384");
-    absolute(&mut m);
+    let m = vectors(&["env-alg-es384"]);
     let path = write_manifest(&dir, &m);
     let results = conform::run(&adds_a_member, &path, &[]).unwrap();
     let _ = std::fs::remove_dir_all(&dir);
@@ -188,6 +183,15 @@ fn a_report_with_a_member_the_cddl_does_not_name_fails() {
             .any(|d| d.contains("report.cddl") && d.contains("verdict")),
         "{differences:?}"
     );
+}
+
+/// The vectors of the manifest whose ids are in `ids`, in manifest order, made absolute (so
+/// the manifest can be written anywhere).
+fn vectors(ids: &[&str]) -> Manifest {
+    let mut m = Manifest::load(&manifest_path()).unwrap();
+    m.vector.retain(|v| ids.contains(&v.id.as_str()));
+    absolute(&mut m);
+    m
 }
 
 /// `m`'s vectors with every input path made absolute against the envelope vectors' folder,
@@ -217,10 +221,7 @@ fn absolute(m: &mut Manifest) {
 /// are each a failure.
 #[test]
 fn an_open_vector_checks_the_decrypt_stage_and_the_plaintext_file() {
-    let mut m = Manifest::load(&manifest_path()).unwrap();
-    m.vector
-        .retain(|v| v.id == "enc-xwing-embedded-open" || v.id == "enc-open-truncated");
-    absolute(&mut m);
+    let m = vectors(&["enc-xwing-embedded-open", "enc-open-truncated"]);
     assert_eq!(m.vector.len(), 2);
     let dir = temp("open");
     let path = write_manifest(&dir, &m);
