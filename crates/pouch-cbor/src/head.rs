@@ -47,21 +47,15 @@ pub(crate) fn read_head(input: &[u8], pos: usize) -> Result<Head, Error> {
     };
     let major = first >> 5;
     let ai = first & 0x1f;
-    let extra = match ai {
-        0..=23 => 0,
-        24 => 1,
-        25 => 2,
-        26 => 4,
-        27 => 8,
-        28..=30 => {
-            return Err(Error::new(
-                ErrorKind::ReservedAdditionalInfo { value: ai },
-                pos,
-            ));
-        }
-        _ if major == MAJOR_SIMPLE => return Err(Error::new(ErrorKind::UnexpectedBreak, pos)),
-        _ => return Err(Error::new(ErrorKind::IndefiniteLength, pos)),
-    };
+    let extra = argument_bytes(ai, pos)?;
+    if ai == 31 {
+        let kind = if major == MAJOR_SIMPLE {
+            ErrorKind::UnexpectedBreak
+        } else {
+            ErrorKind::IndefiniteLength
+        };
+        return Err(Error::new(kind, pos));
+    }
     let Some(arg_bytes) = rest.get(1..1 + extra) else {
         return Err(Error::new(
             ErrorKind::Incomplete {
@@ -71,19 +65,39 @@ pub(crate) fn read_head(input: &[u8], pos: usize) -> Result<Head, Error> {
             pos,
         ));
     };
-    let arg = if extra == 0 {
-        u64::from(ai)
-    } else {
-        arg_bytes
-            .iter()
-            .fold(0u64, |acc, &b| (acc << 8) | u64::from(b))
-    };
+    let arg = argument(ai, arg_bytes);
     Ok(Head {
         major,
         ai,
         arg,
         len: 1 + extra,
     })
+}
+
+/// How many argument bytes follow a head's first byte whose additional information is `ai`:
+/// none below 24 and for 31 (an indefinite length or a break, which the caller judges), 1, 2, 4
+/// or 8 for 24 to 27. 28 to 30 are reserved (RFC 8949 §3): an error at `pos`.
+pub(crate) fn argument_bytes(ai: u8, pos: usize) -> Result<usize, Error> {
+    match ai {
+        0..=23 | 31 => Ok(0),
+        24 => Ok(1),
+        25 => Ok(2),
+        26 => Ok(4),
+        27 => Ok(8),
+        _ => Err(Error::new(
+            ErrorKind::ReservedAdditionalInfo { value: ai },
+            pos,
+        )),
+    }
+}
+
+/// A head's argument: `ai` itself below 24, else the big-endian `bytes` that follow.
+pub(crate) fn argument(ai: u8, bytes: &[u8]) -> u64 {
+    if ai < 24 {
+        u64::from(ai)
+    } else {
+        bytes.iter().fold(0u64, |acc, &b| (acc << 8) | u64::from(b))
+    }
 }
 
 /// Appends the shortest head for `major` and `arg` to `out`.

@@ -10,6 +10,7 @@
 
 use std::io::{self, Read};
 
+use crate::head::{argument, argument_bytes};
 use crate::{Error, ErrorKind};
 
 /// Where the first item of the input ends.
@@ -75,30 +76,11 @@ pub fn frame(input: &[u8], max_depth: usize) -> Result<Frame, Error> {
                     pos,
                 ));
             }
-            let extra = match ai {
-                0..=23 => 0usize,
-                24 => 1,
-                25 => 2,
-                26 => 4,
-                27 => 8,
-                28..=30 => {
-                    return Err(Error::new(
-                        ErrorKind::ReservedAdditionalInfo { value: ai },
-                        pos,
-                    ));
-                }
-                _ => 0,
-            };
+            let extra = argument_bytes(ai, pos)?;
             let Some(arg_bytes) = input.get(pos + 1..pos + 1 + extra) else {
                 return Ok(Frame::NeedMore(pos + 1 + extra));
             };
-            let arg = if ai < 24 {
-                u64::from(ai)
-            } else {
-                arg_bytes
-                    .iter()
-                    .fold(0u64, |acc, &b| (acc << 8) | u64::from(b))
-            };
+            let arg = argument(ai, arg_bytes);
             pos += 1 + extra;
             let too_long = |pos| {
                 Error::new(
