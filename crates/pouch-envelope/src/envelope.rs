@@ -218,8 +218,17 @@ impl Envelope {
 
     /// The envelope's encoding with `recipients` in place of its own.
     fn encode_with(&self, recipients: Option<&[u8]>) -> Vec<u8> {
-        let seals: Vec<(&[u8], &[u8], &[u8])> = self
-            .seals
+        encode(
+            &self.body_protected,
+            recipients,
+            &self.payload,
+            &self.seal_parts(),
+        )
+    }
+
+    /// Each seal's protected header, unprotected header and signature, as carried.
+    fn seal_parts(&self) -> Vec<(&[u8], &[u8], &[u8])> {
+        self.seals
             .iter()
             .map(|s| {
                 (
@@ -228,8 +237,7 @@ impl Envelope {
                     s.signature.as_slice(),
                 )
             })
-            .collect();
-        encode(&self.body_protected, recipients, &self.payload, &seals)
+            .collect()
     }
 
     /// The recipients of an encrypted envelope: the `"pouch-recipients"` value as carried
@@ -533,17 +541,7 @@ pub fn endorse(
         return Err(Error::TooManySeals(limits.max_seals));
     }
     let (protected, signature) = sign_seal(&env.body_protected, &env.payload, request)?;
-    let mut seals: Vec<(&[u8], &[u8], &[u8])> = env
-        .seals
-        .iter()
-        .map(|s| {
-            (
-                s.protected.as_slice(),
-                s.unprotected.as_slice(),
-                s.signature.as_slice(),
-            )
-        })
-        .collect();
+    let mut seals = env.seal_parts();
     seals.push((&protected, EMPTY_MAP, &signature));
     Ok(encode(
         &env.body_protected,

@@ -128,15 +128,7 @@ pub fn sig_structure(
     external_aad: &[u8],
     payload: &[u8],
 ) -> Vec<u8> {
-    // Five heads of at most nine bytes, the context string, and the four byte strings.
-    let size =
-        64 + body_protected.len() + sign_protected.len() + external_aad.len() + payload.len();
-    let mut e = Encoder::with_capacity(size);
-    e.array(5)
-        .text("Signature")
-        .bytes(body_protected)
-        .bytes(sign_protected)
-        .bytes(external_aad)
-        .bytes(payload);
-    e.into_bytes()
+    let mut out = sig_structure_head(body_protected, sign_protected, external_aad, payload.len());
+    out.extend_from_slice(payload);
+    out
 }
