@@ -112,12 +112,7 @@ pub(crate) fn parse(text: &[u8], limits: &Limits) -> Result<Node, Error> {
             line_of(body, e.valid_up_to() as u64),
         )
     })?;
-    let mut reader = NsReader::from_str(s);
-    let config = reader.config_mut();
-    config.check_end_names = true;
-    config.check_comments = true;
-    config.allow_unmatched_ends = false;
-    config.expand_empty_elements = false;
+    let mut reader = pouch_label::xml::strict_reader(s);
     let mut stack: Vec<Node> = Vec::new();
     let mut root: Option<Node> = None;
     let mut count = 0usize;
@@ -146,9 +141,9 @@ pub(crate) fn parse(text: &[u8], limits: &Limits) -> Result<Node, Error> {
                 let _ = start;
                 return Err(xml_err("more than one root element", "", line));
             }
-            Event::Start(start) => {
+            Event::Start(ref start) | Event::Empty(ref start) => {
                 count += 1;
-                let node = element(&reader, &start, line, limits, count)?;
+                let node = element(&reader, start, line, limits, count)?;
                 if stack.len() >= limits.max_depth {
                     return Err(Error::new(
                         ErrorKind::LimitExceeded {
@@ -159,34 +154,17 @@ pub(crate) fn parse(text: &[u8], limits: &Limits) -> Result<Node, Error> {
                         line,
                     ));
                 }
-                stack.push(node);
-            }
-            Event::Empty(start) => {
-                count += 1;
-                let node = element(&reader, &start, line, limits, count)?;
-                if stack.len() >= limits.max_depth {
-                    return Err(Error::new(
-                        ErrorKind::LimitExceeded {
-                            what: "nesting depth",
-                            limit: limits.max_depth,
-                        },
-                        &node.local,
-                        line,
-                    ));
-                }
-                match stack.last_mut() {
-                    Some(parent) => parent.children.push(node),
-                    None => root = Some(node),
+                if matches!(event, Event::Start(_)) {
+                    stack.push(node);
+                } else {
+                    attach(&mut stack, &mut root, node);
                 }
             }
             Event::End(_) => {
                 let Some(node) = stack.pop() else {
                     return Err(xml_err("unexpected end tag", "", line));
                 };
-                match stack.last_mut() {
-                    Some(parent) => parent.children.push(node),
-                    None => root = Some(node),
-                }
+                attach(&mut stack, &mut root, node);
             }
             Event::Text(t) => {
                 let t = t.xml10_content();
@@ -237,6 +215,14 @@ pub(crate) fn parse(text: &[u8], limits: &Limits) -> Result<Node, Error> {
                 return root.ok_or_else(|| xml_err("no root element", "", line));
             }
         }
+    }
+}
+
+/// A closed element joins its parent's children, or is the root when it has no parent.
+fn attach(stack: &mut [Node], root: &mut Option<Node>, node: Node) {
+    match stack.last_mut() {
+        Some(parent) => parent.children.push(node),
+        None => *root = Some(node),
     }
 }
 

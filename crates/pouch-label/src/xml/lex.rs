@@ -50,12 +50,7 @@ impl<'a> Lexer<'a> {
                 Some(base + at as u64),
             ));
         }
-        let mut reader = NsReader::from_str(s);
-        let config = reader.config_mut();
-        config.check_end_names = true;
-        config.check_comments = true;
-        config.allow_unmatched_ends = false;
-        config.expand_empty_elements = false;
+        let reader = super::strict_reader(s);
         Ok(Self {
             reader,
             base,

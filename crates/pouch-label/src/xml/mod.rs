@@ -16,6 +16,20 @@ use crate::error::{Error, ErrorKind};
 use crate::model::{DateTime, Label, LabelElement, Text, Token};
 use crate::{Limits, NAMESPACE};
 
+/// quick-xml's namespace-aware reader over `text`, set as every Pouch XML decoder reads (this
+/// crate's label decoder and `pouch-policy`'s SPIF reader): an end tag must match its start
+/// tag, a comment must be well-formed, an unmatched end tag is an error, and an empty element
+/// is reported as such rather than as a start and an end.
+pub fn strict_reader(text: &str) -> quick_xml::reader::NsReader<&[u8]> {
+    let mut reader = quick_xml::reader::NsReader::from_str(text);
+    let config = reader.config_mut();
+    config.check_end_names = true;
+    config.check_comments = true;
+    config.allow_unmatched_ends = false;
+    config.expand_empty_elements = false;
+    reader
+}
+
 /// The XML Schema instance namespace (`xsi:schemaLocation` on a label element is accepted).
 const XSI: &str = "http://www.w3.org/2001/XMLSchema-instance";
 
