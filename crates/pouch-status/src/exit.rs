@@ -56,16 +56,10 @@ impl ExitClass {
     ];
 
     /// The classes a verification report can have, in pipeline order: the verdict rule
-    /// ([`ExitClass::first_failing`]) looks at them in this order.
-    pub const VERDICTS: [ExitClass; 7] = [
-        ExitClass::Malformed,
-        ExitClass::Seal,
-        ExitClass::Payload,
-        ExitClass::Trust,
-        ExitClass::SealPolicy,
-        ExitClass::LabelInvalid,
-        ExitClass::ReleaseDenied,
-    ];
+    /// ([`ExitClass::first_failing`]) looks at them in this order. They are the classes of
+    /// [`ExitClass::ALL`] from `Malformed` to `ReleaseDenied`: a report is never a usage or
+    /// I/O error, and never a finding.
+    pub const VERDICTS: &'static [ExitClass] = Self::ALL.split_at(2).1.split_at(7).0;
 
     /// The process exit status; stable across releases.
     pub const fn code(self) -> u8 {
@@ -148,7 +142,8 @@ impl ExitClass {
     /// [`ExitClass::VERDICTS`], in pipeline order, whose stage `failed`; `Valid` when none.
     pub fn first_failing(mut failed: impl FnMut(ExitClass) -> bool) -> ExitClass {
         Self::VERDICTS
-            .into_iter()
+            .iter()
+            .copied()
             .find(|c| failed(*c))
             .unwrap_or(ExitClass::Valid)
     }
@@ -226,6 +221,13 @@ mod tests {
     fn all_is_in_declaration_order_and_verdicts_follow_it() {
         assert!(ExitClass::ALL.windows(2).all(|w| w[0] < w[1]));
         assert!(ExitClass::VERDICTS.windows(2).all(|w| w[0] < w[1]));
+        // The verdicts are exactly the classes of the registry's error stages.
+        for c in ExitClass::ALL {
+            let of_a_stage = crate::ALL
+                .iter()
+                .any(|s| ExitClass::of_stage(s.stage()) == Some(c));
+            assert_eq!(ExitClass::VERDICTS.contains(&c), of_a_stage, "{c:?}");
+        }
     }
 
     #[test]
