@@ -197,18 +197,17 @@ pub(crate) fn open(a: &OpenArgs<'_>, out: &mut dyn Write) -> anyhow::Result<Exit
         .build()?;
     let envelope = read_file(a.envelope)?;
     let mut file = TempOutput::create(a.output)?;
-    let mut reopen = || -> std::io::Result<Box<dyn Read>> {
-        let p = a.ciphertext.unwrap_or(Path::new(""));
-        Ok(Box::new(std::io::BufReader::new(std::fs::File::open(p)?)))
-    };
+    // A detached ciphertext is read twice (verified, then decrypted): opened each time.
+    type Reopen<'r> = dyn FnMut() -> std::io::Result<Box<dyn Read>> + 'r;
+    let mut reopen = a.ciphertext.map(|p| {
+        move || -> std::io::Result<Box<dyn Read>> {
+            Ok(Box::new(std::io::BufReader::new(std::fs::File::open(p)?)))
+        }
+    });
     let opened = pouch::open(
         &verifier,
         &envelope,
-        if a.ciphertext.is_some() {
-            Some(&mut reopen)
-        } else {
-            None
-        },
+        reopen.as_mut().map(|r| r as &mut Reopen<'_>),
         &key,
         chain.first().map(Vec::as_slice).unwrap_or_default(),
         file.writer()?,

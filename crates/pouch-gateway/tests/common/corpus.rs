@@ -7,7 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
-use pouch::{Algorithm, Payload, Role, SealRequest};
+use pouch::{Algorithm, Payload, SealRequest};
 use pouch_testkit::{DemoPki, NationPki, demo_pki};
 
 /// What an envelope is, and so what the gateway must do with it.
@@ -105,17 +105,12 @@ fn seal(nation: &NationPki, label: &pouch::Label, record: &[u8], at: i64) -> Vec
         .unwrap()
         .signing_key(&signer.pkcs8)
         .unwrap();
-    let req = SealRequest {
-        key: key.as_ref(),
-        chain: vec![
-            signer.certificate.der().to_vec(),
-            nation.intermediate.certificate.der().to_vec(),
-        ],
-        role: Role::Originator,
-        signing_time: pouch::DateTime::from_unix(at, 0).unwrap(),
-        alternative_label: None,
-        release: None,
-    };
+    let chain = vec![
+        signer.certificate.der().to_vec(),
+        nation.intermediate.certificate.der().to_vec(),
+    ];
+    let time = pouch::DateTime::from_unix(at, 0).unwrap();
+    let req = SealRequest::originator(key.as_ref(), chain, time);
     pouch::seal(
         provider,
         label,
