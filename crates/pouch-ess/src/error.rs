@@ -37,11 +37,12 @@ impl Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.kind)?;
-        if let Some(o) = self.offset {
-            write!(f, " (byte {o})")?;
-        }
-        Ok(())
+        write!(
+            f,
+            "{}{}",
+            self.kind,
+            pouch_status::AtByte(self.offset.map(|o| o as u64))
+        )
     }
 }
 

@@ -44,11 +44,8 @@ impl Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} at {}", self.kind, self.path)?;
-        if let Some(o) = self.offset {
-            write!(f, " (byte {o})")?;
-        }
-        Ok(())
+        let at = pouch_status::AtByte(self.offset);
+        write!(f, "{} at {}{at}", self.kind, self.path)
     }
 }
 

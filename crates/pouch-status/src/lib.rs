@@ -6,7 +6,7 @@ use core::fmt;
 mod exit;
 mod size;
 pub use exit::ExitClass;
-pub use size::TooLarge;
+pub use size::{AtByte, TooLarge};
 
 /// How a status code bears on the verdict of its stage.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -36,3 +36,17 @@ impl fmt::Display for TooLarge {
 }
 
 impl std::error::Error for TooLarge {}
+
+/// The byte offset a decoder's message ends with, when it knows one: ` (byte 17)`, or nothing.
+/// Every Pouch decoder that reports an offset words it this way.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AtByte(pub Option<u64>);
+
+impl fmt::Display for AtByte {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(o) => write!(f, " (byte {o})"),
+            None => Ok(()),
+        }
+    }
+}
