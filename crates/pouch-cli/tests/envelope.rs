@@ -2,10 +2,10 @@
 //! with their exit codes.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
-mod common;
 use std::path::Path;
 use std::process::Output;
 
+mod common;
 use common::{
     assert_exit, check_chain, codes, demo_pki, flip_signature_bit, nor, pouch, s, seal_by_nor,
     workdir, write_label,
