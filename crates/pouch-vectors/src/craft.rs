@@ -136,6 +136,18 @@ pub fn endorse(envelope: &[u8], opts: &SealOpts<'_>) -> Result<Vec<u8>, Error> {
     pouch::endorse(envelope, &opts.request(), &Limits::default()).map_err(env_err)
 }
 
+/// `envelope` endorsed by `signer` at the vectors' time ([`NOW`]) with the alternative
+/// label `alternative`, which only its own seal covers.
+pub fn endorse_with_alternative(
+    envelope: &[u8],
+    signer: &Signer,
+    alternative: Label,
+) -> Result<Vec<u8>, Error> {
+    let mut opts = SealOpts::endorser(signer, time(NOW)?);
+    opts.alternative = Some(alternative);
+    endorse(envelope, &opts)
+}
+
 /// An envelope taken apart: body protected bytes, payload, and each seal's protected
 /// bytes and signature.
 pub struct Parts {

@@ -516,18 +516,10 @@ fn multi(fx: &Fixture) -> Result<Vec<Case>, Error> {
     out.push(c);
 
     // Endorsement with an alternative label the endorser is authorised for.
-    let t = time(NOW)?;
     let nor = fx.signer("NOR", Algorithm::Es384)?;
     let dnk = fx.signer("DNK", Algorithm::MlDsa65)?;
     let id = "env-endorse-alternative-label";
-    let env = craft::embedded(
-        id,
-        &label("NATO", "SECRET")?,
-        RECORD,
-        &SealOpts::originator(&nor, t),
-    )?;
-    let mut opts = SealOpts::endorser(&dnk, t);
-    opts.alternative = Some(label("NATO", "CONFIDENTIAL")?);
+    let env = craft::originator_embedded(id, &label("NATO", "SECRET")?, RECORD, &nor)?;
     let mut c = Case::new(
         id,
         "Endorsement with an alternative label",
@@ -540,7 +532,7 @@ fn multi(fx: &Fixture) -> Result<Vec<Case>, Error> {
         ],
     );
     c.algorithms = vec![Algorithm::Es384, Algorithm::MlDsa65];
-    c.envelope = craft::endorse(&env, &opts)?;
+    c.envelope = craft::endorse_with_alternative(&env, &dnk, label("NATO", "CONFIDENTIAL")?)?;
     c.expect = report(vec![trusted(), trusted()], s::SEAL_POLICY_SATISFIED);
     out.push(c);
     Ok(out)

@@ -14,8 +14,8 @@ use pouch_status::{self as s, StatusCode};
 
 use super::{COALITION_SPIF, Case, NATIONAL_SPIF, ids, report, trusted, valid_with_trust};
 use crate::Error;
-use crate::craft::{self, SealOpts};
-use crate::fixture::{Fixture, NOW, time};
+use crate::craft;
+use crate::fixture::Fixture;
 use crate::manifest::{LabelExpect, ReleaseExpect, SealExpect};
 
 use super::good::RECORD;
@@ -65,9 +65,7 @@ fn endorsed(
 ) -> Result<Vec<u8>, Error> {
     let env = sealed(fx, id, label)?;
     let e = fx.signer(endorser, Algorithm::MlDsa65)?;
-    let mut opts = SealOpts::endorser(&e, time(NOW)?);
-    opts.alternative = Some(alternative);
-    craft::endorse(&env, &opts)
+    craft::endorse_with_alternative(&env, &e, alternative)
 }
 
 fn under(label: &str, policy: Option<&str>, codes: &[StatusCode]) -> LabelExpect {
@@ -734,13 +732,13 @@ fn steering_cases(fx: &Fixture, out: &mut Vec<Case>) -> Result<(), Error> {
         let dnk = fx.signer("DNK", Algorithm::Es384)?;
         let env = craft::originator_embedded(id, &label, RECORD, &dnk)?;
         let nor = fx.signer("NOR", Algorithm::MlDsa65)?;
-        let mut opts = SealOpts::endorser(&nor, time(NOW)?);
-        opts.alternative = Some(equivalent.clone());
-        let env = craft::endorse(&env, &opts)?;
+        let env = craft::endorse_with_alternative(&env, &nor, equivalent.clone())?;
         let dnk_ml = fx.signer("DNK", Algorithm::MlDsa65)?;
-        let mut opts = SealOpts::endorser(&dnk_ml, time(NOW)?);
-        opts.alternative = Some(to_swe.clone());
-        craft::parts(&craft::endorse(&env, &opts)?)
+        craft::parts(&craft::endorse_with_alternative(
+            &env,
+            &dnk_ml,
+            to_swe.clone(),
+        )?)
     };
     // The seals of `parts` in the order `order` gives.
     let pick = |parts: &craft::Parts, order: &[usize]| {

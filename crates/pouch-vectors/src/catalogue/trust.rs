@@ -120,13 +120,10 @@ pub(crate) fn cases(fx: &Fixture) -> Result<Vec<Case>, Error> {
     out.push(c);
 
     // An alternative label under a policy the endorser is not authorised for.
-    let t = time(NOW)?;
     let nor = fx.signer("NOR", Algorithm::Es384)?;
     let dnk = fx.signer("DNK", Algorithm::EdDsa)?;
     let id = "env-endorse-alternative-label-unauthorised";
-    let env = craft::embedded(id, &secret, record, &SealOpts::originator(&nor, t))?;
-    let mut opts = SealOpts::endorser(&dnk, t);
-    opts.alternative = Some(label("DNK", "HEMMELIGT")?);
+    let env = craft::originator_embedded(id, &secret, record, &nor)?;
     let mut c = Case::new(
         id,
         "Alternative label under a policy the endorser may not seal",
@@ -134,7 +131,7 @@ pub(crate) fn cases(fx: &Fixture) -> Result<Vec<Case>, Error> {
         &["POUCH-TRUST-050", "POUCH-TRUST-051", "POUCH-ENV-040"],
     );
     c.algorithms = vec![Algorithm::Es384, Algorithm::EdDsa];
-    c.envelope = craft::endorse(&env, &opts)?;
+    c.envelope = craft::endorse_with_alternative(&env, &dnk, label("DNK", "HEMMELIGT")?)?;
     c.expect = report(
         vec![
             trusted(),
