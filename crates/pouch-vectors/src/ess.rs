@@ -297,11 +297,38 @@ fn bad(
     }
 }
 
+/// An export under `policy`: the DER as `ID.der`, decoded as DER, importing to the label
+/// `json` (written as `ID.json`).
+fn export(
+    id: &str,
+    title: &str,
+    description: &str,
+    requirements: &[&str],
+    policy: &str,
+    der: Vec<u8>,
+    json: &str,
+) -> Made {
+    let (der_file, json_file) = (format!("{id}.der"), format!("{id}.json"));
+    let mut vector = v(
+        id,
+        title,
+        description,
+        requirements,
+        Some(policy),
+        ok("der", &der_file, Some(&json_file)),
+    );
+    vector.input = der_file.clone();
+    Made {
+        vector,
+        files: vec![(der_file, der), (json_file, json.as_bytes().to_vec())],
+    }
+}
+
 fn all() -> Vec<Made> {
     let mut out = Vec::new();
     // Exports under the demo SPIFs (DER), each with its import.
     let der = coalition_secret().der();
-    let mut a = v(
+    out.push(export(
         "ess-coalition-secret",
         "POUCH-DEMO SECRET with both tag sets and a printable privacy mark",
         "The ESS form of POUCH-DEMO SECRET, Releasable To COALITION and FIN (enumerated permissive, lacvs 1000 and 246 as a SET OF INTEGER in DER order), Special Handling CRYPTO and NUCLEAR (restrictive bit map, bits 1 and 3: one octet, four unused bits), privacy mark DEMO ONLY (PrintableString, last in DER's tag order). Decoding finds DER; importing under POUCH-DEMO gives the label; exporting the label gives these bytes.",
@@ -313,24 +340,10 @@ fn all() -> Vec<Made> {
             "POUCH-POL-095",
             "POUCH-POL-096",
         ],
-        Some(COALITION),
-        ok(
-            "der",
-            "ess-coalition-secret.der",
-            Some("ess-coalition-secret.json"),
-        ),
-    );
-    a.input = "ess-coalition-secret.der".into();
-    out.push(Made {
-        vector: a,
-        files: vec![
-            ("ess-coalition-secret.der".into(), der.clone()),
-            (
-                "ess-coalition-secret.json".into(),
-                COALITION_SECRET_JSON.as_bytes().to_vec(),
-            ),
-        ],
-    });
+        COALITION,
+        der.clone(),
+        COALITION_SECRET_JSON,
+    ));
     let national = Parts {
         policy: Some(oid("2.999.4774.2")),
         class: Some(4),
@@ -339,29 +352,15 @@ fn all() -> Vec<Made> {
         categories: vec![enumerated_permissive("2.999.4774.2.1", &[1000])],
     };
     let json = r#"{"confidentialityInformation":{"policyIdentifier":"NOR-DEMO","policyIdentifierUri":"urn:oid:2.999.4774.2","classification":"HEMMELIG","privacyMark":"KUN ØVING","categories":[{"tagName":"Kan frigis til","type":"PERMISSIVE","values":["KOALISJON"]}]},"creationDateTime":"2026-11-28T09:15:00Z"}"#;
-    let mut a = v(
+    out.push(export(
         "ess-national-utf8-mark",
         "NOR-DEMO HEMMELIG with a UTF8String privacy mark",
         "NOR-DEMO HEMMELIG (lacv 4) releasable to KOALISJON (lacv 1000); the privacy mark KUN ØVING has a character PrintableString lacks, so it travels as a UTF8String, placed after the OID in DER's tag order.",
         &["POUCH-ESS-030", "POUCH-POL-090", "POUCH-POL-095"],
-        Some(NATIONAL),
-        ok(
-            "der",
-            "ess-national-utf8-mark.der",
-            Some("ess-national-utf8-mark.json"),
-        ),
-    );
-    a.input = "ess-national-utf8-mark.der".into();
-    out.push(Made {
-        vector: a,
-        files: vec![
-            ("ess-national-utf8-mark.der".into(), national.der()),
-            (
-                "ess-national-utf8-mark.json".into(),
-                json.as_bytes().to_vec(),
-            ),
-        ],
-    });
+        NATIONAL,
+        national.der(),
+        json,
+    ));
 
     // BER-only encodings: accepted, reported, re-encoded as the DER vector.
     let body = coalition_secret().components().concat();
