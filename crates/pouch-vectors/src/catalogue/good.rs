@@ -338,62 +338,64 @@ fn detached(fx: &Fixture) -> Result<Vec<Case>, Error> {
         )
     };
     let reqs: &'static [&'static str] = &["POUCH-ENV-021", "POUCH-ENV-011", "POUCH-ENV-031"];
-    for (id, title, digest) in [
-        (
-            "env-detached-sha256",
-            "Detached record, SHA-256",
-            DigestAlgorithm::Sha256,
-        ),
-        (
-            "env-detached-sha384",
-            "Detached record, SHA-384",
-            DigestAlgorithm::Sha384,
-        ),
-    ] {
-        let mut c = Case::new(
-            id,
-            title,
-            "The payload field holds the record's digest (COSE Hash Envelope); the verifier is given the record, streams its digest and finds it equal. payload_location is a hint the verifier must not fetch.",
-            reqs,
-        );
-        c.algorithms = vec![Algorithm::EdDsa];
-        c.detached = true;
-        c.envelope = make(id, digest)?;
-        c.record = Some(RECORD.to_vec());
-        c.expect = report(vec![trusted()], s::SEAL_POLICY_SATISFIED);
-        c.expect.payload = super::ids(&[s::PAYLOAD_DIGEST_MATCH]);
-        out.push(c);
-    }
-    let mut c = Case::new(
-        "env-detached-digest-mismatch",
-        "Detached record that is not the sealed one",
-        "A SHA-256 detached envelope given a record with one character changed: the seal is valid (it covers the digest, not the record) and the payload stage reports the mismatch.",
-        reqs,
-    );
-    c.algorithms = vec![Algorithm::EdDsa];
-    c.detached = true;
-    c.envelope = make(c.id, DigestAlgorithm::Sha256)?;
+    let equal = "The payload field holds the record's digest (COSE Hash Envelope); the verifier is given the record, streams its digest and finds it equal. payload_location is a hint the verifier must not fetch.";
     let mut changed = RECORD.to_vec();
     if let Some(b) = changed.get_mut(12) {
         *b ^= 0x01;
     }
-    c.record = Some(changed);
-    c.expect = report(vec![trusted()], s::SEAL_POLICY_SATISFIED);
-    c.expect.payload = super::ids(&[s::PAYLOAD_DIGEST_MISMATCH]);
-    out.push(c);
-
-    let mut c = Case::new(
-        "env-detached-not-supplied",
-        "Detached record not supplied",
-        "A SHA-256 detached envelope verified without its record: the payload was not checked, which is a warning, not a failure.",
-        reqs,
+    // (id, title, description, digest, the record given to the verifier, the payload code)
+    type Row = (
+        &'static str,
+        &'static str,
+        &'static str,
+        DigestAlgorithm,
+        Option<Vec<u8>>,
+        StatusCode,
     );
-    c.algorithms = vec![Algorithm::EdDsa];
-    c.detached = true;
-    c.envelope = make(c.id, DigestAlgorithm::Sha256)?;
-    c.expect = report(vec![trusted()], s::SEAL_POLICY_SATISFIED);
-    c.expect.payload = super::ids(&[s::PAYLOAD_NOT_CHECKED]);
-    out.push(c);
+    let rows: [Row; 4] = [
+        (
+            "env-detached-sha256",
+            "Detached record, SHA-256",
+            equal,
+            DigestAlgorithm::Sha256,
+            Some(RECORD.to_vec()),
+            s::PAYLOAD_DIGEST_MATCH,
+        ),
+        (
+            "env-detached-sha384",
+            "Detached record, SHA-384",
+            equal,
+            DigestAlgorithm::Sha384,
+            Some(RECORD.to_vec()),
+            s::PAYLOAD_DIGEST_MATCH,
+        ),
+        (
+            "env-detached-digest-mismatch",
+            "Detached record that is not the sealed one",
+            "A SHA-256 detached envelope given a record with one character changed: the seal is valid (it covers the digest, not the record) and the payload stage reports the mismatch.",
+            DigestAlgorithm::Sha256,
+            Some(changed),
+            s::PAYLOAD_DIGEST_MISMATCH,
+        ),
+        (
+            "env-detached-not-supplied",
+            "Detached record not supplied",
+            "A SHA-256 detached envelope verified without its record: the payload was not checked, which is a warning, not a failure.",
+            DigestAlgorithm::Sha256,
+            None,
+            s::PAYLOAD_NOT_CHECKED,
+        ),
+    ];
+    for (id, title, description, digest, record, code) in rows {
+        let mut c = Case::new(id, title, description, reqs);
+        c.algorithms = vec![Algorithm::EdDsa];
+        c.detached = true;
+        c.envelope = make(id, digest)?;
+        c.record = record;
+        c.expect = report(vec![trusted()], s::SEAL_POLICY_SATISFIED);
+        c.expect.payload = super::ids(&[code]);
+        out.push(c);
+    }
     Ok(out)
 }
 
