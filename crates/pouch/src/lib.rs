@@ -1,6 +1,19 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 
+/// Builder methods that set an optional field of an options struct:
+/// `name(mut self, value) -> Self` stores `Some(value)` in the field of the same name.
+macro_rules! option_setters {
+    ($($(#[$doc:meta])* $name:ident: $ty:ty;)*) => {$(
+        $(#[$doc])*
+        #[must_use]
+        pub fn $name(mut self, value: $ty) -> Self {
+            self.$name = Some(value);
+            self
+        }
+    )*};
+}
+
 mod encrypt;
 mod error;
 mod exit;

@@ -137,6 +137,16 @@ pub struct SealReport {
     pub trust: Vec<Entry>,
 }
 
+/// Whether a stage's entries hold any error.
+fn has_error(entries: &[Entry]) -> bool {
+    entries.iter().any(|e| e.code.severity() == Severity::Error)
+}
+
+/// Whether a stage reached its positive conclusion `code` with no error beside it.
+fn concludes(entries: &[Entry], code: StatusCode) -> bool {
+    entries.iter().any(|e| e.code == code) && !has_error(entries)
+}
+
 impl SealReport {
     /// Whether this seal's signature verified.
     pub fn signature_valid(&self) -> bool {
@@ -147,13 +157,7 @@ impl SealReport {
 
     /// Whether the trust stage found this seal's signer trusted (and nothing wrong).
     pub fn signer_trusted(&self) -> bool {
-        self.trust
-            .iter()
-            .any(|e| e.code == pouch_status::TRUST_SIGNER_TRUSTED)
-            && !self
-                .trust
-                .iter()
-                .any(|e| e.code.severity() == Severity::Error)
+        concludes(&self.trust, pouch_status::TRUST_SIGNER_TRUSTED)
     }
 }
 
@@ -260,11 +264,7 @@ pub struct LabelReport {
 impl LabelReport {
     /// Whether the label was checked under its policy and broke no rule.
     pub fn valid(&self) -> bool {
-        self.policy.is_some()
-            && !self
-                .codes
-                .iter()
-                .any(|e| e.code.severity() == Severity::Error)
+        self.policy.is_some() && !has_error(&self.codes)
     }
 }
 
@@ -288,13 +288,7 @@ pub struct ReleaseReport {
 impl ReleaseReport {
     /// Whether the recipient may receive the record.
     pub fn permitted(&self) -> bool {
-        self.codes
-            .iter()
-            .any(|e| e.code == pouch_status::RELEASE_PERMITTED)
-            && !self
-                .codes
-                .iter()
-                .any(|e| e.code.severity() == Severity::Error)
+        concludes(&self.codes, pouch_status::RELEASE_PERMITTED)
     }
 }
 
@@ -327,12 +321,10 @@ impl Report {
     pub fn decrypted(&self) -> Option<bool> {
         match self.decrypt.as_deref() {
             None | Some([]) => None,
-            Some(entries) => Some(
-                entries
-                    .iter()
-                    .any(|e| e.code == pouch_status::DECRYPT_PLAINTEXT_AUTHENTIC)
-                    && !entries.iter().any(|e| e.code.severity() == Severity::Error),
-            ),
+            Some(entries) => Some(concludes(
+                entries,
+                pouch_status::DECRYPT_PLAINTEXT_AUTHENTIC,
+            )),
         }
     }
 

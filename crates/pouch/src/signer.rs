@@ -208,39 +208,17 @@ impl SealOptions {
         Self::default()
     }
 
-    /// Sets the role.
-    #[must_use]
-    pub fn role(mut self, role: Role) -> Self {
-        self.role = Some(role);
-        self
-    }
-
-    /// Sets the signing time.
-    #[must_use]
-    pub fn signing_time(mut self, at: DateTime) -> Self {
-        self.signing_time = Some(at);
-        self
-    }
-
-    /// Sets the content type.
-    #[must_use]
-    pub fn content_type(mut self, content_type: ContentType) -> Self {
-        self.content_type = Some(content_type);
-        self
-    }
-
-    /// Asserts an alternative label.
-    #[must_use]
-    pub fn alternative_label(mut self, label: Label) -> Self {
-        self.alternative_label = Some(label);
-        self
-    }
-
-    /// Asserts a release approval.
-    #[must_use]
-    pub fn release(mut self, approval: ReleaseApproval) -> Self {
-        self.release = Some(approval);
-        self
+    option_setters! {
+        /// Sets the role.
+        role: Role;
+        /// Sets the signing time.
+        signing_time: DateTime;
+        /// Sets the content type.
+        content_type: ContentType;
+        /// Asserts an alternative label.
+        alternative_label: Label;
+        /// Asserts a release approval.
+        release: ReleaseApproval;
     }
 }
 
