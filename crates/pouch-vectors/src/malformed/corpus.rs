@@ -562,6 +562,8 @@ fn values(m: &mut Maker, fx: &Fixture) -> Result<(), Error> {
         *b = 0xff;
     }
     let reqs = &["POUCH-ENV-030", "POUCH-ENV-101", "POUCH-CBOR-001"];
+    // A seal header at the honest signing time whose `alg` entry is the raw `alg`.
+    let alg_header = |alg: &[u8]| seal_header(alg, &good_time, &sg.chain, &[], 0);
     let header_rows: Vec<(&str, &str, Vec<u8>, StatusCode)> = vec![
         (
             "mal-seal-time-invalid-utf8",
@@ -572,74 +574,56 @@ fn values(m: &mut Maker, fx: &Fixture) -> Result<(), Error> {
         (
             "mal-seal-alg-uint64-max",
             "The seal's alg is 2^64 - 1: an integer no COSE algorithm identifier can be (they are in the i64 range): `seal.header-malformed`.",
-            seal_header(
-                &[0x1b, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff],
-                &good_time,
-                &sg.chain,
-                &[],
-                0,
-            ),
+            alg_header(&[0x1b, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]),
             s::SEAL_HEADER_MALFORMED,
         ),
         (
             "mal-seal-alg-nint64-min",
             "The seal's alg is -2^64, below the i64 range: `seal.header-malformed`.",
-            seal_header(
-                &[0x3b, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff],
-                &good_time,
-                &sg.chain,
-                &[],
-                0,
-            ),
+            alg_header(&[0x3b, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]),
             s::SEAL_HEADER_MALFORMED,
         ),
         (
             "mal-seal-alg-bignum",
             "The seal's alg is a bignum (tag 2) holding 7: alg is an integer or a text, never a tag: `seal.header-malformed`.",
-            seal_header(&[0xc2, 0x41, 0x07], &good_time, &sg.chain, &[], 0),
+            alg_header(&[0xc2, 0x41, 0x07]),
             s::SEAL_HEADER_MALFORMED,
         ),
         (
             "mal-seal-alg-nan",
             "The seal's alg is a half-precision NaN (f9 7e00, its shortest form): a float is not an algorithm: `seal.header-malformed`.",
-            seal_header(&[0xf9, 0x7e, 0x00], &good_time, &sg.chain, &[], 0),
+            alg_header(&[0xf9, 0x7e, 0x00]),
             s::SEAL_HEADER_MALFORMED,
         ),
         (
             "mal-seal-alg-infinity",
             "The seal's alg is +infinity (f9 7c00).",
-            seal_header(&[0xf9, 0x7c, 0x00], &good_time, &sg.chain, &[], 0),
+            alg_header(&[0xf9, 0x7c, 0x00]),
             s::SEAL_HEADER_MALFORMED,
         ),
         (
             "mal-seal-alg-negative-zero",
             "The seal's alg is -0.0 (f9 8000).",
-            seal_header(&[0xf9, 0x80, 0x00], &good_time, &sg.chain, &[], 0),
+            alg_header(&[0xf9, 0x80, 0x00]),
             s::SEAL_HEADER_MALFORMED,
         ),
         (
             "mal-seal-alg-float-minus-7",
             "The seal's alg is -7.0 as a float (f9 c700): the value of ES256, of the wrong type.",
-            seal_header(&[0xf9, 0xc7, 0x00], &good_time, &sg.chain, &[], 0),
+            alg_header(&[0xf9, 0xc7, 0x00]),
             s::SEAL_HEADER_MALFORMED,
         ),
         (
             "mal-seal-alg-nan-long",
             "The seal's alg is a NaN in single precision (fa 7fc00000) although half precision holds it: not the shortest form, a determinism fault (POUCH-CBOR-001) inside one seal's header: `seal.header-not-deterministic` on that seal (POUCH-ENV-101).",
-            seal_header(
-                &[0xfa, 0x7f, 0xc0, 0x00, 0x00],
-                &good_time,
-                &sg.chain,
-                &[],
-                0,
-            ),
+            alg_header(&[0xfa, 0x7f, 0xc0, 0x00, 0x00]),
             s::SEAL_HEADER_NOT_DETERMINISTIC,
         ),
         (
             "mal-seal-duplicate-key",
             "The seal's protected header has alg twice (1: -7, 1: -7): a repeated key (POUCH-CBOR-001) inside one seal's header: `seal.header-duplicate-key` on that seal (POUCH-ENV-101).",
             {
-                let mut h = seal_header(&[0x26, 0x01, 0x26], &good_time, &sg.chain, &[], 0);
+                let mut h = alg_header(&[0x26, 0x01, 0x26]);
                 if let Some(b) = h.first_mut() {
                     *b += 1;
                 }
