@@ -28,59 +28,23 @@ use criterion::{
     BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main,
 };
 use pouch::{Envelope, Limits, Payload, SealRequest, Verifier, leaf_info};
-use pouch_crypto::{Algorithm, CryptoProvider, DigestAlgorithm, SigningKey};
-use pouch_label::{DateTime, Label, Limits as LabelLimits};
-use pouch_testkit::{Coalition, CoalitionSpec, Nation};
+use pouch_crypto::{Algorithm, DigestAlgorithm, SigningKey};
+use pouch_label::Label;
+use pouch_testkit::Coalition;
 
-/// 2026-11-28T10:00:00Z, as in the tests.
-const NOW: i64 = 1_795_860_000;
-/// The algorithms every implementation MUST support.
-const MUST: [Algorithm; 4] = [
-    Algorithm::Es256,
-    Algorithm::Es384,
-    Algorithm::EdDsa,
-    Algorithm::MlDsa65,
-];
+#[path = "../examples/common/mod.rs"]
+mod common;
+
+use common::{MUST, NOW, norway, now, provider, secret_label, xorshift_bytes};
+
 /// The embedded record.
 const RECORD_BYTES: usize = 1024;
 /// The chunk size `digest_reader` reads with, used for the raw digest too.
 const CHUNK: usize = 256 * 1024;
 
-fn provider() -> &'static CryptoProvider {
-    pouch_crypto_awslc::provider()
-}
-
-fn now() -> DateTime {
-    DateTime::from_unix(NOW, 0).unwrap()
-}
-
-fn label() -> Label {
-    let json =
-        br#"{"confidentialityInformation":{"policyIdentifier":"NATO","classification":"SECRET",
-      "categories":[{"tagName":"Releasable To","type":"PERMISSIVE","values":["FIN","SWE"]}]},
-      "creationDateTime":"2026-11-28T09:15:00Z","reviewDateTime":"2036-11-28T00:00:00Z"}"#;
-    Label::from_json(json, &LabelLimits::default()).unwrap()
-}
-
-fn coalition() -> Coalition {
-    let nations = vec![Nation::new("NOR", "NO", "Norway").unwrap()];
-    CoalitionSpec::new(Algorithm::Es384, &MUST, NOW)
-        .unwrap()
-        .build(provider(), &nations)
-        .unwrap()
-}
-
 /// Deterministic bytes (not all equal, so nothing can shortcut them).
 fn record(len: usize) -> Vec<u8> {
-    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
-    (0..len)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            (x >> 24) as u8
-        })
-        .collect()
+    xorshift_bytes(0x9E37_79B9_7F4A_7C15, len, 24)
 }
 
 struct Signer {
@@ -112,23 +76,12 @@ impl Signer {
 }
 
 fn seal_embedded(label: &Label, req: &SealRequest<'_>, data: &[u8]) -> Vec<u8> {
-    pouch::seal(
-        provider(),
-        label,
-        Payload::Embedded {
-            data,
-            content_type: None,
-        },
-        req,
-        Some([7; 16]),
-        Some(now()),
-    )
-    .unwrap()
+    common::seal_embedded(label, req, data, Some([7; 16]), Some(now()))
 }
 
 fn embedded(c: &mut Criterion) {
-    let coalition = coalition();
-    let label = label();
+    let coalition = norway(&MUST);
+    let label = secret_label();
     let data = record(RECORD_BYTES);
     let verifier = Verifier::without_trust(provider());
     let limits = Limits::default();
@@ -216,8 +169,8 @@ fn detached(c: &mut Criterion) {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(64);
-    let coalition = coalition();
-    let label = label();
+    let coalition = norway(&MUST);
+    let label = secret_label();
     let data = record(mib << 20);
     let verifier = Verifier::without_trust(provider());
 
@@ -283,7 +236,7 @@ fn trust(c: &mut Criterion) {
         let key = issued.signing_key(provider()).unwrap();
         let chain = nor.signer_chain(issued);
         let req = SealRequest::originator(key.as_ref(), chain.clone(), now());
-        let envelope = seal_embedded(&label(), &req, &record(RECORD_BYTES));
+        let envelope = seal_embedded(&secret_label(), &req, &record(RECORD_BYTES));
         let at = pouch_label::DateTime::from_unix(NOW + 60, 0).unwrap();
         let plain = Verifier::builder(provider())
             .at(at)

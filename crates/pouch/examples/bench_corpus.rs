@@ -27,32 +27,22 @@ use std::fs;
 use std::io::Write;
 use std::path::Path;
 
-use pouch::{Payload, SealRequest};
-use pouch_crypto::{Algorithm, CryptoProvider};
-use pouch_label::{DateTime, Label, Limits as LabelLimits};
+use pouch_crypto::Algorithm;
+use pouch_label::{Label, Limits as LabelLimits};
 use pouch_testkit::build_crl;
 use pouch_testkit::{CoalitionSpec, DemoPki, Issued, NationPki, demo_nations, seeded_pkcs8};
 
-/// 2026-11-28T10:00:00Z, the demo PKI's fixed clock.
-const NOW: i64 = 1_795_860_000;
+mod common;
+
+use common::{NOW, originator, provider, seal_embedded, xorshift_bytes};
+
 const SIGNERS: [Algorithm; 3] = [Algorithm::Es256, Algorithm::Es384, Algorithm::MlDsa65];
 const RECORD: usize = 1024;
 
-fn awslc() -> &'static CryptoProvider {
-    pouch_crypto_awslc::provider()
-}
-
 /// A deterministic 1 KiB record: an xorshift stream seeded by its index.
 fn record(i: u64) -> Vec<u8> {
-    let mut x = 0x9e37_79b9_7f4a_7c15u64 ^ (i.wrapping_mul(0x2545_f491_4f6c_dd1d) | 1);
-    (0..RECORD)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            (x >> 32) as u8
-        })
-        .collect()
+    let seed = 0x9e37_79b9_7f4a_7c15u64 ^ (i.wrapping_mul(0x2545_f491_4f6c_dd1d) | 1);
+    xorshift_bytes(seed, RECORD, 32)
 }
 
 fn label() -> Label {
@@ -106,24 +96,9 @@ fn pki() -> DemoPki {
 }
 
 fn seal_one(nation: &NationPki, signer: &Issued, label: &Label, data: &[u8]) -> Vec<u8> {
-    let key = signer.signing_key(awslc()).unwrap();
-    let req = SealRequest::originator(
-        key.as_ref(),
-        nation.signer_chain(signer),
-        DateTime::from_unix(NOW, 0).unwrap(),
-    );
-    pouch::seal(
-        awslc(),
-        label,
-        Payload::Embedded {
-            data,
-            content_type: None,
-        },
-        &req,
-        None,
-        None,
-    )
-    .unwrap()
+    let key = signer.signing_key(provider()).unwrap();
+    let req = originator(key.as_ref(), nation, signer);
+    seal_embedded(label, &req, data, None, None)
 }
 
 fn main() {

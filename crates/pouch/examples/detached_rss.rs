@@ -11,11 +11,13 @@ use std::io::{self, Read};
 use std::time::{Duration, Instant};
 
 use pouch::{Payload, SealRequest, Verifier};
-use pouch_crypto::{Algorithm, CryptoProvider, DigestAlgorithm};
-use pouch_label::{DateTime, Label, Limits as LabelLimits};
-use pouch_testkit::{CoalitionSpec, Nation};
+use pouch_crypto::{Algorithm, DigestAlgorithm};
+use pouch_label::DateTime;
 
-const NOW: i64 = 1_795_860_000;
+mod common;
+
+use common::{NOW, norway, provider, secret_label};
+
 /// The chunk size `pouch::digest_reader` reads with; the raw digest uses it too.
 const CHUNK: usize = 256 * 1024;
 /// The generator's pattern block.
@@ -83,18 +85,6 @@ impl Read for Generator {
     }
 }
 
-fn provider() -> &'static CryptoProvider {
-    pouch_crypto_awslc::provider()
-}
-
-fn label() -> Label {
-    let json =
-        br#"{"confidentialityInformation":{"policyIdentifier":"NATO","classification":"SECRET",
-      "categories":[{"tagName":"Releasable To","type":"PERMISSIVE","values":["FIN","SWE"]}]},
-      "creationDateTime":"2026-11-28T09:15:00Z","reviewDateTime":"2036-11-28T00:00:00Z"}"#;
-    Label::from_json(json, &LabelLimits::default()).unwrap()
-}
-
 /// A line of /proc/self/status, in KiB.
 fn status_kib(field: &str) -> u64 {
     let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
@@ -153,14 +143,9 @@ fn main() {
     assert!(rounds >= 1);
 
     let now = DateTime::from_unix(NOW, 0).unwrap();
-    let nations = vec![Nation::new("NOR", "NO", "Norway").unwrap()];
-    let coalition =
-        CoalitionSpec::new(Algorithm::Es384, &[Algorithm::Es256, Algorithm::Es384], NOW)
-            .unwrap()
-            .build(provider(), &nations)
-            .unwrap();
+    let coalition = norway(&[Algorithm::Es256, Algorithm::Es384]);
     let nation = &coalition.nations()[0];
-    let label = label();
+    let label = secret_label();
     let verifier = Verifier::without_trust(provider());
     let setup_hwm = status_kib("VmHWM");
 

@@ -19,22 +19,17 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use pouch::{Envelope, Limits, Verifier, leaf_info};
-use pouch_crypto::{Algorithm, CryptoProvider};
+use pouch_crypto::Algorithm;
 
-fn provider() -> &'static CryptoProvider {
-    pouch_crypto_awslc::provider()
-}
+mod common;
+
+use common::{median, provider};
 
 struct Item {
     bytes: Vec<u8>,
     spki: Vec<u8>,
     tbs: Vec<u8>,
     sig: Vec<u8>,
-}
-
-fn median(v: &mut [f64]) -> f64 {
-    v.sort_by(|a, b| a.total_cmp(b));
-    v[v.len() / 2]
 }
 
 fn main() {

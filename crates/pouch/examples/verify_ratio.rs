@@ -8,53 +8,17 @@
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::hint::black_box;
-use std::time::Instant;
 
-use pouch::{Envelope, Limits, Payload, SealRequest, Verifier};
-use pouch_crypto::{Algorithm, CryptoProvider};
-use pouch_label::{DateTime, Label, Limits as LabelLimits};
-use pouch_testkit::{CoalitionSpec, Nation};
+use pouch::{Envelope, Limits, Verifier};
 
-const NOW: i64 = 1_795_860_000;
-const MUST: [Algorithm; 4] = [
-    Algorithm::Es256,
-    Algorithm::Es384,
-    Algorithm::EdDsa,
-    Algorithm::MlDsa65,
-];
+mod common;
 
-fn provider() -> &'static CryptoProvider {
-    pouch_crypto_awslc::provider()
-}
-
-/// Runs `f` `n` times and returns the elapsed nanoseconds.
-fn batch(n: u32, mut f: impl FnMut()) -> f64 {
-    let t = Instant::now();
-    for _ in 0..n {
-        f();
-    }
-    t.elapsed().as_nanos() as f64
-}
-
-fn median(v: &mut [f64]) -> f64 {
-    v.sort_by(|a, b| a.total_cmp(b));
-    v[v.len() / 2]
-}
+use common::{MUST, batch, median, norway, originator, provider, seal_embedded, secret_label};
 
 fn main() {
     let rounds: usize = std::env::args().nth(1).map_or(301, |a| a.parse().unwrap());
-    let label = Label::from_json(
-        br#"{"confidentialityInformation":{"policyIdentifier":"NATO","classification":"SECRET",
-          "categories":[{"tagName":"Releasable To","type":"PERMISSIVE","values":["FIN","SWE"]}]},
-          "creationDateTime":"2026-11-28T09:15:00Z","reviewDateTime":"2036-11-28T00:00:00Z"}"#,
-        &LabelLimits::default(),
-    )
-    .unwrap();
-    let nations = [Nation::new("NOR", "NO", "Norway").unwrap()];
-    let pki = CoalitionSpec::new(Algorithm::Es384, &MUST, NOW)
-        .unwrap()
-        .build(provider(), &nations)
-        .unwrap();
+    let label = secret_label();
+    let pki = norway(&MUST);
     let nation = &pki.nations()[0];
     let record: Vec<u8> = (0..1024u32).map(|i| (i * 31 % 251) as u8).collect();
     println!(
@@ -67,23 +31,8 @@ fn main() {
     for alg in MUST {
         let issued = nation.signer(alg).unwrap();
         let key = issued.signing_key(provider()).unwrap();
-        let req = SealRequest::originator(
-            key.as_ref(),
-            nation.signer_chain(issued),
-            DateTime::from_unix(NOW, 0).unwrap(),
-        );
-        let env = pouch::seal(
-            provider(),
-            &label,
-            Payload::Embedded {
-                data: &record,
-                content_type: None,
-            },
-            &req,
-            None,
-            None,
-        )
-        .unwrap();
+        let req = originator(key.as_ref(), nation, issued);
+        let env = seal_embedded(&label, &req, &record, None, None);
         let decoded = Envelope::decode(&env, &Limits::default()).unwrap();
         let tbs = decoded.to_be_signed(0).unwrap();
         let sig = decoded.seals()[0].signature().to_vec();
@@ -93,7 +42,7 @@ fn main() {
         assert!(verifier.verify(&env, None).is_valid());
         scheme.verify(&spki, &tbs, &sig).unwrap();
         // Batches of about a millisecond each.
-        let per = batch(50, || {
+        let per = batch(50, &mut || {
             scheme
                 .verify(black_box(&spki), black_box(&tbs), black_box(&sig))
                 .unwrap()
@@ -104,20 +53,20 @@ fn main() {
         for i in 0..rounds {
             // Alternate which goes first, so a drift within a pair cancels over the rounds.
             let (a, b) = if i % 2 == 0 {
-                let a = batch(n, || {
+                let a = batch(n, &mut || {
                     scheme
                         .verify(black_box(&spki), black_box(&tbs), black_box(&sig))
                         .unwrap()
                 });
-                let b = batch(n, || {
+                let b = batch(n, &mut || {
                     assert!(verifier.verify(black_box(&env), None).is_valid())
                 });
                 (a, b)
             } else {
-                let b = batch(n, || {
+                let b = batch(n, &mut || {
                     assert!(verifier.verify(black_box(&env), None).is_valid())
                 });
-                let a = batch(n, || {
+                let a = batch(n, &mut || {
                     scheme
                         .verify(black_box(&spki), black_box(&tbs), black_box(&sig))
                         .unwrap()

@@ -21,35 +21,18 @@
 
 use std::hint::black_box;
 use std::io::Cursor;
-use std::time::Instant;
 
-use pouch::{Envelope, Limits, Payload, SealRequest, Verifier};
-use pouch_crypto::{Algorithm, CryptoProvider, DigestAlgorithm};
-use pouch_label::{DateTime, Label, Limits as LabelLimits};
-use pouch_testkit::{CoalitionSpec, Nation};
+use pouch::{Envelope, Limits, Payload, Verifier};
+use pouch_crypto::{Algorithm, DigestAlgorithm};
+use pouch_label::{Label, Limits as LabelLimits};
 
-const NOW: i64 = 1_795_860_000;
+mod common;
+
+use common::{batch, median, norway, originator, provider};
+
 const CHUNK: usize = 256 * 1024;
 const KIB: usize = 1024;
 const MIB: usize = 1024 * 1024;
-
-fn provider() -> &'static CryptoProvider {
-    pouch_crypto_awslc::provider()
-}
-
-fn median(v: &mut [f64]) -> f64 {
-    v.sort_by(|a, b| a.total_cmp(b));
-    v[v.len() / 2]
-}
-
-/// Nanoseconds for `n` calls of `f`.
-fn batch(n: u32, f: &mut dyn FnMut()) -> f64 {
-    let t = Instant::now();
-    for _ in 0..n {
-        f();
-    }
-    t.elapsed().as_nanos() as f64
-}
 
 struct Measured {
     /// Median of envelope/raw per pair, with p25 and p75.
@@ -115,11 +98,7 @@ fn main() {
         &LabelLimits::default(),
     )
     .unwrap();
-    let nations = [Nation::new("NOR", "NO", "Norway").unwrap()];
-    let pki = CoalitionSpec::new(Algorithm::Es384, &algs, NOW)
-        .unwrap()
-        .build(provider(), &nations)
-        .unwrap();
+    let pki = norway(&algs);
     let nation = &pki.nations()[0];
     let verifier = Verifier::builder(provider())
         .limits(Limits {
@@ -158,11 +137,7 @@ fn main() {
     for &alg in &algs {
         let issued = nation.signer(alg).unwrap();
         let key = issued.signing_key(provider()).unwrap();
-        let req = SealRequest::originator(
-            key.as_ref(),
-            nation.signer_chain(issued),
-            DateTime::from_unix(NOW, 0).unwrap(),
-        );
+        let req = originator(key.as_ref(), nation, issued);
         let spki = issued.certificate.subject_public_key_info().to_vec();
         let scheme = provider().signature(alg).unwrap();
         let digest = if alg == Algorithm::Es256 {
