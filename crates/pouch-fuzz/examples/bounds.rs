@@ -23,6 +23,16 @@ struct Class {
     build: fn(usize) -> Vec<u8>,
 }
 
+/// The start tag of a SPIF, for the SPIF bombs.
+const SPIF_OPEN: &[u8] = b"<spif:SPIF xmlns:spif=\"http://www.xmlspif.org/spif\">";
+
+/// `head`, then `fill` up to `n` bytes (cut to `n` if longer).
+fn padded(head: &[u8], n: usize, fill: u8) -> Vec<u8> {
+    let mut v = head.to_vec();
+    v.resize(n, fill);
+    v
+}
+
 fn envelope_valid(size: usize) -> Vec<u8> {
     // A real envelope with an embedded record filling the size, from the fuzz seeds' PKI.
     let record = vec![0x5au8; size.saturating_sub(3000)];
@@ -45,11 +55,13 @@ fn classes() -> Vec<Class> {
             decoder: "envelope",
             name: "length bomb (claims 2^63 bytes)",
             build: |n| {
-                let mut v = vec![
-                    0xd8, 0x62, 0x84, 0x5b, 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-                ];
-                v.resize(n, 0);
-                v
+                padded(
+                    &[
+                        0xd8, 0x62, 0x84, 0x5b, 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+                    ],
+                    n,
+                    0,
+                )
             },
         },
         Class {
@@ -107,9 +119,11 @@ fn classes() -> Vec<Class> {
             decoder: "sequence",
             name: "item claiming 2^63 bytes",
             build: |n| {
-                let mut v = vec![0x5b, 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff];
-                v.resize(n, 0);
-                v
+                padded(
+                    &[0x5b, 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff],
+                    n,
+                    0,
+                )
             },
         },
         Class {
@@ -125,19 +139,17 @@ fn classes() -> Vec<Class> {
         Class {
             decoder: "label-json",
             name: "nesting bomb",
-            build: |n| {
-                let mut v = b"{\"confidentialityInformation\":".to_vec();
-                v.resize(n, b'[');
-                v
-            },
+            build: |n| padded(b"{\"confidentialityInformation\":", n, b'['),
         },
         Class {
             decoder: "label-json",
             name: "one huge string",
             build: |n| {
-                let mut v = b"{\"confidentialityInformation\":{\"policyIdentifier\":\"".to_vec();
-                v.resize(n, b'A');
-                v
+                padded(
+                    b"{\"confidentialityInformation\":{\"policyIdentifier\":\"",
+                    n,
+                    b'A',
+                )
             },
         },
         Class {
@@ -199,21 +211,12 @@ fn classes() -> Vec<Class> {
         Class {
             decoder: "spif",
             name: "nesting bomb",
-            build: |n| {
-                let mut v = b"<spif:SPIF xmlns:spif=\"http://www.xmlspif.org/spif\">".to_vec();
-                v.extend(b"<a>".repeat(n / 3));
-                v
-            },
+            build: |n| [SPIF_OPEN, &b"<a>".repeat(n / 3)].concat(),
         },
         Class {
             decoder: "spif",
             name: "element flood",
-            build: |n| {
-                let mut v = b"<spif:SPIF xmlns:spif=\"http://www.xmlspif.org/spif\">".to_vec();
-                v.extend(b"<a/>".repeat(n / 4));
-                v.extend_from_slice(b"</spif:SPIF>");
-                v
-            },
+            build: |n| [SPIF_OPEN, &b"<a/>".repeat(n / 4), b"</spif:SPIF>"].concat(),
         },
         Class {
             decoder: "ess",
@@ -239,11 +242,7 @@ fn classes() -> Vec<Class> {
         Class {
             decoder: "ess",
             name: "length bomb (claims 2^32 bytes)",
-            build: |n| {
-                let mut v = vec![0x31, 0x84, 0xff, 0xff, 0xff, 0xff];
-                v.resize(n, 0);
-                v
-            },
+            build: |n| padded(&[0x31, 0x84, 0xff, 0xff, 0xff, 0xff], n, 0),
         },
     ]
 }
