@@ -281,38 +281,42 @@ pub(crate) fn cases(fx: &Fixture) -> Result<Vec<Case>, Error> {
     c.expect = ok();
     out.push(c);
 
-    let mut c = Case::new(
-        "env-revocation-not-checked",
-        "Trust bundle without CRLs",
-        "Norway's ES384 seal verified with the demo bundle stripped of its CRLs, every party `revocation = \"best-effort\"`: the signer is trusted, with the warning that revocation was not checked.",
-        &["POUCH-TRUST-031"],
+    // Norway's ES384 seal under a bundle without CRLs: (id, title, description, bundle,
+    // trust codes, seal-policy code).
+    type NoCrls = (
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static [StatusCode],
+        StatusCode,
     );
-    c.algorithms = vec![Algorithm::Es384];
-    c.bundle = super::BUNDLE_NO_CRLS;
-    c.envelope = one_seal(fx, c.id, ("NOR", Algorithm::Es384), None)?;
-    c.expect = report(
-        vec![valid_with_trust(&[
-            s::TRUST_SIGNER_TRUSTED,
-            s::TRUST_REVOCATION_NOT_CHECKED,
-        ])],
-        s::SEAL_POLICY_SATISFIED,
-    );
-    out.push(c);
-
-    let mut c = Case::new(
-        "env-revocation-unknown",
-        "Trust bundle without CRLs, revocation required",
-        "Norway's ES384 seal verified with the demo bundle stripped of its CRLs, revocation left at its default, required: no issuer of the path has a current CRL, so the signer is not trusted.",
-        &["POUCH-TRUST-031"],
-    );
-    c.algorithms = vec![Algorithm::Es384];
-    c.bundle = super::BUNDLE_NO_CRLS_REQUIRED;
-    c.envelope = one_seal(fx, c.id, ("NOR", Algorithm::Es384), None)?;
-    c.expect = report(
-        vec![valid_with_trust(&[s::TRUST_REVOCATION_UNKNOWN])],
-        s::SEAL_POLICY_UNSATISFIED,
-    );
-    out.push(c);
+    let no_crls: [NoCrls; 2] = [
+        (
+            "env-revocation-not-checked",
+            "Trust bundle without CRLs",
+            "Norway's ES384 seal verified with the demo bundle stripped of its CRLs, every party `revocation = \"best-effort\"`: the signer is trusted, with the warning that revocation was not checked.",
+            super::BUNDLE_NO_CRLS,
+            &[s::TRUST_SIGNER_TRUSTED, s::TRUST_REVOCATION_NOT_CHECKED],
+            s::SEAL_POLICY_SATISFIED,
+        ),
+        (
+            "env-revocation-unknown",
+            "Trust bundle without CRLs, revocation required",
+            "Norway's ES384 seal verified with the demo bundle stripped of its CRLs, revocation left at its default, required: no issuer of the path has a current CRL, so the signer is not trusted.",
+            super::BUNDLE_NO_CRLS_REQUIRED,
+            &[s::TRUST_REVOCATION_UNKNOWN],
+            s::SEAL_POLICY_UNSATISFIED,
+        ),
+    ];
+    for (id, title, description, bundle, trust, policy) in no_crls {
+        let mut c = Case::new(id, title, description, &["POUCH-TRUST-031"]);
+        c.algorithms = vec![Algorithm::Es384];
+        c.bundle = bundle;
+        c.envelope = one_seal(fx, id, ("NOR", Algorithm::Es384), None)?;
+        c.expect = report(vec![valid_with_trust(trust)], policy);
+        out.push(c);
+    }
 
     out.extend(detached(fx)?);
     out.extend(multi(fx)?);

@@ -80,44 +80,55 @@ pub(crate) fn cases(fx: &Fixture) -> Result<Vec<Case>, Error> {
         out.push(c);
     }
 
-    // Valid at signing, expired since: a warning, still trusted.
-    let sg = fx.signer("NOR", Algorithm::Es384)?;
-    let mut c = Case::new(
-        "env-signer-expired-since-signing",
-        "Signer certificate expired after the seal was made",
-        "Norway's ES384 signer (valid for two years from an hour before the vectors' day) seals on the vectors' day; the verification time is 800 days later, after the signer certificate expired and while its CAs are still valid. The seal stays trusted, with the warning that the path is not valid at verification time.",
-        &["POUCH-TRUST-021", "POUCH-TRUST-020"],
+    // ES384 signers whose signature is valid and who are trusted, with one more trust
+    // code: (id, title, description, requirements, nation, verification time, that code,
+    // seal-policy code).
+    type Trusted = (
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static [&'static str],
+        &'static str,
+        i64,
+        pouch_status::StatusCode,
+        pouch_status::StatusCode,
     );
-    c.algorithms = vec![Algorithm::Es384];
-    c.envelope = craft::originator_embedded(c.id, &secret, record, &sg)?;
-    c.at = NOW + 800 * DAY;
-    c.expect = report(
-        vec![valid_with_trust(&[
-            s::TRUST_SIGNER_TRUSTED,
+    let trusted_rows: [Trusted; 2] = [
+        // Valid at signing, expired since: a warning, still trusted.
+        (
+            "env-signer-expired-since-signing",
+            "Signer certificate expired after the seal was made",
+            "Norway's ES384 signer (valid for two years from an hour before the vectors' day) seals on the vectors' day; the verification time is 800 days later, after the signer certificate expired and while its CAs are still valid. The seal stays trusted, with the warning that the path is not valid at verification time.",
+            &["POUCH-TRUST-021", "POUCH-TRUST-020"],
+            "NOR",
+            NOW + 800 * DAY,
             s::TRUST_NOT_VALID_AT_VERIFICATION,
-        ])],
-        s::SEAL_POLICY_SATISFIED,
-    );
-    out.push(c);
-
-    // The Netherlands may seal up to CONFIDENTIAL only.
-    let sg = fx.signer("NLD", Algorithm::Es384)?;
-    let mut c = Case::new(
-        "env-nation-unauthorised-classification",
-        "Nation not authorised for the label's classification",
-        "A trusted Dutch signer seals a NATO SECRET label; the bundle authorises the Netherlands for NATO up to CONFIDENTIAL. The signer is trusted, the seal is not authorised.",
-        &["POUCH-TRUST-050", "POUCH-TRUST-051"],
-    );
-    c.algorithms = vec![Algorithm::Es384];
-    c.envelope = craft::originator_embedded(c.id, &secret, record, &sg)?;
-    c.expect = report(
-        vec![valid_with_trust(&[
-            s::TRUST_SIGNER_TRUSTED,
+            s::SEAL_POLICY_SATISFIED,
+        ),
+        // The Netherlands may seal up to CONFIDENTIAL only.
+        (
+            "env-nation-unauthorised-classification",
+            "Nation not authorised for the label's classification",
+            "A trusted Dutch signer seals a NATO SECRET label; the bundle authorises the Netherlands for NATO up to CONFIDENTIAL. The signer is trusted, the seal is not authorised.",
+            &["POUCH-TRUST-050", "POUCH-TRUST-051"],
+            "NLD",
+            VERIFY_AT,
             s::TRUST_UNAUTHORISED_CLASSIFICATION,
-        ])],
-        s::SEAL_POLICY_UNSATISFIED,
-    );
-    out.push(c);
+            s::SEAL_POLICY_UNSATISFIED,
+        ),
+    ];
+    for (id, title, description, reqs, nation, at, code, policy) in trusted_rows {
+        let sg = fx.signer(nation, Algorithm::Es384)?;
+        let mut c = Case::new(id, title, description, reqs);
+        c.algorithms = vec![Algorithm::Es384];
+        c.envelope = craft::originator_embedded(id, &secret, record, &sg)?;
+        c.at = at;
+        c.expect = report(
+            vec![valid_with_trust(&[s::TRUST_SIGNER_TRUSTED, code])],
+            policy,
+        );
+        out.push(c);
+    }
 
     // An alternative label under a policy the endorser is not authorised for.
     let nor = fx.signer("NOR", Algorithm::Es384)?;
