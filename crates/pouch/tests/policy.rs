@@ -83,17 +83,12 @@ fn key(nation: &str, alg: Algorithm) -> Box<dyn pouch_crypto::SigningKey> {
         .unwrap()
 }
 
-/// Norway seals the coalition label (ES384), then endorses with ML-DSA-65 and the Norwegian
-/// alternative label derived through the demo policies' equivalences; `extra` adds one more
-/// endorsement by `(nation, alternative label)`.
-fn envelope(extra: Option<(&str, Label)>) -> Vec<u8> {
-    let f = fixture();
-    let label = originator_label();
-    let alt = f.coalition.equivalent(&label, &f.national).unwrap();
+/// `label` over the record "record", sealed by Norway's ES384 originator.
+fn sealed_by_norway(label: &Label) -> Vec<u8> {
     let k = key("NOR", Algorithm::Es384);
-    let mut env = pouch::seal(
+    pouch::seal(
         provider(),
-        &label,
+        label,
         Payload::Embedded {
             data: b"record",
             content_type: None,
@@ -102,22 +97,27 @@ fn envelope(extra: Option<(&str, Label)>) -> Vec<u8> {
         None,
         None,
     )
-    .unwrap();
-    let k = key("NOR", Algorithm::MlDsa65);
-    env = pouch::endorse(
-        &env,
-        &request("NOR", Algorithm::MlDsa65, k.as_ref(), Some(alt)),
-        &Limits::default(),
-    )
-    .unwrap();
+    .unwrap()
+}
+
+/// `env` endorsed by `nation`'s `alg` signer with the alternative label `alt`.
+fn endorsed(env: &[u8], nation: &str, alg: Algorithm, alt: Label) -> Vec<u8> {
+    let k = key(nation, alg);
+    let req = request(nation, alg, k.as_ref(), Some(alt));
+    pouch::endorse(env, &req, &Limits::default()).unwrap()
+}
+
+/// Norway seals the coalition label (ES384), then endorses with ML-DSA-65 and the Norwegian
+/// alternative label derived through the demo policies' equivalences; `extra` adds one more
+/// endorsement by `(nation, alternative label)`.
+fn envelope(extra: Option<(&str, Label)>) -> Vec<u8> {
+    let f = fixture();
+    let label = originator_label();
+    let alt = f.coalition.equivalent(&label, &f.national).unwrap();
+    let mut env = sealed_by_norway(&label);
+    env = endorsed(&env, "NOR", Algorithm::MlDsa65, alt);
     if let Some((nation, alt)) = extra {
-        let k = key(nation, Algorithm::EdDsa);
-        env = pouch::endorse(
-            &env,
-            &request(nation, Algorithm::EdDsa, k.as_ref(), Some(alt)),
-            &Limits::default(),
-        )
-        .unwrap();
+        env = endorsed(&env, nation, Algorithm::EdDsa, alt);
     }
     env
 }
@@ -248,26 +248,8 @@ fn an_alternative_label_from_an_unauthorised_nation_is_not_relied_on() {
     // Seal order: Norway's two seals, then Denmark's. Verify with a national gateway that
     // skips seal 1 by taking a fresh envelope whose only alternative label is Denmark's.
     let label = originator_label();
-    let k = key("NOR", Algorithm::Es384);
-    let env = pouch::seal(
-        provider(),
-        &label,
-        Payload::Embedded {
-            data: b"record",
-            content_type: None,
-        },
-        &request("NOR", Algorithm::Es384, k.as_ref(), None),
-        None,
-        None,
-    )
-    .unwrap();
-    let k = key("DNK", Algorithm::EdDsa);
-    let env = pouch::endorse(
-        &env,
-        &request("DNK", Algorithm::EdDsa, k.as_ref(), Some(danish.clone())),
-        &Limits::default(),
-    )
-    .unwrap();
+    let env = sealed_by_norway(&label);
+    let env = endorsed(&env, "DNK", Algorithm::EdDsa, danish.clone());
     let r = verify(&env, &[&f.national], Some("SWE"), true);
     assert!(r.seals[1].signature_valid());
     assert!(
