@@ -49,7 +49,7 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {}
 
 /// What was wrong with an ESS label's encoding or content.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, strum::IntoStaticStr)]
 #[non_exhaustive]
 pub enum ErrorKind {
     /// The input ends inside an element.
@@ -149,28 +149,8 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
-    /// The variant's name, as test manifests spell the expected error.
+    /// The variant's name, as the vector manifests spell the expected error.
     pub fn name(&self) -> &'static str {
-        match self {
-            ErrorKind::TooLarge(_) => "TooLarge",
-            ErrorKind::Truncated { .. } => "Truncated",
-            ErrorKind::LengthOverrun { .. } => "LengthOverrun",
-            ErrorKind::BadLength => "BadLength",
-            ErrorKind::IndefiniteLength => "IndefiniteLength",
-            ErrorKind::UnexpectedTag { .. } => "UnexpectedTag",
-            ErrorKind::TrailingData { .. } => "TrailingData",
-            ErrorKind::DepthExceeded { .. } => "DepthExceeded",
-            ErrorKind::LimitExceeded { .. } => "LimitExceeded",
-            ErrorKind::BadInteger => "BadInteger",
-            ErrorKind::NegativeInteger { .. } => "NegativeInteger",
-            ErrorKind::IntegerTooLarge { .. } => "IntegerTooLarge",
-            ErrorKind::BadOid(_) => "BadOid",
-            ErrorKind::BadBitString(_) => "BadBitString",
-            ErrorKind::BadString { .. } => "BadString",
-            ErrorKind::Duplicate(_) => "Duplicate",
-            ErrorKind::Empty(_) => "Empty",
-            ErrorKind::NotDer(_) => "NotDer",
-            ErrorKind::Unencodable(_) => "Unencodable",
-        }
+        self.into()
     }
 }

@@ -52,7 +52,7 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {}
 
 /// What was wrong with a label.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, strum::IntoStaticStr)]
 #[non_exhaustive]
 pub enum ErrorKind {
     /// The CBOR is not well-formed deterministic CBOR.
@@ -138,31 +138,8 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
-    /// The variant's name, as test-vector manifests spell the expected error.
+    /// The variant's name, as the vector manifests spell the expected error.
     pub fn name(&self) -> &'static str {
-        match self {
-            ErrorKind::TooLarge(_) => "TooLarge",
-            ErrorKind::Cbor(_) => "Cbor",
-            ErrorKind::Json(_) => "Json",
-            ErrorKind::Xml(_) => "Xml",
-            ErrorKind::Missing(_) => "Missing",
-            ErrorKind::Unknown(_) => "Unknown",
-            ErrorKind::Duplicate(_) => "Duplicate",
-            ErrorKind::WrongType(_) => "WrongType",
-            ErrorKind::EmptyCollection => "EmptyCollection",
-            ErrorKind::String(_) => "String",
-            ErrorKind::Time(_) => "Time",
-            ErrorKind::IdType(_) => "IdType",
-            ErrorKind::CategoryType(_) => "CategoryType",
-            ErrorKind::Integer(_) => "Integer",
-            ErrorKind::LimitExceeded { .. } => "LimitExceeded",
-            ErrorKind::Namespace { .. } => "Namespace",
-            ErrorKind::NotALabel(_) => "NotALabel",
-            ErrorKind::UnexpectedElement(_) => "UnexpectedElement",
-            ErrorKind::UnexpectedAttribute(_) => "UnexpectedAttribute",
-            ErrorKind::UnexpectedText(_) => "UnexpectedText",
-            ErrorKind::Extension(_) => "Extension",
-            ErrorKind::NoLabel => "NoLabel",
-        }
+        self.into()
     }
 }
