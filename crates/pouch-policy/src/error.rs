@@ -8,7 +8,11 @@ use crate::Status;
 /// could not be loaded, or a label that an operation cannot resolve under a policy. The
 /// [`ErrorKind`] says what was wrong and the [`Place`] says where.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Error {
+pub struct Error(Box<Inner>);
+
+/// What an [`Error`] holds, boxed so that a `Result` carrying one stays a pointer wide.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Inner {
     kind: ErrorKind,
     place: Place,
 }
@@ -34,42 +38,43 @@ pub enum Place {
 }
 
 impl Error {
+    fn at(kind: ErrorKind, place: Place) -> Self {
+        Self(Box::new(Inner { kind, place }))
+    }
+
     pub(crate) fn new(kind: ErrorKind, element: &str, line: usize) -> Self {
-        Self {
+        Self::at(
             kind,
-            place: Place::Element {
+            Place::Element {
                 name: element.to_owned(),
                 line,
             },
-        }
+        )
     }
 
     pub(crate) fn at_json(kind: ErrorKind, path: &str) -> Self {
-        Self {
-            kind,
-            place: Place::Json(path.to_owned()),
-        }
+        Self::at(kind, Place::Json(path.to_owned()))
     }
 
     /// What was wrong.
     pub fn kind(&self) -> &ErrorKind {
-        &self.kind
+        &self.0.kind
     }
 
     /// Where.
     pub fn place(&self) -> &Place {
-        &self.place
+        &self.0.place
     }
 
     /// What was wrong, without the place.
     pub fn into_kind(self) -> ErrorKind {
-        self.kind
+        self.0.kind
     }
 
     /// The local name of the element at fault, when the fault is in an XML document (empty
     /// for the document as a whole).
     pub fn element(&self) -> Option<&str> {
-        match &self.place {
+        match self.place() {
             Place::Element { name, .. } => Some(name),
             _ => None,
         }
@@ -77,7 +82,7 @@ impl Error {
 
     /// The 1-based line of the element's start tag, when the fault is in an XML document.
     pub fn line(&self) -> Option<usize> {
-        match self.place {
+        match *self.place() {
             Place::Element { line, .. } => Some(line),
             _ => None,
         }
@@ -85,7 +90,7 @@ impl Error {
 
     /// The JSON pointer of the member at fault, when the fault is in a clearance.
     pub fn json_path(&self) -> Option<&str> {
-        match &self.place {
+        match self.place() {
             Place::Json(path) => Some(path),
             _ => None,
         }
@@ -95,22 +100,19 @@ impl Error {
 /// An error about the label handed to an operation ([`Place::Label`]).
 impl From<ErrorKind> for Error {
     fn from(kind: ErrorKind) -> Self {
-        Self {
-            kind,
-            place: Place::Label,
-        }
+        Self::at(kind, Place::Label)
     }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.place {
+        match self.place() {
             Place::Element { name, line } if name.is_empty() => {
-                write!(f, "{} (line {line})", self.kind)
+                write!(f, "{} (line {line})", self.kind())
             }
-            Place::Element { name, line } => write!(f, "{} in <{name}> (line {line})", self.kind),
-            Place::Json(path) => write!(f, "{} at {path}", self.kind),
-            Place::Label => write!(f, "{}", self.kind),
+            Place::Element { name, line } => write!(f, "{} in <{name}> (line {line})", self.kind()),
+            Place::Json(path) => write!(f, "{} at {path}", self.kind()),
+            Place::Label => write!(f, "{}", self.kind()),
         }
     }
 }
