@@ -8,7 +8,7 @@ mod common;
 use std::sync::OnceLock;
 
 use common::now;
-use pouch::{LabelRef, Limits, Payload, Report, Role, SealRequest, TrustStore, Verifier};
+use pouch::{LabelRef, Limits, Report, Role, SealRequest, TrustStore, Verifier};
 use pouch_crypto::{Algorithm, CryptoProvider};
 use pouch_label::Label;
 use pouch_policy::demo::{COALITION_SPIF, NATIONAL_SPIF};
@@ -86,18 +86,8 @@ fn key(nation: &str, alg: Algorithm) -> Box<dyn pouch_crypto::SigningKey> {
 /// `label` over the record "record", sealed by Norway's ES384 originator.
 fn sealed_by_norway(label: &Label) -> Vec<u8> {
     let k = key("NOR", Algorithm::Es384);
-    pouch::seal(
-        provider(),
-        label,
-        Payload::Embedded {
-            data: b"record",
-            content_type: None,
-        },
-        &request("NOR", Algorithm::Es384, k.as_ref(), None),
-        None,
-        None,
-    )
-    .unwrap()
+    let req = request("NOR", Algorithm::Es384, k.as_ref(), None);
+    common::seal_record(provider(), label, &req)
 }
 
 /// `env` endorsed by `nation`'s `alg` signer with the alternative label `alt`.

@@ -4,7 +4,7 @@
 mod common;
 
 use common::{NOW, label, now};
-use pouch::{Limits, Payload, Report, Role, SealPolicy, SealRequest, Verifier};
+use pouch::{Limits, Report, Role, SealPolicy, SealRequest, Verifier};
 use pouch_crypto::{Algorithm, CryptoProvider, SigningKey};
 use pouch_label::{DateTime, Label};
 use pouch_status as codes;
@@ -61,18 +61,7 @@ fn seal_with(
         vec![i.certificate.der().to_vec(), intermediate],
         signing_time,
     );
-    pouch::seal(
-        provider(),
-        label,
-        Payload::Embedded {
-            data: b"record",
-            content_type: None,
-        },
-        &req,
-        None,
-        None,
-    )
-    .unwrap()
+    common::seal_record(provider(), label, &req)
 }
 
 fn endorse_with(env: &[u8], (i, intermediate): (&Issued, Vec<u8>)) -> Vec<u8> {
@@ -251,26 +240,8 @@ fn a_chain_over_eight_is_too_long_for_trust_even_when_the_decoder_allows_it() {
     let k = key(i);
     let mut chain = vec![i.certificate.der().to_vec()];
     chain.resize(9, intermediate); // duplicates of the intermediate: harmless but for length
-    let req = SealRequest {
-        key: k.as_ref(),
-        chain,
-        role: Role::Originator,
-        signing_time: now(),
-        alternative_label: None,
-        release: None,
-    };
-    let env = pouch::seal(
-        provider(),
-        &label(),
-        Payload::Embedded {
-            data: b"record",
-            content_type: None,
-        },
-        &req,
-        None,
-        None,
-    )
-    .unwrap();
+    let req = SealRequest::originator(k.as_ref(), chain, now());
+    let env = common::seal_record(provider(), &label(), &req);
     let seal_codes = |r: &Report| -> (Vec<&str>, Vec<&str>) {
         let s = &r.seals[0];
         (

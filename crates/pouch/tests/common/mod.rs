@@ -111,6 +111,16 @@ pub fn embedded(provider: &CryptoProvider, s: &Signer, data: &[u8]) -> Vec<u8> {
     .unwrap()
 }
 
+/// `label` over the record "record", sealed with `req` (identifier and creation time pouch's
+/// own).
+pub fn seal_record(provider: &CryptoProvider, label: &Label, req: &SealRequest<'_>) -> Vec<u8> {
+    let payload = Payload::Embedded {
+        data: b"record",
+        content_type: None,
+    };
+    pouch::seal(provider, label, payload, req, None, None).unwrap()
+}
+
 /// Assembles an envelope from raw parts: each seal is (protected, unprotected map bytes,
 /// signature).
 pub fn assemble(body: &[u8], payload: &[u8], seals: &[(Vec<u8>, Vec<u8>, Vec<u8>)]) -> Vec<u8> {
