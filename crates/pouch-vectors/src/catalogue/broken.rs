@@ -56,26 +56,24 @@ fn tampered(fx: &Fixture) -> Result<Vec<Case>, Error> {
 
     let id = "env-tampered-label";
     let (env, _, _) = honest(fx, id, "CONFIDENTIAL")?;
-    let mut c = Case::new(
+    let mut c = Case::es384(
         id,
         "Originator label downgraded after sealing",
         "A NATO CONFIDENTIAL envelope whose label text CONFIDENTIAL is overwritten with UNCLASSIFIED (same length, still well-formed): the label is covered by every seal, so the seal's signature fails.",
         reqs,
     );
-    c.algorithms = vec![Algorithm::Es384];
     c.envelope = craft::replace_once(&env, &text_head("CONFIDENTIAL"), &text_head("UNCLASSIFIED"))?;
     c.expect = invalid_seal();
     out.push(c);
 
     let id = "env-tampered-payload";
     let (env, _, _) = honest(fx, id, "SECRET")?;
-    let mut c = Case::new(
+    let mut c = Case::es384(
         id,
         "Embedded record changed after sealing",
         "The first byte of the embedded record `F` becomes `G`: the seal's signature fails.",
         reqs,
     );
-    c.algorithms = vec![Algorithm::Es384];
     c.envelope = craft::replace_once(&env, b"FROSTY", b"GROSTY")?;
     c.expect = invalid_seal();
     out.push(c);
@@ -85,13 +83,12 @@ fn tampered(fx: &Fixture) -> Result<Vec<Case>, Error> {
     let envelope_id = craft::envelope_id(id)?;
     let mut changed = envelope_id;
     changed[0] ^= 0x01;
-    let mut c = Case::new(
+    let mut c = Case::es384(
         id,
         "Envelope header changed after sealing",
         "One bit of the envelope identifier in the body protected header is flipped: the header is covered by every seal, so the signature fails.",
         reqs,
     );
-    c.algorithms = vec![Algorithm::Es384];
     c.envelope = craft::replace_once(&env, &envelope_id, &changed)?;
     c.expect = invalid_seal();
     out.push(c);
@@ -108,13 +105,12 @@ fn tampered(fx: &Fixture) -> Result<Vec<Case>, Error> {
         &SealOpts::originator(&sg, time(NOW)?),
         time(NOW - 60)?,
     )?;
-    let mut c = Case::new(
+    let mut c = Case::es384(
         id,
         "Seal header changed after sealing",
         "The seal's signing time is moved one second later in its protected header (the body's creation time is a minute earlier, so only the seal changes): the seal's signature fails.",
         reqs,
     );
-    c.algorithms = vec![Algorithm::Es384];
     c.envelope = craft::replace_once(&env, rfc3339(NOW)?.as_bytes(), rfc3339(NOW + 1)?.as_bytes())?;
     c.expect = invalid_seal();
     out.push(c);
@@ -124,13 +120,12 @@ fn tampered(fx: &Fixture) -> Result<Vec<Case>, Error> {
     if let Some(last) = env.last_mut() {
         *last ^= 0x80;
     }
-    let mut c = Case::new(
+    let mut c = Case::es384(
         id,
         "Seal signature changed",
         "The top bit of the signature's last byte (the envelope's last byte) is flipped.",
         &["POUCH-ENV-031"],
     );
-    c.algorithms = vec![Algorithm::Es384];
     c.envelope = env;
     c.expect = invalid_seal();
     out.push(c);
@@ -146,8 +141,7 @@ fn encodings(fx: &Fixture) -> Result<Vec<Case>, Error> {
               reqs: &'static [&'static str],
               bytes: Vec<u8>,
               code| {
-        let mut c = Case::new(id, title, description, reqs);
-        c.algorithms = vec![Algorithm::Es384];
+        let mut c = Case::es384(id, title, description, reqs);
         c.envelope = bytes;
         c.expect = refused(code);
         // CDDL judges the data model: these encodings carry a valid one.
@@ -252,13 +246,12 @@ fn headers(fx: &Fixture) -> Result<Vec<Case>, Error> {
         .cloned()
         .ok_or(Error::Generate("no seal".into()))?;
     let sig = craft::sign(&sg, &body, &protected, &p.payload)?;
-    let mut c = Case::new(
+    let mut c = Case::es384(
         "env-unknown-critical-header",
         "Unknown critical parameter in the body",
         "The body protected header gains parameter 999 (true) and lists it in crit; the envelope is re-signed, so only the unknown critical parameter is wrong.",
         &["POUCH-ENV-011", "POUCH-ENV-010"],
     );
-    c.algorithms = vec![Algorithm::Es384];
     c.envelope = craft::assemble(&body, &p.payload, &[RawSeal::new(protected, sig)]);
     c.expect = refused(s::ENVELOPE_UNKNOWN_CRITICAL_HEADER);
     out.push(c);
@@ -275,13 +268,12 @@ fn headers(fx: &Fixture) -> Result<Vec<Case>, Error> {
         .cloned()
         .ok_or(Error::Generate("no seal".into()))?;
     let sig = craft::sign(&sg, &body, &protected, &p.payload)?;
-    let mut c = Case::new(
+    let mut c = Case::es384(
         "env-version-unsupported",
         "Unsupported format version",
         "The envelope header's format version is 2; the envelope is re-signed so nothing else is wrong.",
         &["POUCH-ENV-011"],
     );
-    c.algorithms = vec![Algorithm::Es384];
     c.envelope = craft::assemble(&body, &p.payload, &[RawSeal::new(protected, sig)]);
     c.expect = refused(s::ENVELOPE_VERSION_UNSUPPORTED);
     out.push(c);
@@ -465,13 +457,12 @@ fn headers(fx: &Fixture) -> Result<Vec<Case>, Error> {
         .cloned()
         .ok_or(Error::Generate("no seal".into()))?;
     let sig = craft::sign(&sg, &body, &protected, &p2.payload)?;
-    let mut c = Case::new(
+    let mut c = Case::es384(
         "env-label-malformed",
         "Originator label that does not decode",
         "The originator label's creation time is rewritten with a UTC offset (+01:00), which the label profile forbids (canonical UTC only); the envelope is re-signed over it. A malformed label makes the envelope malformed.",
         &["POUCH-LBL-040", "POUCH-LBL-012", "POUCH-ENV-001"],
     );
-    c.algorithms = vec![Algorithm::Es384];
     c.envelope = craft::assemble(&body, &p2.payload, &[RawSeal::new(protected, sig)]);
     c.expect = refused(s::ENVELOPE_MALFORMED);
     out.push(c);

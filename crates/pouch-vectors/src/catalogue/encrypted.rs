@@ -273,8 +273,7 @@ fn gateway_case(
     requirements: &'static [&'static str],
     recipient: &'static str,
 ) -> Case {
-    let mut c = Case::new(cid, title, description, requirements);
-    c.algorithms = vec![Algorithm::Es384];
+    let mut c = Case::es384(cid, title, description, requirements);
     c.policies = vec![COALITION_SPIF];
     c.recipient = Some(recipient);
     c
@@ -290,8 +289,7 @@ fn open_case(
     decrypt: &[StatusCode],
     plaintext: Option<Vec<u8>>,
 ) -> Case {
-    let mut c = Case::new(cid, title, description, requirements);
-    c.algorithms = vec![Algorithm::Es384];
+    let mut c = Case::es384(cid, title, description, requirements);
     c.policies = vec![COALITION_SPIF];
     c.open = Some(opener.open_case(plaintext));
     c.expect = permitted();
@@ -689,13 +687,12 @@ pub(crate) fn cases(fx: &Fixture) -> Result<Vec<Case>, Error> {
     // What a decoder refuses before anything is decrypted.
     let cid = "enc-chunk-size-too-small";
     let (envelope, _) = base(cid)?;
-    let mut c = Case::new(
+    let mut c = Case::es384(
         cid,
         "A chunk size below the minimum",
         "The envelope of an encryption to Denmark and the Netherlands, its encryption header's chunk size rewritten to 4095 (one below the minimum of 4096) and sealed again by Norway. A decoder refuses the header before allocating by it: `envelope.malformed`, verification ends there.",
         &["POUCH-ENC-010"],
     );
-    c.algorithms = vec![Algorithm::Es384];
     let env = decode(&envelope)?;
     let mut header = env.header().clone();
     if let Some(e) = header.encryption.as_mut() {
@@ -714,13 +711,12 @@ pub(crate) fn cases(fx: &Fixture) -> Result<Vec<Case>, Error> {
 
     let cid = "enc-recipients-without-encryption";
     let (encrypted, _) = base(cid)?;
-    let mut c = Case::new(
+    let mut c = Case::es384(
         cid,
         "Recipients on an envelope that is not encrypted",
         "Norway seals the record in clear; the `\"pouch-recipients\"` parameter of an encrypted envelope is then added to its body unprotected header (the seal does not cover it, so the seal stays valid). Recipients are allowed only beside an encryption header: `envelope.unprotected-header-not-empty`.",
         &["POUCH-ENC-002", "POUCH-ENV-003"],
     );
-    c.algorithms = vec![Algorithm::Es384];
     let clear = craft::originator_embedded(cid, &everyone, &record, &nor_signer)?;
     let list = decode(&encrypted)?
         .recipients_bytes()
@@ -764,13 +760,12 @@ fn option_cases(fx: &Fixture) -> Result<Vec<Case>, Error> {
     let record = super::good::RECORD;
     let nor = fx.signer("NOR", Algorithm::Es384)?;
 
-    let mut c = Case::new(
+    let mut c = Case::es384(
         "env-option-allowed-algs",
         "A seal whose algorithm the verifier does not allow",
         "Norway's ES384 signer seals; the verifier allows ML-DSA-65 and EdDSA only (`--allowed-algs`). The algorithm is registered and implemented but not allowed: `seal.alg-not-allowed`, the signature is not checked, no trust stage runs for the seal, and `all` is unsatisfied.",
         &["POUCH-ENV-104", "POUCH-CNF-017"],
     );
-    c.algorithms = vec![Algorithm::Es384];
     c.allowed_algs = vec![Algorithm::MlDsa65, Algorithm::EdDsa];
     c.envelope = craft::originator_embedded(c.id, &secret, record, &nor)?;
     c.expect = report(
@@ -779,13 +774,12 @@ fn option_cases(fx: &Fixture) -> Result<Vec<Case>, Error> {
     );
     out.push(c);
 
-    let mut c = Case::new(
+    let mut c = Case::es384(
         "env-option-current-validity-required",
         "Expired since signing, in the strict mode",
         "The envelope of env-signer-expired-since-signing made again (Norway's ES384 signer seals on the vectors' day and is verified 800 days later, after the signer certificate expired), verified with `--require-current-validity`: the path valid at signing is no longer valid at verification, which the strict mode makes the error `trust.current-validity-required`; `all` is unsatisfied.",
         &["POUCH-TRUST-022", "POUCH-CNF-017"],
     );
-    c.algorithms = vec![Algorithm::Es384];
     c.require_current_validity = true;
     c.envelope = craft::originator_embedded(c.id, &secret, record, &nor)?;
     c.at = NOW + 800 * DAY;
@@ -813,13 +807,12 @@ fn option_cases(fx: &Fixture) -> Result<Vec<Case>, Error> {
         key: fx.signer("NOR", Algorithm::Es384)?.key,
         chain,
     };
-    let mut c = Case::new(
+    let mut c = Case::es384(
         "env-option-chain-too-long",
         "Nine certificates, the decoder's limit raised",
         "Norway's ES384 signer seals with an x5chain of nine certificates (its own two, then Norway's root seven times). Verified with `--max-chain 9`, the decoder accepts the header and the signature is valid; the trust stage's bound of eight does not move with the decoder's: `trust.chain-too-long`, and `all` is unsatisfied. (With the default limit the same envelope is env-oversize-chain's `seal.header-limit-exceeded`.)",
         &["POUCH-TRUST-002", "POUCH-CNF-017"],
     );
-    c.algorithms = vec![Algorithm::Es384];
     c.max_chain = Some(9);
     // The CDDL bounds x5chain at the default limit of eight.
     c.cddl = Some(Some("invalid"));

@@ -145,13 +145,12 @@ pub(crate) fn cases(fx: &Fixture) -> Result<Vec<Case>, Error> {
     out.push(c);
 
     // Valid without a trust stage: "valid" is not "trusted".
-    let mut c = Case::new(
+    let mut c = Case::es384(
         "env-no-trust-bundle",
         "Valid seal, no trust stage",
         "The ES384 envelope verified without a trust bundle: the signature is valid and no trust code is reported, because nothing was said about who the signer is.",
         &["POUCH-ENV-031", "POUCH-ENV-050", "POUCH-SEC-003"],
     );
-    c.algorithms = vec![Algorithm::Es384];
     c.trust = false;
     c.envelope = one_seal(fx, "env-no-trust-bundle", ("NOR", Algorithm::Es384), None)?;
     c.expect = report(vec![valid_with_trust(&[])], s::SEAL_POLICY_SATISFIED);
@@ -164,13 +163,12 @@ pub(crate) fn cases(fx: &Fixture) -> Result<Vec<Case>, Error> {
         &pouch_label::Limits::default(),
     )
     .map_err(|e| Error::Generate(format!("label: {e}")))?;
-    let mut c = Case::new(
+    let mut c = Case::es384(
         "env-label-review-time-missing",
         "Originator label without a review time",
         "A NATO RESTRICTED label with neither ReviewDateTime nor SuccessionHandling: the label stage warns, the envelope is still valid and trusted.",
         &["POUCH-LBL-030", "POUCH-ENV-012"],
     );
-    c.algorithms = vec![Algorithm::Es384];
     c.envelope = craft::originator_embedded(c.id, &no_review, RECORD, &sg)?;
     c.expect = ok();
     c.expect.label = super::ids(&[s::LABEL_REVIEW_TIME_MISSING]);
@@ -255,8 +253,7 @@ pub(crate) fn cases(fx: &Fixture) -> Result<Vec<Case>, Error> {
     for (id, title, description, reqs, json, code) in advisories {
         let l = pouch_label::Label::from_json(json.as_bytes(), &pouch_label::Limits::default())
             .map_err(|e| Error::Generate(format!("{id}: label: {e}")))?;
-        let mut c = Case::new(id, title, description, reqs);
-        c.algorithms = vec![Algorithm::Es384];
+        let mut c = Case::es384(id, title, description, reqs);
         c.envelope = craft::originator_embedded(c.id, &l, RECORD, &sg)?;
         c.expect = ok();
         c.expect.label = super::ids(&[code]);
@@ -270,13 +267,12 @@ pub(crate) fn cases(fx: &Fixture) -> Result<Vec<Case>, Error> {
         recipients: vec!["FIN".into(), "SWE".into()],
         note: Some("Releasable for exercise FROSTY PINE".into()),
     });
-    let mut c = Case::new(
+    let mut c = Case::es384(
         "env-release-approval",
         "Seal with a release approval",
         "Denmark seals with a release approval for FIN and SWE (ISO 3166-1 alpha-3 codes), covered only by its seal; the envelope verifies (how approvals count in a release decision is the release chapter's).",
         &["POUCH-ENV-041", "POUCH-ENV-030"],
     );
-    c.algorithms = vec![Algorithm::Es384];
     c.envelope = craft::embedded(c.id, &label("NATO", "SECRET")?, RECORD, &opts)?;
     c.expect = ok();
     out.push(c);
@@ -310,8 +306,7 @@ pub(crate) fn cases(fx: &Fixture) -> Result<Vec<Case>, Error> {
         ),
     ];
     for (id, title, description, bundle, trust, policy) in no_crls {
-        let mut c = Case::new(id, title, description, &["POUCH-TRUST-031"]);
-        c.algorithms = vec![Algorithm::Es384];
+        let mut c = Case::es384(id, title, description, &["POUCH-TRUST-031"]);
         c.bundle = bundle;
         c.envelope = one_seal(fx, id, ("NOR", Algorithm::Es384), None)?;
         c.expect = report(vec![valid_with_trust(trust)], policy);

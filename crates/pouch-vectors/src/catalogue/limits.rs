@@ -112,13 +112,12 @@ fn seals_and_chains(fx: &Fixture) -> Result<Vec<Case>, Error> {
     let many: Vec<RawSeal> = (0..MAX_SEALS)
         .map(|_| RawSeal::new(protected.clone(), sig.clone()))
         .collect();
-    let mut c = Case::new(
+    let mut c = Case::es384(
         "env-limit-seals-at",
         "Sixteen seals",
         "The same valid ES384 seal sixteen times: exactly the default limit of 16 seals (the twin of env-oversize-seals). Every seal verifies and is trusted.",
         REQS,
     );
-    c.algorithms = vec![Algorithm::Es384];
     c.envelope = craft::assemble(&p.body, &p.payload, &many);
     c.expect = report(vec![trusted(); MAX_SEALS], s::SEAL_POLICY_SATISFIED);
     out.push(c);
@@ -476,13 +475,12 @@ fn depth(fx: &Fixture) -> Result<Vec<Case>, Error> {
             .bytes(&protected)
             .map(0)
             .bytes(&sig);
-        let mut c = Case::new(
+        let mut c = Case::es384(
             id,
             title,
             description,
             &["POUCH-ENV-080", "POUCH-CBOR-010", "POUCH-ENV-003"],
         );
-        c.algorithms = vec![Algorithm::Es384];
         c.envelope = e.into_bytes();
         c.expect = refused(code);
         c.cddl = Some(Some("invalid"));

@@ -139,6 +139,18 @@ impl Case {
         }
     }
 
+    /// A case whose one seal is ES384 (Norway's signer, the one most vectors use).
+    pub(crate) fn es384(
+        id: &'static str,
+        title: &'static str,
+        description: &'static str,
+        requirements: &'static [&'static str],
+    ) -> Case {
+        let mut c = Case::new(id, title, description, requirements);
+        c.algorithms = vec![Algorithm::Es384];
+        c
+    }
+
     fn finish(self) -> Result<Out, Error> {
         let mut features = vec!["envelope".to_owned()];
         let mut algs: Vec<&str> = self.algorithms.iter().map(|a| a.name()).collect();

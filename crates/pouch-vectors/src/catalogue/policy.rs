@@ -375,8 +375,7 @@ pub(crate) fn cases(fx: &Fixture) -> Result<Vec<Case>, Error> {
 
     for lc in label_cases() {
         let label = demo_label("POUCH-DEMO", lc.classification, &lc.categories.join(","))?;
-        let mut c = Case::new(lc.id, lc.title, lc.description, lc.requirements);
-        c.algorithms = vec![Algorithm::Es384];
+        let mut c = Case::es384(lc.id, lc.title, lc.description, lc.requirements);
         c.envelope = sealed(fx, lc.id, &label)?;
         c.trust = lc.trust;
         c.policies = vec![COALITION_SPIF];
@@ -392,13 +391,12 @@ pub(crate) fn cases(fx: &Fixture) -> Result<Vec<Case>, Error> {
         "SECRET",
         &rel(r#""FIN""#),
     )?;
-    let mut c = Case::new(
+    let mut c = Case::es384(
         id,
         "Label naming its policy by name and URI",
         "PolicyIdentifier text \"pouch-demo\" (POUCH-DEMO's name in another case) with URI urn:oid:2.999.4774.1, POUCH-DEMO's OID: text and URI name the same policy, so the label is checked under POUCH-DEMO (`policy.name-case`, `policy.label-valid`), and the trust stage finds Norway's POUCH-DEMO authorisation through the same rule.",
         &["POUCH-POL-020", "POUCH-POL-022", "POUCH-POL-084"],
     );
-    c.algorithms = vec![Algorithm::Es384];
     c.envelope = sealed(fx, id, &label)?;
     c.policies = vec![COALITION_SPIF];
     c.expect = ok();
@@ -408,13 +406,12 @@ pub(crate) fn cases(fx: &Fixture) -> Result<Vec<Case>, Error> {
     // The policy the label names is not given.
     let id = "env-pol-unavailable";
     let label = demo_label("POUCH-DEMO", "SECRET", &rel(r#""FIN""#))?;
-    let mut c = Case::new(
+    let mut c = Case::es384(
         id,
         "Label under a policy the verifier was not given",
         "A POUCH-DEMO label checked by a verifier given only NOR-DEMO: the label is not checked, `policy.unavailable` (a warning: the exit class stays valid).",
         &["POUCH-POL-080", "POUCH-POL-083"],
     );
-    c.algorithms = vec![Algorithm::Es384];
     c.envelope = sealed(fx, id, &label)?;
     c.policies = vec![NATIONAL_SPIF];
     c.expect = ok();
@@ -423,8 +420,7 @@ pub(crate) fn cases(fx: &Fixture) -> Result<Vec<Case>, Error> {
 
     for rc in release_cases() {
         let label = demo_label("POUCH-DEMO", "SECRET", &rc.categories.join(","))?;
-        let mut c = Case::new(rc.id, rc.title, rc.description, rc.requirements);
-        c.algorithms = vec![Algorithm::Es384];
+        let mut c = Case::es384(rc.id, rc.title, rc.description, rc.requirements);
         c.envelope = sealed(fx, rc.id, &label)?;
         c.policies = vec![COALITION_SPIF];
         c.recipient = Some(rc.recipient);
@@ -442,13 +438,12 @@ pub(crate) fn cases(fx: &Fixture) -> Result<Vec<Case>, Error> {
         "RESTRICTED",
         &[rel(r#""FIN""#), sh(r#""CRYPTO""#)].join(","),
     )?;
-    let mut c = Case::new(
+    let mut c = Case::es384(
         id,
         "Release denied: the label is invalid",
         "RESTRICTED releasable to FIN with CRYPTO, which excludes RESTRICTED; recipient FIN. The policy stage reports `policy.classification-excluded`; the release gives that reason, `release.label-invalid` and `release.denied`. The exit class is label-invalid, the earlier stage.",
         &["POUCH-POL-061"],
     );
-    c.algorithms = vec![Algorithm::Es384];
     c.envelope = sealed(fx, id, &label)?;
     c.policies = vec![COALITION_SPIF];
     c.recipient = Some("FIN");
@@ -596,13 +591,12 @@ fn identity_cases(fx: &Fixture, out: &mut Vec<Case>) -> Result<(), Error> {
         "SECRET",
         &rel(r#""FIN""#),
     )?;
-    let mut c = Case::new(
+    let mut c = Case::es384(
         id,
         "Name of one policy, URI of another: authorised for nothing",
         "The Netherlands, authorised for NATO up to SECRET but for POUCH-DEMO only up to CONFIDENTIAL, seals a SECRET label whose PolicyIdentifier says NATO and whose URI is POUCH-DEMO's OID. The authorisation check once read NATO and validation POUCH-DEMO, so the envelope was trusted, valid and releasable. Under one rule the label is malformed under POUCH-DEMO (`policy.identifier-conflict`), the trust stage authorises nothing for it (`trust.unauthorised-policy`), and no release is decided.",
         &["POUCH-POL-020", "POUCH-POL-084", "POUCH-POL-085"],
     );
-    c.algorithms = vec![Algorithm::Es384];
     c.envelope = by_nld(id, &label)?;
     c.bundle = super::BUNDLE_POLICY;
     c.policies = vec![COALITION_SPIF];
@@ -620,13 +614,12 @@ fn identity_cases(fx: &Fixture, out: &mut Vec<Case>) -> Result<(), Error> {
 
     let id = "env-trust-authorised-up-to";
     let label = demo_label("POUCH-DEMO", "RESTRICTED", &rel(r#""FIN""#))?;
-    let mut c = Case::new(
+    let mut c = Case::es384(
         id,
         "Authorisation up to a classification covers the lower ones",
         "The bundle authorises the Netherlands for POUCH-DEMO listing CONFIDENTIAL alone; it seals a RESTRICTED label. Given the SPIF, the authorisation is resolved through its hierarchy (RESTRICTED 2 <= CONFIDENTIAL 3): trusted, and the label is valid.",
         &["POUCH-POL-033", "POUCH-POL-084"],
     );
-    c.algorithms = vec![Algorithm::Es384];
     c.envelope = by_nld(id, &label)?;
     c.bundle = super::BUNDLE_POLICY;
     c.policies = vec![COALITION_SPIF];
@@ -636,13 +629,12 @@ fn identity_cases(fx: &Fixture, out: &mut Vec<Case>) -> Result<(), Error> {
 
     let id = "env-trust-authorised-up-to-exceeded";
     let label = demo_label("POUCH-DEMO", "SECRET", &rel(r#""FIN""#))?;
-    let mut c = Case::new(
+    let mut c = Case::es384(
         id,
         "Authorisation up to a classification does not reach above it",
         "As env-trust-authorised-up-to with a SECRET label: SECRET (4) is above CONFIDENTIAL (3), `trust.unauthorised-classification`.",
         &["POUCH-POL-033", "POUCH-POL-084"],
     );
-    c.algorithms = vec![Algorithm::Es384];
     c.envelope = by_nld(id, &label)?;
     c.bundle = super::BUNDLE_POLICY;
     c.policies = vec![COALITION_SPIF];
@@ -658,13 +650,12 @@ fn identity_cases(fx: &Fixture, out: &mut Vec<Case>) -> Result<(), Error> {
 
     let id = "env-rel-no-basis";
     let label = demo_label("POUCH-DEMO", "SECRET", "")?;
-    let mut c = Case::new(
+    let mut c = Case::es384(
         id,
         "Release fails closed: a label that names no one",
         "Norway seals a POUCH-DEMO SECRET label with no category; recipient FIN without a clearance. Nothing forbids the release, and nothing gives a basis for it: `release.no-basis`, `release.denied`.",
         &["POUCH-POL-067", "POUCH-POL-060"],
     );
-    c.algorithms = vec![Algorithm::Es384];
     c.envelope = sealed(fx, id, &label)?;
     c.policies = vec![COALITION_SPIF];
     c.recipient = Some("FIN");
@@ -677,13 +668,12 @@ fn identity_cases(fx: &Fixture, out: &mut Vec<Case>) -> Result<(), Error> {
     out.push(c);
 
     let id = "env-rel-clearance-basis";
-    let mut c = Case::new(
+    let mut c = Case::es384(
         id,
         "Release on the basis of a clearance",
         "As env-rel-no-basis, with a POUCH-DEMO clearance for SECRET: a clearance that dominates the label is a basis, `release.permitted`.",
         &["POUCH-POL-067", "POUCH-POL-065"],
     );
-    c.algorithms = vec![Algorithm::Es384];
     c.envelope = sealed(fx, id, &label)?;
     c.policies = vec![COALITION_SPIF];
     c.recipient = Some("FIN");
@@ -819,13 +809,12 @@ fn steering_cases(fx: &Fixture, out: &mut Vec<Case>) -> Result<(), Error> {
     out.push(c);
 
     let id = "env-rel-no-label";
-    let mut c = Case::new(
+    let mut c = Case::es384(
         id,
         "No label can decide",
         "Norway seals a POUCH-DEMO label with no alternative label; the verifier holds only NOR-DEMO, recipient DNK: the originator label's policy is not held and no seal asserts a NOR-DEMO label: `release.no-label`, `release.denied`.",
         &["POUCH-POL-082"],
     );
-    c.algorithms = vec![Algorithm::Es384];
     c.envelope = sealed(fx, id, &label)?;
     c.policies = vec![NATIONAL_SPIF];
     c.recipient = Some("DNK");

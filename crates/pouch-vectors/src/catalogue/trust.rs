@@ -119,8 +119,7 @@ pub(crate) fn cases(fx: &Fixture) -> Result<Vec<Case>, Error> {
     ];
     for (id, title, description, reqs, nation, at, code, policy) in trusted_rows {
         let sg = fx.signer(nation, Algorithm::Es384)?;
-        let mut c = Case::new(id, title, description, reqs);
-        c.algorithms = vec![Algorithm::Es384];
+        let mut c = Case::es384(id, title, description, reqs);
         c.envelope = craft::originator_embedded(id, &secret, record, &sg)?;
         c.at = at;
         c.expect = report(
