@@ -137,17 +137,11 @@ fn seal(
         .unwrap()
         .signing_key(&issued.pkcs8)
         .unwrap();
-    let request = SealRequest {
-        key: key.as_ref(),
-        chain: vec![
-            issued.certificate.der().to_vec(),
-            n.intermediate.certificate.der().to_vec(),
-        ],
-        role: pouch::Role::Originator,
-        signing_time: DateTime::from_unix(NOW, 0).unwrap(),
-        alternative_label: None,
-        release: None,
-    };
+    let request = SealRequest::originator(
+        key.as_ref(),
+        n.signer_chain(issued),
+        DateTime::from_unix(NOW, 0).unwrap(),
+    );
     let mut data = record;
     pouch::seal_encrypted(
         provider(),
@@ -169,6 +163,25 @@ fn verifier(bundle: TrustBundle, recipient: &str) -> Verifier {
         .recipient(pouch::Recipient::new(recipient))
         .build()
         .unwrap()
+}
+
+/// Opens `env` as a recipient in `nation` (verified under the full bundle) with `key` and
+/// `certificate`, the plaintext to `out`.
+fn open_as(
+    nation: &str,
+    env: &[u8],
+    key: &PrivateKey,
+    certificate: &[u8],
+    out: &mut Vec<u8>,
+) -> pouch::Opened {
+    pouch::open(
+        &verifier(bundle(&[]), nation),
+        env,
+        None,
+        key,
+        certificate,
+        out,
+    )
 }
 
 fn refusal(r: Result<Vec<u8>, Error>) -> pouch::Refusal {
@@ -198,14 +211,7 @@ fn gateway_decides_without_a_key_and_denmark_opens() {
     }
     // Denmark opens: verification, release to DNK, then decryption.
     let mut out = Vec::new();
-    let opened = pouch::open(
-        &verifier(bundle(&[]), "DNK"),
-        &env,
-        None,
-        &dnk.key,
-        &dnk.chain[0],
-        &mut out,
-    );
+    let opened = open_as("DNK", &env, &dnk.key, &dnk.chain[0], &mut out);
     assert!(opened.ok(), "{:?}", opened.decrypt);
     assert_eq!(out, record);
     // The report carries the decrypt stage, with the payload exit class for its errors.
@@ -220,14 +226,7 @@ fn gateway_decides_without_a_key_and_denmark_opens() {
     );
     // Finland's key against Denmark's certificate: unwrap fails, nothing released.
     let mut out = Vec::new();
-    let opened = pouch::open(
-        &verifier(bundle(&[]), "DNK"),
-        &env,
-        None,
-        &fin.key,
-        &dnk.chain[0],
-        &mut out,
-    );
+    let opened = open_as("DNK", &env, &fin.key, &dnk.chain[0], &mut out);
     assert!(!opened.ok());
     assert_eq!(
         opened
@@ -244,14 +243,7 @@ fn gateway_decides_without_a_key_and_denmark_opens() {
     assert_eq!(opened.class(), pouch::ExitClass::Payload);
     // Sweden is not released to: opening stops before decryption.
     let swe = good("SWE", RecipientAlg::MlKem1024);
-    let opened = pouch::open(
-        &verifier(bundle(&[]), "SWE"),
-        &env,
-        None,
-        &swe.key,
-        &swe.chain[0],
-        &mut Vec::new(),
-    );
+    let opened = open_as("SWE", &env, &swe.key, &swe.chain[0], &mut Vec::new());
     assert!(opened.decrypt.is_none());
     assert_eq!(opened.report.releasable(), Some(false));
     assert_eq!(opened.report.decrypt, Some(Vec::new()));
@@ -398,21 +390,11 @@ fn denmark_adds_finland_later_and_the_seal_is_untouched_but_sweden_cannot_be_add
     let report = verifier(bundle(&[]), "FIN").verify(&added, None);
     assert!(report.signatures_valid() && report.signers_trusted());
     let mut out = Vec::new();
-    let opened = pouch::open(
-        &verifier(bundle(&[]), "FIN"),
-        &added,
-        None,
-        &fin.key,
-        &fin.chain[0],
-        &mut out,
-    );
+    let opened = open_as("FIN", &added, &fin.key, &fin.chain[0], &mut out);
     assert!(opened.ok(), "{:?}", opened.decrypt);
     assert_eq!(out, b"later");
     // Sweden: release denied, and forcing is refused for a recipient added later.
-    let r = match gate.add_recipient(&env, &dnk.key, &dnk.chain[0], &rc("SWE", &swe)) {
-        Err(Error::Refused(r)) => r,
-        other => panic!("expected a refusal, got {:?}", other.map(|v| v.len())),
-    };
+    let r = refusal(gate.add_recipient(&env, &dnk.key, &dnk.chain[0], &rc("SWE", &swe)));
     assert!(r.is_release(), "{r}");
 }
 
