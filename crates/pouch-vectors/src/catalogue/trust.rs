@@ -14,24 +14,13 @@ pub(crate) fn cases(fx: &Fixture) -> Result<Vec<Case>, Error> {
     let mut out = Vec::new();
     let secret = label("NATO", "SECRET")?;
     let record = super::good::RECORD;
-    // (id, title, description, requirements, signer name, signing time, trust codes)
-    type Row = (
-        &'static str,
-        &'static str,
-        &'static str,
-        &'static [&'static str],
-        &'static str,
-        i64,
-        &'static [pouch_status::StatusCode],
-    );
-    let rows: [Row; 5] = [
+    let rows: [NamedSigner; 5] = [
         (
             "env-signer-expired",
             "Signer certificate expired before signing",
             "Norway's `expired` signer (valid from 400 to 30 days before the vectors' day) seals on the vectors' day: the signature is valid, the path is not valid at the signing time. The bundle's other parties give no path at all, and a certificate out of its validity is the more telling failure (POUCH-TRUST-041), so the code is not `trust.no-path`.",
             &["POUCH-TRUST-020", "POUCH-TRUST-041"],
             "expired",
-            NOW,
             &[s::TRUST_NOT_VALID_AT_SIGNING],
         ),
         (
@@ -40,7 +29,6 @@ pub(crate) fn cases(fx: &Fixture) -> Result<Vec<Case>, Error> {
             "A Norwegian ES256 signer valid only from ten days after the vectors' day seals on that day: not valid at the signing time.",
             &["POUCH-TRUST-020"],
             "not-yet-valid",
-            NOW,
             &[s::TRUST_NOT_VALID_AT_SIGNING],
         ),
         (
@@ -49,7 +37,6 @@ pub(crate) fn cases(fx: &Fixture) -> Result<Vec<Case>, Error> {
             "Norway's `revoked` signer, whose serial is on Norway's intermediate CRL in the bundle: valid signature, revoked signer.",
             &["POUCH-TRUST-030"],
             "revoked",
-            NOW,
             &[s::TRUST_REVOKED],
         ),
         (
@@ -58,7 +45,6 @@ pub(crate) fn cases(fx: &Fixture) -> Result<Vec<Case>, Error> {
             "Norway's `no-digital-signature` signer (keyUsage contentCommitment only): the leaf does not fit the signer profile.",
             &["POUCH-TRUST-010"],
             "no-digital-signature",
-            NOW,
             &[s::TRUST_KEY_USAGE],
         ),
         (
@@ -67,18 +53,10 @@ pub(crate) fn cases(fx: &Fixture) -> Result<Vec<Case>, Error> {
             "A Swedish signer whose chain ends at a Swedish root the bundle does not hold: the signature is valid, no path leads to a trusted anchor.",
             &["POUCH-TRUST-001"],
             "untrusted",
-            NOW,
             &[s::TRUST_NO_PATH],
         ),
     ];
-    for (id, title, description, reqs, signer, at, codes) in rows {
-        let sg = fx.named(signer)?;
-        let mut c = Case::new(id, title, description, reqs);
-        c.algorithms = vec![Algorithm::Es256];
-        c.envelope = craft::embedded(id, &secret, record, &SealOpts::originator(&sg, time(at)?))?;
-        c.expect = report(vec![valid_with_trust(codes)], s::SEAL_POLICY_UNSATISFIED);
-        out.push(c);
-    }
+    out.extend(named_signer_cases(fx, &rows)?);
 
     // ES384 signers whose signature is valid and who are trusted, with one more trust
     // code: (id, title, description, requirements, nation, verification time, that code,
@@ -161,23 +139,14 @@ pub(crate) fn cases(fx: &Fixture) -> Result<Vec<Case>, Error> {
 /// checks each construction with `openssl` independently: the X.509 faults fail
 /// `openssl verify` for the reason named, and the Pouch-profile faults pass it.
 fn chain_faults(fx: &Fixture) -> Result<Vec<Case>, Error> {
-    let secret = label("NATO", "SECRET")?;
-    type Row = (
-        &'static str,
-        &'static str,
-        &'static str,
-        &'static [&'static str],
-        &'static str,
-        pouch_status::StatusCode,
-    );
-    let rows: [Row; 8] = [
+    let rows: [NamedSigner; 8] = [
         (
             "env-trust-country-mismatch",
             "Danish subject under Norway's CA",
             "Norway's intermediate CA issues an otherwise honest signer certificate whose subject says C=DK. The path to Norway's anchor is sound X.509, but the bundle says Norway's signers are C=NO.",
             &["POUCH-TRUST-040"],
             "country-dk",
-            s::TRUST_COUNTRY_MISMATCH,
+            &[s::TRUST_COUNTRY_MISMATCH],
         ),
         (
             "env-trust-leaf-is-ca",
@@ -185,7 +154,7 @@ fn chain_faults(fx: &Fixture) -> Result<Vec<Case>, Error> {
             "The signer certificate says basicConstraints cA TRUE (keyUsage digitalSignature alone, extendedKeyUsage id-kp-documentSigning, so nothing else is wrong): a CA certificate may not seal.",
             &["POUCH-TRUST-010"],
             "leaf-is-ca",
-            s::TRUST_LEAF_IS_CA,
+            &[s::TRUST_LEAF_IS_CA],
         ),
         (
             "env-trust-extended-key-usage",
@@ -193,7 +162,7 @@ fn chain_faults(fx: &Fixture) -> Result<Vec<Case>, Error> {
             "The signer certificate's extendedKeyUsage is id-kp-emailProtection alone, without id-kp-documentSigning.",
             &["POUCH-TRUST-011"],
             "eku-email",
-            s::TRUST_EXTENDED_KEY_USAGE,
+            &[s::TRUST_EXTENDED_KEY_USAGE],
         ),
         (
             "env-trust-unknown-critical-extension",
@@ -201,7 +170,7 @@ fn chain_faults(fx: &Fixture) -> Result<Vec<Case>, Error> {
             "The signer certificate carries a critical extension 1.3.6.1.4.1.32473.4774.1 (RFC 5612's example enterprise arc) with a NULL value, which no verifier processes.",
             &["POUCH-TRUST-010"],
             "unknown-critical",
-            s::TRUST_UNKNOWN_CRITICAL_EXTENSION,
+            &[s::TRUST_UNKNOWN_CRITICAL_EXTENSION],
         ),
         (
             "env-trust-certificate-malformed",
@@ -209,7 +178,7 @@ fn chain_faults(fx: &Fixture) -> Result<Vec<Case>, Error> {
             "The signer certificate's keyUsage extnValue holds an INTEGER instead of a BIT STRING; the certificate's outer structure and public key decode, so the seal's signature is checked and valid, but the certificate is not well-formed X.509.",
             &["POUCH-TRUST-002"],
             "malformed-key-usage",
-            s::TRUST_CERTIFICATE_MALFORMED,
+            &[s::TRUST_CERTIFICATE_MALFORMED],
         ),
         (
             "env-trust-bad-certificate-signature",
@@ -217,7 +186,7 @@ fn chain_faults(fx: &Fixture) -> Result<Vec<Case>, Error> {
             "An honest signer certificate of Norway's intermediate CA with the last octet of its ECDSA signature flipped: the seal's signature (by the signer's key) is valid, the certificate's is not.",
             &["POUCH-TRUST-001"],
             "bad-signature",
-            s::TRUST_BAD_CERTIFICATE_SIGNATURE,
+            &[s::TRUST_BAD_CERTIFICATE_SIGNATURE],
         ),
         (
             "env-trust-path-constraints",
@@ -225,7 +194,7 @@ fn chain_faults(fx: &Fixture) -> Result<Vec<Case>, Error> {
             "Norway's intermediate CA (pathLenConstraint 0) issues a sub-CA, which issues the signer; x5chain is signer, sub-CA, intermediate. Every signature verifies, but the path is one CA longer than the intermediate allows.",
             &["POUCH-TRUST-001"],
             "under-sub-ca",
-            s::TRUST_PATH_CONSTRAINTS,
+            &[s::TRUST_PATH_CONSTRAINTS],
         ),
         (
             "env-trust-anchor-path-length",
@@ -233,16 +202,35 @@ fn chain_faults(fx: &Fixture) -> Result<Vec<Case>, Error> {
             "Norway's root (the anchor; pathLenConstraint 1) issues a second intermediate without a pathLenConstraint, which issues a sub-CA, which issues the signer; x5chain is signer, sub-CA, intermediate. Every certificate below the anchor is sound and no intermediate's constraint is broken; only the anchor's is, which applies to every path ending at it.",
             &["POUCH-TRUST-004"],
             "under-anchor-pathlen",
-            s::TRUST_PATH_CONSTRAINTS,
+            &[s::TRUST_PATH_CONSTRAINTS],
         ),
     ];
+    named_signer_cases(fx, &rows)
+}
+
+/// A vector sealed at the vectors' time by one of Norway's named ES256 signers
+/// (`Fixture::named`) whose signature is valid and whose trust stage gives the codes:
+/// (id, title, description, requirements, signer name, trust codes).
+type NamedSigner = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+    &'static str,
+    &'static [pouch_status::StatusCode],
+);
+
+/// The vectors of `rows`, each over a NATO SECRET label; none is trusted, so `all` is
+/// unsatisfied.
+fn named_signer_cases(fx: &Fixture, rows: &[NamedSigner]) -> Result<Vec<Case>, Error> {
+    let secret = label("NATO", "SECRET")?;
     let mut out = Vec::new();
-    for (id, title, description, reqs, signer, code) in rows {
+    for &(id, title, description, reqs, signer, codes) in rows {
         let sg = fx.named(signer)?;
         let mut c = Case::new(id, title, description, reqs);
         c.algorithms = vec![Algorithm::Es256];
         c.envelope = craft::originator_embedded(id, &secret, super::good::RECORD, &sg)?;
-        c.expect = report(vec![valid_with_trust(&[code])], s::SEAL_POLICY_UNSATISFIED);
+        c.expect = report(vec![valid_with_trust(codes)], s::SEAL_POLICY_UNSATISFIED);
         out.push(c);
     }
     Ok(out)
