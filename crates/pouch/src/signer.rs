@@ -130,14 +130,7 @@ impl Signer {
             data: record,
             content_type: opts.content_type.clone(),
         };
-        let out = pouch_envelope::seal(
-            self.provider,
-            label,
-            payload,
-            &self.request(opts)?,
-            None,
-            None,
-        )?;
+        let out = self.seal_payload(label, payload, opts)?;
         if out.len() > limit {
             return Err(Error::TooLarge {
                 size: out.len(),
@@ -162,11 +155,22 @@ impl Signer {
             content_type: opts.content_type.clone(),
             location: opts.location.clone(),
         };
+        self.seal_payload(label, payload, opts)
+    }
+
+    /// Seals `payload` under `label` with this signer and `opts`.
+    fn seal_payload(
+        &self,
+        label: &Label,
+        payload: Payload<'_>,
+        opts: &SealOptions,
+    ) -> Result<Vec<u8>, Error> {
+        let request = self.request(opts)?;
         Ok(pouch_envelope::seal(
             self.provider,
             label,
             payload,
-            &self.request(opts)?,
+            &request,
             None,
             None,
         )?)
