@@ -72,7 +72,7 @@ impl VerifyContext {
     #[wasm_bindgen(constructor)]
     pub fn new() -> Result<VerifyContext, JsValue> {
         Ok(Self {
-            inner: pouch_api::VerifyContext::new(Some("rustcrypto")).map_err(error)?,
+            inner: pouch_api::VerifyContext::new(Some(js::PROVIDER)).map_err(error)?,
             clock: Clock::Host(None),
         })
     }

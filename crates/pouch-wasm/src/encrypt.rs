@@ -8,7 +8,8 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
 use crate::context::{ChunkReader, TrustFiles, VerifyContext};
-use crate::js::{self, Options, argument, error, host_now};
+use crate::envelope::{SEAL_OPTIONS, seal_options};
+use crate::js::{self, Options, PROVIDER, argument, error, host_now};
 use crate::label::Policy;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -136,20 +137,8 @@ pub fn seal_encrypted(
     policy: &Policy,
     options: Option<EncryptOptions>,
 ) -> Result<Vec<u8>, JsValue> {
-    let options = options.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
-    let o = Options::new(
-        &options,
-        &[
-            "ciphertext",
-            "digest",
-            "contentType",
-            "location",
-            "role",
-            "alg",
-            "signingTime",
-            "forceRelease",
-        ],
-    )?;
+    let known = [&["ciphertext"][..], SEAL_OPTIONS, &["forceRelease"]].concat();
+    let o = Options::new(options, &known)?;
     let mut writer = match o.value("ciphertext")? {
         Some(v) => Some(ChunkWriter(v.dyn_into::<Function>().map_err(|_| {
             argument("option ciphertext must be a function taking each chunk")
@@ -157,16 +146,7 @@ pub fn seal_encrypted(
         None => None,
     };
     let opts = pouch_api::EncryptOptions {
-        seal: pouch_api::SealOptions {
-            provider: Some("rustcrypto".to_owned()),
-            detached: writer.is_some(),
-            digest: o.string("digest")?,
-            content_type: o.string("contentType")?,
-            location: o.string("location")?,
-            role: o.string("role")?,
-            alg: o.string("alg")?,
-            signing_time: o.string("signingTime")?.or_else(host_now),
-        },
+        seal: seal_options(&o, writer.is_some())?,
         force_release: o.strings("forceRelease")?.unwrap_or_default(),
     };
     let mut input = reader("record", &record)?;
@@ -201,7 +181,7 @@ pub fn add_recipient(
     at: Option<String>,
 ) -> Result<Vec<u8>, JsValue> {
     let options = pouch_api::RecipientOptions {
-        provider: Some("rustcrypto".to_owned()),
+        provider: Some(PROVIDER.to_owned()),
         at: at.or_else(host_now),
     };
     pouch_api::add_recipient(

@@ -2,7 +2,7 @@
 
 use wasm_bindgen::prelude::*;
 
-use crate::js::{Options, error, host_now};
+use crate::js::{Options, PROVIDER, error, host_now};
 
 #[wasm_bindgen(typescript_custom_section)]
 const OPTIONS: &str = r#"
@@ -49,7 +49,30 @@ extern "C" {
     pub type EndorseOptions;
 }
 
-const PROVIDER: &str = "rustcrypto";
+/// The option keys [`seal_options`] reads, in its order.
+pub(crate) const SEAL_OPTIONS: &[&str] = &[
+    "digest",
+    "contentType",
+    "location",
+    "role",
+    "alg",
+    "signingTime",
+];
+
+/// The seal's options but `detached`: digest, content type, location, role, algorithm,
+/// signing time (or the host's clock), read in that order.
+pub(crate) fn seal_options(o: &Options, detached: bool) -> Result<pouch_api::SealOptions, JsValue> {
+    Ok(pouch_api::SealOptions {
+        provider: Some(PROVIDER.to_owned()),
+        detached,
+        digest: o.string("digest")?,
+        content_type: o.string("contentType")?,
+        location: o.string("location")?,
+        role: o.string("role")?,
+        alg: o.string("alg")?,
+        signing_time: o.string("signingTime")?.or_else(host_now),
+    })
+}
 
 /// Seals `payload` under `label` (JSON, XML or CBOR) with `key` (PKCS#8, PEM or DER) and
 /// `chain` (PEM certificates, leaf first): a new envelope with one seal. With `detached`,
@@ -62,29 +85,8 @@ pub fn seal(
     chain: &[u8],
     options: Option<SealOptions>,
 ) -> Result<Vec<u8>, JsValue> {
-    let options = options.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
-    let o = Options::new(
-        &options,
-        &[
-            "detached",
-            "digest",
-            "contentType",
-            "location",
-            "role",
-            "alg",
-            "signingTime",
-        ],
-    )?;
-    let options = pouch_api::SealOptions {
-        provider: Some(PROVIDER.to_owned()),
-        detached: o.boolean("detached")?,
-        digest: o.string("digest")?,
-        content_type: o.string("contentType")?,
-        location: o.string("location")?,
-        role: o.string("role")?,
-        alg: o.string("alg")?,
-        signing_time: o.string("signingTime")?.or_else(host_now),
-    };
+    let o = Options::new(options, &[&["detached"][..], SEAL_OPTIONS].concat())?;
+    let options = seal_options(&o, o.boolean("detached")?)?;
     pouch_api::seal(label, payload, key, chain, &options).map_err(error)
 }
 
@@ -97,9 +99,8 @@ pub fn endorse(
     chain: &[u8],
     options: Option<EndorseOptions>,
 ) -> Result<Vec<u8>, JsValue> {
-    let options = options.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
     let o = Options::new(
-        &options,
+        options,
         &[
             "role",
             "alg",

@@ -33,14 +33,18 @@ pub(crate) fn message(thrown: &JsValue) -> String {
         .unwrap_or_else(|| "a value that is not an Error".to_owned())
 }
 
-/// An options object (or `undefined`/`null`: no options), whose keys must all be among
-/// `known`, so that a misspelt option is an error and not silently the default.
-pub(crate) struct Options<'a> {
-    object: Option<&'a JsValue>,
+/// The one provider of this binding: wasm32 builds no aws-lc.
+pub(crate) const PROVIDER: &str = "rustcrypto";
+
+/// An options object (or none, `undefined` or `null`: no options), whose keys must all be
+/// among `known`, so that a misspelt option is an error and not silently the default.
+pub(crate) struct Options {
+    object: Option<JsValue>,
 }
 
-impl<'a> Options<'a> {
-    pub(crate) fn new(value: &'a JsValue, known: &[&str]) -> Result<Self, JsValue> {
+impl Options {
+    pub(crate) fn new(value: Option<impl Into<JsValue>>, known: &[&str]) -> Result<Self, JsValue> {
+        let value = value.map(Into::into).unwrap_or(JsValue::UNDEFINED);
         if value.is_undefined() || value.is_null() {
             return Ok(Self { object: None });
         }
@@ -68,7 +72,7 @@ impl<'a> Options<'a> {
 
     /// The value of `key`; `undefined` and `null` are absent.
     fn get(&self, key: &str) -> Result<Option<JsValue>, JsValue> {
-        let Some(object) = self.object else {
+        let Some(object) = &self.object else {
             return Ok(None);
         };
         let v = Reflect::get(object, &key.into())

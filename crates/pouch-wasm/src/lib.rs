@@ -20,5 +20,5 @@ pub use label::{Policy, label_check, label_convert, label_render, release};
 /// §7.3): every stage, and each registry algorithm the RustCrypto provider implements.
 #[wasm_bindgen]
 pub fn features() -> Result<Vec<String>, JsValue> {
-    pouch_api::adapter_features(Some("rustcrypto")).map_err(js::error)
+    pouch_api::adapter_features(Some(js::PROVIDER)).map_err(js::error)
 }
