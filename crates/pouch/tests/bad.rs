@@ -39,6 +39,14 @@ fn parts() -> Parts {
     }
 }
 
+impl Parts {
+    /// The envelope with one seal, of the protected header `protected`, signed by the signer.
+    fn signed_with(&self, protected: Vec<u8>) -> Vec<u8> {
+        let sig = sign(&self.signer, &self.body, &protected, &self.payload);
+        assemble(&self.body, &self.payload, &[(protected, empty_map(), sig)])
+    }
+}
+
 fn empty_map() -> Vec<u8> {
     vec![0xa0]
 }
@@ -62,8 +70,7 @@ fn alg_only_in_the_unprotected_header_is_named() {
 fn an_unknown_critical_header_is_named() {
     let p = parts();
     let protected = seal_header(Some(-7), &["pouch"], Some(99), &p.leaf);
-    let sig = sign(&p.signer, &p.body, &protected, &p.payload);
-    let env = assemble(&p.body, &p.payload, &[(protected, empty_map(), sig)]);
+    let env = p.signed_with(protected);
     assert_code(
         &verify(&env),
         codes::SEAL_UNKNOWN_CRITICAL_HEADER,
@@ -75,8 +82,7 @@ fn an_unknown_critical_header_is_named() {
 fn an_unregistered_algorithm_is_named() {
     let p = parts();
     let protected = seal_header(Some(-999), &["pouch"], None, &p.leaf);
-    let sig = sign(&p.signer, &p.body, &protected, &p.payload);
-    let env = assemble(&p.body, &p.payload, &[(protected, empty_map(), sig)]);
+    let env = p.signed_with(protected);
     let r = verify(&env);
     assert_code(&r, codes::SEAL_ALG_UNREGISTERED, "unregistered alg");
     assert_eq!(r.seals[0].algorithm.as_deref(), Some("-999"));
@@ -99,8 +105,7 @@ fn a_hand_written_valid_seal_verifies() {
     // The fixtures above differ from this one by one fault each; this proves the rest valid.
     let p = parts();
     let protected = seal_header(Some(-7), &["pouch"], None, &p.leaf);
-    let sig = sign(&p.signer, &p.body, &protected, &p.payload);
-    let env = assemble(&p.body, &p.payload, &[(protected, empty_map(), sig)]);
+    let env = p.signed_with(protected);
     assert!(verify(&env).is_valid(), "{:#?}", verify(&env));
 }
 
