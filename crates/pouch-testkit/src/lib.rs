@@ -5,6 +5,7 @@ mod cert;
 mod coalition;
 mod crl;
 mod demo;
+mod golden;
 mod name;
 mod seeded;
 
@@ -19,6 +20,7 @@ pub use coalition::{
 };
 pub use crl::build_crl;
 pub use demo::{BadSigner, DEMO_SIGNER_ALGORITHMS, DemoPki, REVOKED_SERIAL, demo_pki};
+pub use golden::assert_committed;
 pub use name::Name;
 pub use pouch_trust::{Error, Oid};
 pub use seeded::seeded_pkcs8;

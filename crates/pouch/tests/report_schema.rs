@@ -17,15 +17,13 @@ fn spec(file: &str) -> PathBuf {
 #[test]
 fn committed_report_schema_matches_the_generated_one() {
     let generated = serde_json::to_string_pretty(&pouch::report_schema()).unwrap() + "\n";
-    let path = spec("report.schema.json");
-    if std::env::var_os("UPDATE_SCHEMA").is_some() {
-        std::fs::write(&path, &generated).unwrap();
-    }
-    let committed = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(
-        committed == generated,
-        "spec/report.schema.json drifted from the Rust types: run UPDATE_SCHEMA=1 cargo test -p pouch --test report_schema"
-    );
+    pouch_testkit::assert_committed(
+        &spec("report.schema.json"),
+        &generated,
+        "UPDATE_SCHEMA",
+        "spec/report.schema.json drifted from the Rust types: run UPDATE_SCHEMA=1 cargo test -p pouch --test report_schema",
+    )
+    .unwrap();
 }
 
 /// Member name -> optional, for each map rule of the CDDL: `rule = {` ... `}` with one
