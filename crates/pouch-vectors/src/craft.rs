@@ -159,6 +159,16 @@ pub struct Parts {
     pub seals: Vec<(Vec<u8>, Vec<u8>)>,
 }
 
+impl Parts {
+    /// The first seal's protected header bytes and signature.
+    pub fn first_seal(&self) -> Result<(Vec<u8>, Vec<u8>), Error> {
+        self.seals
+            .first()
+            .cloned()
+            .ok_or(Error::Generate("no seal".into()))
+    }
+}
+
 /// Takes a well-formed envelope apart.
 pub fn parts(envelope: &[u8]) -> Result<Parts, Error> {
     let env = Envelope::decode(envelope, &Limits::default())

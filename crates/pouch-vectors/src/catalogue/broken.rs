@@ -31,7 +31,11 @@ pub(crate) fn cases(fx: &Fixture) -> Result<Vec<Case>, Error> {
 }
 
 /// An honest one-seal ES384 envelope for vector `id` and its parts.
-fn honest(fx: &Fixture, id: &str, classification: &str) -> Result<(Vec<u8>, Parts, Signer), Error> {
+pub(super) fn honest(
+    fx: &Fixture,
+    id: &str,
+    classification: &str,
+) -> Result<(Vec<u8>, Parts, Signer), Error> {
     let sg = fx.signer("NOR", Algorithm::Es384)?;
     let env = craft::originator_embedded(
         id,
@@ -240,11 +244,7 @@ fn headers(fx: &Fixture) -> Result<Vec<Case>, Error> {
     let mut with_param = vec![0x19, 0x03, 0xe7, 0xf5];
     with_param.extend_from_slice(&key);
     body = craft::replace_once(&body, &key, &with_param)?;
-    let (protected, _) = p
-        .seals
-        .first()
-        .cloned()
-        .ok_or(Error::Generate("no seal".into()))?;
+    let (protected, _) = p.first_seal()?;
     let sig = craft::sign(&sg, &body, &protected, &p.payload)?;
     let mut c = Case::es384(
         "env-unknown-critical-header",
@@ -262,11 +262,7 @@ fn headers(fx: &Fixture) -> Result<Vec<Case>, Error> {
     let mut v2 = needle;
     v2[8] = 0x02;
     let body = craft::replace_once(&p.body, &needle, &v2)?;
-    let (protected, _) = p
-        .seals
-        .first()
-        .cloned()
-        .ok_or(Error::Generate("no seal".into()))?;
+    let (protected, _) = p.first_seal()?;
     let sig = craft::sign(&sg, &body, &protected, &p.payload)?;
     let mut c = Case::es384(
         "env-version-unsupported",
@@ -387,11 +383,7 @@ fn headers(fx: &Fixture) -> Result<Vec<Case>, Error> {
             craft::sign(&es256, &p.body, &protected, &p.payload)?
         };
         // A second, honest seal shows the other seals are still verified.
-        let (hp, hs) = p
-            .seals
-            .first()
-            .cloned()
-            .ok_or(Error::Generate("no seal".into()))?;
+        let (hp, hs) = p.first_seal()?;
         let mut c = Case::new(id, title, description, reqs);
         c.algorithms = vec![Algorithm::Es384, Algorithm::Es256];
         c.envelope = craft::assemble(
@@ -428,11 +420,7 @@ fn headers(fx: &Fixture) -> Result<Vec<Case>, Error> {
         &["POUCH-ENV-033"],
     );
     c.algorithms = vec![Algorithm::Es384, Algorithm::Es256];
-    let (hp, hs) = p
-        .seals
-        .first()
-        .cloned()
-        .ok_or(Error::Generate("no seal".into()))?;
+    let (hp, hs) = p.first_seal()?;
     c.envelope = craft::assemble(
         &p.body,
         &p.payload,
@@ -451,11 +439,7 @@ fn headers(fx: &Fixture) -> Result<Vec<Case>, Error> {
         &text_head("2026-11-28T09:15:00Z"),
         &text_head("2026-11-28T09:15:00+01:00"),
     )?;
-    let (protected, _) = p2
-        .seals
-        .first()
-        .cloned()
-        .ok_or(Error::Generate("no seal".into()))?;
+    let (protected, _) = p2.first_seal()?;
     let sig = craft::sign(&sg, &body, &protected, &p2.payload)?;
     let mut c = Case::es384(
         "env-label-malformed",
@@ -477,11 +461,7 @@ fn headers(fx: &Fixture) -> Result<Vec<Case>, Error> {
         &["POUCH-ENV-030", "POUCH-ENV-031"],
     );
     c.algorithms = vec![Algorithm::Es384, Algorithm::Es256];
-    let (hp, hs) = p
-        .seals
-        .first()
-        .cloned()
-        .ok_or(Error::Generate("no seal".into()))?;
+    let (hp, hs) = p.first_seal()?;
     c.envelope = craft::assemble(
         &p.body,
         &p.payload,
@@ -506,11 +486,7 @@ fn structure(fx: &Fixture) -> Result<Vec<Case>, Error> {
         c
     };
     let (env, p, _) = honest(fx, "env-structure", "SECRET")?;
-    let (protected, sig) = p
-        .seals
-        .first()
-        .cloned()
-        .ok_or(Error::Generate("no seal".into()))?;
+    let (protected, sig) = p.first_seal()?;
 
     out.push(mk(
         "env-untagged",

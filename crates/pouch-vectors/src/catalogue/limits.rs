@@ -14,10 +14,11 @@
 use pouch_crypto::Algorithm;
 use pouch_status as s;
 
+use super::broken::honest;
 use super::{Case, refused, report, seal_fault, trusted, valid_with_trust};
 use crate::Error;
-use crate::craft::{self, Parts, RawSeal, SealHeaderSpec};
-use crate::fixture::{Fixture, NOW, label, rfc3339};
+use crate::craft::{self, RawSeal, SealHeaderSpec};
+use crate::fixture::{Fixture, NOW, rfc3339};
 
 /// The ENV-080 defaults the vectors are built against (the decoder's own defaults are
 /// checked against these by the tests of `pouch-envelope`; here they are facts of the spec).
@@ -35,20 +36,6 @@ const FIRST_PRIVATE: i64 = -65537;
 const REQS: &[&str] = &["POUCH-ENV-080", "POUCH-CBOR-010"];
 /// Requirements of the vectors that grow a protected header with private-use parameters.
 const PRIVATE_REQS: &[&str] = &["POUCH-ENV-080", "POUCH-CBOR-010", "POUCH-ENV-014"];
-
-fn honest(fx: &Fixture, id: &str) -> Result<(Vec<u8>, Parts), Error> {
-    let sg = fx.signer("NOR", Algorithm::Es384)?;
-    let env = craft::originator_embedded(id, &label("NATO", "SECRET")?, super::good::RECORD, &sg)?;
-    let p = craft::parts(&env)?;
-    Ok((env, p))
-}
-
-fn first_seal(p: &Parts) -> Result<(Vec<u8>, Vec<u8>), Error> {
-    p.seals
-        .first()
-        .cloned()
-        .ok_or(Error::Generate("no seal".into()))
-}
 
 /// `count` private-use parameters `FIRST_PRIVATE, FIRST_PRIVATE - 1, ...`, the last holding
 /// `last_value` and the others 0, encoded in key order.
@@ -107,8 +94,8 @@ pub(crate) fn cases(fx: &Fixture) -> Result<Vec<Case>, Error> {
 
 fn seals_and_chains(fx: &Fixture) -> Result<Vec<Case>, Error> {
     let mut out = Vec::new();
-    let (_, p) = honest(fx, "env-limit-seals-at")?;
-    let (protected, sig) = first_seal(&p)?;
+    let (_, p, _) = honest(fx, "env-limit-seals-at", "SECRET")?;
+    let (protected, sig) = p.first_seal()?;
     let many: Vec<RawSeal> = (0..MAX_SEALS)
         .map(|_| RawSeal::new(protected.clone(), sig.clone()))
         .collect();
@@ -133,7 +120,7 @@ fn seals_and_chains(fx: &Fixture) -> Result<Vec<Case>, Error> {
                       chain: Vec<Vec<u8>>,
                       ok: bool|
      -> Result<Case, Error> {
-        let (_, p) = honest(fx, id)?;
+        let (_, p, _) = honest(fx, id, "SECRET")?;
         let protected = SealHeaderSpec::es256(&chain, &t).encode();
         let sig = craft::sign(&es256, &p.body, &protected, &p.payload)?;
         let mut c = Case::new(
@@ -213,7 +200,7 @@ fn params_and_sizes(fx: &Fixture) -> Result<Vec<Case>, Error> {
             "As env-limit-body-params-at with seventeen parameters: the count is refused before any is read.",
         ),
     ] {
-        let (_, p) = honest(fx, id)?;
+        let (_, p, _) = honest(fx, id, "SECRET")?;
         let n = usize::from(p.body.first().copied().unwrap_or(0xa0).wrapping_sub(0xa0));
         let extra = extra_params(count - n, &[0x00]);
         let body = insert_params(&p.body, BODY_POUCH_KEY, count - n, &extra)?;
@@ -245,7 +232,7 @@ fn params_and_sizes(fx: &Fixture) -> Result<Vec<Case>, Error> {
             "As env-limit-body-header-at with a header of 65,537 bytes: refused by its size before it is read.",
         ),
     ] {
-        let (_, p) = honest(fx, id)?;
+        let (_, p, _) = honest(fx, id, "SECRET")?;
         let body = pad_to(size, |n| {
             insert_params(&p.body, BODY_POUCH_KEY, 1, &extra_params(1, &bstr(n)))
         })?;
@@ -271,7 +258,7 @@ fn params_and_sizes(fx: &Fixture) -> Result<Vec<Case>, Error> {
                      expect: crate::Expected,
                      trust: bool|
      -> Result<Case, Error> {
-        let (_, p) = honest(fx, id)?;
+        let (_, p, _) = honest(fx, id, "SECRET")?;
         let sig = craft::sign(&es256, &p.body, &protected, &p.payload)?;
         let mut c = Case::new(id, title, description, REQS);
         c.algorithms = vec![Algorithm::Es256];
@@ -323,7 +310,7 @@ fn params_and_sizes(fx: &Fixture) -> Result<Vec<Case>, Error> {
     // header carrying it is refused, sealed or not.
     {
         let id = "env-param-not-private-use";
-        let (_, p) = honest(fx, id)?;
+        let (_, p, _) = honest(fx, id, "SECRET")?;
         let mut e = pouch_cbor::Encoder::new();
         e.i64(-65536).u64(0);
         let body = insert_params(&p.body, BODY_POUCH_KEY, 1, &e.into_bytes())?;
@@ -460,8 +447,8 @@ fn depth(fx: &Fixture) -> Result<Vec<Case>, Error> {
             "As env-limit-depth-at with 22 nested arrays: depth 25, refused while the whole item is checked, before the unprotected header is looked at.",
         ),
     ] {
-        let (_, p) = honest(fx, id)?;
-        let (protected, sig) = first_seal(&p)?;
+        let (_, p, _) = honest(fx, id, "SECRET")?;
+        let (protected, sig) = p.first_seal()?;
         let k = depth - 3;
         let mut e = pouch_cbor::Encoder::new();
         e.tag(98).array(4).bytes(&p.body).map(1).u64(1);
@@ -518,7 +505,7 @@ fn header_depth(fx: &Fixture) -> Result<Vec<Case>, Error> {
             "As env-limit-body-header-depth-at with 24 nested arrays: the header's content is 25 levels deep, refused before its parameters are read.",
         ),
     ] {
-        let (_, p) = honest(fx, id)?;
+        let (_, p, _) = honest(fx, id, "SECRET")?;
         let body = insert_params(
             &p.body,
             BODY_POUCH_KEY,
@@ -554,7 +541,7 @@ fn header_depth(fx: &Fixture) -> Result<Vec<Case>, Error> {
             "As env-limit-seal-header-depth-at with 24 nested arrays: 25 levels, a fault of that seal alone (`seal.header-limit-exceeded`, POUCH-ENV-101); the envelope decodes.",
         ),
     ] {
-        let (_, p) = honest(fx, id)?;
+        let (_, p, _) = honest(fx, id, "SECRET")?;
         let protected = insert_params(
             &plain,
             SEAL_POUCH_KEY,

@@ -257,11 +257,7 @@ fn bombs(m: &mut Maker, fx: &Fixture) -> Result<(), Error> {
     m.fixed(ExitClass::Malformed, "mal-depth-bomb-tag", "10,000 nested tags 1(1(...)): a tag adds a level (spec/01-cbor.md §1.2), so the depth is over the limit.", reqs, deep(&[0xc1], 10_000), s::ENVELOPE_LIMIT_EXCEEDED);
 
     let p = craft::parts(&base(fx, Algorithm::Es256, "mal-base-es256")?)?;
-    let (protected, sig) = p
-        .seals
-        .first()
-        .cloned()
-        .ok_or(Error::Generate("no seal".into()))?;
+    let (protected, sig) = p.first_seal()?;
     let one = |body: &[u8]| {
         craft::assemble(
             body,
@@ -314,11 +310,7 @@ fn bombs(m: &mut Maker, fx: &Fixture) -> Result<(), Error> {
 
 fn positions(m: &mut Maker, fx: &Fixture) -> Result<(), Error> {
     let p = craft::parts(&base(fx, Algorithm::Es256, "mal-base-es256")?)?;
-    let (protected, sig) = p
-        .seals
-        .first()
-        .cloned()
-        .ok_or(Error::Generate("no seal".into()))?;
+    let (protected, sig) = p.first_seal()?;
     let reqs = &["POUCH-ENV-001"];
     let bstr = |b: &[u8]| {
         let mut e = Encoder::new();
@@ -549,11 +541,7 @@ fn positions(m: &mut Maker, fx: &Fixture) -> Result<(), Error> {
 fn values(m: &mut Maker, fx: &Fixture) -> Result<(), Error> {
     let sg = fx.named("es256")?;
     let p = craft::parts(&base(fx, Algorithm::Es256, "mal-base-es256")?)?;
-    let (_, sig) = p
-        .seals
-        .first()
-        .cloned()
-        .ok_or(Error::Generate("no seal".into()))?;
+    let (_, sig) = p.first_seal()?;
     let t = rfc3339(NOW)?;
     let with = |h: Vec<u8>| craft::assemble(&p.body, &p.payload, &[RawSeal::new(h, sig.clone())]);
     let good_time = text(t.as_bytes());
@@ -639,11 +627,7 @@ fn values(m: &mut Maker, fx: &Fixture) -> Result<(), Error> {
     // Invalid UTF-8 in the body: the label's classification text.
     let secret = text(b"SECRET");
     let body = craft::replace_once(&p.body, &secret, &text(b"SEC\xffET"))?;
-    let (protected, _) = p
-        .seals
-        .first()
-        .cloned()
-        .ok_or(Error::Generate("no seal".into()))?;
+    let (protected, _) = p.first_seal()?;
     m.fixed(
         ExitClass::Malformed,
         "mal-body-invalid-utf8",
