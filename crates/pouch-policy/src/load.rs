@@ -64,6 +64,34 @@ impl Loader {
         Ok(out)
     }
 
+    /// Calls `f` on each child of `node` named `name`, in document order, and warns about
+    /// every other child as not read.
+    fn each_named(
+        &mut self,
+        node: &Node,
+        name: &str,
+        mut f: impl FnMut(&mut Self, &Node) -> Result<(), Error>,
+    ) -> Result<(), Error> {
+        for child in self.children(node)? {
+            if child.local == name {
+                f(self, child)?;
+            } else {
+                self.unknown_child(child, node);
+            }
+        }
+        Ok(())
+    }
+
+    /// The `requiredCategory` groups among the children of `node`.
+    fn required_groups(&mut self, node: &Node) -> Result<Vec<RequiredGroup>, Error> {
+        let mut groups = Vec::new();
+        self.each_named(node, "requiredCategory", |l, r| {
+            groups.push(l.required_group(r)?);
+            Ok(())
+        })?;
+        Ok(groups)
+    }
+
     fn unknown_child(&mut self, child: &Node, parent: &Node) {
         self.warnings.push(format!(
             "line {}: element {} in {} is not read by Pouch",
@@ -151,11 +179,7 @@ impl Loader {
         match node.local.as_str() {
             "markingData" => {
                 let mut codes = MarkingCodes::default();
-                for code in self.children(node)? {
-                    if code.local != "code" {
-                        self.unknown_child(code, node);
-                        continue;
-                    }
+                self.each_named(node, "code", |_, code| {
                     match code.text.trim() {
                         "pageTop" => codes.page_top = true,
                         "pageBottom" => codes.page_bottom = true,
@@ -173,7 +197,8 @@ impl Loader {
                         "replacePolicy" => codes.replace_policy = true,
                         v => return Err(invalid("marking code", v, code)),
                     }
-                }
+                    Ok(())
+                })?;
                 into.data.push(MarkingData {
                     lang: node.lang().map(str::to_owned),
                     phrase: node.attr("phrase").map(str::to_owned),
@@ -182,11 +207,7 @@ impl Loader {
             }
             _ => {
                 // markingQualifier
-                for q in self.children(node)? {
-                    if q.local != "qualifier" {
-                        self.unknown_child(q, node);
-                        continue;
-                    }
+                self.each_named(node, "qualifier", |_, q| {
                     let code = match required(q, "qualifierCode")?.trim() {
                         "prefix" => QualifierCode::Prefix,
                         "suffix" => QualifierCode::Suffix,
@@ -198,7 +219,8 @@ impl Loader {
                         code,
                         text: required(q, "markingQualifier")?.to_owned(),
                     });
-                }
+                    Ok(())
+                })?;
             }
         }
         Ok(())
@@ -225,13 +247,10 @@ impl Loader {
             v => return Err(invalid("operation", v, node)),
         };
         let mut groups = Vec::new();
-        for child in self.children(node)? {
-            if child.local == "categoryGroup" {
-                groups.push(self.category_ref(child)?);
-            } else {
-                self.unknown_child(child, node);
-            }
-        }
+        self.each_named(node, "categoryGroup", |l, child| {
+            groups.push(l.category_ref(child)?);
+            Ok(())
+        })?;
         if groups.is_empty() {
             return Err(missing("categoryGroup", node));
         }
@@ -255,14 +274,7 @@ impl Loader {
                 "markingData" | "markingQualifier" => self.marking(child, &mut c.marking)?,
                 "requiredCategory" => c.required.push(self.required_group(child)?),
                 "equivalentClassification" => {
-                    let mut groups = Vec::new();
-                    for r in self.children(child)? {
-                        if r.local == "requiredCategory" {
-                            groups.push(self.required_group(r)?);
-                        } else {
-                            self.unknown_child(r, child);
-                        }
-                    }
+                    let groups = self.required_groups(child)?;
                     c.equivalents.push(EquivalentClassification {
                         policy: required_attr(child, "policyRef")?,
                         lacv: lacv(required(child, "lacv")?, child)?,
@@ -440,11 +452,7 @@ pub(crate) fn load(text: &[u8], limits: &Limits) -> Result<Policy, Error> {
     // Classifications first: tag categories refer to them by name.
     for child in &children {
         if child.local == "securityClassifications" {
-            for c in loader.children(child)? {
-                if c.local != "securityClassification" {
-                    loader.unknown_child(c, child);
-                    continue;
-                }
+            loader.each_named(child, "securityClassification", |loader, c| {
                 let k = loader.classification(c)?;
                 if policy.classifications.iter().any(|o| o.lacv == k.lacv) {
                     return Err(err(
@@ -465,7 +473,8 @@ pub(crate) fn load(text: &[u8], limits: &Limits) -> Result<Policy, Error> {
                     ));
                 }
                 policy.classifications.push(k);
-            }
+                Ok(())
+            })?;
         }
     }
     for child in children {
@@ -477,11 +486,7 @@ pub(crate) fn load(text: &[u8], limits: &Limits) -> Result<Policy, Error> {
             }
             "securityClassifications" => {}
             "securityCategoryTagSets" => {
-                for ts in loader.children(child)? {
-                    if ts.local != "securityCategoryTagSet" {
-                        loader.unknown_child(ts, child);
-                        continue;
-                    }
+                loader.each_named(child, "securityCategoryTagSet", |loader, ts| {
                     let mut set = TagSet {
                         name: required_attr(ts, "name")?,
                         id: required_attr(ts, "id")?,
@@ -505,36 +510,24 @@ pub(crate) fn load(text: &[u8], limits: &Limits) -> Result<Policy, Error> {
                             ts,
                         ));
                     }
-                    for t in loader.children(ts)? {
-                        if t.local == "securityCategoryTag" {
-                            set.tags.push(loader.tag(t, &policy.classifications)?);
-                        } else {
-                            loader.unknown_child(t, ts);
-                        }
-                    }
+                    loader.each_named(ts, "securityCategoryTag", |loader, t| {
+                        set.tags.push(loader.tag(t, &policy.classifications)?);
+                        Ok(())
+                    })?;
                     policy.tag_sets.push(set);
-                }
+                    Ok(())
+                })?;
             }
             "equivalentPolicies" => {
-                for e in loader.children(child)? {
-                    if e.local != "equivalentPolicy" {
-                        loader.unknown_child(e, child);
-                        continue;
-                    }
-                    let mut required = Vec::new();
-                    for r in loader.children(e)? {
-                        if r.local == "requiredCategory" {
-                            required.push(loader.required_group(r)?);
-                        } else {
-                            loader.unknown_child(r, e);
-                        }
-                    }
+                loader.each_named(child, "equivalentPolicy", |loader, e| {
+                    let required = loader.required_groups(e)?;
                     policy.equivalent_policies.push(EquivalentPolicy {
                         name: required_attr(e, "name")?,
                         id: required_attr(e, "id")?,
                         required,
                     });
-                }
+                    Ok(())
+                })?;
             }
             "markingData" | "markingQualifier" => {
                 let mut m = std::mem::take(&mut policy.marking);
