@@ -169,6 +169,18 @@ impl Parts {
     }
 }
 
+/// The envelope of `p` with `body` as its body protected header and its first seal's
+/// header signed again over it by `signer`: one seal, so only what `body` changed is wrong.
+pub fn resigned_body(p: &Parts, signer: &Signer, body: &[u8]) -> Result<Vec<u8>, Error> {
+    let (protected, _) = p.first_seal()?;
+    let signature = sign(signer, body, &protected, &p.payload)?;
+    Ok(assemble(
+        body,
+        &p.payload,
+        &[RawSeal::new(protected, signature)],
+    ))
+}
+
 /// Takes a well-formed envelope apart.
 pub fn parts(envelope: &[u8]) -> Result<Parts, Error> {
     let env = Envelope::decode(envelope, &Limits::default())

@@ -244,15 +244,13 @@ fn headers(fx: &Fixture) -> Result<Vec<Case>, Error> {
     let mut with_param = vec![0x19, 0x03, 0xe7, 0xf5];
     with_param.extend_from_slice(&key);
     body = craft::replace_once(&body, &key, &with_param)?;
-    let (protected, _) = p.first_seal()?;
-    let sig = craft::sign(&sg, &body, &protected, &p.payload)?;
     let mut c = Case::es384(
         "env-unknown-critical-header",
         "Unknown critical parameter in the body",
         "The body protected header gains parameter 999 (true) and lists it in crit; the envelope is re-signed, so only the unknown critical parameter is wrong.",
         &["POUCH-ENV-011", "POUCH-ENV-010"],
     );
-    c.envelope = craft::assemble(&body, &p.payload, &[RawSeal::new(protected, sig)]);
+    c.envelope = craft::resigned_body(&p, &sg, &body)?;
     c.expect = refused(s::ENVELOPE_UNKNOWN_CRITICAL_HEADER);
     out.push(c);
 
@@ -262,15 +260,13 @@ fn headers(fx: &Fixture) -> Result<Vec<Case>, Error> {
     let mut v2 = needle;
     v2[8] = 0x02;
     let body = craft::replace_once(&p.body, &needle, &v2)?;
-    let (protected, _) = p.first_seal()?;
-    let sig = craft::sign(&sg, &body, &protected, &p.payload)?;
     let mut c = Case::es384(
         "env-version-unsupported",
         "Unsupported format version",
         "The envelope header's format version is 2; the envelope is re-signed so nothing else is wrong.",
         &["POUCH-ENV-011"],
     );
-    c.envelope = craft::assemble(&body, &p.payload, &[RawSeal::new(protected, sig)]);
+    c.envelope = craft::resigned_body(&p, &sg, &body)?;
     c.expect = refused(s::ENVELOPE_VERSION_UNSUPPORTED);
     out.push(c);
 
@@ -439,15 +435,13 @@ fn headers(fx: &Fixture) -> Result<Vec<Case>, Error> {
         &text_head("2026-11-28T09:15:00Z"),
         &text_head("2026-11-28T09:15:00+01:00"),
     )?;
-    let (protected, _) = p2.first_seal()?;
-    let sig = craft::sign(&sg, &body, &protected, &p2.payload)?;
     let mut c = Case::es384(
         "env-label-malformed",
         "Originator label that does not decode",
         "The originator label's creation time is rewritten with a UTC offset (+01:00), which the label profile forbids (canonical UTC only); the envelope is re-signed over it. A malformed label makes the envelope malformed.",
         &["POUCH-LBL-040", "POUCH-LBL-012", "POUCH-ENV-001"],
     );
-    c.envelope = craft::assemble(&body, &p2.payload, &[RawSeal::new(protected, sig)]);
+    c.envelope = craft::resigned_body(&p2, &sg, &body)?;
     c.expect = refused(s::ENVELOPE_MALFORMED);
     out.push(c);
 
