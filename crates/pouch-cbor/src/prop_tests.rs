@@ -8,6 +8,7 @@ use proptest::prelude::*;
 
 use crate::head::f16_to_f64;
 use crate::testing::non_deterministic_variants;
+use crate::tests::hex;
 use crate::{Encoder, Error, Kind, Limits, MapBuilder, Reader, check, check_prefix};
 
 /// A CBOR data model value.
@@ -271,14 +272,6 @@ proptest! {
             prop_assert!(Reader::new(&bytes, &Limits::default()).is_err());
         }
     }
-}
-
-fn hex(s: &str) -> Vec<u8> {
-    let digits: Vec<u8> = s.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
-    digits
-        .chunks(2)
-        .map(|p| u8::from_str_radix(std::str::from_utf8(p).unwrap(), 16).unwrap())
-        .collect()
 }
 
 #[test]

@@ -11,6 +11,11 @@ fn hex(s: &str) -> Vec<u8> {
         .collect()
 }
 
+/// The error of a read expecting `expected` where the next item is `found`.
+fn unexpected(expected: &'static str, found: &'static str) -> ErrorKind {
+    ErrorKind::UnexpectedType { expected, found }
+}
+
 fn encoded(f: impl FnOnce(&mut Encoder)) -> Vec<u8> {
     let mut e = Encoder::new();
     f(&mut e);
@@ -257,54 +262,21 @@ fn reader_type_errors_do_not_advance() {
     let bytes = hex("82 6161 f6");
     let mut r = Reader::new(&bytes, &Limits::default()).unwrap();
     let e = r.map().unwrap_err();
-    assert_eq!(
-        (e.kind(), e.position()),
-        (
-            &ErrorKind::UnexpectedType {
-                expected: "map",
-                found: "array"
-            },
-            0
-        )
-    );
+    assert_eq!((e.kind(), e.position()), (&unexpected("map", "array"), 0));
     r.array().unwrap();
     let e = r.u64().unwrap_err();
     assert_eq!(
         (e.kind(), e.position()),
-        (
-            &ErrorKind::UnexpectedType {
-                expected: "unsigned integer",
-                found: "text string"
-            },
-            1
-        )
+        (&unexpected("unsigned integer", "text string"), 1)
     );
     assert_eq!(r.position(), 1);
     assert_eq!(r.text().unwrap(), "a");
     let e = r.bool().unwrap_err();
-    assert_eq!(
-        e.kind(),
-        &ErrorKind::UnexpectedType {
-            expected: "bool",
-            found: "null"
-        }
-    );
+    assert_eq!(e.kind(), &unexpected("bool", "null"));
     let e = r.bytes().unwrap_err();
-    assert_eq!(
-        e.kind(),
-        &ErrorKind::UnexpectedType {
-            expected: "byte string",
-            found: "null"
-        }
-    );
+    assert_eq!(e.kind(), &unexpected("byte string", "null"));
     let e = r.i64().unwrap_err();
-    assert_eq!(
-        e.kind(),
-        &ErrorKind::UnexpectedType {
-            expected: "integer",
-            found: "null"
-        }
-    );
+    assert_eq!(e.kind(), &unexpected("integer", "null"));
     r.null().unwrap();
     assert!(r.is_at_end());
 }
