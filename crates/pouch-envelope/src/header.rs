@@ -358,6 +358,17 @@ impl core::fmt::Display for Key<'_> {
     }
 }
 
+/// A header parameter Pouch does not define (POUCH-ENV-014): a private-use one is skipped,
+/// any other refused; the error is the detail of the header's fault.
+fn skip_private_use(r: &mut Reader<'_>, key: Key<'_>, what: &str) -> Result<(), String> {
+    match key {
+        Key::Int(k) if k < PRIVATE_USE_BELOW => r
+            .skip()
+            .map_err(|e| format!("{what}: private-use parameter {k}: {e}")),
+        other => Err(format!("{what}: parameter {other} is not defined by Pouch")),
+    }
+}
+
 fn key<'a>(r: &mut Reader<'a>, what: &str) -> Result<Key<'a>, Fault> {
     match r.peek_kind() {
         Some(Kind::Unsigned | Kind::Negative) => r
@@ -495,14 +506,7 @@ pub(crate) fn decode_body(bytes: &[u8], limits: &Limits) -> Result<EnvelopeHeade
                 )
             }
             Key::Text(POUCH_PARAM) => pouch = Some(envelope_fields(&mut r, limits)?),
-            Key::Int(k) if k < PRIVATE_USE_BELOW => r
-                .skip()
-                .map_err(|e| malformed(format!("{what}: private-use parameter {k}: {e}")))?,
-            other => {
-                return Err(malformed(format!(
-                    "{what}: parameter {other} is not defined by Pouch"
-                )));
-            }
+            other => skip_private_use(&mut r, other, what).map_err(malformed)?,
         }
     }
     if !crit_ok {
@@ -621,14 +625,7 @@ pub(crate) fn decode_seal(bytes: &[u8], limits: &Limits) -> Result<SealHeader, F
             }
             Key::Int(33) => chain = Some(x5chain(&mut r, limits)?),
             Key::Text(POUCH_PARAM) => fields = Some(seal_fields(&mut r, limits).map_err(bad)?),
-            Key::Int(k) if k < PRIVATE_USE_BELOW => r
-                .skip()
-                .map_err(|e| bad(format!("{what}: private-use parameter {k}: {e}")))?,
-            other => {
-                return Err(bad(format!(
-                    "{what}: parameter {other} is not defined by Pouch"
-                )));
-            }
+            other => skip_private_use(&mut r, other, what).map_err(bad)?,
         }
     }
     if !crit_ok {
