@@ -10,6 +10,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
 use crate::errors::to_py;
+use crate::py_bytes;
 use crate::verify::{PyReader, Report};
 
 /// A loaded trust bundle: whose encryption certificates may be encrypted to. Load one with
@@ -184,9 +185,7 @@ pub(crate) fn seal_encrypted<'py>(
         }
         Ok(env)
     });
-    result
-        .map(|e| PyBytes::new(py, &e))
-        .map_err(|e| to_py(py, e))
+    py_bytes(py, result)
 }
 
 /// Adds `new_recipient` (an encryption certificate chain, PEM) to an encrypted envelope
@@ -209,7 +208,7 @@ pub(crate) fn add_recipient<'py>(
     at: Option<String>,
 ) -> PyResult<Bound<'py, PyBytes>> {
     let options = pouch_api::RecipientOptions { provider, at };
-    py.detach(|| {
+    let result = py.detach(|| {
         pouch_api::add_recipient(
             envelope,
             key,
@@ -219,9 +218,8 @@ pub(crate) fn add_recipient<'py>(
             &policy.0,
             &options,
         )
-    })
-    .map(|e| PyBytes::new(py, &e))
-    .map_err(|e| to_py(py, e))
+    });
+    py_bytes(py, result)
 }
 
 /// What `VerifyContext.open` found: the report (with its decrypt stage), the opener's

@@ -16,6 +16,16 @@ pub(crate) fn json_loads<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py
     py.import("json")?.call_method1("loads", (text,))
 }
 
+/// An API call's bytes as Python `bytes`, or its error raised as its exception.
+pub(crate) fn py_bytes(
+    py: Python<'_>,
+    result: Result<Vec<u8>, pouch_api::ApiError>,
+) -> PyResult<Bound<'_, PyBytes>> {
+    result
+        .map(|b| PyBytes::new(py, &b))
+        .map_err(|e| to_py(py, e))
+}
+
 /// Seals `payload` under `label` (JSON, XML or CBOR bytes) with `key` (PKCS#8, PEM or DER)
 /// and `chain` (PEM certificates, leaf first): a new envelope with one seal, as bytes.
 /// With `detached=True` the envelope carries the payload's digest (`digest`: `"sha256"` or
@@ -49,9 +59,7 @@ fn seal<'py>(
         alg,
         signing_time,
     };
-    pouch_api::seal(label, payload, key, chain, &options)
-        .map(|e| PyBytes::new(py, &e))
-        .map_err(|e| to_py(py, e))
+    py_bytes(py, pouch_api::seal(label, payload, key, chain, &options))
 }
 
 /// Adds a seal to `envelope` (bytes) with `key` and `chain`, after verifying it; returns
@@ -82,9 +90,7 @@ fn endorse<'py>(
         release_to,
         signing_time,
     };
-    pouch_api::endorse(envelope, key, chain, &options)
-        .map(|e| PyBytes::new(py, &e))
-        .map_err(|e| to_py(py, e))
+    py_bytes(py, pouch_api::endorse(envelope, key, chain, &options))
 }
 
 /// What the envelope says, without judging it, as a `dict`: format version, envelope id,
@@ -105,9 +111,7 @@ fn label_convert<'py>(
     to: &str,
     from_: Option<&str>,
 ) -> PyResult<Bound<'py, PyBytes>> {
-    pouch_api::label_convert(label, from_, to)
-        .map(|b| PyBytes::new(py, &b))
-        .map_err(|e| to_py(py, e))
+    py_bytes(py, pouch_api::label_convert(label, from_, to))
 }
 
 /// Checks a label strictly: `{"codes": [{"code", "path", "detail"}...]}` with
@@ -140,9 +144,7 @@ fn label_render(
 /// Loads a security policy (SPIF XML bytes): the same as `Policy.load`.
 #[pyfunction]
 fn policy_load(py: Python<'_>, spif: &[u8]) -> PyResult<Policy> {
-    pouch_api::policy_load(spif)
-        .map(Policy)
-        .map_err(|e| to_py(py, e))
+    Policy::load(py, spif)
 }
 
 /// Decides whether `recipient` (with an optional clearance, JSON bytes) may receive data

@@ -18,7 +18,7 @@ pub struct Policy(pub(crate) pouch_api::Policy);
 impl Policy {
     /// Loads a SPIF (XML bytes); raises `SpifError` when it does not load.
     #[staticmethod]
-    fn load(py: Python<'_>, spif: &[u8]) -> PyResult<Self> {
+    pub(crate) fn load(py: Python<'_>, spif: &[u8]) -> PyResult<Self> {
         pouch_api::policy_load(spif)
             .map(Policy)
             .map_err(|e| to_py(py, e))
