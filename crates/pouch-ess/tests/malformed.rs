@@ -63,6 +63,13 @@ fn fails(input: &[u8], kind: &str, offset: Option<usize>) {
     }
 }
 
+/// [`fails`] for each `(hex input, kind, offset)`.
+fn fails_each(cases: &[(&str, &str, Option<usize>)]) {
+    for (input, kind, offset) in cases {
+        fails(&hex(input), kind, *offset);
+    }
+}
+
 fn hex_of(b: &[u8]) -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
 }
@@ -83,7 +90,7 @@ fn every_truncation_is_an_error() {
 
 #[test]
 fn structure_faults() {
-    let cases: &[(&str, &str, Option<usize>)] = &[
+    fails_each(&[
         // Not a SET.
         ("3006 020104 060129", "UnexpectedTag", Some(0)),
         // Something after the label.
@@ -129,25 +136,19 @@ fn structure_faults() {
             "TrailingData",
             Some(13),
         ),
-    ];
-    for (input, kind, offset) in cases {
-        fails(&hex(input), kind, *offset);
-    }
+    ]);
 }
 
 #[test]
 fn integer_faults() {
-    let cases: &[(&str, &str, Option<usize>)] = &[
+    fails_each(&[
         ("3104 02020101", "IntegerTooLarge", Some(2)), // 257 > ub-integer-options
         ("310b 0209010000000000000000", "IntegerTooLarge", Some(2)), // 2^64
         ("3103 0201ff", "NegativeInteger", Some(2)),
         ("3104 02020004", "BadInteger", Some(2)),
         ("3104 0202ff80", "BadInteger", Some(2)),
         ("3102 0200", "BadInteger", Some(2)),
-    ];
-    for (input, kind, offset) in cases {
-        fails(&hex(input), kind, *offset);
-    }
+    ]);
     // A security attribute of 2^64 in an enumerated category.
     let big = enum_tag(&[hex("0209010000000000000000")]);
     fails(
@@ -165,7 +166,7 @@ fn integer_faults() {
 
 #[test]
 fn string_faults() {
-    let cases: &[(&str, &str, Option<usize>)] = &[
+    fails_each(&[
         // IA5String is not an ESSPrivacyMark alternative.
         ("3105 1603616263", "UnexpectedTag", Some(2)),
         // A constructed UTF8String (BER allows it; Pouch does not).
@@ -178,10 +179,7 @@ fn string_faults() {
         // Empty marks.
         ("3102 0c00", "BadString", Some(2)),
         ("3102 1300", "BadString", Some(2)),
-    ];
-    for (input, kind, offset) in cases {
-        fails(&hex(input), kind, *offset);
-    }
+    ]);
     // A PrintableString of 129 characters breaks ub-privacy-mark-length.
     let long = tlv(0x31, &tlv(0x13, &[b'A'; 129]));
     fails(&long, "BadString", Some(3));
@@ -191,14 +189,11 @@ fn string_faults() {
 
 #[test]
 fn oid_and_bit_string_faults() {
-    let cases: &[(&str, &str, Option<usize>)] = &[
+    fails_each(&[
         ("3102 0600", "BadOid", Some(2)),
         ("3104 06028001", "BadOid", Some(2)),
         ("3103 060181", "BadOid", Some(2)),
-    ];
-    for (input, kind, offset) in cases {
-        fails(&hex(input), kind, *offset);
-    }
+    ]);
     let perm = |bits: &str| {
         let tag = tlv(0x30, &[hex("06032b1a04"), hex(bits)].concat());
         with_categories(&[category(PERMISSIVE, &tag)])
@@ -265,14 +260,7 @@ fn limits_hold() {
 fn ber_forms_are_recognised_and_reencoded_as_der() {
     // A long-form length for a short content.
     let long = hex("318106 020104 060129");
-    let d = EssLabel::decode(&long, &Limits::default()).unwrap();
-    assert_eq!(
-        d.encoding,
-        Encoding::Ber {
-            deviation: BerDeviation::LongLength,
-            offset: 0
-        }
-    );
+    let d = common::decode_ber(&long, BerDeviation::LongLength, 0);
     assert_eq!(d.label.to_der().unwrap(), hex("3106 020104 060129"));
 
     // SET OF elements out of order: attribute 5 before 3.

@@ -75,14 +75,7 @@ fn label_3_is_ber_with_its_set_out_of_order() {
     //     5:d=1  hl=2 l=   1 prim:  INTEGER           :03
     // The OBJECT IDENTIFIER (tag 6) precedes the INTEGER (tag 2): BER, not DER.
     let bytes = read("surevine-spiffing/label-3.ber");
-    let d = EssLabel::decode(&bytes, &Limits::default()).unwrap();
-    assert_eq!(
-        d.encoding,
-        Encoding::Ber {
-            deviation: BerDeviation::SetOrder,
-            offset: 5
-        }
-    );
+    let d = common::decode_ber(&bytes, BerDeviation::SetOrder, 5);
     assert_eq!(d.label.policy, oid("1.1"));
     assert_eq!(d.label.classification, Some(3));
     // Re-encoded in DER: the same two TLVs, INTEGER first.

@@ -24,3 +24,14 @@ pub fn hex(text: &str) -> Vec<u8> {
         .map(|pair| u8::from_str_radix(std::str::from_utf8(pair).unwrap(), 16).unwrap())
         .collect()
 }
+
+/// Decodes `bytes`, which must be BER departing from DER first by `deviation` at `offset`.
+pub fn decode_ber(
+    bytes: &[u8],
+    deviation: pouch_ess::BerDeviation,
+    offset: usize,
+) -> pouch_ess::Decoded {
+    let d = pouch_ess::EssLabel::decode(bytes, &pouch_ess::Limits::default()).unwrap();
+    assert_eq!(d.encoding, pouch_ess::Encoding::Ber { deviation, offset });
+    d
+}
