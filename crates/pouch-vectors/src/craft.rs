@@ -173,10 +173,21 @@ impl Parts {
 /// header signed again over it by `signer`: one seal, so only what `body` changed is wrong.
 pub fn resigned_body(p: &Parts, signer: &Signer, body: &[u8]) -> Result<Vec<u8>, Error> {
     let (protected, _) = p.first_seal()?;
-    let signature = sign(signer, body, &protected, &p.payload)?;
+    one_seal(signer, body, &p.payload, protected)
+}
+
+/// The envelope of `body` and `payload` with one seal, whose protected header is
+/// `protected` (written by hand), signed by `signer`.
+pub fn one_seal(
+    signer: &Signer,
+    body: &[u8],
+    payload: &[u8],
+    protected: Vec<u8>,
+) -> Result<Vec<u8>, Error> {
+    let signature = sign(signer, body, &protected, payload)?;
     Ok(assemble(
         body,
-        &p.payload,
+        payload,
         &[RawSeal::new(protected, signature)],
     ))
 }

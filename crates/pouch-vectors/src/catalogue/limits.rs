@@ -122,7 +122,6 @@ fn seals_and_chains(fx: &Fixture) -> Result<Vec<Case>, Error> {
      -> Result<Case, Error> {
         let (_, p, _) = honest(fx, id, "SECRET")?;
         let protected = SealHeaderSpec::es256(&chain, &t).encode();
-        let sig = craft::sign(&es256, &p.body, &protected, &p.payload)?;
         let mut c = Case::new(
             id,
             title,
@@ -131,7 +130,7 @@ fn seals_and_chains(fx: &Fixture) -> Result<Vec<Case>, Error> {
         );
         c.algorithms = vec![Algorithm::Es256];
         c.trust = false;
-        c.envelope = craft::assemble(&p.body, &p.payload, &[RawSeal::new(protected, sig)]);
+        c.envelope = craft::one_seal(&es256, &p.body, &p.payload, protected)?;
         c.expect = if ok {
             report(vec![valid_with_trust(&[])], s::SEAL_POLICY_SATISFIED)
         } else {
@@ -259,11 +258,10 @@ fn params_and_sizes(fx: &Fixture) -> Result<Vec<Case>, Error> {
                      trust: bool|
      -> Result<Case, Error> {
         let (_, p, _) = honest(fx, id, "SECRET")?;
-        let sig = craft::sign(&es256, &p.body, &protected, &p.payload)?;
         let mut c = Case::new(id, title, description, REQS);
         c.algorithms = vec![Algorithm::Es256];
         c.trust = trust;
-        c.envelope = craft::assemble(&p.body, &p.payload, &[RawSeal::new(protected, sig)]);
+        c.envelope = craft::one_seal(&es256, &p.body, &p.payload, protected)?;
         c.expect = expect;
         c.cddl = Some(Some("invalid"));
         Ok(c)
@@ -395,10 +393,9 @@ fn body_case(
     let es256 = fx.named("es256")?;
     let t = rfc3339(NOW)?;
     let protected = SealHeaderSpec::es256(&es256.chain, &t).encode();
-    let sig = craft::sign(&es256, body, &protected, payload)?;
     let mut c = Case::new(id, title, description, PRIVATE_REQS);
     c.algorithms = vec![Algorithm::Es256];
-    c.envelope = craft::assemble(body, payload, &[RawSeal::new(protected, sig)]);
+    c.envelope = craft::one_seal(&es256, body, payload, protected)?;
     c.expect = match code {
         Some(code) => refused(code),
         None => report(vec![trusted()], s::SEAL_POLICY_SATISFIED),
@@ -548,10 +545,9 @@ fn header_depth(fx: &Fixture) -> Result<Vec<Case>, Error> {
             1,
             &extra_params(1, &nested(depth - 1)),
         )?;
-        let sig = craft::sign(&es256, &p.body, &protected, &p.payload)?;
         let mut c = Case::new(id, title, description, PRIVATE_REQS);
         c.algorithms = vec![Algorithm::Es256];
-        c.envelope = craft::assemble(&p.body, &p.payload, &[RawSeal::new(protected, sig)]);
+        c.envelope = craft::one_seal(&es256, &p.body, &p.payload, protected)?;
         c.expect = match code {
             Some(code) => report(vec![seal_fault(code)], s::SEAL_POLICY_UNSATISFIED),
             None => report(vec![trusted()], s::SEAL_POLICY_SATISFIED),
