@@ -228,6 +228,18 @@ fn alg_of(protected: &Header, unprotected: &Header) -> Option<i64> {
     }
 }
 
+/// Decodes a COSE message, `tagged` with its kind's tag or not.
+fn from_slice<T: CborSerializable + TaggedCborSerializable>(
+    cbor: &[u8],
+    tagged: bool,
+) -> coset::Result<T> {
+    if tagged {
+        T::from_tagged_slice(cbor)
+    } else {
+        T::from_slice(cbor)
+    }
+}
+
 /// Decodes `cbor` as the message kind, tagged with that kind's tag or untagged (RFC 9052 §2
 /// leaves the tag to the application); any other tag is an error.
 fn decode(kind: Kind, cbor: &[u8]) -> Result<Decoded, String> {
@@ -235,12 +247,7 @@ fn decode(kind: Kind, cbor: &[u8]) -> Result<Decoded, String> {
     let err = |e: coset::CoseError| format!("decode: {e}");
     match kind {
         Kind::Sign => {
-            let m = if tagged {
-                CoseSign::from_tagged_slice(cbor)
-            } else {
-                CoseSign::from_slice(cbor)
-            }
-            .map_err(err)?;
+            let m: CoseSign = from_slice(cbor, tagged).map_err(err)?;
             let signatures = m
                 .signatures
                 .into_iter()
@@ -257,12 +264,7 @@ fn decode(kind: Kind, cbor: &[u8]) -> Result<Decoded, String> {
             })
         }
         Kind::Sign1 => {
-            let m = if tagged {
-                CoseSign1::from_tagged_slice(cbor)
-            } else {
-                CoseSign1::from_slice(cbor)
-            }
-            .map_err(err)?;
+            let m: CoseSign1 = from_slice(cbor, tagged).map_err(err)?;
             Ok(Decoded {
                 protected: Vec::new(),
                 payload: m.payload,
