@@ -117,26 +117,13 @@ fn privacy_mark(t: &Tlv<'_>, limits: &Limits) -> Result<PrivacyMark, Error> {
 }
 
 fn categories(set: &Tlv<'_>, ctx: &mut Ctx<'_>) -> Result<Vec<SecurityCategory>, Error> {
-    let limit = ctx.limits.max_categories.min(MAX_CATEGORIES);
-    let mut out = Vec::new();
-    let mut items = set.items();
-    let mut previous: Option<&[u8]> = None;
-    while let Some(t) = items.next(ctx, "SecurityCategory (SEQUENCE)")? {
-        if out.len() == limit {
-            return Err(Error::at(
-                ErrorKind::LimitExceeded {
-                    what: "security categories",
-                    limit,
-                },
-                t.offset,
-            ));
-        }
-        if t.tag != tag::SEQUENCE {
-            return Err(t.unexpected("SecurityCategory (SEQUENCE)"));
-        }
-        set_of_order(ctx, &mut previous, &t);
-        out.push(category(&t, ctx)?);
-    }
+    let element = SetOf {
+        tag: tag::SEQUENCE,
+        expected: "SecurityCategory (SEQUENCE)",
+        what: "security categories",
+        limit: ctx.limits.max_categories.min(MAX_CATEGORIES),
+    };
+    let out = element.read(set, ctx, category)?;
     if out.is_empty() {
         return Err(Error::at(
             ErrorKind::Empty("security-categories"),
@@ -144,6 +131,47 @@ fn categories(set: &Tlv<'_>, ctx: &mut Ctx<'_>) -> Result<Vec<SecurityCategory>,
         ));
     }
     Ok(out)
+}
+
+/// The elements of a SET OF: each of one tag, at most `limit` of them.
+struct SetOf {
+    tag: u8,
+    /// The element as an error names it when another tag stands in its place.
+    expected: &'static str,
+    /// What the limit counts, as `LimitExceeded` names it.
+    what: &'static str,
+    limit: usize,
+}
+
+impl SetOf {
+    /// Reads each element of `set` with `element`, noting any out of DER order.
+    fn read<T>(
+        &self,
+        set: &Tlv<'_>,
+        ctx: &mut Ctx<'_>,
+        mut element: impl FnMut(&Tlv<'_>, &mut Ctx<'_>) -> Result<T, Error>,
+    ) -> Result<Vec<T>, Error> {
+        let mut out = Vec::new();
+        let mut items = set.items();
+        let mut previous = None;
+        while let Some(t) = items.next(ctx, self.expected)? {
+            if out.len() == self.limit {
+                return Err(Error::at(
+                    ErrorKind::LimitExceeded {
+                        what: self.what,
+                        limit: self.limit,
+                    },
+                    t.offset,
+                ));
+            }
+            if t.tag != self.tag {
+                return Err(t.unexpected(self.expected));
+            }
+            set_of_order(ctx, &mut previous, &t);
+            out.push(element(&t, ctx)?);
+        }
+        Ok(out)
+    }
 }
 
 /// Notes a SET OF element that sorts before its predecessor (X.690 §11.6).
@@ -238,27 +266,13 @@ fn bit_string(t: &Tlv<'_>, ctx: &mut Ctx<'_>) -> Result<BitString, Error> {
 
 /// A SET OF `SecurityAttribute` (INTEGER 0..MAX, here at most 2^64-1).
 fn attribute_set(set: &Tlv<'_>, ctx: &mut Ctx<'_>) -> Result<Vec<u64>, Error> {
-    let limit = ctx.limits.max_attributes;
-    let mut out = Vec::new();
-    let mut items = set.items();
-    let mut previous = None;
-    while let Some(t) = items.next(ctx, "SecurityAttribute (INTEGER)")? {
-        if out.len() == limit {
-            return Err(Error::at(
-                ErrorKind::LimitExceeded {
-                    what: "attributes in one set",
-                    limit,
-                },
-                t.offset,
-            ));
-        }
-        if t.tag != tag::INTEGER {
-            return Err(t.unexpected("SecurityAttribute (INTEGER)"));
-        }
-        set_of_order(ctx, &mut previous, &t);
-        out.push(uint(&t, "SecurityAttribute", u64::MAX)?);
-    }
-    Ok(out)
+    let element = SetOf {
+        tag: tag::INTEGER,
+        expected: "SecurityAttribute (INTEGER)",
+        what: "attributes in one set",
+        limit: ctx.limits.max_attributes,
+    };
+    element.read(set, ctx, |t, _| uint(t, "SecurityAttribute", u64::MAX))
 }
 
 fn free_form(t: &Tlv<'_>, ctx: &mut Ctx<'_>) -> Result<FreeFormField, Error> {
