@@ -282,26 +282,12 @@ fn now() -> i64 {
         .as_secs() as i64
 }
 
-/// `YYYYMMDDHHMMSSZ` for `days` from now (negative: in the past).
+/// `YYYYMMDDHHMMSSZ` for `days` from now (negative: in the past): the text of the DER
+/// GeneralizedTime the crate writes.
 fn gtime(days: i64) -> String {
-    let t = now() + days * 86_400;
-    let (d, s) = (t.div_euclid(86_400), t.rem_euclid(86_400));
-    // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
-    let z = d + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}{month:02}{day:02}{:02}{:02}{:02}Z",
-        s / 3600,
-        s / 60 % 60,
-        s % 60
-    )
+    let der = pouch_trust::der::generalized_time(now() + days * 86_400).unwrap();
+    // A tag and a one-byte length, then the fifteen characters.
+    String::from_utf8(der[2..].to_vec()).unwrap()
 }
 
 /// A bundle of one nation, NOR, with the anchor `root` (a PEM file in `dir`), the CRL files
