@@ -10,7 +10,7 @@ use pouch::{CiphertextOut, EncryptionGate, Error, Policy, RecipientCert, SealOpt
 use pouch_crypto::{Algorithm, CryptoProvider};
 use pouch_label::{DateTime, Label, Limits};
 use pouch_testkit::{CoalitionSpec, Nation, Profile, Validity};
-use pouch_trust::{Authorisation, Revocation, TrustBundle, TrustedNation};
+use pouch_trust::{Authorisation, TrustBundle, TrustedNation};
 
 pub(crate) fn run(out: &mut impl Write, now: DateTime) -> anyhow::Result<()> {
     writeln!(
@@ -33,16 +33,11 @@ pub(crate) fn run(out: &mut impl Write, now: DateTime) -> anyhow::Result<()> {
             .nations()
             .iter()
             .map(|n| TrustedNation {
-                code: n.nation.code_alpha3().to_owned(),
-                country: Some(n.nation.country_alpha2().to_owned()),
-                anchors: vec![n.root.certificate.der().to_vec()],
-                intermediates: vec![n.intermediate.certificate.der().to_vec()],
-                crls: Vec::new(),
-                revocation: Revocation::BestEffort,
                 authorisations: vec![Authorisation {
                     policy: "POUCH-DEMO".into(),
                     classifications: vec!["SECRET".into()],
                 }],
+                ..n.trusted_nation()
             })
             .collect(),
     };

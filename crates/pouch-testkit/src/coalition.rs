@@ -141,6 +141,20 @@ pub struct NationPki {
 }
 
 impl NationPki {
+    /// This nation as a trust bundle names it: its root as the anchor and its intermediate,
+    /// no CRL, best-effort revocation and no authorisation (set the fields a test needs).
+    pub fn trusted_nation(&self) -> pouch_trust::TrustedNation {
+        pouch_trust::TrustedNation {
+            code: self.nation.code_alpha3().to_owned(),
+            country: Some(self.nation.country_alpha2().to_owned()),
+            anchors: vec![self.root.certificate.der().to_vec()],
+            intermediates: vec![self.intermediate.certificate.der().to_vec()],
+            crls: Vec::new(),
+            revocation: pouch_trust::Revocation::BestEffort,
+            authorisations: Vec::new(),
+        }
+    }
+
     /// Issues an encryption certificate (spec/10-encryption.md §10.5) from this nation's
     /// intermediate CA for the public key `subject_spki` (as `pouch_encrypt::cert::spki_der`
     /// gives it), named `{nation} Pouch Encryption {what}`. `profile` is normally
