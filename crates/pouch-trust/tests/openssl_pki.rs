@@ -306,20 +306,30 @@ fn bundle(dir: &Dir, root: &str, crls: &[&str], revocation: Revocation) -> Trust
     }
 }
 
-/// The verdict of every provider on `leaf` (then `untrusted`) under the anchor `root`,
-/// with the bundle's `crls` and `revocation`, at the current time; all must agree.
-fn pouch(
-    dir: &Dir,
-    root: &str,
-    untrusted: &[&str],
-    crls: &[&str],
-    revocation: Revocation,
-    leaf: &str,
-) -> ChainVerdict {
-    let bundle = bundle(dir, root, crls, revocation);
-    let mut chain = vec![dir.der(&format!("{leaf}.pem"), "CERTIFICATE")];
-    chain.extend(
-        untrusted
+/// A chain to validate: the certificate `leaf`, then the intermediates `untrusted`, under
+/// the anchor `root` (each the name of a PEM file in the directory, without `.pem`).
+#[derive(Clone, Copy)]
+struct Chain<'a> {
+    root: &'a str,
+    untrusted: &'a [&'a str],
+    leaf: &'a str,
+}
+
+/// The leaf of [`three_level`] through its intermediate.
+const LEAF: Chain<'static> = Chain {
+    root: "root",
+    untrusted: &["int"],
+    leaf: "leaf",
+};
+
+/// The verdict of every provider on `chain`, with the bundle's `crls` and `revocation`, at
+/// the current time; all must agree.
+fn pouch(dir: &Dir, chain: Chain<'_>, crls: &[&str], revocation: Revocation) -> ChainVerdict {
+    let bundle = bundle(dir, chain.root, crls, revocation);
+    let mut der = vec![dir.der(&format!("{}.pem", chain.leaf), "CERTIFICATE")];
+    der.extend(
+        chain
+            .untrusted
             .iter()
             .map(|u| dir.der(&format!("{u}.pem"), "CERTIFICATE")),
     );
@@ -329,7 +339,7 @@ fn pouch(
         .map(|p| {
             ChainValidator::new(p, &bundle)
                 .unwrap()
-                .validate(&chain, t, t)
+                .validate(&der, t, t)
         })
         .collect();
     assert_eq!(verdicts[0], verdicts[1], "the providers disagree");
@@ -340,42 +350,23 @@ fn has(verdict: &ChainVerdict, code: StatusCode) -> bool {
     verdict.has(code)
 }
 
-/// Pouch and `openssl verify` agree on `trusted`.
-fn agree(
-    dir: &Dir,
-    verdict: &ChainVerdict,
-    root: &str,
-    untrusted: &[&str],
-    crls: &[&str],
-    leaf: &str,
-) {
-    let untrusted_pem: Vec<String> = untrusted.iter().map(|u| format!("{u}.pem")).collect();
+/// [`pouch`]'s verdict, after checking that `openssl verify` agrees on `trusted`.
+fn agreed(dir: &Dir, chain: Chain<'_>, crls: &[&str], revocation: Revocation) -> ChainVerdict {
+    let verdict = pouch(dir, chain, crls, revocation);
+    let untrusted_pem: Vec<String> = chain.untrusted.iter().map(|u| format!("{u}.pem")).collect();
     let untrusted_pem: Vec<&str> = untrusted_pem.iter().map(String::as_str).collect();
     let openssl = dir.openssl_verify(
-        &format!("{root}.pem"),
+        &format!("{}.pem", chain.root),
         &untrusted_pem,
         crls,
-        &format!("{leaf}.pem"),
+        &format!("{}.pem", chain.leaf),
     );
     assert_eq!(
         verdict.trusted, openssl,
         "Pouch says trusted = {}, openssl verify says {openssl}: {verdict:#?}",
         verdict.trusted
     );
-}
-
-/// [`pouch`]'s verdict, after checking that `openssl verify` agrees on `trusted`.
-fn agreed(
-    dir: &Dir,
-    root: &str,
-    untrusted: &[&str],
-    crls: &[&str],
-    revocation: Revocation,
-    leaf: &str,
-) -> ChainVerdict {
-    let v = pouch(dir, root, untrusted, crls, revocation, leaf);
-    agree(dir, &v, root, untrusted, crls, leaf);
-    v
+    verdict
 }
 
 /// A root, an intermediate `int` and a `leaf` signer in a new directory, each with its key
@@ -415,7 +406,7 @@ fn rsa_pkcs1_cas_and_ecdsa_with_any_sha2_digest_on_any_curve_are_accepted_as_ope
         ),
     ] {
         let d = three_level(tag, "ca", keys);
-        let v = agreed(&d, "root", &["int"], &[], Revocation::BestEffort, "leaf");
+        let v = agreed(&d, LEAF, &[], Revocation::BestEffort);
         assert!(v.trusted, "{tag}: {v:#?}");
     }
 }
@@ -426,14 +417,19 @@ fn an_anchor_pathlen_of_zero_refuses_a_sub_ca() {
         return;
     }
     let d = three_level("pathlen", "ca_pathlen0", [(Key::P256, "sha256"); 3]);
-    let v = agreed(&d, "root", &["int"], &[], Revocation::BestEffort, "leaf");
+    let v = agreed(&d, LEAF, &[], Revocation::BestEffort);
     assert!(
         !v.trusted && has(&v, status::TRUST_PATH_CONSTRAINTS),
         "{v:#?}"
     );
     // Directly under that root, a leaf is fine.
     d.issue("leaf0", Key::P256, "root", "sha256", "signer");
-    let v = agreed(&d, "root", &[], &[], Revocation::BestEffort, "leaf0");
+    let direct = Chain {
+        root: "root",
+        untrusted: &[],
+        leaf: "leaf0",
+    };
+    let v = agreed(&d, direct, &[], Revocation::BestEffort);
     assert!(v.trusted, "{v:#?}");
 }
 
@@ -468,7 +464,7 @@ fn no_crl_can_mask_a_revocation() {
     d.crl("int-forged.crl", "other", &[], (-2, 30));
     for first in ["int-stale.crl", "int-forged.crl", "int-clean.crl"] {
         let crls = [first, "int-revokes.crl", "root.crl"];
-        let v = agreed(&d, "root", &["int"], &crls, Revocation::Required, "leaf");
+        let v = agreed(&d, LEAF, &crls, Revocation::Required);
         assert!(
             !v.trusted && has(&v, status::TRUST_REVOKED),
             "{first}: {v:#?}"
@@ -476,7 +472,7 @@ fn no_crl_can_mask_a_revocation() {
     }
     // Without the revoking CRL, the clean one counts and the leaf is trusted.
     let crls = ["int-stale.crl", "int-clean.crl", "root.crl"];
-    let v = agreed(&d, "root", &["int"], &crls, Revocation::Required, "leaf");
+    let v = agreed(&d, LEAF, &crls, Revocation::Required);
     assert!(v.trusted, "{v:#?}");
 }
 
@@ -492,13 +488,13 @@ fn a_required_revocation_check_needs_a_current_authentic_crl() {
         vec!["int-expired.crl", "root.crl"],
         vec!["int-future.crl", "root.crl"],
     ] {
-        let v = agreed(&d, "root", &["int"], &crls, Revocation::Required, "leaf");
+        let v = agreed(&d, LEAF, &crls, Revocation::Required);
         assert!(
             !v.trusted && has(&v, status::TRUST_REVOCATION_UNKNOWN),
             "{crls:?}: {v:#?}"
         );
         // Best effort: the same gap is a warning.
-        let v = pouch(&d, "root", &["int"], &crls, Revocation::BestEffort, "leaf");
+        let v = pouch(&d, LEAF, &crls, Revocation::BestEffort);
         assert!(
             v.trusted && has(&v, status::TRUST_REVOCATION_NOT_CHECKED),
             "{crls:?}: {v:#?}"
