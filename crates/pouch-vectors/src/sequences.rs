@@ -117,16 +117,14 @@ pub(crate) fn generate(root: &Path) -> Result<SequenceManifest, Error> {
     let deep: Vec<u8> = std::iter::repeat_n(0x81, 100).chain([0x00]).collect();
     let r90 = &["POUCH-ENV-090", "POUCH-ENV-092"][..];
     let r91 = &["POUCH-ENV-091", "POUCH-ENV-092"][..];
+    // One item read between two valid envelopes.
+    let between = |middle: Piece| vec![item(&es384, valid, wf), middle, item(&es384, valid, wf)];
     let rows: Vec<(&str, &str, &[&str], Vec<Piece>)> = vec![
         (
             "seq-three-envelopes",
             "Three valid envelopes (ES384, ML-DSA-65, ES384) one after another: three reports, each with its offset.",
             r90,
-            vec![
-                item(&es384, valid, wf),
-                item(&mldsa, valid, wf),
-                item(&es384, valid, wf),
-            ],
+            between(item(&mldsa, valid, wf)),
         ),
         (
             "seq-empty",
@@ -138,41 +136,25 @@ pub(crate) fn generate(root: &Path) -> Result<SequenceManifest, Error> {
             "seq-each-item-its-own-report",
             "A valid envelope, one whose payload was changed after sealing, and a valid one: the middle item fails its seal and the others are untouched by it.",
             &["POUCH-ENV-092"],
-            vec![
-                item(&es384, valid, wf),
-                item(&tampered, ExitClass::Seal, wf),
-                item(&es384, valid, wf),
-            ],
+            between(item(&tampered, ExitClass::Seal, wf)),
         ),
         (
             "seq-not-deterministic-item",
             "An envelope with an indefinite-length seal array between two valid ones: well-formed, so framed as one item and refused as not deterministic, and the item after it is still read.",
             r90,
-            vec![
-                item(&es384, valid, wf),
-                item(&indefinite, bad, "envelope.not-deterministic"),
-                item(&es384, valid, wf),
-            ],
+            between(item(&indefinite, bad, "envelope.not-deterministic")),
         ),
         (
             "seq-not-an-envelope-item",
             "The well-formed, deterministic item 0 (an unsigned integer) between two envelopes: one item, not an envelope, and the reading goes on.",
             r90,
-            vec![
-                item(&es384, valid, wf),
-                item(&[0x00], bad, malformed),
-                item(&es384, valid, wf),
-            ],
+            between(item(&[0x00], bad, malformed)),
         ),
         (
             "seq-invalid-simple-value-item",
             "The item f8 10 (simple value 16 in two bytes, which RFC 8949 §3.3 makes invalid) between two envelopes: its end is known, so it is one malformed item and the reading goes on (POUCH-ENV-091, §3.11).",
             &["POUCH-ENV-090", "POUCH-ENV-091", "POUCH-ENV-092"],
-            vec![
-                item(&es384, valid, wf),
-                item(&[0xf8, 0x10], bad, malformed),
-                item(&es384, valid, wf),
-            ],
+            between(item(&[0xf8, 0x10], bad, malformed)),
         ),
         (
             "seq-truncated-tail",
