@@ -12,8 +12,9 @@ use pouch_status as status;
 use pouch_testkit::{CertificateBuilder, CoalitionSpec, Profile, Validity};
 use pouch_trust::{ChainValidator, certificate_serial};
 use support::{
-    DAY, YEAR, assert_untrusted, aws, bundle_for, ca_builder, chain, codes, current_crl, issue,
-    key, leaf_key, nations, signer_name, validate_now, validity, with_crls,
+    DAY, YEAR, assert_untrusted, aws, aws_validator, bundle_for, ca_builder, chain, codes,
+    current_crl, first_signer_chain, issue, key, leaf_key, nations, signer_name, validate_now,
+    validity, with_crls,
 };
 
 #[test]
@@ -27,7 +28,7 @@ fn trusted_chains_for_every_algorithm_on_every_backend() {
             let bundle = bundle_for(&coalition);
             let validator = ChainValidator::new(provider, &bundle).unwrap();
             let pki = &coalition.nations()[0];
-            let verdict = validator.validate(&chain(pki, &pki.signers[0].certificate), NOW, NOW);
+            let verdict = validator.validate(&first_signer_chain(pki), NOW, NOW);
             assert!(verdict.trusted, "{alg} on {}: {verdict:#?}", provider.name);
             assert_eq!(verdict.nation, Some(0));
             assert_eq!(
@@ -42,9 +43,9 @@ fn trusted_chains_for_every_algorithm_on_every_backend() {
 fn mixed_algorithm_chain_ml_dsa_signer_under_ecdsa_root() {
     let coalition = coalition(aws(), &nations(1), Algorithm::Es384, &[Algorithm::MlDsa65]);
     let bundle = bundle_for(&coalition);
-    let validator = ChainValidator::new(aws(), &bundle).unwrap();
+    let validator = aws_validator(&bundle);
     let pki = &coalition.nations()[0];
-    let verdict = validator.validate(&chain(pki, &pki.signers[0].certificate), NOW, NOW);
+    let verdict = validator.validate(&first_signer_chain(pki), NOW, NOW);
     assert!(verdict.trusted, "{verdict:#?}");
 }
 
@@ -52,9 +53,9 @@ fn mixed_algorithm_chain_ml_dsa_signer_under_ecdsa_root() {
 fn each_signer_is_placed_in_its_own_nation() {
     let coalition = coalition(aws(), &nations(3), Algorithm::Es256, &[Algorithm::Es256]);
     let bundle = bundle_for(&coalition);
-    let validator = ChainValidator::new(aws(), &bundle).unwrap();
+    let validator = aws_validator(&bundle);
     for (i, pki) in coalition.nations().iter().enumerate() {
-        let verdict = validator.validate(&chain(pki, &pki.signers[0].certificate), NOW, NOW);
+        let verdict = validator.validate(&first_signer_chain(pki), NOW, NOW);
         assert!(verdict.trusted, "{verdict:#?}");
         assert_eq!(verdict.nation, Some(i));
     }
@@ -65,7 +66,7 @@ fn another_nations_signer_has_no_path() {
     let coalition = coalition(aws(), &nations(2), Algorithm::Es256, &[Algorithm::Es256]);
     let mut bundle = bundle_for(&coalition);
     bundle.nations.truncate(1); // trusts Norway only
-    let validator = ChainValidator::new(aws(), &bundle).unwrap();
+    let validator = aws_validator(&bundle);
     let (nor, dnk) = (&coalition.nations()[0], &coalition.nations()[1]);
     let own = validator.validate(&chain(dnk, &dnk.signers[0].certificate), NOW, NOW);
     assert_untrusted(&own, status::TRUST_NO_PATH);
@@ -90,9 +91,9 @@ fn expired_at_signing_is_an_error_expired_since_is_a_warning() {
         .signer_validity(Validity::new(NOW - 2 * YEAR, NOW - YEAR).unwrap());
     let coalition = build_spec(aws(), &spec, &nations(1));
     let bundle = bundle_for(&coalition);
-    let validator = ChainValidator::new(aws(), &bundle).unwrap();
+    let validator = aws_validator(&bundle);
     let pki = &coalition.nations()[0];
-    let x5chain = chain(pki, &pki.signers[0].certificate);
+    let x5chain = first_signer_chain(pki);
 
     let since = validator.validate(&x5chain, NOW - YEAR - DAY, NOW);
     assert!(since.trusted, "{since:#?}");
@@ -105,7 +106,7 @@ fn expired_at_signing_is_an_error_expired_since_is_a_warning() {
     assert_untrusted(&at_signing, status::TRUST_NOT_VALID_AT_SIGNING);
     assert_eq!(at_signing.nation, Some(0), "the path exists, only not then");
     // The same verdicts from a validator that meets the chain first at NOW.
-    let fresh = ChainValidator::new(aws(), &bundle).unwrap();
+    let fresh = aws_validator(&bundle);
     assert_eq!(fresh.validate(&x5chain, NOW, NOW), at_signing);
     assert_eq!(fresh.validate(&x5chain, NOW - YEAR - DAY, NOW), since);
 }
@@ -117,9 +118,9 @@ fn not_yet_valid_at_signing() {
         .signer_validity(Validity::new(NOW + DAY, NOW + YEAR).unwrap());
     let coalition = build_spec(aws(), &spec, &nations(1));
     let bundle = bundle_for(&coalition);
-    let validator = ChainValidator::new(aws(), &bundle).unwrap();
+    let validator = aws_validator(&bundle);
     let pki = &coalition.nations()[0];
-    let verdict = validator.validate(&chain(pki, &pki.signers[0].certificate), NOW, NOW);
+    let verdict = validator.validate(&first_signer_chain(pki), NOW, NOW);
     assert_untrusted(&verdict, status::TRUST_NOT_VALID_AT_SIGNING);
     // Regression (found by vector env-signer-not-yet-valid): a path never valid at signing
     // is not also "valid at signing, expired since", the warning's meaning.
@@ -130,11 +131,7 @@ fn not_yet_valid_at_signing() {
             .any(|(c, _)| *c == status::TRUST_NOT_VALID_AT_VERIFICATION),
         "{verdict:#?}"
     );
-    let later = validator.validate(
-        &chain(pki, &pki.signers[0].certificate),
-        NOW + 2 * DAY,
-        NOW + 2 * DAY,
-    );
+    let later = validator.validate(&first_signer_chain(pki), NOW + 2 * DAY, NOW + 2 * DAY);
     assert!(later.trusted, "{later:#?}");
 }
 
@@ -142,9 +139,9 @@ fn not_yet_valid_at_signing() {
 fn signing_time_in_the_future_allows_five_minutes_of_skew() {
     let coalition = coalition(aws(), &nations(1), Algorithm::Es256, &[Algorithm::Es256]);
     let bundle = bundle_for(&coalition);
-    let validator = ChainValidator::new(aws(), &bundle).unwrap();
+    let validator = aws_validator(&bundle);
     let pki = &coalition.nations()[0];
-    let leaf = chain(pki, &pki.signers[0].certificate);
+    let leaf = first_signer_chain(pki);
     assert!(validator.validate(&leaf, NOW + 300, NOW).trusted);
     assert_untrusted(
         &validator.validate(&leaf, NOW + 301, NOW),
@@ -159,7 +156,7 @@ fn revoked_leaf_is_an_error() {
     let leaf = &pki.signers[0].certificate;
     let serial = certificate_serial(leaf.der()).unwrap();
     let bundle = with_crls(&coalition, &[b"\x01\x02", &serial], true);
-    let validator = ChainValidator::new(aws(), &bundle).unwrap();
+    let validator = aws_validator(&bundle);
     let verdict = validator.validate(&chain(pki, leaf), NOW, NOW);
     assert_untrusted(&verdict, status::TRUST_REVOKED);
     assert_eq!(verdict.nation, Some(0));
@@ -169,7 +166,7 @@ fn revoked_leaf_is_an_error() {
 fn full_crl_coverage_has_no_warning_and_gaps_are_named() {
     let coalition = coalition(aws(), &nations(1), Algorithm::Es384, &[Algorithm::Es384]);
     let pki = &coalition.nations()[0];
-    let leaf = chain(pki, &pki.signers[0].certificate);
+    let leaf = first_signer_chain(pki);
     let full = with_crls(&coalition, &[b"\x01\x02"], true);
     let verdict = validate_now(&full, &leaf);
     assert_eq!(codes(&verdict), ["trust.signer-trusted"]);
@@ -223,7 +220,7 @@ fn leaf_without_document_signing_eku() {
     let coalition = coalition(aws(), &nations(1), Algorithm::Es256, &[Algorithm::Es256]);
     let pki = &coalition.nations()[0];
     let bundle = bundle_for(&coalition);
-    let validator = ChainValidator::new(aws(), &bundle).unwrap();
+    let validator = aws_validator(&bundle);
     let spki = leaf_key(aws(), &pki.nation, Algorithm::Es256).public_key_spki();
     for usages in [vec![], vec![pouch_crypto::oid::KP_EMAIL_PROTECTION]] {
         let builder =
@@ -278,7 +275,7 @@ fn sub_ca_under_a_path_length_zero_intermediate_breaks_path_constraints() {
 fn bad_certificate_signature() {
     let coalition = coalition(aws(), &nations(1), Algorithm::EdDsa, &[Algorithm::EdDsa]);
     let pki = &coalition.nations()[0];
-    let mut x5chain = chain(pki, &pki.signers[0].certificate);
+    let mut x5chain = first_signer_chain(pki);
     let last = x5chain[0].len() - 1;
     x5chain[0][last] ^= 0x01; // inside the Ed25519 signature
     let verdict = validate_now(&bundle_for(&coalition), &x5chain);
@@ -290,8 +287,8 @@ fn chain_too_long_is_refused_before_parsing() {
     let coalition = coalition(aws(), &nations(1), Algorithm::Es256, &[Algorithm::Es256]);
     let pki = &coalition.nations()[0];
     let bundle = bundle_for(&coalition);
-    let validator = ChainValidator::new(aws(), &bundle).unwrap();
-    let mut x5chain = chain(pki, &pki.signers[0].certificate);
+    let validator = aws_validator(&bundle);
+    let mut x5chain = first_signer_chain(pki);
     let int = x5chain[1].clone();
     x5chain.resize(8, int); // eight is the limit, duplicates are harmless
     assert!(validator.validate(&x5chain, NOW, NOW).trusted);
@@ -306,8 +303,8 @@ fn garbage_and_damaged_der_give_codes_not_panics() {
     let coalition = coalition(aws(), &nations(1), Algorithm::EdDsa, &[Algorithm::EdDsa]);
     let pki = &coalition.nations()[0];
     let bundle = bundle_for(&coalition);
-    let validator = ChainValidator::new(aws(), &bundle).unwrap();
-    let good = chain(pki, &pki.signers[0].certificate);
+    let validator = aws_validator(&bundle);
+    let good = first_signer_chain(pki);
     for junk in [
         &b""[..],
         b"\x30",
@@ -377,7 +374,7 @@ fn intermediate_cycle_terminates_without_a_path() {
 fn country_must_match_the_nation() {
     let coalition = coalition(aws(), &nations(1), Algorithm::Es256, &[Algorithm::Es256]);
     let pki = &coalition.nations()[0];
-    let leaf = chain(pki, &pki.signers[0].certificate);
+    let leaf = first_signer_chain(pki);
     let mut bundle = bundle_for(&coalition);
     bundle.nations[0].country = Some("DK".to_owned());
     let verdict = validate_now(&bundle, &leaf);
@@ -394,9 +391,9 @@ fn second_validation_is_served_from_the_cache_and_agrees_with_a_fresh_one() {
         .signer_validity(Validity::new(NOW - 3600, NOW + YEAR).unwrap());
     let coalition = build_spec(aws(), &spec, &nations(1));
     let pki = &coalition.nations()[0];
-    let leaf = chain(pki, &pki.signers[0].certificate);
+    let leaf = first_signer_chain(pki);
     let bundle = bundle_for(&coalition);
-    let cached = ChainValidator::new(aws(), &bundle).unwrap();
+    let cached = aws_validator(&bundle);
     let first = cached.validate(&leaf, NOW, NOW);
     assert!(first.trusted);
     assert_eq!((cached.cache_len(), cached.cache_hits()), (1, 0));
@@ -405,7 +402,7 @@ fn second_validation_is_served_from_the_cache_and_agrees_with_a_fresh_one() {
     let times = [NOW - YEAR, NOW - 7200, NOW, NOW + 2 * YEAR, NOW + 20 * YEAR];
     for signing in times {
         for verification in times {
-            let fresh = ChainValidator::new(aws(), &bundle).unwrap();
+            let fresh = aws_validator(&bundle);
             assert_eq!(
                 cached.validate(&leaf, signing, verification),
                 fresh.validate(&leaf, signing, verification),

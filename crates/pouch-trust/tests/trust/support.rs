@@ -50,6 +50,16 @@ pub fn chain(pki: &NationPki, leaf: &Certificate) -> Vec<Vec<u8>> {
     ]
 }
 
+/// The chain of the nation's first signer.
+pub fn first_signer_chain(pki: &NationPki) -> Vec<Vec<u8>> {
+    chain(pki, &pki.signers[0].certificate)
+}
+
+/// A validator of `bundle` on the aws-lc backend.
+pub fn aws_validator(bundle: &TrustBundle) -> ChainValidator<'_> {
+    ChainValidator::new(aws(), bundle).unwrap()
+}
+
 pub fn key(provider: &CryptoProvider, issued: &Issued) -> Box<dyn SigningKey> {
     provider
         .signature(issued.algorithm)
@@ -110,9 +120,7 @@ pub fn validity() -> Validity {
 
 /// The verdict on `x5chain` under `bundle` (the aws-lc backend), signed and checked at `NOW`.
 pub fn validate_now(bundle: &TrustBundle, x5chain: &[Vec<u8>]) -> ChainVerdict {
-    ChainValidator::new(aws(), bundle)
-        .unwrap()
-        .validate(x5chain, NOW, NOW)
+    aws_validator(bundle).validate(x5chain, NOW, NOW)
 }
 
 pub fn codes(verdict: &ChainVerdict) -> Vec<&'static str> {
