@@ -113,15 +113,9 @@ fn a_hand_written_valid_seal_verifies() {
 fn duplicate_keys_trailing_bytes_and_non_deterministic_encodings_are_named() {
     let p = parts();
     // A duplicate key in the (empty) body unprotected header: {1: 1, 1: 1}.
-    let mut e = Encoder::new();
-    e.tag(98)
-        .array(4)
-        .bytes(&p.body)
-        .raw(&[0xa2, 0x01, 0x01, 0x01, 0x01])
-        .bytes(&p.payload);
-    e.array(0);
+    let env = assemble_with(&p.body, &[0xa2, 0x01, 0x01, 0x01, 0x01], &p.payload, &[]);
     assert_code(
-        &verify(&e.into_bytes()),
+        &verify(&env),
         codes::ENVELOPE_DUPLICATE_KEY,
         "duplicate key",
     );
@@ -161,17 +155,12 @@ fn structural_faults_are_named() {
     );
     assert_code(&verify(&env[2..]), codes::ENVELOPE_MALFORMED, "untagged");
     // A non-empty body unprotected header.
-    let mut e = Encoder::new();
-    e.tag(98)
-        .array(4)
-        .bytes(&p.body)
-        .map(1)
-        .u64(4)
-        .bytes(b"kid")
-        .bytes(&p.payload);
-    e.array(1).array(3).bytes(&protected).map(0).bytes(&sig);
+    let mut kid = Encoder::new();
+    kid.map(1).u64(4).bytes(b"kid");
+    let seals = [(protected.clone(), empty_map(), sig.clone())];
+    let env = assemble_with(&p.body, &kid.into_bytes(), &p.payload, &seals);
     assert_code(
-        &verify(&e.into_bytes()),
+        &verify(&env),
         codes::ENVELOPE_UNPROTECTED_HEADER_NOT_EMPTY,
         "kid",
     );

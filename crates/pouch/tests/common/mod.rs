@@ -124,11 +124,22 @@ pub fn seal_record(provider: &CryptoProvider, label: &Label, req: &SealRequest<'
 /// Assembles an envelope from raw parts: each seal is (protected, unprotected map bytes,
 /// signature).
 pub fn assemble(body: &[u8], payload: &[u8], seals: &[(Vec<u8>, Vec<u8>, Vec<u8>)]) -> Vec<u8> {
+    assemble_with(body, &[0xa0], payload, seals)
+}
+
+/// [`assemble`] with `unprotected` (encoded) as the body's unprotected header instead of the
+/// empty map.
+pub fn assemble_with(
+    body: &[u8],
+    unprotected: &[u8],
+    payload: &[u8],
+    seals: &[(Vec<u8>, Vec<u8>, Vec<u8>)],
+) -> Vec<u8> {
     let mut e = Encoder::new();
     e.tag(98)
         .array(4)
         .bytes(body)
-        .map(0)
+        .raw(unprotected)
         .bytes(payload)
         .array(seals.len() as u64);
     for (p, u, s) in seals {
