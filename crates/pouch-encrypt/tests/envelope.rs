@@ -38,11 +38,7 @@ fn signing_key() -> Box<dyn SigningKey> {
         .unwrap()
         .signer(Algorithm::EdDsa)
         .unwrap();
-    provider()
-        .signature(Algorithm::EdDsa)
-        .unwrap()
-        .signing_key(&issued.pkcs8)
-        .unwrap()
+    issued.signing_key(provider()).unwrap()
 }
 
 fn chain() -> Vec<Vec<u8>> {

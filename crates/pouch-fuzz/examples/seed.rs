@@ -178,11 +178,7 @@ fn encrypted_seeds(issued: &pouch_testkit::Issued) -> Vec<Vec<u8>> {
             public_key: p384,
         },
     ];
-    let key = provider
-        .signature(issued.algorithm)
-        .unwrap()
-        .signing_key(&issued.pkcs8)
-        .unwrap();
+    let key = issued.signing_key(provider).unwrap();
     let label = Label::from_json(
         br#"{"confidentialityInformation":{"policyIdentifier":"NATO","classification":"SECRET"},
           "creationDateTime":"2026-11-28T09:15:00Z"}"#,

@@ -132,11 +132,7 @@ fn seal(
         .force(force.iter().map(|s| s.to_string()));
     let n = coalition().nation("NOR").unwrap();
     let issued = n.signer(Algorithm::Es384).unwrap();
-    let key = provider()
-        .signature(Algorithm::Es384)
-        .unwrap()
-        .signing_key(&issued.pkcs8)
-        .unwrap();
+    let key = issued.signing_key(provider()).unwrap();
     let request = SealRequest::originator(
         key.as_ref(),
         n.signer_chain(issued),
@@ -323,11 +319,7 @@ fn recipient_certificates_are_validated_like_signer_chains() {
     // Revoked on Denmark's intermediate CRL.
     let dnk = good("DNK", RecipientAlg::XWing);
     let n = coalition().nation("DNK").unwrap();
-    let int_key = provider()
-        .signature(n.intermediate.algorithm)
-        .unwrap()
-        .signing_key(&n.intermediate.pkcs8)
-        .unwrap();
+    let int_key = n.intermediate.signing_key(provider()).unwrap();
     let serial = pouch_trust::certificate_serial(&dnk.chain[0]).unwrap();
     let crl = pouch_testkit::build_crl(
         provider(),

@@ -76,11 +76,7 @@ fn request<'a>(
 
 fn key(nation: &str, alg: Algorithm) -> Box<dyn pouch_crypto::SigningKey> {
     let n = fixture().pki.coalition.nation(nation).unwrap();
-    provider()
-        .signature(alg)
-        .unwrap()
-        .signing_key(&n.signer(alg).unwrap().pkcs8)
-        .unwrap()
+    n.signer(alg).unwrap().signing_key(provider()).unwrap()
 }
 
 /// `label` over the record "record", sealed by Norway's ES384 originator.

@@ -61,11 +61,7 @@ pub fn aws_validator(bundle: &TrustBundle) -> ChainValidator<'_> {
 }
 
 pub fn key(provider: &CryptoProvider, issued: &Issued) -> Box<dyn SigningKey> {
-    provider
-        .signature(issued.algorithm)
-        .unwrap()
-        .signing_key(&issued.pkcs8)
-        .unwrap()
+    issued.signing_key(provider).unwrap()
 }
 
 pub fn leaf_key(provider: &CryptoProvider, nation: &Nation, alg: Algorithm) -> Box<dyn SigningKey> {
