@@ -279,17 +279,20 @@ fn gateway_case(
     c
 }
 
-/// An `open` case by `opener`, whose decrypt stage is `decrypt`.
+/// An `open` case of `envelope` by `opener`, whose decrypt stage is `decrypt`.
+#[allow(clippy::too_many_arguments)]
 fn open_case(
     cid: &'static str,
     title: &'static str,
     description: &'static str,
     requirements: &'static [&'static str],
     opener: &Opener,
+    envelope: Vec<u8>,
     decrypt: &[StatusCode],
     plaintext: Option<Vec<u8>>,
 ) -> Case {
     let mut c = Case::es384(cid, title, description, requirements);
+    c.envelope = envelope;
     c.policies = vec![COALITION_SPIF];
     c.open = Some(opener.open_case(plaintext));
     c.expect = permitted();
@@ -428,10 +431,10 @@ pub(crate) fn cases(fx: &Fixture) -> Result<Vec<Case>, Error> {
                 "POUCH-CNF-016",
             ],
             o,
+            envelope,
             &[s::DECRYPT_PLAINTEXT_AUTHENTIC],
             Some(record.clone()),
         );
-        c.envelope = envelope;
         c.detached = detached;
         c.record = ciphertext;
         c.expect.payload = payload;
@@ -461,10 +464,10 @@ pub(crate) fn cases(fx: &Fixture) -> Result<Vec<Case>, Error> {
         "Norway seals a record releasable to DNK and NOR, encrypted to Denmark and, forced (listed in the encryption header's field 4), to the Netherlands. The Netherlands opens it: verification passes, release to NLD is denied (`release.not-releasable-to`), so decryption is not attempted although a recipient is addressed to its key: `decrypt` empty, exit release-denied, no plaintext.",
         &["POUCH-ENC-012", "POUCH-ENC-070", "POUCH-CNF-015"],
         nld,
+        envelope,
         &[],
         None,
     );
-    c.envelope = envelope;
     c.expect.release = Some(crate::manifest::ReleaseExpect {
         label: Some("originator".into()),
         codes: ids(&[s::RELEASE_NOT_RELEASABLE_TO, s::RELEASE_DENIED]),
@@ -475,17 +478,16 @@ pub(crate) fn cases(fx: &Fixture) -> Result<Vec<Case>, Error> {
     let base = |cid: &str| encrypt(fx, cid, &everyone, &record, &[dnk, nld], &[], false);
 
     let cid = "enc-open-no-recipient";
-    let (envelope, _) = base(cid)?;
-    let mut c = open_case(
+    let c = open_case(
         cid,
         "Opened by a nation no recipient addresses",
         "Encrypted to Denmark and the Netherlands; Norway, to whom release is permitted, opens it with its ML-KEM-1024 key: no recipient's kid is the digest of Norway's certificate: `decrypt.no-recipient`.",
         &["POUCH-ENC-030", "POUCH-ENC-070"],
         nor,
+        base(cid)?.0,
         &[s::DECRYPT_NO_RECIPIENT],
         None,
     );
-    c.envelope = envelope;
     out.push(c);
 
     // Recipients rewritten, the seals untouched: (id, title, description, requirements,
@@ -562,30 +564,29 @@ pub(crate) fn cases(fx: &Fixture) -> Result<Vec<Case>, Error> {
         ),
     ];
     for (cid, title, description, reqs, opener, code, change, cddl) in recipient_faults {
-        let (envelope, _) = base(cid)?;
-        let mut c = open_case(cid, title, description, reqs, opener, &[code], None);
-        c.envelope = with_recipients(&envelope, |list, _| {
+        let envelope = with_recipients(&base(cid)?.0, |list, _| {
             change(list);
             Ok(())
         })?;
+        let mut c = open_case(
+            cid,
+            title,
+            description,
+            reqs,
+            opener,
+            envelope,
+            &[code],
+            None,
+        );
         c.cddl = cddl;
         out.push(c);
     }
 
     let cid = "enc-open-key-commitment-mismatch";
     let (envelope, _) = base(cid)?;
-    let mut c = open_case(
-        cid,
-        "A recipient wrapping another content key",
-        "Encrypted to Denmark and the Netherlands; Denmark's recipient is replaced by an honest HPKE wrap, to Denmark's certificate, of a different 32-byte key (what a malicious holder of the content key could add). HPKE Open succeeds, and the key does not match the sealed commitment: `decrypt.key-commitment-mismatch`, nothing decrypted.",
-        &["POUCH-ENC-011", "POUCH-ENC-031"],
-        dnk,
-        &[s::DECRYPT_KEY_COMMITMENT_MISMATCH],
-        None,
-    );
     let mut rng = SeededRng::new(format!("{SEED}/vectors/{cid}/other key").as_bytes());
     let public = dnk.recipient.public_key.clone();
-    c.envelope = with_recipients(&envelope, |list, envelope_id| {
+    let envelope = with_recipients(&envelope, |list, envelope_id| {
         if let Some(r) = list.first_mut() {
             let other = sha256(format!("{SEED}/vectors/{cid}/other content key").as_bytes())?;
             // Recipient_structure (POUCH-ENC-030), written here from the spec.
@@ -603,20 +604,30 @@ pub(crate) fn cases(fx: &Fixture) -> Result<Vec<Case>, Error> {
         }
         Ok(())
     })?;
+    let c = open_case(
+        cid,
+        "A recipient wrapping another content key",
+        "Encrypted to Denmark and the Netherlands; Denmark's recipient is replaced by an honest HPKE wrap, to Denmark's certificate, of a different 32-byte key (what a malicious holder of the content key could add). HPKE Open succeeds, and the key does not match the sealed commitment: `decrypt.key-commitment-mismatch`, nothing decrypted.",
+        &["POUCH-ENC-011", "POUCH-ENC-031"],
+        dnk,
+        envelope,
+        &[s::DECRYPT_KEY_COMMITMENT_MISMATCH],
+        None,
+    );
     out.push(c);
 
     let cid = "enc-open-not-encrypted";
     let nor_signer = fx.signer("NOR", Algorithm::Es384)?;
-    let mut c = open_case(
+    let c = open_case(
         cid,
         "Opening an envelope that is not encrypted",
         "Norway seals the record in clear (no encryption header), releasable to DNK, NLD and NOR. Denmark opens it: verification and release pass, and there is nothing to decrypt: `decrypt.not-encrypted`, no plaintext written.",
         &["POUCH-ENC-070"],
         dnk,
+        craft::originator_embedded(cid, &everyone, &record, &nor_signer)?,
         &[s::DECRYPT_NOT_ENCRYPTED],
         None,
     );
-    c.envelope = craft::originator_embedded(cid, &everyone, &record, &nor_signer)?;
     out.push(c);
 
     // A ciphertext changed and sealed again by Norway, as a malicious originator could:
@@ -645,33 +656,32 @@ pub(crate) fn cases(fx: &Fixture) -> Result<Vec<Case>, Error> {
         ),
     ];
     for (cid, title, description, code, change) in sealed_faults {
-        let (envelope, _) = base(cid)?;
-        let mut c = open_case(
+        let c = open_case(
             cid,
             title,
             description,
             &["POUCH-ENC-021", "POUCH-ENC-022"],
             dnk,
+            resealed(fx, &base(cid)?.0, change)?,
             &[code],
             None,
         );
-        c.envelope = resealed(fx, &envelope, change)?;
         out.push(c);
     }
 
     let cid = "enc-open-ciphertext-flipped";
     let (envelope, _) = base(cid)?;
+    let parts = craft::parts(&envelope)?;
     let mut c = open_case(
         cid,
         "A flipped bit in a sealed embedded ciphertext",
         "Encrypted to Denmark and the Netherlands; one bit of the byte in the middle of the embedded ciphertext is flipped, without sealing again. The seal's signature is invalid, the seal policy unsatisfied, no release is decided, so decryption is not attempted: `decrypt` empty, exit seal.",
         &["POUCH-ENC-001", "POUCH-ENC-070", "POUCH-CNF-015"],
         dnk,
+        flip_payload(&envelope, &parts.payload)?,
         &[],
         None,
     );
-    let parts = craft::parts(&envelope)?;
-    c.envelope = flip_payload(&envelope, &parts.payload)?;
     c.expect = report(
         vec![super::seal_fault(s::SEAL_SIGNATURE_INVALID)],
         s::SEAL_POLICY_UNSATISFIED,
