@@ -15,7 +15,7 @@ use pouch_crypto::{Algorithm, CryptoProvider};
 use pouch_label::{DateTime, Label};
 use pouch_status as status;
 use pouch_testkit::{Coalition, CoalitionSpec, Nation, Profile, Validity};
-use pouch_trust::{Authorisation, Revocation, TrustedNation};
+use pouch_trust::{Authorisation, TrustedNation};
 
 const NOW: i64 = 1_795_860_000; // 2026-11-28T10:00:00Z
 const YEAR: i64 = 365 * 86_400;
@@ -46,20 +46,16 @@ fn bundle(crls: &[(&str, Vec<u8>)]) -> TrustBundle {
             .nations()
             .iter()
             .map(|n| TrustedNation {
-                code: n.nation.code_alpha3().to_owned(),
-                country: Some(n.nation.country_alpha2().to_owned()),
-                anchors: vec![n.root.certificate.der().to_vec()],
-                intermediates: vec![n.intermediate.certificate.der().to_vec()],
                 crls: crls
                     .iter()
                     .filter(|(c, _)| *c == n.nation.code_alpha3())
                     .map(|(_, d)| d.clone())
                     .collect(),
-                revocation: Revocation::BestEffort,
                 authorisations: vec![Authorisation {
                     policy: "POUCH-DEMO".into(),
                     classifications: vec!["SECRET".into(), "CONFIDENTIAL".into()],
                 }],
+                ..n.trusted_nation()
             })
             .collect(),
     }

@@ -8,7 +8,7 @@ use pouch_testkit::{
     Certificate, CertificateBuilder, Coalition, Issued, KeySlot, Name, Nation, NationPki, Role,
     Validity, demo_nations,
 };
-use pouch_trust::{ChainValidator, ChainVerdict, Revocation, TrustBundle, TrustedNation};
+use pouch_trust::{ChainValidator, ChainVerdict, TrustBundle, TrustedNation};
 
 use crate::common::{NOW, cached_key};
 
@@ -29,15 +29,10 @@ pub fn bundle_for(coalition: &Coalition) -> TrustBundle {
         nations: coalition
             .nations()
             .iter()
+            // Best-effort revocation: the tests of revocation-required set it themselves.
             .map(|pki| TrustedNation {
-                code: pki.nation.code_alpha3().to_owned(),
-                country: Some(pki.nation.country_alpha2().to_owned()),
-                anchors: vec![pki.root.certificate.der().to_vec()],
                 intermediates: Vec::new(),
-                crls: Vec::new(),
-                // The tests of revocation-required set it themselves.
-                revocation: Revocation::BestEffort,
-                authorisations: Vec::new(),
+                ..pki.trusted_nation()
             })
             .collect(),
     }
