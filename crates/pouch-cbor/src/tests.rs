@@ -339,55 +339,64 @@ fn length_claims_beyond_limits() {
     );
 }
 
-#[test]
-fn depth_limit() {
-    let depth = |max_depth| Limits {
+/// The default limits but a depth of `max_depth`.
+fn depth(max_depth: usize) -> Limits {
+    Limits {
         max_depth,
         ..Limits::default()
-    };
-    check(&hex("00"), &depth(0)).unwrap(); // scalar: depth 0
-    rejects_with("80", &depth(0), ErrorKind::DepthExceeded { limit: 0 }, 0); // []
-    rejects_with("c1 00", &depth(0), ErrorKind::DepthExceeded { limit: 0 }, 0); // 1(0)
-    check(&hex("80"), &depth(1)).unwrap(); // []
-    check(&hex("a1 00 00"), &depth(1)).unwrap(); // {0: 0}
-    rejects_with("81 80", &depth(1), ErrorKind::DepthExceeded { limit: 1 }, 1); // [[]]
-    rejects_with(
-        "c1 c1 00",
-        &depth(1),
-        ErrorKind::DepthExceeded { limit: 1 },
-        1,
-    ); // 1(1(0))
-    check(&hex("81 81 00"), &depth(2)).unwrap(); // [[0]]
-    check(&hex("82 81 00 81 00"), &depth(2)).unwrap(); // [[0], [0]]: siblings don't add up
-    rejects_with(
-        "a1 81 80 00",
-        &depth(2),
-        ErrorKind::DepthExceeded { limit: 2 },
-        2,
-    ); // {[[]]: 0}
+    }
+}
+
+/// The default limits but `max_items` items.
+fn items(max_items: usize) -> Limits {
+    Limits {
+        max_items,
+        ..Limits::default()
+    }
+}
+
+/// Checks `input` under `limits`: accepted where `refused_at` is `None`, else refused with
+/// `fault` at that position.
+fn limited(input: &str, limits: &Limits, fault: ErrorKind, refused_at: Option<usize>) {
+    match refused_at {
+        None => {
+            check(&hex(input), limits).unwrap();
+        }
+        Some(position) => rejects_with(input, limits, fault, position),
+    }
+}
+
+#[test]
+fn depth_limit() {
+    for (input, max_depth, refused_at) in [
+        ("00", 0, None),             // scalar: depth 0
+        ("80", 0, Some(0)),          // []
+        ("c1 00", 0, Some(0)),       // 1(0)
+        ("80", 1, None),             // []
+        ("a1 00 00", 1, None),       // {0: 0}
+        ("81 80", 1, Some(1)),       // [[]]
+        ("c1 c1 00", 1, Some(1)),    // 1(1(0))
+        ("81 81 00", 2, None),       // [[0]]
+        ("82 81 00 81 00", 2, None), // [[0], [0]]: siblings don't add up
+        ("a1 81 80 00", 2, Some(2)), // {[[]]: 0}
+    ] {
+        let fault = ErrorKind::DepthExceeded { limit: max_depth };
+        limited(input, &depth(max_depth), fault, refused_at);
+    }
 }
 
 #[test]
 fn item_limit() {
-    let items = |max_items| Limits {
-        max_items,
-        ..Limits::default()
-    };
-    check(&hex("83 01 02 03"), &items(4)).unwrap(); // [1, 2, 3]: 4 items
-    rejects_with(
-        "83 01 02 03",
-        &items(3),
-        ErrorKind::TooManyItems { limit: 3 },
-        3,
-    );
-    check(&hex("a1 01 c1 02"), &items(4)).unwrap(); // {1: 1(2)}: map, key, tag, content
-    rejects_with(
-        "a1 01 c1 02",
-        &items(3),
-        ErrorKind::TooManyItems { limit: 3 },
-        3,
-    );
-    rejects_with("00", &items(0), ErrorKind::TooManyItems { limit: 0 }, 0);
+    for (input, max_items, refused_at) in [
+        ("83 01 02 03", 4, None), // [1, 2, 3]: 4 items
+        ("83 01 02 03", 3, Some(3)),
+        ("a1 01 c1 02", 4, None), // {1: 1(2)}: map, key, tag, content
+        ("a1 01 c1 02", 3, Some(3)),
+        ("00", 0, Some(0)),
+    ] {
+        let fault = ErrorKind::TooManyItems { limit: max_items };
+        limited(input, &items(max_items), fault, refused_at);
+    }
 }
 
 #[test]
