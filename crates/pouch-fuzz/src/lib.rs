@@ -254,7 +254,10 @@ pub fn spif(data: &[u8]) {
                 }
             }
         }
-        Err(e) => assert!(e.line().is_some_and(|l| l >= 1), "an error without a line: {e}"),
+        Err(e) => assert!(
+            e.line().is_some_and(|l| l >= 1),
+            "an error without a line: {e}"
+        ),
     }
 }
 
