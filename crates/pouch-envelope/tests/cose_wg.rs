@@ -23,9 +23,9 @@ mod keys;
 
 use cose::{Example, Kind};
 use pouch_crypto::CryptoProvider;
+use pouch_reference::Outcome;
 use serde::Deserialize;
 use std::collections::BTreeMap;
-use std::fmt;
 use std::path::Path;
 
 /// What `shared/reference/README.md` states about the examples: a missing folder, a parser
@@ -78,27 +78,6 @@ fn exceptions() -> Vec<Exception> {
 impl pouch_reference::Exception for Exception {
     fn key(&self) -> String {
         format!("{} ({})", self.file, self.provider)
-    }
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Outcome {
-    Pass,
-    Skip,
-    KnownDivergence,
-    UnexpectedFailure,
-    UnexpectedSuccess,
-}
-
-impl fmt::Display for Outcome {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Outcome::Pass => "Pass",
-            Outcome::Skip => "Skip",
-            Outcome::KnownDivergence => "KnownDivergence",
-            Outcome::UnexpectedFailure => "UnexpectedFailure",
-            Outcome::UnexpectedSuccess => "UnexpectedSuccess",
-        })
     }
 }
 
@@ -241,10 +220,7 @@ fn cose_wg_signature_examples() {
         let mut counts: BTreeMap<Outcome, usize> = BTreeMap::new();
         for row in &rows {
             *counts.entry(row.results[p].0).or_default() += 1;
-            if matches!(
-                row.results[p].0,
-                Outcome::UnexpectedFailure | Outcome::UnexpectedSuccess
-            ) {
+            if row.results[p].0.is_failure() {
                 problems.push(format!(
                     "{} with {}: {} ({})",
                     row.file, provider.name, row.results[p].0, row.results[p].1

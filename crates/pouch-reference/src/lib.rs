@@ -12,6 +12,40 @@ pub const REQUIRE_VAR: &str = "POUCH_REQUIRE_REFERENCE";
 /// Where the suites are when [`ROOT_VAR`] is unset, relative to the workspace root.
 pub const DEFAULT_ROOT: &str = "../shared/reference";
 
+/// How one case of a third-party suite went, as the suite runners tally them: a case that
+/// passes, one that does not apply, a divergence the project has recorded with its reason,
+/// and the two failures (the suite expected a refusal and Pouch accepted, or the reverse).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
+pub enum Outcome {
+    /// The result the suite expects.
+    Pass,
+    /// The case does not apply to Pouch.
+    Skip,
+    /// A recorded, explained divergence from the suite.
+    KnownDivergence,
+    /// Pouch refused what the suite accepts.
+    UnexpectedFailure,
+    /// Pouch accepted what the suite refuses.
+    UnexpectedSuccess,
+}
+
+impl Outcome {
+    /// Whether the outcome fails the run.
+    pub fn is_failure(self) -> bool {
+        matches!(
+            self,
+            Outcome::UnexpectedFailure | Outcome::UnexpectedSuccess
+        )
+    }
+}
+
+impl std::fmt::Display for Outcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self, f)
+    }
+}
+
 /// One third-party suite, named by its folder under the reference root.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]

@@ -16,6 +16,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use pouch_crypto::keys::pem_decode;
+use pouch_reference::Outcome;
 use pouch_trust::Oid;
 use pouch_trust::{ChainValidator, LeafProfile, Revocation, TrustBundle, TrustedNation};
 use serde::Deserialize;
@@ -57,15 +58,6 @@ impl pouch_reference::Exception for Exception {
     fn key(&self) -> String {
         self.id.clone()
     }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-enum Outcome {
-    Pass,
-    Skip,
-    KnownDivergence,
-    UnexpectedFailure,
-    UnexpectedSuccess,
 }
 
 /// Why a case does not apply to signer chains, if it does not.
