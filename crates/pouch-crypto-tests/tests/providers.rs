@@ -6,7 +6,9 @@ mod common;
 
 use common::{PROVIDERS, hex, pkcs8, unhex};
 use pouch_crypto::keys::{algorithm_of_pkcs8, algorithm_of_spki};
-use pouch_crypto::{Algorithm, CryptoProvider, DigestAlgorithm, Error, SigningKey};
+use pouch_crypto::{
+    Algorithm, CryptoProvider, DigestAlgorithm, Error, SignatureScheme, SigningKey,
+};
 
 const MESSAGE: &[u8] = b"Pouch: a labelled, signed envelope";
 
@@ -16,6 +18,22 @@ fn signing_key(p: &CryptoProvider, alg: Algorithm) -> Box<dyn SigningKey> {
         .unwrap()
         .signing_key(&pkcs8(p, alg, 0))
         .unwrap()
+}
+
+/// Every provider's scheme for every algorithm, with its signing key from the first test key.
+fn every_scheme() -> impl Iterator<
+    Item = (
+        &'static CryptoProvider,
+        Algorithm,
+        &'static dyn SignatureScheme,
+        Box<dyn SigningKey>,
+    ),
+> {
+    PROVIDERS.into_iter().flat_map(|p| {
+        Algorithm::ALL
+            .into_iter()
+            .map(move |alg| (p, alg, p.signature(alg).unwrap(), signing_key(p, alg)))
+    })
 }
 
 #[test]
@@ -134,46 +152,42 @@ fn signatures_cross_verify_between_providers() {
 
 #[test]
 fn tampering_is_rejected() {
-    for p in PROVIDERS {
-        for alg in Algorithm::ALL {
-            let scheme = p.signature(alg).unwrap();
-            let key = scheme.signing_key(&pkcs8(p, alg, 0)).unwrap();
-            let other = scheme.signing_key(&pkcs8(p, alg, 1)).unwrap();
-            let spki = key.public_key_spki();
-            let sig = key.sign(MESSAGE).unwrap();
-            let ctx = format!("{} {alg}", p.name);
+    for (p, alg, scheme, key) in every_scheme() {
+        let other = scheme.signing_key(&pkcs8(p, alg, 1)).unwrap();
+        let spki = key.public_key_spki();
+        let sig = key.sign(MESSAGE).unwrap();
+        let ctx = format!("{} {alg}", p.name);
 
-            let wrong_key = scheme.verify(&other.public_key_spki(), MESSAGE, &sig);
-            assert_eq!(wrong_key, Err(Error::BadSignature), "{ctx}: wrong key");
+        let wrong_key = scheme.verify(&other.public_key_spki(), MESSAGE, &sig);
+        assert_eq!(wrong_key, Err(Error::BadSignature), "{ctx}: wrong key");
 
-            for bit in [0, 7, sig.len() * 4 + 3, sig.len() * 8 - 1] {
-                let mut flipped = sig.clone();
-                flipped[bit / 8] ^= 1 << (bit % 8);
-                assert!(
-                    scheme.verify(&spki, MESSAGE, &flipped).is_err(),
-                    "{ctx}: sig bit {bit}"
-                );
-            }
-            for bit in [0, MESSAGE.len() * 8 - 1] {
-                let mut msg = MESSAGE.to_vec();
-                msg[bit / 8] ^= 1 << (bit % 8);
-                let r = scheme.verify(&spki, &msg, &sig);
-                assert_eq!(r, Err(Error::BadSignature), "{ctx}: message bit {bit}");
-            }
+        for bit in [0, 7, sig.len() * 4 + 3, sig.len() * 8 - 1] {
+            let mut flipped = sig.clone();
+            flipped[bit / 8] ^= 1 << (bit % 8);
             assert!(
-                scheme
-                    .verify(&spki, MESSAGE, &sig[..sig.len() - 1])
-                    .is_err(),
-                "{ctx}: short"
+                scheme.verify(&spki, MESSAGE, &flipped).is_err(),
+                "{ctx}: sig bit {bit}"
             );
-            assert!(
-                scheme
-                    .verify(&spki, MESSAGE, &[sig.as_slice(), &[0]].concat())
-                    .is_err(),
-                "{ctx}: long"
-            );
-            assert!(scheme.verify(&spki, MESSAGE, &[]).is_err(), "{ctx}: empty");
         }
+        for bit in [0, MESSAGE.len() * 8 - 1] {
+            let mut msg = MESSAGE.to_vec();
+            msg[bit / 8] ^= 1 << (bit % 8);
+            let r = scheme.verify(&spki, &msg, &sig);
+            assert_eq!(r, Err(Error::BadSignature), "{ctx}: message bit {bit}");
+        }
+        assert!(
+            scheme
+                .verify(&spki, MESSAGE, &sig[..sig.len() - 1])
+                .is_err(),
+            "{ctx}: short"
+        );
+        assert!(
+            scheme
+                .verify(&spki, MESSAGE, &[sig.as_slice(), &[0]].concat())
+                .is_err(),
+            "{ctx}: long"
+        );
+        assert!(scheme.verify(&spki, MESSAGE, &[]).is_err(), "{ctx}: empty");
     }
 }
 
@@ -366,33 +380,29 @@ fn fill_random_fills() {
 
 #[test]
 fn verifying_in_parts_agrees_with_verifying_the_whole() {
-    for p in PROVIDERS {
-        for alg in Algorithm::ALL {
-            let scheme = p.signature(alg).unwrap();
-            let key = scheme.signing_key(&pkcs8(p, alg, 0)).unwrap();
-            let spki = key.public_key_spki();
-            let sig = key.sign(MESSAGE).unwrap();
-            for cut in [0, 1, 7, MESSAGE.len()] {
-                let (a, b) = MESSAGE.split_at(cut);
-                scheme
-                    .verify_parts(&spki, &[a, b], &sig)
-                    .unwrap_or_else(|e| panic!("{} {alg} cut at {cut}: {e}", p.name));
-                scheme
-                    .verify_parts(&spki, &[a, b, b"!"], &sig)
-                    .expect_err("an extra byte verified");
-            }
+    for (p, alg, scheme, key) in every_scheme() {
+        let spki = key.public_key_spki();
+        let sig = key.sign(MESSAGE).unwrap();
+        for cut in [0, 1, 7, MESSAGE.len()] {
+            let (a, b) = MESSAGE.split_at(cut);
             scheme
-                .verify_parts(&spki, &[], &key.sign(b"").unwrap())
-                .unwrap();
-            let mut bad = sig.clone();
-            bad[0] ^= 1;
-            let (a, b) = MESSAGE.split_at(5);
-            assert!(
-                scheme.verify_parts(&spki, &[a, b], &bad).is_err(),
-                "{} {alg}: a tampered signature verified in parts",
-                p.name
-            );
+                .verify_parts(&spki, &[a, b], &sig)
+                .unwrap_or_else(|e| panic!("{} {alg} cut at {cut}: {e}", p.name));
+            scheme
+                .verify_parts(&spki, &[a, b, b"!"], &sig)
+                .expect_err("an extra byte verified");
         }
+        scheme
+            .verify_parts(&spki, &[], &key.sign(b"").unwrap())
+            .unwrap();
+        let mut bad = sig.clone();
+        bad[0] ^= 1;
+        let (a, b) = MESSAGE.split_at(5);
+        assert!(
+            scheme.verify_parts(&spki, &[a, b], &bad).is_err(),
+            "{} {alg}: a tampered signature verified in parts",
+            p.name
+        );
     }
 }
 
