@@ -314,10 +314,7 @@ fn length_claims_beyond_limits() {
         1,
     );
     // A text length within the input's reach but beyond max_bytes.
-    let small = Limits {
-        max_bytes: 3,
-        ..Limits::default()
-    };
+    let small = size(3);
     rejects_with(
         "63 6161",
         &small,
@@ -337,6 +334,14 @@ fn length_claims_beyond_limits() {
         },
         0,
     );
+}
+
+/// The default limits but `max_bytes` bytes.
+fn size(max_bytes: usize) -> Limits {
+    Limits {
+        max_bytes,
+        ..Limits::default()
+    }
 }
 
 /// The default limits but a depth of `max_depth`.
@@ -401,10 +406,7 @@ fn item_limit() {
 
 #[test]
 fn size_limit_checked_first() {
-    let limits = Limits {
-        max_bytes: 2,
-        ..Limits::default()
-    };
+    let limits = size(2);
     // Even ill-formed input reports TooLarge first.
     rejects_with(
         "ff ff ff",
