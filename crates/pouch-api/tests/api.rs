@@ -229,36 +229,26 @@ fn seal_refuses_bad_inputs_with_their_class() {
         ),
         class::CERTIFICATE
     );
+    // `ok` with one change.
+    let with = |change: fn(&mut SealOptions)| {
+        let mut o = ok.clone();
+        change(&mut o);
+        o
+    };
     for o in [
-        SealOptions {
-            provider: Some("nss".into()),
-            ..ok.clone()
-        },
-        SealOptions {
-            role: Some("king".into()),
-            ..ok.clone()
-        },
-        SealOptions {
-            detached: true,
-            digest: Some("md5".into()),
-            ..ok.clone()
-        },
-        SealOptions {
-            alg: Some("ES999".into()),
-            ..ok.clone()
-        },
-        SealOptions {
-            signing_time: Some("28/11/2026".into()),
-            ..ok.clone()
-        },
+        with(|o| o.provider = Some("nss".into())),
+        with(|o| o.role = Some("king".into())),
+        with(|o| {
+            o.detached = true;
+            o.digest = Some("md5".into());
+        }),
+        with(|o| o.alg = Some("ES999".into())),
+        with(|o| o.signing_time = Some("28/11/2026".into())),
     ] {
         assert_eq!(err(&label, &key, &chain, &o), class::ARGUMENT, "{o:?}");
     }
     // An algorithm that is not the key's: the key does not load as that algorithm.
-    let eddsa = SealOptions {
-        alg: Some("EdDSA".into()),
-        ..ok.clone()
-    };
+    let eddsa = with(|o| o.alg = Some("EdDSA".into()));
     assert_eq!(err(&label, &key, &chain, &eddsa), class::KEY);
 }
 
