@@ -7,13 +7,15 @@
 // One helper module for the PKI crates' tests (the scratch folder is named per crate).
 #[path = "../../pouch-trust/tests/common/mod.rs"]
 mod common;
+mod support;
 
 use std::path::Path;
 use std::process::{Command, Output};
 
 use common::{NOW, Scratch, build_spec, coalition, providers};
 use pouch_crypto::{Algorithm, CryptoProvider};
-use pouch_testkit::{Certificate, CoalitionSpec, Nation, Validity, build_coalition, demo_nations};
+use pouch_testkit::{Certificate, CoalitionSpec, Nation, Validity, demo_nations};
+use support::written_coalition;
 
 const CLASSICAL: [Algorithm; 5] = [
     Algorithm::Es256,
@@ -319,17 +321,12 @@ fn openssl_reads_generalized_time_from_2050() {
 
 #[test]
 fn openssl_parses_the_demo_coalition_with_every_algorithm() {
-    let (provider, _) = providers()[0];
-    let scratch = Scratch::new("demo");
-    let coalition = build_coalition(
-        provider,
+    let (scratch, coalition) = written_coalition(
+        "demo",
         &demo_nations().unwrap(),
         Algorithm::Es384,
         &Algorithm::ALL,
-        NOW,
-    )
-    .unwrap();
-    coalition.write_to_dir(scratch.path()).unwrap();
+    );
     for pki in coalition.nations() {
         let code = pki.nation.code_alpha3();
         for issued in [&pki.root, &pki.intermediate]

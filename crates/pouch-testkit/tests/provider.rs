@@ -6,16 +6,18 @@
 // One helper module for the PKI crates' tests (the scratch folder is named per crate).
 #[path = "../../pouch-trust/tests/common/mod.rs"]
 mod common;
+mod support;
 
 use std::collections::BTreeMap;
 
-use common::{NOW, Scratch, build_spec, coalition, providers};
+use common::{NOW, build_spec, coalition, providers};
 use pouch_crypto::Algorithm;
 use pouch_testkit::{
     CertificateBuilder, CoalitionSpec, Error, Name, Nation, Role, Validity, build_coalition,
     demo_nations,
 };
 use pouch_trust::{CertificateParts, verify_signature};
+use support::written_coalition;
 
 #[test]
 fn every_certificate_verifies_under_its_issuer() {
@@ -139,18 +141,9 @@ fn fixed_keys_regenerate_byte_for_byte_when_signing_is_deterministic() {
 
 #[test]
 fn write_to_dir_lays_out_nations_and_chains_leaf_first() {
-    let (provider, _) = providers()[0];
-    let scratch = Scratch::new("layout");
     let algs = [Algorithm::Es384, Algorithm::MlDsa65];
-    let coalition = build_coalition(
-        provider,
-        &demo_nations().unwrap(),
-        Algorithm::Es384,
-        &algs,
-        NOW,
-    )
-    .unwrap();
-    coalition.write_to_dir(scratch.path()).unwrap();
+    let (scratch, coalition) =
+        written_coalition("layout", &demo_nations().unwrap(), Algorithm::Es384, &algs);
     for pki in coalition.nations() {
         let dir = scratch.path().join(pki.nation.code_alpha3());
         let read = |f: &str| std::fs::read_to_string(dir.join(f)).unwrap();
@@ -274,17 +267,12 @@ fn explicit_serial_and_derived_serial_are_positive() {
 fn pouch_crypto_keys_reads_back_the_pem_files() {
     // A second reader, written separately in pouch-crypto: PEM chains decode to our DER,
     // the certificate's SPKI is the key's, and the PKCS#8 algorithm is the signer's.
-    let (provider, _) = providers()[0];
-    let scratch = Scratch::new("keys");
-    let coalition = build_coalition(
-        provider,
+    let (scratch, coalition) = written_coalition(
+        "keys",
         &demo_nations().unwrap()[..1],
         Algorithm::Es256,
         &Algorithm::ALL,
-        NOW,
-    )
-    .unwrap();
-    coalition.write_to_dir(scratch.path()).unwrap();
+    );
     let pki = &coalition.nations()[0];
     for signer in &pki.signers {
         let alg = signer.algorithm;
