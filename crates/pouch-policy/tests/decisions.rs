@@ -14,61 +14,63 @@ fn codes(s: &[pouch_policy::Status]) -> Vec<&'static str> {
 }
 
 const V88: &str = "liturner-nmbs/NATO-Security-Policy-v88.spif.xml";
+const NATO_4774: &str = "surevine-spiffing/test-data/nato-4774-policy.xml";
 use CategoryType::{Permissive as P, Restrictive as R};
+/// The restrictive ATOMAL marking of the NATO 4774 policy.
+const ATOMAL: (&str, CategoryType, &[&str]) = ("Additional Sensitivity", R, &["ATOMAL"]);
 
+/// Validation names every finding, in order, with the label valid only when there is none.
 #[test]
-fn v88_valid_label_and_marking() {
+fn validation_reports_every_finding() {
     pouch_reference::require!(pouch_reference::Suite::Labels);
-    let p = common::spif(V88);
-    let l = label("NATO", "SECRET", &[("Releasable To", P, &["FIN", "SWE"])]);
-    assert_eq!(codes(&p.validate(&l)), ["policy.label-valid"]);
-}
-
-#[test]
-fn every_failure_is_reported() {
-    pouch_reference::require!(pouch_reference::Suite::Labels);
-    let p = common::spif(V88);
-    let l = label(
-        "NATO",
-        "SECRETISH",
-        &[
-            ("Releasable To", R, &["FIN"]),
-            ("Nowhere", P, &["X"]),
-            ("Releasable To", P, &["ATLANTIS"]),
-        ],
-    );
-    assert_eq!(
-        codes(&p.validate(&l)),
-        [
-            "policy.classification-unknown",
-            "policy.category-type-mismatch",
-            "policy.category-unknown",
-            "policy.category-value-unknown"
-        ]
-    );
-    let other = label("PUBLIC", "SECRET", &[]);
-    assert_eq!(codes(&p.validate(&other)), ["policy.mismatch"]);
-}
-
-#[test]
-fn excluded_class_and_case() {
-    pouch_reference::require!(pouch_reference::Suite::Labels);
-    // v79: ATOMAL excludes UNCLASSIFIED and RESTRICTED; SIOP ESI is obsolete.
-    let p = common::spif("surevine-spiffing/test-data/nato-4774-policy.xml");
-    let l = label(
-        "nato",
-        "RESTRICTED",
-        &[("Additional Sensitivity", R, &["ATOMAL", "SIOP ESI"])],
-    );
-    assert_eq!(
-        codes(&p.validate(&l)),
-        // Per value in SPIF order: ATOMAL (excludes RESTRICTED), then SIOP ESI (obsolete).
-        [
-            "policy.name-case",
-            "policy.classification-excluded",
-            "policy.obsolete"
-        ]
-    );
+    let v88 = common::spif(V88);
+    let nato = common::spif(NATO_4774);
+    for (policy, l, want) in [
+        // A valid label and marking.
+        (
+            &v88,
+            label("NATO", "SECRET", &[("Releasable To", P, &["FIN", "SWE"])]),
+            &["policy.label-valid"][..],
+        ),
+        // Every failure is reported.
+        (
+            &v88,
+            label(
+                "NATO",
+                "SECRETISH",
+                &[
+                    ("Releasable To", R, &["FIN"]),
+                    ("Nowhere", P, &["X"]),
+                    ("Releasable To", P, &["ATLANTIS"]),
+                ],
+            ),
+            &[
+                "policy.classification-unknown",
+                "policy.category-type-mismatch",
+                "policy.category-unknown",
+                "policy.category-value-unknown",
+            ],
+        ),
+        // A label of another policy.
+        (&v88, label("PUBLIC", "SECRET", &[]), &["policy.mismatch"]),
+        // v79: ATOMAL excludes UNCLASSIFIED and RESTRICTED; SIOP ESI is obsolete.
+        (
+            &nato,
+            label(
+                "nato",
+                "RESTRICTED",
+                &[("Additional Sensitivity", R, &["ATOMAL", "SIOP ESI"])],
+            ),
+            // Per value in SPIF order: ATOMAL (excludes RESTRICTED), then SIOP ESI (obsolete).
+            &[
+                "policy.name-case",
+                "policy.classification-excluded",
+                "policy.obsolete",
+            ],
+        ),
+    ] {
+        assert_eq!(codes(&policy.validate(&l)), want, "{l:?}");
+    }
 }
 
 #[test]
@@ -92,12 +94,8 @@ fn release_through_memberships() {
 #[test]
 fn release_needs_clearance_for_restrictive() {
     pouch_reference::require!(pouch_reference::Suite::Labels);
-    let p = common::spif("surevine-spiffing/test-data/nato-4774-policy.xml");
-    let l = label(
-        "NATO",
-        "SECRET",
-        &[("Additional Sensitivity", R, &["ATOMAL"])],
-    );
+    let p = common::spif(NATO_4774);
+    let l = label("NATO", "SECRET", &[ATOMAL]);
     let low = Clearance {
         policy: "urn:oid:1.3.26.1.3.1".into(),
         classifications: vec!["CONFIDENTIAL".into()],
@@ -112,11 +110,7 @@ fn release_needs_clearance_for_restrictive() {
         p.release(&l, &Recipient::new("DEU").with_clearance(ok))
             .permitted
     );
-    let invalid = label(
-        "NATO",
-        "UNCLASSIFIED",
-        &[("Additional Sensitivity", R, &["ATOMAL"])],
-    );
+    let invalid = label("NATO", "UNCLASSIFIED", &[ATOMAL]);
     for (label, recipient, want) in [
         // No permissive value names DEU, and it holds no clearance: no basis either.
         (
@@ -186,7 +180,7 @@ fn equivalence_keeps_the_originator_and_names_what_is_missing() {
 #[test]
 fn dominance() {
     pouch_reference::require!(pouch_reference::Suite::Labels);
-    let p = common::spif("surevine-spiffing/test-data/nato-4774-policy.xml");
+    let p = common::spif(NATO_4774);
     let a = label(
         "NATO",
         "CONFIDENTIAL",
