@@ -17,14 +17,15 @@ fn coverage_table_is_current_and_every_must_is_covered() {
     assert!(c.requirements.len() > 50, "requirements.md not read");
     let path = root().join(COVERAGE_FILE);
     let generated = c.render();
-    if std::env::var_os("UPDATE_SPEC").is_some() {
-        std::fs::write(&path, &generated).unwrap();
-    }
-    let committed = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(
-        committed == generated,
-        "{COVERAGE_FILE} is stale: run UPDATE_SPEC=1 cargo test -p pouch-vectors --test coverage"
-    );
+    pouch_testkit::assert_committed(
+        &path,
+        &generated,
+        "UPDATE_SPEC",
+        &format!(
+            "{COVERAGE_FILE} is stale: run UPDATE_SPEC=1 cargo test -p pouch-vectors --test coverage"
+        ),
+    )
+    .unwrap();
     assert_none(&[
         (c.unknown_citations(), "vectors cite unknown ids"),
         (c.uncovered_must(), "MUST requirements without a vector"),
