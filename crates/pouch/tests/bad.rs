@@ -25,6 +25,8 @@ struct Parts {
     payload: Vec<u8>,
     signer: Signer,
     leaf: Vec<u8>,
+    /// The protected header of a valid seal by `signer`.
+    protected: Vec<u8>,
 }
 
 fn parts() -> Parts {
@@ -35,6 +37,7 @@ fn parts() -> Parts {
         body: env.body_protected_bytes().to_vec(),
         payload: env.payload().to_vec(),
         leaf: signer.chain[0].clone(),
+        protected: seal_header(Some(-7), &["pouch"], None, &signer.chain[0]),
         signer,
     }
 }
@@ -91,8 +94,11 @@ fn an_unregistered_algorithm_is_named() {
 #[test]
 fn a_seal_with_no_signature_is_named() {
     let p = parts();
-    let protected = seal_header(Some(-7), &["pouch"], None, &p.leaf);
-    let env = assemble(&p.body, &p.payload, &[(protected, empty_map(), Vec::new())]);
+    let env = assemble(
+        &p.body,
+        &p.payload,
+        &[(p.protected, empty_map(), Vec::new())],
+    );
     assert_code(
         &verify(&env),
         codes::SEAL_SIGNATURE_MISSING,
@@ -104,8 +110,7 @@ fn a_seal_with_no_signature_is_named() {
 fn a_hand_written_valid_seal_verifies() {
     // The fixtures above differ from this one by one fault each; this proves the rest valid.
     let p = parts();
-    let protected = seal_header(Some(-7), &["pouch"], None, &p.leaf);
-    let env = p.signed_with(protected);
+    let env = p.signed_with(p.protected.clone());
     assert!(verify(&env).is_valid(), "{:#?}", verify(&env));
 }
 
@@ -145,19 +150,18 @@ fn duplicate_keys_trailing_bytes_and_non_deterministic_encodings_are_named() {
 #[test]
 fn structural_faults_are_named() {
     let p = parts();
-    let protected = seal_header(Some(-7), &["pouch"], None, &p.leaf);
-    let sig = sign(&p.signer, &p.body, &protected, &p.payload);
+    let sig = sign(&p.signer, &p.body, &p.protected, &p.payload);
     // Untagged.
     let env = assemble(
         &p.body,
         &p.payload,
-        &[(protected.clone(), empty_map(), sig.clone())],
+        &[(p.protected.clone(), empty_map(), sig.clone())],
     );
     assert_code(&verify(&env[2..]), codes::ENVELOPE_MALFORMED, "untagged");
     // A non-empty body unprotected header.
     let mut kid = Encoder::new();
     kid.map(1).u64(4).bytes(b"kid");
-    let seals = [(protected.clone(), empty_map(), sig.clone())];
+    let seals = [(p.protected.clone(), empty_map(), sig.clone())];
     let env = assemble_with(&p.body, &kid.into_bytes(), &p.payload, &seals);
     assert_code(
         &verify(&env),
@@ -169,7 +173,7 @@ fn structural_faults_are_named() {
     assert_code(&verify(&env), codes::ENVELOPE_MALFORMED, "no seal");
     // Too many seals.
     let many: Vec<_> = (0..17)
-        .map(|_| (protected.clone(), empty_map(), sig.clone()))
+        .map(|_| (p.protected.clone(), empty_map(), sig.clone()))
         .collect();
     let env = assemble(&p.body, &p.payload, &many);
     assert_code(&verify(&env), codes::ENVELOPE_LIMIT_EXCEEDED, "17 seals");
@@ -194,9 +198,8 @@ fn an_unsupported_format_version_is_named() {
         .unwrap();
     let mut body = p.body.clone();
     body[at + needle.len() - 1] = 0x02;
-    let protected = seal_header(Some(-7), &["pouch"], None, &p.leaf);
-    let sig = sign(&p.signer, &body, &protected, &p.payload);
-    let env = assemble(&body, &p.payload, &[(protected, empty_map(), sig)]);
+    let sig = sign(&p.signer, &body, &p.protected, &p.payload);
+    let env = assemble(&body, &p.payload, &[(p.protected, empty_map(), sig)]);
     assert_code(
         &verify(&env),
         codes::ENVELOPE_VERSION_UNSUPPORTED,
