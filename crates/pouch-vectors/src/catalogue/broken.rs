@@ -31,6 +31,23 @@ fn refused_case(
     c
 }
 
+/// A case whose envelope carries `p`'s honest ES384 seal and then `seal`, an ES256 seal
+/// written by hand: the honest seal shows the other seals are still verified.
+fn beside_honest(
+    p: &Parts,
+    id: &'static str,
+    title: &'static str,
+    description: &'static str,
+    reqs: &'static [&'static str],
+    seal: RawSeal,
+) -> Result<Case, Error> {
+    let (hp, hs) = p.first_seal()?;
+    let mut c = Case::new(id, title, description, reqs);
+    c.algorithms = vec![Algorithm::Es384, Algorithm::Es256];
+    c.envelope = craft::assemble(&p.body, &p.payload, &[RawSeal::new(hp, hs), seal]);
+    Ok(c)
+}
+
 fn text_head(s: &str) -> Vec<u8> {
     let mut e = pouch_cbor::Encoder::new();
     e.text(s);
@@ -73,44 +90,42 @@ fn tampered(fx: &Fixture) -> Result<Vec<Case>, Error> {
     let mut out = Vec::new();
     let reqs: &'static [&'static str] = &["POUCH-ENV-031", "POUCH-ENV-012", "POUCH-ENV-050"];
 
-    let id = "env-tampered-label";
-    let (env, _, _) = honest(fx, id, "CONFIDENTIAL")?;
-    let mut c = Case::es384(
-        id,
-        "Originator label downgraded after sealing",
-        "A NATO CONFIDENTIAL envelope whose label text CONFIDENTIAL is overwritten with UNCLASSIFIED (same length, still well-formed): the label is covered by every seal, so the seal's signature fails.",
-        reqs,
-    );
-    c.envelope = craft::replace_once(&env, &text_head("CONFIDENTIAL"), &text_head("UNCLASSIFIED"))?;
-    c.expect = invalid_seal();
-    out.push(c);
-
-    let id = "env-tampered-payload";
-    let (env, _, _) = honest(fx, id, "SECRET")?;
-    let mut c = Case::es384(
-        id,
-        "Embedded record changed after sealing",
-        "The first byte of the embedded record `F` becomes `G`: the seal's signature fails.",
-        reqs,
-    );
-    c.envelope = craft::replace_once(&env, b"FROSTY", b"GROSTY")?;
-    c.expect = invalid_seal();
-    out.push(c);
-
-    let id = "env-tampered-header";
-    let (env, _, _) = honest(fx, id, "SECRET")?;
-    let envelope_id = craft::envelope_id(id)?;
+    // An honest envelope of the classification with one run of bytes replaced after sealing.
+    let envelope_id = craft::envelope_id("env-tampered-header")?;
     let mut changed = envelope_id;
     changed[0] ^= 0x01;
-    let mut c = Case::es384(
-        id,
-        "Envelope header changed after sealing",
-        "One bit of the envelope identifier in the body protected header is flipped: the header is covered by every seal, so the signature fails.",
-        reqs,
-    );
-    c.envelope = craft::replace_once(&env, &envelope_id, &changed)?;
-    c.expect = invalid_seal();
-    out.push(c);
+    for (id, classification, title, description, from, to) in [
+        (
+            "env-tampered-label",
+            "CONFIDENTIAL",
+            "Originator label downgraded after sealing",
+            "A NATO CONFIDENTIAL envelope whose label text CONFIDENTIAL is overwritten with UNCLASSIFIED (same length, still well-formed): the label is covered by every seal, so the seal's signature fails.",
+            text_head("CONFIDENTIAL"),
+            text_head("UNCLASSIFIED"),
+        ),
+        (
+            "env-tampered-payload",
+            "SECRET",
+            "Embedded record changed after sealing",
+            "The first byte of the embedded record `F` becomes `G`: the seal's signature fails.",
+            b"FROSTY".to_vec(),
+            b"GROSTY".to_vec(),
+        ),
+        (
+            "env-tampered-header",
+            "SECRET",
+            "Envelope header changed after sealing",
+            "One bit of the envelope identifier in the body protected header is flipped: the header is covered by every seal, so the signature fails.",
+            envelope_id.to_vec(),
+            changed.to_vec(),
+        ),
+    ] {
+        let (env, _, _) = honest(fx, id, classification)?;
+        let mut c = Case::es384(id, title, description, reqs);
+        c.envelope = craft::replace_once(&env, &from, &to)?;
+        c.expect = invalid_seal();
+        out.push(c);
+    }
 
     let id = "env-tampered-seal-header";
     let sg = fx.signer("NOR", Algorithm::Es384)?;
@@ -388,22 +403,12 @@ fn headers(fx: &Fixture) -> Result<Vec<Case>, Error> {
         } else {
             craft::sign(&es256, &p.body, &protected, &p.payload)?
         };
-        // A second, honest seal shows the other seals are still verified.
-        let (hp, hs) = p.first_seal()?;
-        let mut c = Case::new(id, title, description, reqs);
-        c.algorithms = vec![Algorithm::Es384, Algorithm::Es256];
-        c.envelope = craft::assemble(
-            &p.body,
-            &p.payload,
-            &[
-                RawSeal::new(hp, hs),
-                RawSeal {
-                    protected,
-                    unprotected,
-                    signature,
-                },
-            ],
-        );
+        let seal = RawSeal {
+            protected,
+            unprotected,
+            signature,
+        };
+        let mut c = beside_honest(&p, id, title, description, reqs, seal)?;
         c.expect = report(
             vec![trusted(), seal_fault(code)],
             s::SEAL_POLICY_UNSATISFIED,
@@ -415,23 +420,22 @@ fn headers(fx: &Fixture) -> Result<Vec<Case>, Error> {
         }
         out.push(c);
     }
+    // An ES256 seal over `p` whose hand-written header carries `chain`.
+    let es256_seal = |chain: &[Vec<u8>]| -> Result<RawSeal, Error> {
+        let protected = SealHeaderSpec::es256(chain, &t).encode();
+        let signature = craft::sign(&es256, &p.body, &protected, &p.payload)?;
+        Ok(RawSeal::new(protected, signature))
+    };
     // alg ES256 over a leaf whose key is ES384's.
     let es384 = fx.signer("NOR", Algorithm::Es384)?;
-    let protected = SealHeaderSpec::es256(&es384.chain, &t).encode();
-    let signature = craft::sign(&es256, &p.body, &protected, &p.payload)?;
-    let mut c = Case::new(
+    let mut c = beside_honest(
+        &p,
         "env-seal-key-mismatch",
         "Seal algorithm and leaf key disagree",
         "A seal states alg ES256 and carries Norway's ES384 signer chain; the signature is made with an ES256 key. The leaf's key is not of the seal's algorithm.",
         &["POUCH-ENV-033"],
-    );
-    c.algorithms = vec![Algorithm::Es384, Algorithm::Es256];
-    let (hp, hs) = p.first_seal()?;
-    c.envelope = craft::assemble(
-        &p.body,
-        &p.payload,
-        &[RawSeal::new(hp, hs), RawSeal::new(protected, signature)],
-    );
+        es256_seal(&es384.chain)?,
+    )?;
     c.expect = report(
         vec![trusted(), seal_fault(s::SEAL_KEY_UNUSABLE)],
         s::SEAL_POLICY_UNSATISFIED,
@@ -456,21 +460,14 @@ fn headers(fx: &Fixture) -> Result<Vec<Case>, Error> {
     out.push(c);
 
     // The hand-written header itself is right: the same construction with nothing broken.
-    let protected = SealHeaderSpec::es256(&es256.chain, &t).encode();
-    let signature = craft::sign(&es256, &p.body, &protected, &p.payload)?;
-    let mut c = Case::new(
+    let mut c = beside_honest(
+        &p,
         "env-seal-hand-written",
         "Hand-written seal header, nothing broken",
         "The control for the seal-header vectors: the same hand-written ES256 seal header with every parameter present, beside an honest ES384 seal. Both verify.",
         &["POUCH-ENV-030", "POUCH-ENV-031"],
-    );
-    c.algorithms = vec![Algorithm::Es384, Algorithm::Es256];
-    let (hp, hs) = p.first_seal()?;
-    c.envelope = craft::assemble(
-        &p.body,
-        &p.payload,
-        &[RawSeal::new(hp, hs), RawSeal::new(protected, signature)],
-    );
+        es256_seal(&es256.chain)?,
+    )?;
     c.expect = report(vec![trusted(), trusted()], s::SEAL_POLICY_SATISFIED);
     out.push(c);
     Ok(out)
