@@ -13,8 +13,8 @@ use pouch_testkit::{CertificateBuilder, CoalitionSpec, Profile, Validity};
 use pouch_trust::{ChainValidator, certificate_serial};
 use support::{
     DAY, YEAR, assert_untrusted, aws, aws_validator, bundle_for, ca_builder, chain, codes,
-    current_crl, first_signer_chain, issue, key, leaf_key, nations, signer_name, validate_now,
-    validity, with_crls,
+    current_crl, first_signer_chain, in_norway, issue, key, leaf_key, nations, refused_now,
+    signer_name, validate_now, validity, with_crls,
 };
 
 #[test]
@@ -68,16 +68,18 @@ fn another_nations_signer_has_no_path() {
     bundle.nations.truncate(1); // trusts Norway only
     let validator = aws_validator(&bundle);
     let (nor, dnk) = (&coalition.nations()[0], &coalition.nations()[1]);
-    let own = validator.validate(&chain(dnk, &dnk.signers[0].certificate), NOW, NOW);
-    assert_untrusted(&own, status::TRUST_NO_PATH);
+    let own = refused_now(
+        &validator,
+        &chain(dnk, &dnk.signers[0].certificate),
+        status::TRUST_NO_PATH,
+    );
     assert_eq!(own.nation, None);
     // Claiming Norway by presenting Norway's intermediate does not help either.
     let claimed = vec![
         dnk.signers[0].certificate.der().to_vec(),
         nor.intermediate.certificate.der().to_vec(),
     ];
-    let verdict = validator.validate(&claimed, NOW, NOW);
-    assert_untrusted(&verdict, status::TRUST_NO_PATH);
+    let verdict = refused_now(&validator, &claimed, status::TRUST_NO_PATH);
     assert_eq!(verdict.nation, None);
 }
 
@@ -102,8 +104,7 @@ fn expired_at_signing_is_an_error_expired_since_is_a_warning() {
         "{since:#?}"
     );
 
-    let at_signing = validator.validate(&x5chain, NOW, NOW);
-    assert_untrusted(&at_signing, status::TRUST_NOT_VALID_AT_SIGNING);
+    let at_signing = refused_now(&validator, &x5chain, status::TRUST_NOT_VALID_AT_SIGNING);
     assert_eq!(at_signing.nation, Some(0), "the path exists, only not then");
     // The same verdicts from a validator that meets the chain first at NOW.
     let fresh = aws_validator(&bundle);
@@ -120,8 +121,11 @@ fn not_yet_valid_at_signing() {
     let bundle = bundle_for(&coalition);
     let validator = aws_validator(&bundle);
     let pki = &coalition.nations()[0];
-    let verdict = validator.validate(&first_signer_chain(pki), NOW, NOW);
-    assert_untrusted(&verdict, status::TRUST_NOT_VALID_AT_SIGNING);
+    let verdict = refused_now(
+        &validator,
+        &first_signer_chain(pki),
+        status::TRUST_NOT_VALID_AT_SIGNING,
+    );
     // Regression (found by vector env-signer-not-yet-valid): a path never valid at signing
     // is not also "valid at signing, expired since", the warning's meaning.
     assert!(
@@ -137,16 +141,14 @@ fn not_yet_valid_at_signing() {
 
 #[test]
 fn signing_time_in_the_future_allows_five_minutes_of_skew() {
-    let coalition = coalition(aws(), &nations(1), Algorithm::Es256, &[Algorithm::Es256]);
-    let bundle = bundle_for(&coalition);
-    let validator = aws_validator(&bundle);
-    let pki = &coalition.nations()[0];
-    let leaf = first_signer_chain(pki);
-    assert!(validator.validate(&leaf, NOW + 300, NOW).trusted);
-    assert_untrusted(
-        &validator.validate(&leaf, NOW + 301, NOW),
-        status::TRUST_SIGNING_TIME_IN_FUTURE,
-    );
+    in_norway(Algorithm::Es256, |pki, validator| {
+        let leaf = first_signer_chain(pki);
+        assert!(validator.validate(&leaf, NOW + 300, NOW).trusted);
+        assert_untrusted(
+            &validator.validate(&leaf, NOW + 301, NOW),
+            status::TRUST_SIGNING_TIME_IN_FUTURE,
+        );
+    });
 }
 
 #[test]
@@ -157,8 +159,7 @@ fn revoked_leaf_is_an_error() {
     let serial = certificate_serial(leaf.der()).unwrap();
     let bundle = with_crls(&coalition, &[b"\x01\x02", &serial], true);
     let validator = aws_validator(&bundle);
-    let verdict = validator.validate(&chain(pki, leaf), NOW, NOW);
-    assert_untrusted(&verdict, status::TRUST_REVOKED);
+    let verdict = refused_now(&validator, &chain(pki, leaf), status::TRUST_REVOKED);
     assert_eq!(verdict.nation, Some(0));
 }
 
@@ -199,139 +200,136 @@ fn a_crl_of_another_issuer_revokes_nothing() {
 
 #[test]
 fn leaf_without_digital_signature() {
-    let coalition = coalition(aws(), &nations(1), Algorithm::Es256, &[Algorithm::Es256]);
-    let pki = &coalition.nations()[0];
-    let spki = leaf_key(aws(), &pki.nation, Algorithm::Es256).public_key_spki();
-    let builder = CertificateBuilder::new(
-        signer_name(pki, "commitment"),
-        spki,
-        validity(),
-        Profile::ContentCommitmentOnly,
-    )
-    .extended_key_usage(vec![pouch_crypto::oid::KP_DOCUMENT_SIGNING]);
-    let leaf = issue(aws(), pki, builder);
-    let verdict = validate_now(&bundle_for(&coalition), &chain(pki, &leaf));
-    assert_untrusted(&verdict, status::TRUST_KEY_USAGE);
-    assert_eq!(verdict.nation, Some(0));
+    in_norway(Algorithm::Es256, |pki, validator| {
+        let spki = leaf_key(aws(), &pki.nation, Algorithm::Es256).public_key_spki();
+        let builder = CertificateBuilder::new(
+            signer_name(pki, "commitment"),
+            spki,
+            validity(),
+            Profile::ContentCommitmentOnly,
+        )
+        .extended_key_usage(vec![pouch_crypto::oid::KP_DOCUMENT_SIGNING]);
+        let leaf = issue(aws(), pki, builder);
+        let verdict = refused_now(validator, &chain(pki, &leaf), status::TRUST_KEY_USAGE);
+        assert_eq!(verdict.nation, Some(0));
+    });
 }
 
 #[test]
 fn leaf_without_document_signing_eku() {
-    let coalition = coalition(aws(), &nations(1), Algorithm::Es256, &[Algorithm::Es256]);
-    let pki = &coalition.nations()[0];
-    let bundle = bundle_for(&coalition);
-    let validator = aws_validator(&bundle);
-    let spki = leaf_key(aws(), &pki.nation, Algorithm::Es256).public_key_spki();
-    for usages in [vec![], vec![pouch_crypto::oid::KP_EMAIL_PROTECTION]] {
-        let builder =
-            CertificateBuilder::signer(signer_name(pki, "no eku"), spki.clone(), validity())
-                .extended_key_usage(usages.clone());
+    in_norway(Algorithm::Es256, |pki, validator| {
+        let spki = leaf_key(aws(), &pki.nation, Algorithm::Es256).public_key_spki();
+        for usages in [vec![], vec![pouch_crypto::oid::KP_EMAIL_PROTECTION]] {
+            let builder =
+                CertificateBuilder::signer(signer_name(pki, "no eku"), spki.clone(), validity())
+                    .extended_key_usage(usages.clone());
+            let leaf = issue(aws(), pki, builder);
+            refused_now(
+                validator,
+                &chain(pki, &leaf),
+                status::TRUST_EXTENDED_KEY_USAGE,
+            );
+        }
+        // documentSigning among others is fine.
+        let builder = CertificateBuilder::signer(signer_name(pki, "several"), spki, validity())
+            .extended_key_usage(vec![
+                pouch_crypto::oid::KP_EMAIL_PROTECTION,
+                pouch_crypto::oid::KP_DOCUMENT_SIGNING,
+            ]);
         let leaf = issue(aws(), pki, builder);
-        let verdict = validator.validate(&chain(pki, &leaf), NOW, NOW);
-        assert_untrusted(&verdict, status::TRUST_EXTENDED_KEY_USAGE);
-    }
-    // documentSigning among others is fine.
-    let builder = CertificateBuilder::signer(signer_name(pki, "several"), spki, validity())
-        .extended_key_usage(vec![
-            pouch_crypto::oid::KP_EMAIL_PROTECTION,
-            pouch_crypto::oid::KP_DOCUMENT_SIGNING,
-        ]);
-    let leaf = issue(aws(), pki, builder);
-    assert!(validator.validate(&chain(pki, &leaf), NOW, NOW).trusted);
+        assert!(validator.validate(&chain(pki, &leaf), NOW, NOW).trusted);
+    });
 }
 
 #[test]
 fn ca_certificate_as_leaf() {
-    let coalition = coalition(aws(), &nations(1), Algorithm::Es256, &[Algorithm::Es256]);
-    let pki = &coalition.nations()[0];
-    let spki = leaf_key(aws(), &pki.nation, Algorithm::Es256).public_key_spki();
-    let builder = CertificateBuilder::ca(signer_name(pki, "ca leaf"), spki, validity(), None)
-        .extended_key_usage(vec![pouch_crypto::oid::KP_DOCUMENT_SIGNING]);
-    let leaf = issue(aws(), pki, builder);
-    let verdict = validate_now(&bundle_for(&coalition), &chain(pki, &leaf));
-    assert_untrusted(&verdict, status::TRUST_LEAF_IS_CA);
+    in_norway(Algorithm::Es256, |pki, validator| {
+        let spki = leaf_key(aws(), &pki.nation, Algorithm::Es256).public_key_spki();
+        let builder = CertificateBuilder::ca(signer_name(pki, "ca leaf"), spki, validity(), None)
+            .extended_key_usage(vec![pouch_crypto::oid::KP_DOCUMENT_SIGNING]);
+        let leaf = issue(aws(), pki, builder);
+        refused_now(validator, &chain(pki, &leaf), status::TRUST_LEAF_IS_CA);
+    });
 }
 
 #[test]
 fn sub_ca_under_a_path_length_zero_intermediate_breaks_path_constraints() {
-    let coalition = coalition(aws(), &nations(1), Algorithm::EdDsa, &[Algorithm::EdDsa]);
-    let pki = &coalition.nations()[0];
-    let sub_key = leaf_key(aws(), &pki.nation, Algorithm::EdDsa);
-    let sub = issue(aws(), pki, ca_builder(pki, "sub CA", sub_key.as_ref()));
-    let leaf_spki = sub_key.public_key_spki(); // any key will do for the leaf
-    let leaf = CertificateBuilder::signer(signer_name(pki, "deep signer"), leaf_spki, validity())
-        .issue(aws(), &sub, sub_key.as_ref())
-        .unwrap();
-    let x5chain = vec![
-        leaf.der().to_vec(),
-        sub.der().to_vec(),
-        pki.intermediate.certificate.der().to_vec(),
-    ];
-    let verdict = validate_now(&bundle_for(&coalition), &x5chain);
-    assert_untrusted(&verdict, status::TRUST_PATH_CONSTRAINTS);
+    in_norway(Algorithm::EdDsa, |pki, validator| {
+        let sub_key = leaf_key(aws(), &pki.nation, Algorithm::EdDsa);
+        let sub = issue(aws(), pki, ca_builder(pki, "sub CA", sub_key.as_ref()));
+        let leaf_spki = sub_key.public_key_spki(); // any key will do for the leaf
+        let leaf =
+            CertificateBuilder::signer(signer_name(pki, "deep signer"), leaf_spki, validity())
+                .issue(aws(), &sub, sub_key.as_ref())
+                .unwrap();
+        let x5chain = vec![
+            leaf.der().to_vec(),
+            sub.der().to_vec(),
+            pki.intermediate.certificate.der().to_vec(),
+        ];
+        refused_now(validator, &x5chain, status::TRUST_PATH_CONSTRAINTS);
+    });
 }
 
 #[test]
 fn bad_certificate_signature() {
-    let coalition = coalition(aws(), &nations(1), Algorithm::EdDsa, &[Algorithm::EdDsa]);
-    let pki = &coalition.nations()[0];
-    let mut x5chain = first_signer_chain(pki);
-    let last = x5chain[0].len() - 1;
-    x5chain[0][last] ^= 0x01; // inside the Ed25519 signature
-    let verdict = validate_now(&bundle_for(&coalition), &x5chain);
-    assert_untrusted(&verdict, status::TRUST_BAD_CERTIFICATE_SIGNATURE);
+    in_norway(Algorithm::EdDsa, |pki, validator| {
+        let mut x5chain = first_signer_chain(pki);
+        let last = x5chain[0].len() - 1;
+        x5chain[0][last] ^= 0x01; // inside the Ed25519 signature
+        refused_now(validator, &x5chain, status::TRUST_BAD_CERTIFICATE_SIGNATURE);
+    });
 }
 
 #[test]
 fn chain_too_long_is_refused_before_parsing() {
-    let coalition = coalition(aws(), &nations(1), Algorithm::Es256, &[Algorithm::Es256]);
-    let pki = &coalition.nations()[0];
-    let bundle = bundle_for(&coalition);
-    let validator = aws_validator(&bundle);
-    let mut x5chain = first_signer_chain(pki);
-    let int = x5chain[1].clone();
-    x5chain.resize(8, int); // eight is the limit, duplicates are harmless
-    assert!(validator.validate(&x5chain, NOW, NOW).trusted);
-    x5chain.push(b"not even DER".to_vec());
-    let verdict = validator.validate(&x5chain, NOW, NOW);
-    assert_eq!(codes(&verdict), ["trust.chain-too-long"]);
-    assert_eq!(verdict.nation, None);
+    in_norway(Algorithm::Es256, |pki, validator| {
+        let mut x5chain = first_signer_chain(pki);
+        let int = x5chain[1].clone();
+        x5chain.resize(8, int); // eight is the limit, duplicates are harmless
+        assert!(validator.validate(&x5chain, NOW, NOW).trusted);
+        x5chain.push(b"not even DER".to_vec());
+        let verdict = validator.validate(&x5chain, NOW, NOW);
+        assert_eq!(codes(&verdict), ["trust.chain-too-long"]);
+        assert_eq!(verdict.nation, None);
+    });
 }
 
 #[test]
 fn garbage_and_damaged_der_give_codes_not_panics() {
-    let coalition = coalition(aws(), &nations(1), Algorithm::EdDsa, &[Algorithm::EdDsa]);
-    let pki = &coalition.nations()[0];
-    let bundle = bundle_for(&coalition);
-    let validator = aws_validator(&bundle);
-    let good = first_signer_chain(pki);
-    for junk in [
-        &b""[..],
-        b"\x30",
-        b"\x30\x80\x00\x00",
-        b"\xff\xff\xff",
-        &[0x30, 0x84, 0xff, 0xff, 0xff, 0xff],
-    ] {
-        let verdict = validator.validate(&[junk.to_vec()], NOW, NOW);
-        assert_untrusted(&verdict, status::TRUST_CERTIFICATE_MALFORMED);
-        let verdict = validator.validate(&[good[0].clone(), junk.to_vec()], NOW, NOW);
-        assert!(!verdict.trusted, "{verdict:#?}");
-    }
-    assert_untrusted(&validator.validate(&[], NOW, NOW), status::TRUST_NO_PATH);
-    let leaf = &good[0];
-    for cut in 0..leaf.len() {
-        assert!(
-            !validator
-                .validate(&[leaf[..cut].to_vec(), good[1].clone()], NOW, NOW)
-                .trusted
-        );
-    }
-    for i in 0..leaf.len() {
-        let mut damaged = leaf.clone();
-        damaged[i] ^= 0x01;
-        let verdict = validator.validate(&[damaged, good[1].clone()], NOW, NOW);
-        assert!(!verdict.trusted, "flipping byte {i}: {verdict:#?}");
-    }
+    in_norway(Algorithm::EdDsa, |pki, validator| {
+        let good = first_signer_chain(pki);
+        for junk in [
+            &b""[..],
+            b"\x30",
+            b"\x30\x80\x00\x00",
+            b"\xff\xff\xff",
+            &[0x30, 0x84, 0xff, 0xff, 0xff, 0xff],
+        ] {
+            refused_now(
+                validator,
+                &[junk.to_vec()],
+                status::TRUST_CERTIFICATE_MALFORMED,
+            );
+            let verdict = validator.validate(&[good[0].clone(), junk.to_vec()], NOW, NOW);
+            assert!(!verdict.trusted, "{verdict:#?}");
+        }
+        assert_untrusted(&validator.validate(&[], NOW, NOW), status::TRUST_NO_PATH);
+        let leaf = &good[0];
+        for cut in 0..leaf.len() {
+            assert!(
+                !validator
+                    .validate(&[leaf[..cut].to_vec(), good[1].clone()], NOW, NOW)
+                    .trusted
+            );
+        }
+        for i in 0..leaf.len() {
+            let mut damaged = leaf.clone();
+            damaged[i] ^= 0x01;
+            let verdict = validator.validate(&[damaged, good[1].clone()], NOW, NOW);
+            assert!(!verdict.trusted, "flipping byte {i}: {verdict:#?}");
+        }
+    });
 }
 
 #[test]

@@ -10,7 +10,7 @@ use pouch_testkit::{
 };
 use pouch_trust::{ChainValidator, ChainVerdict, TrustBundle, TrustedNation};
 
-use crate::common::{NOW, cached_key};
+use crate::common::{NOW, cached_key, coalition};
 
 pub const DAY: i64 = 86_400;
 pub const YEAR: i64 = 365 * DAY;
@@ -48,6 +48,14 @@ pub fn chain(pki: &NationPki, leaf: &Certificate) -> Vec<Vec<u8>> {
 /// The chain of the nation's first signer.
 pub fn first_signer_chain(pki: &NationPki) -> Vec<Vec<u8>> {
     chain(pki, &pki.signers[0].certificate)
+}
+
+/// Runs `check` on Norway alone: its PKI on aws-lc (root and signers under `alg`) and a
+/// validator of the bundle trusting it.
+pub fn in_norway(alg: Algorithm, check: impl FnOnce(&NationPki, &ChainValidator<'_>)) {
+    let coalition = coalition(aws(), &nations(1), alg, &[alg]);
+    let bundle = bundle_for(&coalition);
+    check(&coalition.nations()[0], &aws_validator(&bundle));
 }
 
 /// A validator of `bundle` on the aws-lc backend.
@@ -116,6 +124,18 @@ pub fn validate_now(bundle: &TrustBundle, x5chain: &[Vec<u8>]) -> ChainVerdict {
 
 pub fn codes(verdict: &ChainVerdict) -> Vec<&'static str> {
     verdict.entries.iter().map(|(c, _)| c.id()).collect()
+}
+
+/// `validator`'s verdict on `x5chain` signed and checked at `NOW`, asserted untrusted for `code`.
+#[track_caller]
+pub fn refused_now(
+    validator: &ChainValidator<'_>,
+    x5chain: &[Vec<u8>],
+    code: StatusCode,
+) -> ChainVerdict {
+    let verdict = validator.validate(x5chain, NOW, NOW);
+    assert_untrusted(&verdict, code);
+    verdict
 }
 
 #[track_caller]
