@@ -230,11 +230,22 @@ impl RawSeal {
 
 /// `98([body, {}, payload, [seals...]])`, deterministic framing.
 pub fn assemble(body: &[u8], payload: &[u8], seals: &[RawSeal]) -> Vec<u8> {
+    assemble_with_unprotected(body, &[0xa0], payload, seals)
+}
+
+/// [`assemble`] with `unprotected` (one encoded item, written as given) as the body's
+/// unprotected header, which a valid envelope leaves empty.
+pub fn assemble_with_unprotected(
+    body: &[u8],
+    unprotected: &[u8],
+    payload: &[u8],
+    seals: &[RawSeal],
+) -> Vec<u8> {
     let mut e = Encoder::new();
     e.tag(98)
         .array(4)
         .bytes(body)
-        .map(0)
+        .raw(unprotected)
         .bytes(payload)
         .array(seals.len() as u64);
     for s in seals {

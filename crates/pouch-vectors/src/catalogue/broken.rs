@@ -213,22 +213,22 @@ fn encodings(fx: &Fixture) -> Result<Vec<Case>, Error> {
     out.push(mk("env-nondeterministic-indefinite", "Indefinite-length seal array", "The seal array is written with an indefinite length (9f ... ff), which deterministic CBOR forbids. The fault lies after the body: the whole item is checked before any part is acted on, so no seal is reported.", &["POUCH-ENV-002", "POUCH-ENV-103", "POUCH-CBOR-001", "POUCH-CBOR-002", "POUCH-GEN-001"], e.into_bytes(), s::ENVELOPE_NOT_DETERMINISTIC));
 
     let (_, p, _) = honest(fx, "env-duplicate-key", "SECRET")?;
-    let mut e = pouch_cbor::Encoder::new();
-    e.tag(98)
-        .array(4)
-        .bytes(&p.body)
-        .raw(&[0xa2, 0x01, 0x01, 0x01, 0x01])
-        .bytes(&p.payload)
-        .array(p.seals.len() as u64);
-    for (protected, sig) in &p.seals {
-        e.array(3).bytes(protected).map(0).bytes(sig);
-    }
+    let seals: Vec<RawSeal> = p
+        .seals
+        .iter()
+        .map(|(protected, sig)| RawSeal::new(protected.clone(), sig.clone()))
+        .collect();
     out.push(mk(
         "env-duplicate-key",
         "Repeated map key",
         "The body's unprotected header is {1: 1, 1: 1}: a map that repeats a key.",
         &["POUCH-ENV-002"],
-        e.into_bytes(),
+        craft::assemble_with_unprotected(
+            &p.body,
+            &[0xa2, 0x01, 0x01, 0x01, 0x01],
+            &p.payload,
+            &seals,
+        ),
         s::ENVELOPE_DUPLICATE_KEY,
     ));
     // The CDDL's empty-header is {}: a map with entries is not one, repeated or not.
@@ -512,21 +512,19 @@ fn structure(fx: &Fixture) -> Result<Vec<Case>, Error> {
         s::ENVELOPE_MALFORMED,
     ));
 
-    let mut e = pouch_cbor::Encoder::new();
-    e.tag(98)
-        .array(4)
-        .bytes(&p.body)
-        .map(1)
-        .u64(4)
-        .bytes(b"kid")
-        .bytes(&p.payload);
-    e.array(1).array(3).bytes(&protected).map(0).bytes(&sig);
+    let mut kid = pouch_cbor::Encoder::new();
+    kid.map(1).u64(4).bytes(b"kid");
     out.push(refused_case(
         "env-unprotected-header-not-empty",
         "Body unprotected header not empty",
         "The body's unprotected header carries kid (4): nothing may be unprotected.",
         &["POUCH-ENV-003"],
-        e.into_bytes(),
+        craft::assemble_with_unprotected(
+            &p.body,
+            &kid.into_bytes(),
+            &p.payload,
+            &[RawSeal::new(protected.clone(), sig.clone())],
+        ),
         s::ENVELOPE_UNPROTECTED_HEADER_NOT_EMPTY,
     ));
 

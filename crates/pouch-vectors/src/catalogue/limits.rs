@@ -430,26 +430,20 @@ fn depth(fx: &Fixture) -> Result<Vec<Case>, Error> {
     ] {
         let (_, p, _) = honest(fx, id, "SECRET")?;
         let (protected, sig) = p.first_seal()?;
-        let k = depth - 3;
-        let mut e = pouch_cbor::Encoder::new();
-        e.tag(98).array(4).bytes(&p.body).map(1).u64(1);
-        for _ in 0..k - 1 {
-            e.array(1);
-        }
-        e.array(0);
-        e.bytes(&p.payload)
-            .array(1)
-            .array(3)
-            .bytes(&protected)
-            .map(0)
-            .bytes(&sig);
+        let mut unprotected = pouch_cbor::Encoder::new();
+        unprotected.map(1).u64(1).raw(&nested(depth - 3));
         let mut c = Case::es384(
             id,
             title,
             description,
             &["POUCH-ENV-080", "POUCH-CBOR-010", "POUCH-ENV-003"],
         );
-        c.envelope = e.into_bytes();
+        c.envelope = craft::assemble_with_unprotected(
+            &p.body,
+            &unprotected.into_bytes(),
+            &p.payload,
+            &[RawSeal::new(protected, sig)],
+        );
         c.expect = refused(code);
         c.cddl = Some(Some("invalid"));
         out.push(c);
