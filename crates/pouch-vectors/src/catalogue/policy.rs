@@ -55,17 +55,20 @@ fn sealed(fx: &Fixture, id: &str, label: &Label) -> Result<Vec<u8>, Error> {
     craft::originator_embedded(id, label, RECORD, &nor)
 }
 
-/// `sealed`, then endorsed by `endorser` (ML-DSA-65) with `alternative`.
-fn endorsed(
+/// Gives `c` the envelope `sealed`, then endorsed by `endorser` (ML-DSA-65) with
+/// `alternative`, and that envelope's two seal algorithms.
+fn endorse(
     fx: &Fixture,
-    id: &str,
+    c: &mut Case,
     label: &Label,
     endorser: &str,
     alternative: Label,
-) -> Result<Vec<u8>, Error> {
-    let env = sealed(fx, id, label)?;
+) -> Result<(), Error> {
+    let env = sealed(fx, c.id, label)?;
     let e = fx.signer(endorser, Algorithm::MlDsa65)?;
-    craft::endorse_with_alternative(&env, &e, alternative)
+    c.envelope = craft::endorse_with_alternative(&env, &e, alternative)?;
+    c.algorithms = vec![Algorithm::Es384, Algorithm::MlDsa65];
+    Ok(())
 }
 
 fn under(label: &str, policy: Option<&str>, codes: &[StatusCode]) -> LabelExpect {
@@ -485,8 +488,7 @@ fn alternative_cases(fx: &Fixture, out: &mut Vec<Case>) -> Result<(), Error> {
         "Norway seals a POUCH-DEMO SECRET label (ES384) and endorses it (ML-DSA-65) with its NOR-DEMO equivalent, HEMMELIG releasable to KOALISJON and FIN, derived by the SPIF's equivalences. Given both SPIFs, each label is checked under its own: both `policy.label-valid`, originator first, then seal 1.",
         &["POUCH-POL-080", "POUCH-POL-053"],
     );
-    c.algorithms = vec![Algorithm::Es384, Algorithm::MlDsa65];
-    c.envelope = endorsed(fx, id, &label, "NOR", alt.clone())?;
+    endorse(fx, &mut c, &label, "NOR", alt.clone())?;
     c.policies = vec![COALITION_SPIF, NATIONAL_SPIF];
     c.expect = both();
     c.expect.policy = vec![
@@ -507,8 +509,7 @@ fn alternative_cases(fx: &Fixture, out: &mut Vec<Case>) -> Result<(), Error> {
         "As env-pol-alternative-valid, but Norway's alternative label is NOR-DEMO BEGRENSET with KRYPTO, which excludes BEGRENSET (Norway is authorised for BEGRENSET, so trust passes): the originator label is valid, seal 1's label `policy.classification-excluded`, and, both policies being given, `policy.not-equivalent` (POUCH-DEMO's equivalences derive HEMMELIG releasable to KOALISJON and FIN); exit label-invalid.",
         &["POUCH-POL-080", "POUCH-POL-026", "POUCH-POL-087"],
     );
-    c.algorithms = vec![Algorithm::Es384, Algorithm::MlDsa65];
-    c.envelope = endorsed(fx, id, &label, "NOR", bad)?;
+    endorse(fx, &mut c, &label, "NOR", bad)?;
     c.policies = vec![COALITION_SPIF, NATIONAL_SPIF];
     c.expect = both();
     c.expect.policy = vec![
@@ -523,7 +524,6 @@ fn alternative_cases(fx: &Fixture, out: &mut Vec<Case>) -> Result<(), Error> {
 
     // Release decided under the alternative label: only NOR-DEMO is given.
     let national_only = |c: &mut Case| {
-        c.algorithms = vec![Algorithm::Es384, Algorithm::MlDsa65];
         c.policies = vec![NATIONAL_SPIF];
         c.recipient = Some("DNK");
     };
@@ -535,7 +535,7 @@ fn alternative_cases(fx: &Fixture, out: &mut Vec<Case>) -> Result<(), Error> {
         &["POUCH-POL-082", "POUCH-POL-062"],
     );
     national_only(&mut c);
-    c.envelope = endorsed(fx, id, &label, "NOR", alt.clone())?;
+    endorse(fx, &mut c, &label, "NOR", alt.clone())?;
     c.expect = both();
     c.expect.policy = vec![
         under("originator", None, &[s::POLICY_UNAVAILABLE]),
@@ -552,7 +552,7 @@ fn alternative_cases(fx: &Fixture, out: &mut Vec<Case>) -> Result<(), Error> {
         &["POUCH-POL-085", "POUCH-POL-083", "POUCH-POL-084"],
     );
     national_only(&mut c);
-    c.envelope = endorsed(fx, id, &label, "DNK", alt)?;
+    endorse(fx, &mut c, &label, "DNK", alt)?;
     c.expect = report(
         vec![
             trusted(),
@@ -831,8 +831,7 @@ fn steering_cases(fx: &Fixture, out: &mut Vec<Case>) -> Result<(), Error> {
         "Norway seals the POUCH-DEMO label (COALITION, FIN) and endorses with a NOR-DEMO label that adds SWE. Given both SPIFs, the alternative label is valid under NOR-DEMO but is not what POUCH-DEMO's equivalences derive: `policy.not-equivalent` (exit label-invalid). The release to SWE is decided under the originator label: `release.not-releasable-to`, `release.denied`.",
         &["POUCH-POL-087", "POUCH-POL-054", "POUCH-POL-082"],
     );
-    c.algorithms = vec![Algorithm::Es384, Algorithm::MlDsa65];
-    c.envelope = endorsed(fx, id, &label, "NOR", wider)?;
+    endorse(fx, &mut c, &label, "NOR", wider)?;
     c.policies = vec![COALITION_SPIF, NATIONAL_SPIF];
     c.recipient = Some("SWE");
     c.expect = report(vec![trusted(), trusted()], s::SEAL_POLICY_SATISFIED);
