@@ -13,7 +13,7 @@ use pouch::encryption::{
     derive_keypair, recipients,
 };
 use pouch::envelope::{CONTENT_ALG_A256GCM_STREAM, ContentType};
-use pouch::{Envelope, Limits};
+use pouch::{Envelope, EnvelopeHeader, Limits};
 use pouch_cbor::Encoder;
 use pouch_crypto::{Algorithm, DigestAlgorithm};
 use pouch_label::{Label, Limits as LabelLimits};
@@ -214,18 +214,24 @@ fn resealed(
     envelope: &[u8],
     change: impl FnOnce(&mut Vec<u8>),
 ) -> Result<Vec<u8>, Error> {
+    resealed_with(fx, envelope, |_, payload| change(payload))
+}
+
+/// `envelope` with its body header and payload field changed by `change` and sealed again
+/// by Norway, its recipients kept.
+fn resealed_with(
+    fx: &Fixture,
+    envelope: &[u8],
+    change: impl FnOnce(&mut EnvelopeHeader, &mut Vec<u8>),
+) -> Result<Vec<u8>, Error> {
     let env = decode(envelope)?;
+    let mut header = env.header().clone();
     let mut payload = env.payload().to_vec();
-    change(&mut payload);
+    change(&mut header, &mut payload);
     let nor = fx.signer("NOR", Algorithm::Es384)?;
     let opts = SealOpts::originator(&nor, time(NOW)?);
-    pouch::envelope::seal_prepared(
-        env.header(),
-        &payload,
-        env.recipients_bytes(),
-        &opts.request(),
-    )
-    .map_err(enc_err)
+    pouch::envelope::seal_prepared(&header, &payload, env.recipients_bytes(), &opts.request())
+        .map_err(enc_err)
 }
 
 fn decode(envelope: &[u8]) -> Result<Envelope, Error> {
@@ -703,24 +709,17 @@ pub(crate) fn cases(fx: &Fixture) -> Result<Vec<Case>, Error> {
         "The envelope of an encryption to Denmark and the Netherlands, its encryption header's chunk size rewritten to 4095 (one below the minimum of 4096) and sealed again by Norway. A decoder refuses the header before allocating by it: `envelope.malformed`, verification ends there.",
         &["POUCH-ENC-010"],
     );
-    let env = decode(&envelope)?;
-    let mut header = env.header().clone();
-    if let Some(e) = header.encryption.as_mut() {
-        e.chunk_size = CHUNK - 1;
-    }
-    let nor_signer = fx.signer("NOR", Algorithm::Es384)?;
-    c.envelope = pouch::envelope::seal_prepared(
-        &header,
-        env.payload(),
-        env.recipients_bytes(),
-        &SealOpts::originator(&nor_signer, time(NOW)?).request(),
-    )
-    .map_err(enc_err)?;
+    c.envelope = resealed_with(fx, &envelope, |header, _| {
+        if let Some(e) = header.encryption.as_mut() {
+            e.chunk_size = CHUNK - 1;
+        }
+    })?;
     c.expect = super::refused(s::ENVELOPE_MALFORMED);
     out.push(c);
 
     let cid = "enc-recipients-without-encryption";
     let (encrypted, _) = base(cid)?;
+    let nor_signer = fx.signer("NOR", Algorithm::Es384)?;
     let mut c = Case::es384(
         cid,
         "Recipients on an envelope that is not encrypted",
