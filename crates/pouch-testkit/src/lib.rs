@@ -5,6 +5,7 @@ mod cert;
 mod coalition;
 mod crl;
 mod demo;
+mod frame;
 mod golden;
 mod name;
 mod seeded;
@@ -20,6 +21,7 @@ pub use coalition::{
 };
 pub use crl::build_crl;
 pub use demo::{BadSigner, DEMO_SIGNER_ALGORITHMS, DemoPki, REVOKED_SERIAL, demo_pki};
+pub use frame::{SealParts, frame_cose_sign};
 pub use golden::assert_committed;
 pub use name::Name;
 pub use pouch_trust::{Error, Oid};

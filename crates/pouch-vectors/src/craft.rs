@@ -241,20 +241,17 @@ pub fn assemble_with_unprotected(
     payload: &[u8],
     seals: &[RawSeal],
 ) -> Vec<u8> {
-    let mut e = Encoder::new();
-    e.tag(98)
-        .array(4)
-        .bytes(body)
-        .raw(unprotected)
-        .bytes(payload)
-        .array(seals.len() as u64);
-    for s in seals {
-        e.array(3)
-            .bytes(&s.protected)
-            .raw(&s.unprotected)
-            .bytes(&s.signature);
-    }
-    e.into_bytes()
+    let seals: Vec<_> = seals
+        .iter()
+        .map(|s| {
+            (
+                s.protected.as_slice(),
+                s.unprotected.as_slice(),
+                s.signature.as_slice(),
+            )
+        })
+        .collect();
+    pouch_testkit::frame_cose_sign(body, unprotected, payload, &seals)
 }
 
 /// Signs a seal's protected header over `body` and `payload` as RFC 9052 §4.4 says.

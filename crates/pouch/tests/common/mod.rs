@@ -135,17 +135,11 @@ pub fn assemble_with(
     payload: &[u8],
     seals: &[(Vec<u8>, Vec<u8>, Vec<u8>)],
 ) -> Vec<u8> {
-    let mut e = Encoder::new();
-    e.tag(98)
-        .array(4)
-        .bytes(body)
-        .raw(unprotected)
-        .bytes(payload)
-        .array(seals.len() as u64);
-    for (p, u, s) in seals {
-        e.array(3).bytes(p).raw(u).bytes(s);
-    }
-    e.into_bytes()
+    let seals: Vec<_> = seals
+        .iter()
+        .map(|(p, u, s)| (p.as_slice(), u.as_slice(), s.as_slice()))
+        .collect();
+    pouch_testkit::frame_cose_sign(body, unprotected, payload, &seals)
 }
 
 /// A seal protected header written by hand, so tests can break one rule at a time.
