@@ -20,6 +20,10 @@ use crate::{Limits, NAMESPACE};
 /// crate's label decoder and `pouch-policy`'s SPIF reader): an end tag must match its start
 /// tag, a comment must be well-formed, an unmatched end tag is an error, and an empty element
 /// is reported as such rather than as a start and an end.
+///
+/// Hidden from the documentation: it shares one setting between two Pouch crates and hands
+/// out a quick-xml type, which is no stable part of this crate's API.
+#[doc(hidden)]
 pub fn strict_reader(text: &str) -> quick_xml::reader::NsReader<&[u8]> {
     let mut reader = quick_xml::reader::NsReader::from_str(text);
     let config = reader.config_mut();
