@@ -4,36 +4,13 @@
 
 mod common;
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
 use common::check::{consumer_backlog, stream_count};
-use common::{Rig, corpus, signal};
-
-/// One GET on loopback: (status, body), or `None` while nothing listens.
-fn try_get(port: u16, path: &str) -> Option<(u16, String)> {
-    let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
-    s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
-    write!(s, "GET {path} HTTP/1.1\r\nHost: localhost\r\n\r\n").ok()?;
-    let mut r = String::new();
-    s.read_to_string(&mut r).ok()?;
-    let status = r.split_whitespace().nth(1).and_then(|c| c.parse().ok())?;
-    let body = r.split("\r\n\r\n").nth(1).unwrap_or("").to_owned();
-    Some((status, body))
-}
+use common::{Rig, corpus, metric, signal, try_get};
 
 fn get(port: u16, path: &str) -> (u16, String) {
     try_get(port, path).unwrap_or_else(|| panic!("GET {path} on port {port} failed"))
-}
-
-fn metric(body: &str, name: &str) -> u64 {
-    body.lines()
-        .find_map(|l| {
-            l.strip_prefix(name)
-                .and_then(|v| v.trim().parse::<f64>().ok())
-        })
-        .unwrap_or_else(|| panic!("metric {name} not found in:\n{body}")) as u64
 }
 
 /// Replaces the file at `path` with `text` the way a deployment should: written beside,

@@ -329,6 +329,51 @@ impl Rig {
     pub fn worker(&self, name: &str) -> Worker {
         Worker::start(&self.config, name, &self.dir.0.join(format!("{name}.log")))
     }
+
+    /// A worker with its own health and metrics endpoint, for a rig whose configuration has
+    /// none (workers sharing one configuration would want one port): its configuration is
+    /// the rig's with the endpoint on a free port, written beside it as `name.toml`.
+    pub fn worker_with_endpoint(&self, name: &str) -> (Worker, u16) {
+        assert!(
+            self.http.is_none(),
+            "the rig's own configuration has an endpoint"
+        );
+        let port = free_port();
+        let text = std::fs::read_to_string(&self.config).unwrap();
+        let own = text.replacen(
+            "[http]\n",
+            &format!("[http]\nlisten = \"127.0.0.1:{port}\"\n"),
+            1,
+        );
+        assert_ne!(own, text, "no [http] table in {}", self.config.display());
+        let config = self.dir.0.join(format!("{name}.toml"));
+        std::fs::write(&config, own).unwrap();
+        let log = self.dir.0.join(format!("{name}.log"));
+        (Worker::start(&config, name, &log), port)
+    }
+}
+
+/// One GET on loopback: (status, body), or `None` while nothing listens.
+pub fn try_get(port: u16, path: &str) -> Option<(u16, String)> {
+    use std::io::Read;
+    let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    write!(s, "GET {path} HTTP/1.1\r\nHost: localhost\r\n\r\n").ok()?;
+    let mut r = String::new();
+    s.read_to_string(&mut r).ok()?;
+    let status = r.split_whitespace().nth(1).and_then(|c| c.parse().ok())?;
+    let body = r.split("\r\n\r\n").nth(1).unwrap_or("").to_owned();
+    Some((status, body))
+}
+
+/// The value of the Prometheus metric `name` in a `/metrics` body.
+pub fn metric(body: &str, name: &str) -> u64 {
+    body.lines()
+        .find_map(|l| {
+            l.strip_prefix(name)
+                .and_then(|v| v.trim().parse::<f64>().ok())
+        })
+        .unwrap_or_else(|| panic!("metric {name} not found in:\n{body}")) as u64
 }
 
 /// Runs `pouch-gateway setup`.
